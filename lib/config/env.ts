@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Raised once at start-up, listing every bad variable rather than the first one. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true');
+const csv = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string()).min(1, 'needs at least one entry'));
+
+const schema = z.object({
+  /** PostgreSQL holding processed_messages and delivery_stats. */
+  DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/idemscope'),
+  /** Redis holding dedup keys. */
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** SCAN patterns that hold dedup keys, comma-separated. */
+  IDEMSCOPE_KEY_PATTERNS: csv('idempotency:*'),
+  /** An in-flight record older than this is stuck. */
+  IDEMSCOPE_STUCK_AFTER_SECONDS: seconds(300),
+  /** The EX plain-format keys were claimed with; their age is this minus the remaining TTL. */
+  IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS: seconds(86400),
+  /** How long processed_messages rows are kept. */
+  IDEMSCOPE_RETENTION_HOURS: seconds(72),
+  /** Fields whose values are masked in record views (case-insensitive, matched at any depth). */
+  IDEMSCOPE_MASK_FIELDS: csv('password,secret,token,authorization,cardNumber,card_number,cvv,iban,ssn,email'),
+  /** Prefix of the library's delivery counters in Redis; kept apart from the dedup key patterns. */
+  IDEMSCOPE_STATS_PREFIX: z.string().min(1).default('idemscope:stats:'),
+  /** Largest COUNT hint per SCAN call; bounds the work each scanner step does on Redis. */
+  IDEMSCOPE_SCAN_COUNT: z.coerce.number().int().min(10).max(10000).default(1000),
+  /** Seconds between the background scanner's passes over the keyspace. */
+  IDEMSCOPE_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** Operator credential; actions are impossible without it. */
+  IDEMSCOPE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Viewer credential: read-only access. */
+  IDEMSCOPE_VIEWER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Secret that signs session cookies; derived from the tokens when unset. */
+  IDEMSCOPE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Turns every operator action off: the UI hides them and the API answers 405. */
+  IDEMSCOPE_READ_ONLY: flag,
+  /** Turns sign-in off (local development only): everyone is an operator. */
+  IDEMSCOPE_AUTH_DISABLED: flag,
+  /** Most targets one bulk action may touch. */
+  IDEMSCOPE_BULK_LIMIT: z.coerce.number().int().positive().default(10000),
+  /** HTTP port of `npm start`. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,53 @@
+/**
+ * The records Idemscope's library writes. The Redis value is JSON tagged with
+ * `fmt: "idemscope"` so the dashboard can tell it from the plain recipe and
+ * from Powertools records; Postgres keeps the same facts in columns of
+ * processed_messages.
+ */
+export type RecordStatus = 'processing' | 'completed' | 'failed';
+
+export interface InFlightRecord {
+  fmt: 'idemscope';
+  v: 1;
+  status: 'processing';
+  /** Random token of the delivery that holds the claim; compare-and-delete uses it. */
+  owner: string;
+  consumer: string;
+  /** Epoch ms at which the claim was taken. */
+  startedAt: number;
+  /** Epoch ms after which another consumer may take the claim over. */
+  leaseExpiresAt: number;
+  /** SHA-256 of the payload, when the caller asked for payload checking. */
+  fingerprint?: string;
+}
+
+export interface CompletedRecord {
+  fmt: 'idemscope';
+  v: 1;
+  status: 'completed';
+  consumer: string;
+  startedAt: number;
+  /** Epoch ms at which the handler's result was stored. */
+  completedAt: number;
+  result: unknown;
+  fingerprint?: string;
+}
+
+export type LibraryRecord = InFlightRecord | CompletedRecord;
+
+export function encodeRecord(record: LibraryRecord): string {
+  return JSON.stringify(record);
+}
+
+/** Parses a Redis value written by this library, or returns null for any other value. */
+export function decodeRecord(value: string): LibraryRecord | null {
+  if (!value.startsWith('{"fmt":"idemscope"')) return null;
+  try {
+    const parsed = JSON.parse(value) as Partial<LibraryRecord>;
+    if (parsed.fmt !== 'idemscope') return null;
+    if (parsed.status !== 'processing' && parsed.status !== 'completed') return null;
+    return parsed as LibraryRecord;
+  } catch {
+    return null;
+  }
+}
