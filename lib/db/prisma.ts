@@ -2,14 +2,19 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { env } from '../config/env';
 
+/** A client over its own small pool; tests and scripts use it for databases of their own. */
+export function createPrismaClient(connectionString: string, poolSize = 10): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 3000 }),
+  });
+}
+
 // The dashboard's only Prisma client. Kept on globalThis so that Next's dev
 // reloads do not open a new pool on every edit.
 const holder = globalThis as unknown as { idemscopePrisma?: PrismaClient };
 
 export function prisma(): PrismaClient {
-  holder.idemscopePrisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: 10, connectionTimeoutMillis: 3000 }),
-  });
+  holder.idemscopePrisma ??= createPrismaClient(env().DATABASE_URL);
   return holder.idemscopePrisma;
 }
 
