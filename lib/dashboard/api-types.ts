@@ -1,0 +1,299 @@
+/**
+ * The JSON API v1 contract: every response body the read side serves. The UI
+ * codes against these types, so fields are only ever added, never renamed.
+ *
+ * Conventions: timestamps are ISO-8601 strings, durations are seconds, sizes
+ * are bytes. A count that is `null` could not be obtained (store unreachable,
+ * or no complete snapshot yet); a count whose `estimated` flag is true comes
+ * from planner statistics rather than an exact count and must be labelled so.
+ */
+
+export const STORES = ['redis', 'postgres'] as const;
+export type StoreName = (typeof STORES)[number];
+
+export const RECORD_FORMATS = ['plain', 'idemscope', 'powertools', 'unknown'] as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+/** Exactly one per record. `failed` only occurs in Postgres. */
+export const RECORD_STATES = ['processing', 'stuck', 'completed', 'failed', 'expired', 'unrecognized'] as const;
+export type RecordState = (typeof RECORD_STATES)[number];
+
+// ---------------------------------------------------------------- errors
+
+/** Codes the read side produces; others (e.g. from sign-in) may be added. */
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'store_unavailable'
+  | 'timeout'
+  | 'internal'
+  | (string & {});
+
+/** Body of every non-2xx answer. For `bad_request` the message names the parameter. */
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; parameter?: string };
+}
+
+// ---------------------------------------------------------------- health: GET /api/v1/health
+
+export interface StoreHealth {
+  reachable: boolean;
+  /** Round trip of a trivial command; null when unreachable. */
+  latencyMs: number | null;
+  /** Short reason when unreachable; never contains credentials. */
+  error: string | null;
+}
+
+export interface RedisHealth extends StoreHealth {
+  /** DBSIZE: every key in the database, not only dedup keys. */
+  keyspaceSize: number | null;
+  /** INFO memory used_memory. */
+  usedMemoryBytes: number | null;
+}
+
+export interface PostgresHealth extends StoreHealth {
+  /** pg_total_relation_size('processed_messages'): table + indexes + toast. */
+  tableBytes: number | null;
+  /** pg_total_relation_size('delivery_stats'). */
+  statsTableBytes: number | null;
+}
+
+export interface HealthResponse {
+  generatedAt: string;
+  /** ok: both reachable; degraded: one is; down: neither. */
+  status: 'ok' | 'degraded' | 'down';
+  redis: RedisHealth;
+  postgres: PostgresHealth;
+}
+
+// ---------------------------------------------------------------- overview: GET /api/v1/overview[?fresh=1]
+
+export interface SnapshotInfo {
+  /** none: no pass has completed yet in this process. */
+  status: 'none' | 'complete';
+  /** A newer pass is running; the numbers shown are from the previous complete one. */
+  passInProgress: boolean;
+  /** Keys examined so far by the running pass. */
+  passKeysExamined: number;
+  completedAt: string | null;
+  /** Wall time of the last complete pass. */
+  passDurationMs: number | null;
+  /** Keys examined by the last complete pass (all patterns). */
+  keysExamined: number | null;
+}
+
+export type StateCounts = Record<RecordState, number>;
+
+export interface PatternCounts {
+  pattern: string;
+  keys: number;
+  byState: StateCounts;
+}
+
+export interface RedisOverview {
+  reachable: boolean;
+  error: string | null;
+  /** Dedup keys matching any configured pattern (stats keys excluded). */
+  keys: number | null;
+  processing: number | null;
+  stuck: number | null;
+  completed: number | null;
+  /** Past their format's own expiry (Powertools `expiration`) but still stored. */
+  expired: number | null;
+  noExpiry: number | null;
+  unrecognized: number | null;
+  /** Seconds since the snapshot these numbers come from completed. */
+  snapshotAgeSeconds: number | null;
+  snapshot: SnapshotInfo;
+  byFormat: Record<RecordFormat, number> | null;
+  byPattern: PatternCounts[] | null;
+}
+
+export type PostgresCountField = 'rows' | 'processing' | 'stuck' | 'completed' | 'failed' | 'expired';
+
+export interface PostgresOverview {
+  reachable: boolean;
+  error: string | null;
+  rows: number | null;
+  processing: number | null;
+  stuck: number | null;
+  completed: number | null;
+  failed: number | null;
+  /** Past retention (expires_at or processed_at + retention) and waiting for purge. */
+  expired: number | null;
+  /** True for each count that is a planner estimate rather than an exact count. */
+  estimated: Record<PostgresCountField, boolean>;
+}
+
+export type DeliveryWindowName = '1h' | '24h';
+
+export interface DeliveryWindow {
+  window: DeliveryWindowName;
+  from: string;
+  to: string;
+  total: number;
+  duplicates: number;
+  failures: number;
+  /** duplicates / total; null when there were no deliveries. */
+  duplicateRate: number | null;
+}
+
+/** An in-flight record past IDEMSCOPE_STUCK_AFTER_SECONDS or its lease. */
+export interface StuckRecord {
+  store: StoreName;
+  /** Redis key, or processed_messages.message_id. */
+  id: string;
+  format: RecordFormat | null;
+  ageSeconds: number | null;
+  owner: string | null;
+  consumer: string | null;
+  startedAt: string | null;
+}
+
+export interface OverviewResponse {
+  generatedAt: string;
+  redis: RedisOverview;
+  postgres: PostgresOverview;
+  /** The last hour; same as deliveryWindows[0]. */
+  deliveries: DeliveryWindow;
+  /** 1h and 24h, Redis and Postgres counters merged. */
+  deliveryWindows: DeliveryWindow[];
+  /** Oldest first, both stores, at most a handful. */
+  oldestStuck: StuckRecord[];
+  /** Records past retention that a purge would remove. */
+  expiredAwaitingPurge: { redis: number | null; postgres: number | null; postgresEstimated: boolean };
+  health: { redis: RedisHealth; postgres: PostgresHealth };
+}
+
+// ---------------------------------------------------------------- keys: GET /api/v1/keys, GET /api/v1/keys/<key>
+
+export interface KeyItem {
+  key: string;
+  /** The configured pattern the key was found under. */
+  pattern: string | null;
+  state: RecordState;
+  format: RecordFormat;
+  /** Remaining TTL; null when the key has no expiry. */
+  ttlSeconds: number | null;
+  /** Time since the claim was taken, where the format lets us know it. */
+  ageSeconds: number | null;
+  owner: string | null;
+  consumer: string | null;
+  noExpiry: boolean;
+}
+
+export interface KeysPage {
+  items: KeyItem[];
+  /** Opaque; null when every pattern has been scanned. A page may hold fewer than `limit` items and still have one. */
+  nextCursor: string | null;
+  /** Keys looked at to build this page (bounded per request). */
+  examined: number;
+}
+
+export interface KeyDetail extends KeyItem {
+  /** Redis type of the key (string, hash, …). */
+  redisType: string;
+  /** Parsed JSON (masked) when the value is JSON, else the raw (possibly truncated) text. */
+  value: unknown;
+  valueEncoding: 'json' | 'text' | 'none';
+  valueTruncated: boolean;
+  /** STRLEN of the value, when it is a string. */
+  valueBytes: number | null;
+  /** Paths of the fields whose values were masked, e.g. `result.card.cvv`. */
+  maskedPaths: string[];
+  startedAt: string | null;
+  completedAt: string | null;
+  leaseExpiresAt: string | null;
+  /** When the format's own expiry passes (Powertools `expiration`), not the Redis TTL. */
+  expiresAt: string | null;
+  /** Deliveries seen for this key, where the store records them (Redis formats do not). */
+  attempts: number | null;
+  duplicates: number | null;
+  /** Stored payload fingerprint / Powertools validation hash. */
+  fingerprint: string | null;
+  /**
+   * Compared with the `fingerprint` query parameter when one was given;
+   * null when there is nothing to compare (no parameter, or the format records none).
+   */
+  payloadMismatch: boolean | null;
+}
+
+// ---------------------------------------------------------------- messages: GET /api/v1/messages, GET /api/v1/messages/<id>
+
+export type MessageStatus = 'processing' | 'completed' | 'failed';
+
+export interface MessageItem {
+  messageId: string;
+  state: RecordState;
+  status: MessageStatus;
+  consumer: string;
+  /** For in-flight rows the time since claimed_at, else since processed_at. */
+  ageSeconds: number;
+  processedAt: string;
+  claimedAt: string;
+  lastSeenAt: string;
+  leaseExpiresAt: string | null;
+  expiresAt: string | null;
+  owner: string | null;
+  deliveryCount: number;
+}
+
+export interface MessagesPage {
+  items: MessageItem[];
+  /** Opaque keyset cursor; a page may hold fewer than `limit` items and still have one. */
+  nextCursor: string | null;
+  /** Rows looked at to build this page (bounded per request). */
+  examined: number;
+}
+
+export interface MessageDetail extends MessageItem {
+  result: unknown;
+  maskedPaths: string[];
+  attempts: number;
+  duplicates: number;
+  fingerprint: string | null;
+  payloadMismatch: boolean | null;
+}
+
+// ---------------------------------------------------------------- stats: GET /api/v1/stats/duplicates
+
+export interface DuplicatePoint {
+  /** Bucket start. */
+  t: string;
+  deliveries: number;
+  duplicates: number;
+  failures: number;
+  duplicateRate: number | null;
+  /** Present when the request asked for `groupBy=consumer`. */
+  consumer?: string;
+}
+
+export type DuplicateStatsResponse = DuplicatePoint[];
+
+// ---------------------------------------------------------------- expiry: GET /api/v1/expiry
+
+export interface ExpiryBucket {
+  t: string;
+  count: number;
+}
+
+export interface ExpiryResponse {
+  store: StoreName;
+  bucketSeconds: number;
+  horizonSeconds: number;
+  /** Already past expiry/retention but still stored. */
+  overdue: number;
+  buckets: ExpiryBucket[];
+  /** Postgres buckets come from planner-free exact counts only when small; see flag. */
+  estimated: boolean;
+  /** Redis numbers come from the scanner snapshot. */
+  snapshotAgeSeconds: number | null;
+}
+
+// ---------------------------------------------------------------- lookup: GET /api/v1/lookup?q=
+
+export interface LookupResponse {
+  q: string;
+  redis: { reachable: boolean; error: string | null; matches: KeyDetail[] };
+  postgres: { reachable: boolean; error: string | null; match: MessageDetail | null };
+}
