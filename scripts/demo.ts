@@ -1,0 +1,105 @@
+/**
+ * `npm run demo`: one command from a fresh clone to a dashboard full of
+ * realistic traffic. It starts the local stores if needed, migrates, builds
+ * the app once, runs the traffic simulator in the background, serves the
+ * dashboard and prints where to sign in. Ctrl-C stops everything it started.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateToken } from '../lib/auth/tokens';
+import { env } from '../lib/config/env';
+import { migrate } from '../lib/db/migrate';
+
+const root = process.cwd();
+const stateDir = path.join(root, '.idemscope');
+const credentialsFile = path.join(stateDir, 'demo-credentials.json');
+const rebuild = process.argv.includes('--rebuild');
+
+function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+/** Keeps the same credentials across demo runs so a signed-in browser stays signed in. */
+function credentials(): { operator: string; viewer: string; secret: string } {
+  if (process.env.IDEMSCOPE_OPERATOR_TOKEN && process.env.IDEMSCOPE_VIEWER_TOKEN) {
+    return {
+      operator: process.env.IDEMSCOPE_OPERATOR_TOKEN,
+      viewer: process.env.IDEMSCOPE_VIEWER_TOKEN,
+      secret: process.env.IDEMSCOPE_SESSION_SECRET ?? generateToken(),
+    };
+  }
+  if (existsSync(credentialsFile)) return JSON.parse(readFileSync(credentialsFile, 'utf8'));
+  const created = { operator: generateToken(), viewer: generateToken(), secret: generateToken() };
+  writeFileSync(credentialsFile, JSON.stringify(created, null, 2), { mode: 0o600 });
+  return created;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error('the dashboard server exited; see its output above');
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the dashboard did not answer at ${url} within 60 s`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(stateDir, { recursive: true });
+  const config = env();
+  run('bash', ['scripts/ensure-services.sh'], { IDEMSCOPE_SKIP_CHROMIUM: '1' });
+
+  const migrated = await migrate(config.DATABASE_URL);
+  console.log(`database ready (${migrated.applied.length} migrations applied now)`);
+
+  if (rebuild || !existsSync(path.join(root, '.next', 'BUILD_ID'))) run('npx', ['next', 'build']);
+
+  const creds = credentials();
+  const serverEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    IDEMSCOPE_OPERATOR_TOKEN: creds.operator,
+    IDEMSCOPE_VIEWER_TOKEN: creds.viewer,
+    IDEMSCOPE_SESSION_SECRET: creds.secret,
+  };
+
+  const simulatorLog = path.join(stateDir, 'simulator.log');
+  const simulator = spawn('npx', ['tsx', 'scripts/simulate.ts', '--duration', '0', '--rate', '20', '--demo'], {
+    env: serverEnv,
+    stdio: ['ignore', openSync(simulatorLog, 'a'), openSync(simulatorLog, 'a')],
+  });
+  const server = spawn('npx', ['next', 'start', '-p', String(config.PORT)], { env: serverEnv, stdio: 'inherit' });
+
+  const stop = () => {
+    simulator.kill('SIGTERM');
+    server.kill('SIGTERM');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.on('exit', (code) => {
+    simulator.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
+
+  const url = `http://localhost:${config.PORT}`;
+  await waitForHealth(url, server);
+  console.log(`
+Idemscope is running: ${url}
+  sign in as operator with: ${creds.operator}
+  or as viewer with:        ${creds.viewer}
+  (kept in ${path.relative(root, credentialsFile)}; scripts send "Authorization: Bearer <token>")
+  simulated traffic is writing to ${new URL(config.REDIS_URL).host} and the ${new URL(config.DATABASE_URL).pathname.slice(1)} database;
+  its log: ${path.relative(root, simulatorLog)}
+Press Ctrl-C to stop.`);
+}
+
+main().catch((error) => {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
