@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { MISSING, formatBytes, formatCount, formatDuration, formatRate } from './format';
+
+describe('formatCount', () => {
+  it('groups thousands and shows missing values as a dash, not zero', () => {
+    expect(formatCount(1234567)).toBe('1,234,567');
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(null)).toBe(MISSING);
+  });
+});
+
+describe('formatRate', () => {
+  it('keeps two decimals for small rates so 0.04 % and 0.4 % stay apart', () => {
+    expect(formatRate(0.0004)).toBe('0.04 %');
+    expect(formatRate(0.004)).toBe('0.40 %');
+    expect(formatRate(0.25)).toBe('25.0 %');
+    expect(formatRate(0)).toBe('0 %');
+    expect(formatRate(null)).toBe(MISSING);
+  });
+});
+
+describe('formatDuration', () => {
+  it('shows the two most significant units', () => {
+    expect(formatDuration(42)).toBe('42s');
+    expect(formatDuration(125)).toBe('2m 5s');
+    expect(formatDuration(7500)).toBe('2h 5m');
+    expect(formatDuration(3 * 86400 + 4 * 3600 + 59)).toBe('3d 4h');
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(null)).toBe(MISSING);
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
+    expect(formatBytes(null)).toBe(MISSING);
+  });
+});
