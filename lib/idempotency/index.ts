@@ -1,0 +1,23 @@
+/**
+ * Idemscope's processor library: runs each message's handler at most once per
+ * idempotency key, on Redis or Postgres. Framework-free; usable by any Node service.
+ */
+export { idempotent, type IdempotentHandler, type Outcome, type Processed } from './idempotent';
+export { DEFAULT_LEASE_MS, DEFAULT_RETENTION_SECONDS, type IdempotentOptions } from './options';
+export {
+  AlreadyInProgressError,
+  IdempotencyError,
+  InvalidIdempotencyKeyError,
+  LeaseLostError,
+  MissingIdempotencyKeyError,
+  PayloadMismatchError,
+  StoreError,
+  type IdempotencyErrorContext,
+} from './errors';
+export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
+export { RedisStore, type RedisStoreOptions } from './stores/redis-store';
+export { PostgresStore, type Queryable } from './stores/postgres-store';
+export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptClient } from './stores/lua-script';
+export { fingerprint, stableJson } from './fingerprint';
+export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid } from './uuid';
+export { decodeRecord, encodeRecord, type CompletedRecord, type InFlightRecord, type LibraryRecord } from './record';

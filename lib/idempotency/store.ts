@@ -1,0 +1,66 @@
+/**
+ * The one interface every store implements. Stores know how to claim,
+ * complete and release a key atomically; all policy (fingerprints, errors,
+ * what a duplicate returns) lives in the wrapper, so a new store is small.
+ */
+
+/**
+ * A store's view of what is recorded under a key. `format: 'plain'` marks a
+ * value written by the plain recipe (a bare `processing` marker or result),
+ * which carries no owner, lease or fingerprint.
+ */
+export interface StoredRecord {
+  key: string;
+  status: 'processing' | 'completed' | 'failed';
+  format: 'idemscope' | 'plain';
+  consumer?: string;
+  /** Token of the delivery holding the claim; only on records in flight. */
+  owner?: string;
+  /** Epoch ms. */
+  startedAt?: number;
+  /** Epoch ms, by the store's clock. */
+  leaseExpiresAt?: number;
+  /** Epoch ms. */
+  completedAt?: number;
+  result?: unknown;
+  fingerprint?: string;
+  /** How many deliveries the store has seen, where it counts them. */
+  deliveryCount?: number;
+}
+
+export interface ClaimRequest {
+  key: string;
+  consumer: string;
+  /** Random per delivery; a claim is ours exactly while the store still holds this token. */
+  owner: string;
+  leaseMs: number;
+  fingerprint?: string;
+}
+
+/** Proof of a claim, handed back to complete or release it. */
+export interface Claim {
+  key: string;
+  consumer: string;
+  owner: string;
+  /** True when an expired or failed claim was taken over rather than a fresh key claimed. */
+  takeover: boolean;
+  record: StoredRecord;
+  /** Store-private value that compare-and-set checks against (Redis: the exact in-flight JSON). */
+  token: string;
+}
+
+export type ClaimResult = { claimed: Claim; existing?: undefined } | { claimed?: undefined; existing: StoredRecord };
+
+export interface IdempotencyStore {
+  /** Short name used in errors and stats (`redis`, `postgres`). */
+  readonly name: string;
+  /** Returns the key as the store holds it, or throws InvalidIdempotencyKeyError. */
+  normaliseKey(key: string): string;
+  /** Claims the key in one atomic step, or reports what is already there (and counts the delivery). */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Stores the result if the claim is still ours; false means the lease was lost. */
+  complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean>;
+  /** Lets a retry claim the key after the handler failed; false means the lease was already lost. */
+  release(claim: Claim): Promise<boolean>;
+  get(key: string): Promise<StoredRecord | null>;
+}

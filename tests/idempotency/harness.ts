@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { IdempotencyStore } from '../../lib/idempotency/index';
+import type { Counter } from '../../lib/idempotency/stats-keys';
+
+export type Counters = Record<Counter, number>;
+
+/** What the shared contract needs from one store's test file. */
+export interface StoreHarness {
+  /** A store on a connection of its own, as a separate consumer would have. */
+  connect(): Promise<{ store: IdempotencyStore; close(): Promise<void> }>;
+  /** A store whose server cannot be reached. */
+  connectBroken(): Promise<{ store: IdempotencyStore; close(): Promise<void> }>;
+  /** A key never used before, in the form the store accepts. */
+  newKey(): string;
+  /** The consumer's counters summed over every bucket. */
+  counters(consumer: string): Promise<Counters>;
+  /** Writes a completed entry the way the plain recipe does; returns the result the library should replay. */
+  writePlainCompleted(key: string): Promise<unknown>;
+  /** Writes the plain recipe's in-flight marker, where the recipe has one. */
+  writePlainInFlight?(key: string): Promise<void>;
+  /** Settings the crash fixture needs to build the same store in another process. */
+  fixtureStore: Record<string, string>;
+  /**
+   * Whether a retry after a handler failure counts as a duplicate. Postgres
+   * keeps the failed row, so yes; Redis deletes the key, so the retry is a new first delivery.
+   */
+  retryCountsAsDuplicate: boolean;
+  teardown(): Promise<void>;
+}
+
+const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/crash-consumer.ts');
+const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+
+/**
+ * Starts a consumer process that claims `key` and then hangs in its handler,
+ * and SIGKILLs it once it reports the claim: a consumer dying mid-handler.
+ */
+export async function crashConsumerMidHandler(settings: Record<string, string>): Promise<void> {
+  const child = spawn(TSX, [FIXTURE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  await new Promise<void>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('in-handler')) resolve();
+    });
+    void exited.then((how) => reject(new Error(`crash fixture exited (${how}) before its handler ran: ${stderr}`)));
+  });
+  child.kill('SIGKILL');
+  const how = await exited;
+  if (how !== 'SIGKILL') throw new Error(`crash fixture ended by ${how}, not SIGKILL`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
