@@ -16,7 +16,7 @@ const stateDir = path.join(root, '.idemscope');
 const credentialsFile = path.join(stateDir, 'demo-credentials.json');
 const rebuild = process.argv.includes('--rebuild');
 
-function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): void {
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...extraEnv } });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
 }
