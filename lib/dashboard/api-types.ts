@@ -8,15 +8,10 @@
  * from planner statistics rather than an exact count and must be labelled so.
  */
 
-export const STORES = ['redis', 'postgres'] as const;
-export type StoreName = (typeof STORES)[number];
+import type { RecordFormat, RecordState, StoreName } from '../records/states';
 
-export const RECORD_FORMATS = ['plain', 'idemscope', 'powertools', 'unknown'] as const;
-export type RecordFormat = (typeof RECORD_FORMATS)[number];
-
-/** Exactly one per record. `failed` only occurs in Postgres. */
-export const RECORD_STATES = ['processing', 'stuck', 'completed', 'failed', 'expired', 'unrecognized'] as const;
-export type RecordState = (typeof RECORD_STATES)[number];
+export { RECORD_FORMATS, RECORD_STATES, STORES } from '../records/states';
+export type { RecordFormat, RecordState, StoreName };
 
 // ---------------------------------------------------------------- errors
 

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { classifyKey, classifyRow, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
+import { decodeValue, type DecodedRecord } from './detect';
+
+const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
+const NOW = 1_800_000_000_000;
+
+function idemscope(status: 'processing' | 'completed', extra: Partial<Record<string, unknown>> = {}): DecodedRecord {
+  return decodeValue(JSON.stringify({ fmt: 'idemscope', v: 1, status, owner: 'o', consumer: 'c', ...extra }), false);
+}
+
+describe('classifyKey: plain recipe', () => {
+  const claim = decodeValue('processing', false);
+
+  it('is processing while younger than the stuck threshold; age comes from the TTL', () => {
+    const r = classifyKey(claim, (86_400 - 299) * 1000, NOW, config);
+    expect(r).toMatchObject({ state: 'processing', format: 'plain', ageSeconds: 299, ttlSeconds: 86_101, noExpiry: false });
+  });
+
+  it('is stuck from the threshold on', () => {
+    expect(classifyKey(claim, (86_400 - 300) * 1000, NOW, config)).toMatchObject({ state: 'stuck', ageSeconds: 300, stuckForSeconds: 300 });
+  });
+
+  it('is stuck when the claim has no TTL, since nothing will release it', () => {
+    const r = classifyKey(claim, PTTL_NO_EXPIRY, NOW, config);
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: null, noExpiry: true, ttlSeconds: null });
+    expect(r.stuckForSeconds).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('counts a TTL longer than the configured lock TTL as age 0', () => {
+    expect(classifyKey(claim, 90_000_000, NOW, config)).toMatchObject({ state: 'processing', ageSeconds: 0 });
+  });
+
+  it('is completed for any stored result, with or without TTL', () => {
+    expect(classifyKey(decodeValue('{"ok":1}', false), 5_000, NOW, config)).toMatchObject({ state: 'completed', ttlSeconds: 5 });
+    expect(classifyKey(decodeValue('{"ok":1}', false), PTTL_NO_EXPIRY, NOW, config)).toMatchObject({ state: 'completed', noExpiry: true });
+  });
+});
+
+describe('classifyKey: idemscope records', () => {
+  it('is processing while young and leased', () => {
+    const r = classifyKey(idemscope('processing', { startedAt: NOW - 10_000, leaseExpiresAt: NOW + 20_000 }), 60_000, NOW, config);
+    expect(r).toMatchObject({ state: 'processing', format: 'idemscope', ageSeconds: 10, stuckForSeconds: null });
+  });
+
+  it('is stuck when the lease ran out, however young', () => {
+    const r = classifyKey(idemscope('processing', { startedAt: NOW - 10_000, leaseExpiresAt: NOW }), 60_000, NOW, config);
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 10 });
+  });
+
+  it('is stuck when older than the threshold, however long the lease', () => {
+    const r = classifyKey(idemscope('processing', { startedAt: NOW - 300_000, leaseExpiresAt: NOW + 3_600_000 }), 60_000, NOW, config);
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 300 });
+  });
+
+  it('is completed, aged from completion', () => {
+    const r = classifyKey(idemscope('completed', { startedAt: NOW - 9_000, completedAt: NOW - 4_000, result: 1 }), 60_000, NOW, config);
+    expect(r).toMatchObject({ state: 'completed', ageSeconds: 4 });
+  });
+});
+
+describe('classifyKey: Powertools records', () => {
+  const inProgress = (lease?: number) =>
+    decodeValue(JSON.stringify({ status: 'INPROGRESS', expiration: NOW / 1000 + 3600, ...(lease ? { in_progress_expiration: lease } : {}) }), false);
+  const done = (expiration: number) => decodeValue(JSON.stringify({ status: 'COMPLETED', expiration, data: 1 }), false);
+
+  it('is processing until in_progress_expiration passes, then stuck', () => {
+    expect(classifyKey(inProgress(NOW + 1), 3_600_000, NOW, config)).toMatchObject({ state: 'processing', ageSeconds: null });
+    expect(classifyKey(inProgress(NOW - 61_000), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck', stuckForSeconds: 61 });
+  });
+
+  it('is stuck without in_progress_expiration, as Powertools itself takes such records over', () => {
+    expect(classifyKey(inProgress(), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck' });
+  });
+
+  it('is expired once its own expiration passed, even while Redis still holds it', () => {
+    expect(classifyKey(done(NOW / 1000), 3_600_000, NOW, config)).toMatchObject({ state: 'expired', format: 'powertools' });
+    expect(classifyKey(done(NOW / 1000 + 1), 3_600_000, NOW, config)).toMatchObject({ state: 'completed' });
+  });
+});
+
+describe('classifyKey: unrecognized', () => {
+  it('stays unrecognized whatever the TTL', () => {
+    expect(classifyKey(decodeValue('garbage', false), PTTL_NO_EXPIRY, NOW, config)).toMatchObject({
+      state: 'unrecognized',
+      format: 'unknown',
+      noExpiry: true,
+    });
+  });
+});
+
+describe('classifyRow', () => {
+  const rowConfig = { stuckAfterSeconds: 300, retentionHours: 72 };
+  const at = (msAgo: number) => new Date(NOW - msAgo);
+  const row = (facts: Partial<MessageRowFacts>): MessageRowFacts => ({
+    status: 'completed',
+    processedAt: at(0),
+    claimedAt: at(0),
+    leaseExpiresAt: null,
+    expiresAt: null,
+    ...facts,
+  });
+
+  it('splits in-flight rows into processing and stuck by claim age and lease', () => {
+    expect(classifyRow(row({ status: 'processing', claimedAt: at(299_999), leaseExpiresAt: at(-1) }), NOW, rowConfig)).toEqual({
+      state: 'processing',
+      ageSeconds: 299,
+    });
+    expect(classifyRow(row({ status: 'processing', claimedAt: at(300_000) }), NOW, rowConfig).state).toBe('stuck');
+    expect(classifyRow(row({ status: 'processing', claimedAt: at(1_000), leaseExpiresAt: at(0) }), NOW, rowConfig).state).toBe('stuck');
+  });
+
+  it('never calls an in-flight row expired', () => {
+    expect(classifyRow(row({ status: 'processing', claimedAt: at(1_000), processedAt: at(100 * 3_600_000), expiresAt: at(1) }), NOW, rowConfig).state).toBe(
+      'processing',
+    );
+  });
+
+  it('expires finished rows by expires_at or by retention', () => {
+    expect(classifyRow(row({ expiresAt: at(0) }), NOW, rowConfig).state).toBe('expired');
+    expect(classifyRow(row({ status: 'failed', processedAt: at(72 * 3_600_000) }), NOW, rowConfig).state).toBe('expired');
+    expect(classifyRow(row({ processedAt: at(72 * 3_600_000 - 1), expiresAt: at(-1) }), NOW, rowConfig).state).toBe('completed');
+    expect(classifyRow(row({ status: 'failed' }), NOW, rowConfig)).toEqual({ state: 'failed', ageSeconds: 0 });
+  });
+});

@@ -1,0 +1,104 @@
+import type { DecodedRecord } from './detect';
+import type { RecordFormat, RecordState } from './states';
+
+/** The thresholds classification depends on; passed in, never read from the environment. */
+export interface ClassifyConfig {
+  /** An in-flight record this old is stuck. */
+  stuckAfterSeconds: number;
+  /** The EX a plain-recipe claim was taken with; its age is this minus the remaining TTL. */
+  plainLockTtlSeconds: number;
+}
+
+export interface RowClassifyConfig {
+  stuckAfterSeconds: number;
+  /** processed_messages rows older than this are expired. */
+  retentionHours: number;
+}
+
+/** Redis PTTL's answer for a key that exists but has no expiry. */
+export const PTTL_NO_EXPIRY = -1;
+
+export interface ClassifiedKey {
+  state: RecordState;
+  format: RecordFormat;
+  ageSeconds: number | null;
+  ttlSeconds: number | null;
+  noExpiry: boolean;
+  /**
+   * How overdue an in-flight record is, for ranking the oldest stuck ones:
+   * its age, else the time since its lease ran out; Infinity for a plain
+   * claim with no TTL, which nothing will ever release.
+   */
+  stuckForSeconds: number | null;
+}
+
+export function classifyKey(record: DecodedRecord, pttlMs: number, nowMs: number, config: ClassifyConfig): ClassifiedKey {
+  const noExpiry = pttlMs === PTTL_NO_EXPIRY;
+  const ttlSeconds = noExpiry || pttlMs < 0 ? null : Math.ceil(pttlMs / 1000);
+  const base = { format: record.format, ttlSeconds, noExpiry, ageSeconds: null, stuckForSeconds: null };
+
+  if (record.kind === 'unrecognized') return { ...base, state: 'unrecognized' };
+
+  if (record.kind === 'completed') {
+    const expired = record.expiresAtMs !== null && record.expiresAtMs <= nowMs;
+    const ageMs = record.completedAtMs ?? record.startedAtMs;
+    return { ...base, state: expired ? 'expired' : 'completed', ageSeconds: ageMs === null ? null : seconds(nowMs - ageMs) };
+  }
+
+  const stuckAfterMs = config.stuckAfterSeconds * 1000;
+  let ageMs: number | null = null;
+  if (record.format === 'plain') {
+    ageMs = noExpiry || pttlMs < 0 ? null : Math.max(0, config.plainLockTtlSeconds * 1000 - pttlMs);
+  } else if (record.startedAtMs !== null) {
+    ageMs = Math.max(0, nowMs - record.startedAtMs);
+  }
+  const leaseExpired = record.leaseExpiresAtMs !== null && record.leaseExpiresAtMs <= nowMs;
+  // Powertools treats an INPROGRESS record without in_progress_expiration as
+  // orphaned and takes it over, and a plain claim with no TTL is never released:
+  // both are stuck whatever their age.
+  const orphaned =
+    (record.format === 'powertools' && record.leaseExpiresAtMs === null) || (record.format === 'plain' && ageMs === null);
+  const stuck = orphaned || leaseExpired || (ageMs !== null && ageMs >= stuckAfterMs);
+
+  let stuckForSeconds: number | null = null;
+  if (stuck) {
+    if (ageMs !== null) stuckForSeconds = seconds(ageMs);
+    else if (record.leaseExpiresAtMs !== null) stuckForSeconds = seconds(nowMs - record.leaseExpiresAtMs);
+    else stuckForSeconds = Number.POSITIVE_INFINITY;
+  }
+  return { ...base, state: stuck ? 'stuck' : 'processing', ageSeconds: ageMs === null ? null : seconds(ageMs), stuckForSeconds };
+}
+
+export interface MessageRowFacts {
+  status: 'processing' | 'completed' | 'failed';
+  processedAt: Date;
+  claimedAt: Date;
+  leaseExpiresAt: Date | null;
+  expiresAt: Date | null;
+}
+
+export interface ClassifiedRow {
+  state: RecordState;
+  ageSeconds: number;
+}
+
+/**
+ * The same rules as the SQL predicates in lib/dashboard/stores/message-predicates.ts;
+ * a test holds the two together.
+ */
+export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClassifyConfig): ClassifiedRow {
+  if (row.status === 'processing') {
+    const ageMs = nowMs - row.claimedAt.getTime();
+    const leaseExpired = row.leaseExpiresAt !== null && row.leaseExpiresAt.getTime() <= nowMs;
+    const stuck = leaseExpired || ageMs >= config.stuckAfterSeconds * 1000;
+    return { state: stuck ? 'stuck' : 'processing', ageSeconds: seconds(ageMs) };
+  }
+  const ageMs = nowMs - row.processedAt.getTime();
+  const expired =
+    (row.expiresAt !== null && row.expiresAt.getTime() <= nowMs) || ageMs >= config.retentionHours * 3_600_000;
+  return { state: expired ? 'expired' : row.status, ageSeconds: seconds(ageMs) };
+}
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000));
+}

@@ -1,0 +1,106 @@
+import { scanJsonPrefix, type Scalar } from './json-prefix';
+import type { RecordFormat } from './states';
+
+/**
+ * What a Redis value says about itself, before time is taken into account.
+ * `kind` is the format's own notion; turning it into a state needs `now` and
+ * the TTL (see classify.ts).
+ */
+export interface DecodedRecord {
+  format: RecordFormat;
+  kind: 'in-flight' | 'completed' | 'unrecognized';
+  owner: string | null;
+  consumer: string | null;
+  startedAtMs: number | null;
+  /** Idemscope lease, or Powertools in_progress_expiration. */
+  leaseExpiresAtMs: number | null;
+  completedAtMs: number | null;
+  /** The format's own expiry (Powertools `expiration`), independent of the Redis TTL. */
+  expiresAtMs: number | null;
+  fingerprint: string | null;
+  /** Only the first bytes were read; fields past them are unknown. */
+  truncated: boolean;
+}
+
+/** The plain recipe's claim marker: `SET key processing NX EX <ttl>`. */
+export const PLAIN_IN_FLIGHT = 'processing';
+
+const IDEMSCOPE_HEAD = /^\s*\{\s*"fmt"\s*:\s*"idemscope"/;
+const POWERTOOLS_STATUS = new Set(['INPROGRESS', 'COMPLETED']);
+
+const UNRECOGNIZED: DecodedRecord = {
+  format: 'unknown',
+  kind: 'unrecognized',
+  owner: null,
+  consumer: null,
+  startedAtMs: null,
+  leaseExpiresAtMs: null,
+  completedAtMs: null,
+  expiresAtMs: null,
+  fingerprint: null,
+  truncated: false,
+};
+
+/**
+ * Detects the format of a string value from its first bytes. `truncated`
+ * says the value is longer than `text`. Never throws: anything it cannot
+ * place is `unrecognized`.
+ */
+export function decodeValue(text: string, truncated: boolean): DecodedRecord {
+  if (!truncated && text === PLAIN_IN_FLIGHT) return { ...UNRECOGNIZED, format: 'plain', kind: 'in-flight' };
+
+  const scan = scanJsonPrefix(text);
+  if (!scan.valid || text.trim() === '') return { ...UNRECOGNIZED, truncated };
+  // A value that parsed completely but claims to be longer cannot happen; a
+  // value that is cut off must still look like JSON to count as a record.
+  if (!truncated && !scan.complete) return UNRECOGNIZED;
+
+  const fields = scan.topLevel;
+  if (IDEMSCOPE_HEAD.test(text)) return decodeIdemscope(fields, truncated);
+  if (POWERTOOLS_STATUS.has(fields.get('status') as string) && typeof fields.get('expiration') === 'number') {
+    return decodePowertools(fields, truncated);
+  }
+  return { ...UNRECOGNIZED, format: 'plain', kind: 'completed', truncated };
+}
+
+function decodeIdemscope(fields: Map<string, Scalar>, truncated: boolean): DecodedRecord {
+  const status = fields.get('status');
+  const base: DecodedRecord = {
+    ...UNRECOGNIZED,
+    format: 'idemscope',
+    owner: str(fields.get('owner')),
+    consumer: str(fields.get('consumer')),
+    startedAtMs: num(fields.get('startedAt')),
+    leaseExpiresAtMs: num(fields.get('leaseExpiresAt')),
+    completedAtMs: num(fields.get('completedAt')),
+    fingerprint: str(fields.get('fingerprint')),
+    truncated,
+  };
+  if (status === 'completed') return { ...base, kind: 'completed' };
+  // An in-flight record is small; one without its timing facts is not ours to judge.
+  if (status === 'processing' && base.startedAtMs !== null && base.leaseExpiresAtMs !== null) {
+    return { ...base, kind: 'in-flight' };
+  }
+  return { ...UNRECOGNIZED, truncated };
+}
+
+function decodePowertools(fields: Map<string, Scalar>, truncated: boolean): DecodedRecord {
+  const expiration = num(fields.get('expiration'));
+  return {
+    ...UNRECOGNIZED,
+    format: 'powertools',
+    kind: fields.get('status') === 'INPROGRESS' ? 'in-flight' : 'completed',
+    leaseExpiresAtMs: num(fields.get('in_progress_expiration')),
+    expiresAtMs: expiration === null ? null : expiration * 1000,
+    fingerprint: str(fields.get('validation')) || null,
+    truncated,
+  };
+}
+
+function str(v: Scalar | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function num(v: Scalar | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
