@@ -30,10 +30,10 @@ export function scanJsonPrefix(text: string): PrefixScan {
   let i = 0;
   const result = (valid: boolean, complete = false): PrefixScan => ({ valid, complete, topLevel });
 
-  const afterValue = (scalar: Scalar | undefined) => {
+  const afterValue = (scalar: Scalar | undefined): Expect => {
     if (pendingKey !== null && stack.length === 1 && stack[0] === '{' && scalar !== undefined) topLevel.set(pendingKey, scalar);
     pendingKey = null;
-    expect = stack.length ? 'commaOrEnd' : 'done';
+    return stack.length ? 'commaOrEnd' : 'done';
   };
 
   while (true) {
@@ -56,7 +56,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
         } else if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
           stack.pop();
           i++;
-          afterValue(undefined);
+          expect = afterValue(undefined);
         } else return result(false);
         continue;
       }
@@ -65,7 +65,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
         if (c === '}' && expect === 'keyOrEnd') {
           stack.pop();
           i++;
-          afterValue(undefined);
+          expect = afterValue(undefined);
           continue;
         }
         if (c !== '"') return result(false);
@@ -83,7 +83,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
         if (c === ']' && expect === 'valueOrEnd') {
           stack.pop();
           i++;
-          afterValue(undefined);
+          expect = afterValue(undefined);
           continue;
         }
         if (c === '{' || c === '[') {
@@ -99,7 +99,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
           const value = decodeString(text.slice(i, end + 1));
           if (value === undefined) return result(false);
           i = end + 1;
-          afterValue(value);
+          expect = afterValue(value);
           continue;
         }
         if (c === '-' || (c >= '0' && c <= '9')) {
@@ -110,7 +110,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
           }
           if (!NUMBER.test(token)) return result(false);
           i += token.length;
-          afterValue(Number(token));
+          expect = afterValue(Number(token));
           continue;
         }
         const literal = Object.keys(LITERALS).find((word) => word[0] === c);
@@ -119,7 +119,7 @@ export function scanJsonPrefix(text: string): PrefixScan {
         if (seen.length < literal.length) return result(literal.startsWith(seen));
         if (seen !== literal) return result(false);
         i += literal.length;
-        afterValue(LITERALS[literal]!);
+        expect = afterValue(LITERALS[literal]!);
         continue;
       }
     }
