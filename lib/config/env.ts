@@ -53,6 +53,17 @@ const schema = z.object({
   IDEMSCOPE_AUTH_DISABLED: flag,
   /** Most targets one bulk action may touch. */
   IDEMSCOPE_BULK_LIMIT: z.coerce.number().int().positive().default(10000),
+  /**
+   * The origin browsers reach the dashboard at (e.g. `https://idemscope.example.com`)
+   * when a reverse proxy rewrites Host; mutations must come from it. Default: the request's own origin.
+   */
+  IDEMSCOPE_PUBLIC_ORIGIN: z.url().optional(),
+  /** How long a browser session lasts before signing in again. */
+  IDEMSCOPE_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Operator actions (previews included) one user may send per minute. */
+  IDEMSCOPE_ACTION_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** Rows one purge statement deletes; each batch is its own short transaction. */
+  IDEMSCOPE_PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(5000),
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

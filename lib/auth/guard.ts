@@ -1,0 +1,54 @@
+import { env } from '../config/env';
+import { type Authenticated, requireAuthenticated } from './authenticate';
+import { type AuthConfig, authConfigFrom } from './config';
+import { checkCsrf } from './csrf';
+import { ForbiddenError, RateLimitedError, ReadOnlyError } from './errors';
+import { SlidingWindowLimiter } from './rate-limit';
+import { hasRole, type Principal, type Role } from './roles';
+
+/** What a guard needs; tests pass their own, routes use the process's. */
+export interface GuardDeps {
+  config: AuthConfig;
+  actionLimiter: SlidingWindowLimiter;
+}
+
+// On globalThis so that dev reloads keep counting instead of resetting the window.
+const holder = globalThis as unknown as { idemscopeActionLimiter?: SlidingWindowLimiter };
+
+export function defaultGuardDeps(): GuardDeps {
+  const config = authConfigFrom(env());
+  if (holder.idemscopeActionLimiter?.limit !== config.actionsPerMinute) {
+    holder.idemscopeActionLimiter = new SlidingWindowLimiter(config.actionsPerMinute);
+  }
+  return { config, actionLimiter: holder.idemscopeActionLimiter };
+}
+
+/** A step for the handler wrapper: the request's principal, or a 401/403. Reads only. */
+export function requireRole(role: Role, deps?: () => GuardDeps) {
+  return (request: Request): Principal => {
+    const { config } = (deps ?? defaultGuardDeps)();
+    const { principal } = requireAuthenticated(request, config);
+    if (!hasRole(principal, role)) throw new ForbiddenError(`This needs the ${role} role; you are signed in as ${principal.role}.`);
+    return principal;
+  };
+}
+
+/**
+ * The step every mutation runs first, in this order: 401 not signed in,
+ * 403 cross-site, 405 read-only, 403 not an operator, 429 over the per-user rate.
+ */
+export function requireOperatorAction(deps?: () => GuardDeps) {
+  return (request: Request): Principal => {
+    const { config, actionLimiter } = (deps ?? defaultGuardDeps)();
+    const authenticated: Authenticated = requireAuthenticated(request, config);
+    checkCsrf(request, authenticated, config);
+    if (config.readOnly) throw new ReadOnlyError();
+    const { principal } = authenticated;
+    if (!hasRole(principal, 'operator')) {
+      throw new ForbiddenError(`Actions need the operator role; you are signed in as ${principal.role}.`, { actor: principal.label });
+    }
+    const decision = actionLimiter.take(principal.label);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, actionLimiter.limit);
+    return principal;
+  };
+}
