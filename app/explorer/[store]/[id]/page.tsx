@@ -1,0 +1,16 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { STORES, type StoreName } from '@/lib/dashboard/api-types';
+import { RecordDetailView } from '@/components/explorer/RecordDetailView';
+
+export const metadata: Metadata = { title: 'Record' };
+
+interface RecordPageProps {
+  params: Promise<{ store: string; id: string }>;
+}
+
+export default async function RecordPage({ params }: RecordPageProps) {
+  const { store, id } = await params;
+  if (!STORES.includes(store as StoreName)) notFound();
+  return <RecordDetailView store={store as StoreName} id={decodeURIComponent(id)} />;
+}

@@ -1,0 +1,59 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import { duplicateRateSeries } from '@/lib/charts/duplicateRateSeries';
+import { formatCount, formatRate } from '@/lib/charts/format';
+import { DuplicateRateChart } from '@/components/charts/DuplicateRateChart';
+import { DUPLICATE_RANGES, type DuplicateRange, useDuplicateStats } from '@/components/queries/duplicate-stats';
+import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import { Panel } from '@/components/ui/Panel';
+
+function RangePicker({ value, onChange }: { value: DuplicateRange; onChange: (r: DuplicateRange) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="Time range">
+      {(Object.keys(DUPLICATE_RANGES) as DuplicateRange[]).map((range) => (
+        <button key={range} type="button" aria-pressed={range === value} onClick={() => onChange(range)}>
+          {DUPLICATE_RANGES[range].label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function DuplicateRatePanel() {
+  const [range, setRange] = useState<DuplicateRange>('1h');
+  const stats = useDuplicateStats(range);
+  const series = useMemo(
+    () =>
+      stats.data
+        ? duplicateRateSeries(stats.data.points, {
+            fromMs: stats.data.fromMs,
+            toMs: stats.data.toMs,
+            bucketSeconds: stats.data.bucketSeconds,
+          })
+        : null,
+    [stats.data],
+  );
+
+  return (
+    <Panel title="Duplicate rate" id="duplicate-rate" aside={<RangePicker value={range} onChange={setRange} />}>
+      {stats.isPending ? <Loading label="Loading delivery counters…" /> : null}
+      {stats.isError ? (
+        <ErrorNotice title="Delivery counters could not be loaded." error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : null}
+      {series && series.deliveries === 0 ? (
+        <EmptyNotice>No deliveries recorded in the last {DUPLICATE_RANGES[range].label}.</EmptyNotice>
+      ) : null}
+      {series && series.deliveries > 0 ? (
+        <>
+          <p className="muted small">
+            {formatCount(series.duplicates)} duplicates of {formatCount(series.deliveries)} deliveries (
+            {formatRate(series.duplicates / series.deliveries)}), per{' '}
+            {series.bucketSeconds >= 3600 ? 'hour' : 'minute'}, Redis and Postgres counters together.
+          </p>
+          <DuplicateRateChart series={series} spanSeconds={DUPLICATE_RANGES[range].seconds} />
+        </>
+      ) : null}
+    </Panel>
+  );
+}

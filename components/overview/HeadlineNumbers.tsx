@@ -1,0 +1,76 @@
+import type { DeliveryWindow, OverviewResponse } from '@/lib/dashboard/api-types';
+import { type Combined, headlineFigures } from '@/lib/charts/headlineFigures';
+import { formatCount, formatRate } from '@/lib/charts/format';
+import { Estimate } from '@/components/ui/Estimate';
+import { Stat } from './Stat';
+
+function storeSplit(figure: Combined) {
+  return (
+    <>
+      Redis {formatCount(figure.redis)} · Postgres {formatCount(figure.postgres)} <Estimate show={figure.estimated} />
+      {figure.partial ? ' (one store missing)' : null}
+    </>
+  );
+}
+
+function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label: string }) {
+  const id = label.replace(/\s/g, '');
+  return (
+    <>
+      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} />
+      <Stat
+        label={`Duplicates · last ${label}`}
+        value={formatCount(window?.duplicates)}
+        hint={window ? `${formatCount(window.failures)} failures` : null}
+        testId={`duplicates-${id}`}
+      />
+      <Stat
+        label={`Duplicate rate · last ${label}`}
+        value={formatRate(window?.duplicateRate)}
+        hint={window?.total === 0 ? 'no deliveries' : null}
+        testId={`duplicate-rate-${id}`}
+      />
+    </>
+  );
+}
+
+export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
+  const figures = headlineFigures(overview);
+  return (
+    <div className="stack">
+      <dl className="stats" aria-label="Deliveries">
+        <DeliveryStats window={figures.deliveries['1h']} label="1 h" />
+        <DeliveryStats window={figures.deliveries['24h']} label="24 h" />
+      </dl>
+      <dl className="stats" aria-label="Records">
+        <Stat label="In flight" value={formatCount(figures.inFlight.total)} hint={storeSplit(figures.inFlight)} testId="in-flight" />
+        <Stat
+          label="Stuck"
+          value={formatCount(figures.stuck.total)}
+          hint={storeSplit(figures.stuck)}
+          alert={(figures.stuck.total ?? 0) > 0}
+          testId="stuck"
+        />
+        <Stat label="No expiry (Redis)" value={formatCount(figures.noExpiry)} hint="keys without a TTL" testId="no-expiry" />
+        <Stat
+          label="Expired, awaiting purge"
+          value={formatCount(figures.expiredAwaitingPurge.total)}
+          hint={storeSplit(figures.expiredAwaitingPurge)}
+          testId="expired-awaiting-purge"
+        />
+        <Stat
+          label="Failed (Postgres)"
+          value={formatCount(figures.failed.value)}
+          hint={<Estimate show={figures.failed.estimated} />}
+          testId="failed"
+        />
+        <Stat
+          label="Unrecognized (Redis)"
+          value={formatCount(figures.unrecognized)}
+          hint="values in no known format"
+          testId="unrecognized"
+        />
+      </dl>
+    </div>
+  );
+}

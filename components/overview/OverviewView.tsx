@@ -1,0 +1,48 @@
+'use client';
+
+import { useOverview } from '@/components/queries/overview';
+import { ErrorNotice, Loading } from '@/components/ui/Notice';
+import { Panel } from '@/components/ui/Panel';
+import { UpdatedAgo } from '@/components/ui/UpdatedAgo';
+import { DuplicateRatePanel } from './DuplicateRatePanel';
+import { ExpiryPanel } from './ExpiryPanel';
+import { HeadlineNumbers } from './HeadlineNumbers';
+import { RecordCountsTable } from './RecordCountsTable';
+import { StoreHealthPanel } from './StoreHealthPanel';
+import { StuckRecordsTable } from './StuckRecordsTable';
+
+export function OverviewView() {
+  const overview = useOverview();
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>Overview</h1>
+        <div className="meta">
+          <UpdatedAgo
+            updatedAt={overview.dataUpdatedAt}
+            snapshotAgeSeconds={overview.data?.redis.snapshotAgeSeconds}
+            fetching={overview.isFetching}
+          />
+        </div>
+      </div>
+      <StoreHealthPanel />
+      <Panel title="Right now" id="headline">
+        {overview.isPending ? <Loading label="Loading numbers…" /> : null}
+        {overview.isError ? (
+          <ErrorNotice title="The overview could not be loaded." error={overview.error} onRetry={() => void overview.refetch()} />
+        ) : null}
+        {overview.data ? <HeadlineNumbers overview={overview.data} /> : null}
+      </Panel>
+      <DuplicateRatePanel />
+      <div className="columns">
+        <Panel title="Oldest stuck records" id="oldest-stuck">
+          {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} /> : <Loading />}
+        </Panel>
+        <Panel title="Records by state" id="record-counts">
+          {overview.data ? <RecordCountsTable overview={overview.data} /> : <Loading />}
+        </Panel>
+      </div>
+      <ExpiryPanel />
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react';
+
+interface StatProps {
+  label: string;
+  value: ReactNode;
+  hint?: ReactNode;
+  /** Draws the value in red: something needs attention. */
+  alert?: boolean;
+  testId?: string;
+}
+
+/** One headline figure; rendered inside a `<dl className="stats">`. */
+export function Stat({ label, value, hint, alert, testId }: StatProps) {
+  return (
+    <div className={`stat${alert ? ' alert' : ''}`}>
+      <dt>{label}</dt>
+      <dd>
+        <span data-testid={testId}>{value}</span>
+        {hint ? <span className="hint">{hint}</span> : null}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import type { StuckRecord } from '@/lib/dashboard/api-types';
+import { formatDuration } from '@/lib/charts/format';
+import { recordHref } from '@/components/explorer/links';
+import { EmptyNotice } from '@/components/ui/Notice';
+
+export function StuckRecordsTable({ records }: { records: StuckRecord[] }) {
+  if (records.length === 0) return <EmptyNotice>No stuck records. Every in-flight record is within its lease.</EmptyNotice>;
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="oldest-stuck">
+        <caption>Oldest first, both stores.</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              Age
+            </th>
+            <th scope="col">Store</th>
+            <th scope="col">Key / message id</th>
+            <th scope="col">Consumer</th>
+            <th scope="col">Owner</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <tr key={`${r.store}:${r.id}`}>
+              <td className="num">{formatDuration(r.ageSeconds)}</td>
+              <td>{r.store}</td>
+              <td className="key">
+                <Link href={recordHref(r.store, r.id)}>{r.id}</Link>
+              </td>
+              <td>{r.consumer ?? '—'}</td>
+              <td className="mono">{r.owner ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
