@@ -41,6 +41,10 @@ const schema = z.object({
   IDEMSCOPE_SCAN_COUNT: z.coerce.number().int().min(10).max(10000).default(1000),
   /** Seconds between the background scanner's passes over the keyspace. */
   IDEMSCOPE_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** Milliseconds the scanner pauses between two SCAN steps of a pass (0 = only yield), leaving Redis to the services. */
+  IDEMSCOPE_SCAN_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(1000).default(1),
+  /** Most keys or rows one listing request examines; a page may hold fewer items and still have a next cursor. */
+  IDEMSCOPE_LIST_EXAMINE_LIMIT: z.coerce.number().int().min(100).max(100000).default(5000),
   /** Operator credential; actions are impossible without it. */
   IDEMSCOPE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Viewer credential: read-only access. */

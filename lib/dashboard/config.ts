@@ -1,0 +1,52 @@
+import type { Env } from '../config/env';
+import type { ClassifyConfig } from '../records/classify';
+
+/**
+ * Everything the read-side services depend on, passed in explicitly so that
+ * tests (and the benchmark) can point them at their own key prefix and
+ * thresholds instead of the process environment.
+ */
+export interface DashboardConfig extends ClassifyConfig {
+  keyPatterns: string[];
+  statsPrefix: string;
+  retentionHours: number;
+  maskFields: string[];
+  scanCount: number;
+  scanIntervalSeconds: number;
+  scanStepPauseMs: number;
+  /** Bytes of each value the scanner and the key listing read. */
+  headBytes: number;
+  /** Bytes of a value the single-key view reads; longer values are shown truncated. */
+  detailBytes: number;
+  /** Most keys one GET /api/v1/keys request may look at. */
+  keysExaminedPerRequest: number;
+  /** Most rows one GET /api/v1/messages request may look at. */
+  rowsExaminedPerRequest: number;
+  /** Counts up to this size are exact; beyond it they are planner estimates. */
+  exactCountLimit: number;
+  /** Longest a `?fresh=1` request waits for a new keyspace pass. */
+  freshTimeoutMs: number;
+  /** How many of the longest-stuck records the overview lists. */
+  topStuck: number;
+}
+
+export function dashboardConfigFromEnv(e: Env): DashboardConfig {
+  return {
+    keyPatterns: e.IDEMSCOPE_KEY_PATTERNS,
+    statsPrefix: e.IDEMSCOPE_STATS_PREFIX,
+    stuckAfterSeconds: e.IDEMSCOPE_STUCK_AFTER_SECONDS,
+    plainLockTtlSeconds: e.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS,
+    retentionHours: e.IDEMSCOPE_RETENTION_HOURS,
+    maskFields: e.IDEMSCOPE_MASK_FIELDS,
+    scanCount: e.IDEMSCOPE_SCAN_COUNT,
+    scanIntervalSeconds: e.IDEMSCOPE_SCAN_INTERVAL_SECONDS,
+    scanStepPauseMs: e.IDEMSCOPE_SCAN_STEP_PAUSE_MS,
+    headBytes: 512,
+    detailBytes: 64 * 1024,
+    keysExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
+    rowsExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
+    exactCountLimit: 10_000,
+    freshTimeoutMs: 60_000,
+    topStuck: 10,
+  };
+}

@@ -1,0 +1,25 @@
+import { globToRegExp } from '../records/glob';
+
+/**
+ * Decides which configured pattern a key is counted under. Patterns may
+ * overlap (`idempotency:*` and `*#*` both match `idempotency:fn#h`), so a key
+ * belongs to the first pattern that matches it; keys under the stats prefix
+ * are the library's counters, never dedup records.
+ */
+export interface KeyFilter {
+  patterns: readonly string[];
+  /** True when the key, returned by SCAN for pattern `index`, is counted there. */
+  owns(index: number, key: string): boolean;
+}
+
+export function createKeyFilter(patterns: readonly string[], statsPrefix: string): KeyFilter {
+  const compiled = patterns.map(globToRegExp);
+  return {
+    patterns,
+    owns(index, key) {
+      if (statsPrefix && key.startsWith(statsPrefix)) return false;
+      for (let j = 0; j < index; j++) if (compiled[j]!.test(key)) return false;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import type { ClassifyConfig } from '../records/classify';
+import { examine } from './examine';
+import { createKeyFilter, type KeyFilter } from './key-filter';
+import type { KeyspaceSource } from './keyspace-source';
+import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
+
+export interface ScannerOptions {
+  /** SCAN MATCH patterns holding dedup keys. */
+  patterns: readonly string[];
+  /** Keys under this prefix are the library's counters and are skipped. */
+  statsPrefix: string;
+  /** COUNT hint per SCAN step: bounds the work each step asks of Redis. */
+  scanCount: number;
+  /** Bytes of each value read (GETRANGE); larger values are classified from their start. */
+  headBytes: number;
+  /** Pause between two steps of a pass, so the scanner never monopolises Redis. */
+  stepPauseMs: number;
+  /** Pause between two passes. */
+  intervalMs: number;
+  /** How many of the longest-stuck records a snapshot keeps. */
+  topStuck: number;
+  classify: ClassifyConfig;
+  clock?: () => number;
+}
+
+export interface ScannerStatus {
+  running: boolean;
+  passInProgress: boolean;
+  passStartedAtMs: number | null;
+  passKeysExamined: number;
+  passes: number;
+  lastError: string | null;
+}
+
+/** A fresh snapshot was asked for and no pass completed in time. */
+export class ScanTimeoutError extends Error {
+  override readonly name = 'ScanTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`no complete keyspace pass within ${timeoutMs} ms`);
+  }
+}
+
+interface Waiter {
+  /** The first pass number whose result satisfies this waiter. */
+  minPass: number;
+  resolve(snapshot: KeyspaceSnapshot): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Keeps a snapshot of the dedup keyspace. A pass is a sequence of bounded
+ * SCAN steps, each followed by one pipelined PTTL + GETRANGE round trip and a
+ * short pause; the new snapshot replaces the previous one only when the pass
+ * completes, so readers never see half-counted numbers.
+ */
+export class KeyspaceScanner {
+  private current: KeyspaceSnapshot | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private pass: { startedAtMs: number; builder: SnapshotBuilder } | null = null;
+  private passesStarted = 0;
+  private passes = 0;
+  private lastError: string | null = null;
+  private waiters: Waiter[] = [];
+  private wake: (() => void) | null = null;
+  private readonly filter: KeyFilter;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: KeyspaceSource,
+    private readonly options: ScannerOptions,
+  ) {
+    this.filter = createKeyFilter(options.patterns, options.statsPrefix);
+    this.now = options.clock ?? Date.now;
+  }
+
+  get snapshot(): KeyspaceSnapshot | null {
+    return this.current;
+  }
+
+  status(): ScannerStatus {
+    return {
+      running: this.running,
+      passInProgress: this.pass !== null,
+      passStartedAtMs: this.pass?.startedAtMs ?? null,
+      passKeysExamined: this.pass?.builder.keysExamined ?? 0,
+      passes: this.passes,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Starts the background loop; calling it again is harmless. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.runLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('scanner stopped'));
+  }
+
+  /** Resolves with the first snapshot of a pass that starts after this call. */
+  fresh(timeoutMs: number): Promise<KeyspaceSnapshot> {
+    const minPass = this.passesStarted + 1;
+    return new Promise<KeyspaceSnapshot>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new ScanTimeoutError(timeoutMs));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        minPass,
+        resolve: (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.waiters.push(waiter);
+      this.start();
+      this.wake?.();
+    });
+  }
+
+  /** One complete pass; usable without the loop (scripts, benchmarks, tests). */
+  async runPass(): Promise<KeyspaceSnapshot> {
+    const startedAtMs = this.now();
+    const number = ++this.passesStarted;
+    const builder = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
+    this.pass = { startedAtMs, builder };
+    try {
+      for (let index = 0; index < this.options.patterns.length; index++) {
+        await this.scanPattern(index, builder);
+      }
+      const snapshot = builder.finish(this.now());
+      this.current = snapshot;
+      this.passes++;
+      this.lastError = null;
+      this.settle(number, snapshot);
+      return snapshot;
+    } finally {
+      this.pass = null;
+    }
+  }
+
+  private async scanPattern(index: number, builder: SnapshotBuilder): Promise<void> {
+    const { scanCount, headBytes, stepPauseMs, classify } = this.options;
+    const pattern = this.options.patterns[index]!;
+    let cursor = '0';
+    do {
+      const step = await this.source.scan(pattern, cursor, scanCount);
+      cursor = step.cursor;
+      builder.scanned(step.keys.length);
+      const owned = step.keys.filter((key) => this.filter.owns(index, key));
+      const now = this.now();
+      for (const entry of examine(await this.source.peek(owned, headBytes), now, classify)) builder.add(index, entry, now);
+      if (cursor !== '0') await pause(stepPauseMs);
+    } while (cursor !== '0');
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      let failed = false;
+      try {
+        await this.runPass();
+      } catch (error) {
+        failed = true;
+        this.lastError = error instanceof Error ? error.message : String(error);
+      }
+      if (!this.running) break;
+      // A waiting fresh() request skips the pause, unless Redis just failed:
+      // retrying at once would hammer a store that is already in trouble.
+      if (failed || this.waiters.length === 0) await this.sleep(this.options.intervalMs);
+    }
+  }
+
+  private settle(number: number, snapshot: KeyspaceSnapshot): void {
+    const ready = this.waiters.filter((w) => number >= w.minPass);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const waiter of ready) waiter.resolve(snapshot);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      // The loop must not keep a script or test process alive on its own.
+      timer.unref?.();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+}

@@ -1,0 +1,129 @@
+import { emptyFormatCounts, emptyStateCounts, type RecordFormat, type RecordState } from '../records/states';
+import type { ExaminedKey } from './examine';
+
+export const HOUR_MS = 3_600_000;
+/** The expiry histogram covers this many hourly buckets ahead of the pass start. */
+export const EXPIRY_HOURS = 72;
+
+export interface StuckKey {
+  key: string;
+  format: RecordFormat;
+  ageSeconds: number | null;
+  stuckForSeconds: number;
+  owner: string | null;
+  consumer: string | null;
+  startedAtMs: number | null;
+}
+
+export interface PatternAggregate {
+  pattern: string;
+  keys: number;
+  byState: Record<RecordState, number>;
+}
+
+/**
+ * Aggregates of one complete pass over every pattern. It holds counts, a
+ * histogram and a short list, never the keys themselves, so its size does
+ * not grow with the keyspace.
+ */
+export interface KeyspaceSnapshot {
+  startedAtMs: number;
+  completedAtMs: number;
+  /** Keys SCAN returned, before dropping stats keys and keys owned by an earlier pattern. */
+  keysExamined: number;
+  /** Dedup records counted. */
+  keys: number;
+  byState: Record<RecordState, number>;
+  byFormat: Record<RecordFormat, number>;
+  byPattern: PatternAggregate[];
+  noExpiry: number;
+  /** Values longer than the bytes read; classified from their start. */
+  truncated: number;
+  expiry: {
+    /** Start of hourly bucket 0: the hour the pass started in. */
+    fromMs: number;
+    /** Keys whose Redis TTL runs out in each hour; EXPIRY_HOURS + 1 buckets. */
+    hourly: number[];
+    /** TTL runs out after the last bucket. */
+    later: number;
+    /** Past their format's own expiry but still stored. */
+    overdue: number;
+  };
+  /** Longest-stuck first. */
+  oldestStuck: StuckKey[];
+}
+
+export class SnapshotBuilder {
+  private readonly snapshot: KeyspaceSnapshot;
+
+  constructor(
+    patterns: readonly string[],
+    startedAtMs: number,
+    private readonly topStuck: number,
+  ) {
+    this.snapshot = {
+      startedAtMs,
+      completedAtMs: startedAtMs,
+      keysExamined: 0,
+      keys: 0,
+      byState: emptyStateCounts(),
+      byFormat: emptyFormatCounts(),
+      byPattern: patterns.map((pattern) => ({ pattern, keys: 0, byState: emptyStateCounts() })),
+      noExpiry: 0,
+      truncated: 0,
+      expiry: { fromMs: Math.floor(startedAtMs / HOUR_MS) * HOUR_MS, hourly: new Array<number>(EXPIRY_HOURS + 1).fill(0), later: 0, overdue: 0 },
+      oldestStuck: [],
+    };
+  }
+
+  get keysExamined(): number {
+    return this.snapshot.keysExamined;
+  }
+
+  scanned(count: number): void {
+    this.snapshot.keysExamined += count;
+  }
+
+  add(patternIndex: number, entry: ExaminedKey, nowMs: number): void {
+    const s = this.snapshot;
+    s.keys++;
+    s.byState[entry.state]++;
+    s.byFormat[entry.format]++;
+    const pattern = s.byPattern[patternIndex]!;
+    pattern.keys++;
+    pattern.byState[entry.state]++;
+    if (entry.decoded.truncated) s.truncated++;
+    if (entry.noExpiry) s.noExpiry++;
+    else if (entry.pttlMs >= 0) {
+      const bucket = Math.floor((nowMs + entry.pttlMs - s.expiry.fromMs) / HOUR_MS);
+      if (bucket < s.expiry.hourly.length) s.expiry.hourly[Math.max(0, bucket)]!++;
+      else s.expiry.later++;
+    }
+    if (entry.state === 'expired') s.expiry.overdue++;
+    if (entry.state === 'stuck') this.rankStuck(entry);
+  }
+
+  finish(completedAtMs: number): KeyspaceSnapshot {
+    this.snapshot.completedAtMs = completedAtMs;
+    return this.snapshot;
+  }
+
+  private rankStuck(entry: ExaminedKey): void {
+    const list = this.snapshot.oldestStuck;
+    if (this.topStuck <= 0) return;
+    const stuckFor = entry.stuckForSeconds ?? 0;
+    if (list.length >= this.topStuck && stuckFor <= list[list.length - 1]!.stuckForSeconds) return;
+    const item: StuckKey = {
+      key: entry.key,
+      format: entry.format,
+      ageSeconds: entry.ageSeconds,
+      stuckForSeconds: stuckFor,
+      owner: entry.decoded.owner,
+      consumer: entry.decoded.consumer,
+      startedAtMs: entry.decoded.startedAtMs,
+    };
+    const at = list.findIndex((other) => other.stuckForSeconds < stuckFor);
+    list.splice(at < 0 ? list.length : at, 0, item);
+    if (list.length > this.topStuck) list.pop();
+  }
+}

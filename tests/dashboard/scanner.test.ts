@@ -1,0 +1,137 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ioredisKeyspace } from '../../lib/scanner/keyspace-source';
+import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../lib/scanner/scanner';
+import { EXPIRY_HOURS } from '../../lib/scanner/snapshot';
+import { RECORD_FORMATS, RECORD_STATES } from '../../lib/records/states';
+import { deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
+import { countBy, seedRedis, seedRedisStats, testConfig, type SeededKey } from './helpers/dataset';
+import { connectPowertoolsClient, type PowertoolsClient } from './helpers/powertools';
+
+let redis: Redis;
+let powertools: PowertoolsClient;
+let seeded: SeededKey[];
+const prefix = testPrefix('scanner');
+const config = testConfig(prefix);
+
+const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => ({
+  patterns: config.keyPatterns,
+  statsPrefix: config.statsPrefix,
+  scanCount: config.scanCount,
+  headBytes: config.headBytes,
+  stepPauseMs: 0,
+  intervalMs: 3_600_000,
+  topStuck: 3,
+  classify: config,
+  ...overrides,
+});
+
+beforeAll(async () => {
+  redis = newRedis();
+  powertools = await connectPowertoolsClient();
+  seeded = await seedRedis(redis, powertools, prefix);
+  await seedRedisStats(redis, config.statsPrefix, Date.now());
+});
+
+afterAll(async () => {
+  await deleteByPrefix(redis, prefix);
+  redis.disconnect();
+  await powertools.close();
+});
+
+describe('one keyspace pass', () => {
+  it('counts every seeded key exactly once, by state, format, pattern and expiry', async () => {
+    const snapshot = await new KeyspaceScanner(ioredisKeyspace(redis), options()).runPass();
+
+    const byState = countBy(seeded, (k) => k.state);
+    for (const state of RECORD_STATES) expect(snapshot.byState[state], state).toBe(byState[state] ?? 0);
+    const byFormat = countBy(seeded, (k) => k.format);
+    for (const format of RECORD_FORMATS) expect(snapshot.byFormat[format], format).toBe(byFormat[format] ?? 0);
+    expect(snapshot.keys).toBe(seeded.length);
+    expect(snapshot.noExpiry).toBe(seeded.filter((k) => k.noExpiry).length);
+    expect(snapshot.truncated).toBe(3);
+
+    snapshot.byPattern.forEach((p, index) => {
+      const mine = seeded.filter((k) => k.pattern === index);
+      expect(p.pattern).toBe(config.keyPatterns[index]);
+      expect(p.keys, p.pattern).toBe(mine.length);
+      const states = countBy(mine, (k) => k.state);
+      for (const state of RECORD_STATES) expect(p.byState[state], `${p.pattern} ${state}`).toBe(states[state] ?? 0);
+    });
+
+    const withTtl = seeded.filter((k) => !k.noExpiry).length;
+    expect(snapshot.expiry.hourly).toHaveLength(EXPIRY_HOURS + 1);
+    expect(snapshot.expiry.hourly.reduce((a, b) => a + b, 0) + snapshot.expiry.later).toBe(withTtl);
+    expect(snapshot.expiry.later).toBe(0);
+    expect(snapshot.expiry.overdue).toBe(byState.expired);
+    // SCAN also returned the stats hashes, the Powertools lock helper and the overlapping key twice.
+    expect(snapshot.keysExamined).toBeGreaterThan(seeded.length);
+  });
+
+  it('keeps only the longest-stuck records, longest first', async () => {
+    const snapshot = await new KeyspaceScanner(ioredisKeyspace(redis), options({ topStuck: 3 })).runPass();
+    expect(snapshot.oldestStuck).toHaveLength(3);
+    // A plain claim without TTL and a Powertools record without lease are never
+    // released by time, so they head the list.
+    const [a, b] = snapshot.oldestStuck;
+    expect([a, b].map((s) => s!.format).sort()).toEqual(['plain', 'powertools']);
+    expect([a, b].map((s) => s!.key)).toContain(`${prefix}idempotency:plain:no-ttl`);
+    expect([a, b].map((s) => s!.ageSeconds)).toEqual([null, null]);
+    expect(snapshot.oldestStuck[2]).toMatchObject({ key: `${prefix}idempotency:lib:old`, owner: 'owner-old', consumer: 'billing', format: 'idemscope' });
+    expect(snapshot.oldestStuck[2]!.ageSeconds).toBeGreaterThanOrEqual(2000);
+
+    const wider = await new KeyspaceScanner(ioredisKeyspace(redis), options({ topStuck: 10 })).runPass();
+    expect(wider.oldestStuck.map((s) => s.key).sort()).toEqual(seeded.filter((k) => k.state === 'stuck').map((k) => k.key).sort());
+    expect(wider.oldestStuck[3]).toMatchObject({ key: `${prefix}idempotency:plain:old`, ageSeconds: 1000 });
+  });
+
+  it('gives the same counts whatever the SCAN step size', async () => {
+    const small = await new KeyspaceScanner(ioredisKeyspace(redis), options({ scanCount: 10 })).runPass();
+    const large = await new KeyspaceScanner(ioredisKeyspace(redis), options({ scanCount: 10_000 })).runPass();
+    expect(small.byState).toEqual(large.byState);
+    expect(small.keys).toBe(seeded.length);
+  });
+});
+
+describe('background loop', () => {
+  it('reports a pass in progress, then replaces the snapshot when a fresh pass completes', async () => {
+    const scanner = new KeyspaceScanner(ioredisKeyspace(redis), options({ stepPauseMs: 1 }));
+    expect(scanner.snapshot).toBeNull();
+    const first = scanner.fresh(10_000);
+    expect(scanner.status()).toMatchObject({ running: true });
+    const snapshot = await first;
+    expect(scanner.snapshot).toBe(snapshot);
+    expect(snapshot.keys).toBe(seeded.length);
+
+    await redis.set(`${prefix}idempotency:late`, 'processing', 'EX', 86_400);
+    try {
+      const second = await scanner.fresh(10_000);
+      expect(second.startedAtMs).toBeGreaterThanOrEqual(snapshot.completedAtMs);
+      expect(second.keys).toBe(seeded.length + 1);
+      expect(second.byState.processing).toBe(snapshot.byState.processing + 1);
+      expect(scanner.status().passes).toBe(2);
+    } finally {
+      await redis.del(`${prefix}idempotency:late`);
+      await scanner.stop();
+    }
+    expect(scanner.status()).toMatchObject({ running: false, passInProgress: false });
+  });
+
+  it('gives up waiting for a fresh pass after the timeout', async () => {
+    const never = { scan: () => new Promise<never>(() => undefined), peek: async () => [] };
+    const scanner = new KeyspaceScanner(never, options());
+    await expect(scanner.fresh(50)).rejects.toBeInstanceOf(ScanTimeoutError);
+    expect(scanner.status()).toMatchObject({ passInProgress: true, passKeysExamined: 0 });
+  });
+
+  it('keeps the last snapshot and reports the error when Redis fails mid-pass', async () => {
+    let fail = false;
+    const source = ioredisKeyspace(redis);
+    const flaky = { ...source, scan: (p: string, c: string, n: number) => (fail ? Promise.reject(new Error('connection lost')) : source.scan(p, c, n)) };
+    const scanner = new KeyspaceScanner(flaky, options());
+    const good = await scanner.runPass();
+    fail = true;
+    await expect(scanner.runPass()).rejects.toThrow('connection lost');
+    expect(scanner.snapshot).toBe(good);
+  });
+});
