@@ -82,7 +82,8 @@ describe('one keyspace pass', () => {
 
     const wider = await new KeyspaceScanner(ioredisKeyspace(redis), options({ topStuck: 10 })).runPass();
     expect(wider.oldestStuck.map((s) => s.key).sort()).toEqual(seeded.filter((k) => k.state === 'stuck').map((k) => k.key).sort());
-    expect(wider.oldestStuck[3]).toMatchObject({ key: `${prefix}idempotency:plain:old`, ageSeconds: 1000 });
+    expect(wider.oldestStuck[3]).toMatchObject({ key: `${prefix}idempotency:plain:old` });
+    expect(wider.oldestStuck[3]!.ageSeconds).toBeGreaterThanOrEqual(1000);
   });
 
   it('gives the same counts whatever the SCAN step size', async () => {
