@@ -36,7 +36,7 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
           labelFormatter={(t) => formatBucketTime(Number(t), spanSeconds)}
           formatter={(value) => (value == null ? 'no deliveries' : `${value} %`)}
         />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" height={28} itemSorter={null} />
         {series.lines.map((line, i) => (
           <Line
             key={line.key}

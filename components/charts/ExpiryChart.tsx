@@ -24,7 +24,7 @@ export function ExpiryChart({ series }: { series: ExpirySeries }) {
           label={{ value: 'Records expiring', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }}
         />
         <Tooltip labelFormatter={(t) => `Hour from ${formatBucketTime(Number(t), series.horizonSeconds)}`} />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" height={28} itemSorter={null} />
         <Bar dataKey="redis" name="Redis keys" stackId="expiry" fill={STORE_COLOURS.redis} isAnimationActive={false} />
         <Bar dataKey="postgres" name="Postgres rows" stackId="expiry" fill={STORE_COLOURS.postgres} isAnimationActive={false} />
       </BarChart>

@@ -8,7 +8,7 @@ function storeSplit(figure: Combined) {
   return (
     <>
       Redis {formatCount(figure.redis)} · Postgres {formatCount(figure.postgres)} <Estimate show={figure.estimated} />
-      {figure.partial ? ' (one store missing)' : null}
+      {figure.partial ? ' · partial total' : null}
     </>
   );
 }

@@ -46,7 +46,7 @@ export function StoreHealthPanel() {
         <div className="stores">
           <StoreCard name="Redis" health={health.data.redis}>
             <dt>Keyspace size</dt>
-            <dd>{formatCount(health.data.redis.keyspaceSize)} keys</dd>
+            <dd>{health.data.redis.keyspaceSize == null ? '—' : `${formatCount(health.data.redis.keyspaceSize)} keys`}</dd>
             <dt>Memory used</dt>
             <dd>{formatBytes(health.data.redis.usedMemoryBytes)}</dd>
           </StoreCard>

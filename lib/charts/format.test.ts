@@ -26,6 +26,8 @@ describe('formatDuration', () => {
     expect(formatDuration(7500)).toBe('2h 5m');
     expect(formatDuration(3 * 86400 + 4 * 3600 + 59)).toBe('3d 4h');
     expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(3600)).toBe('1h');
+    expect(formatDuration(3 * 86400 + 59)).toBe('3d');
     expect(formatDuration(null)).toBe(MISSING);
   });
 });

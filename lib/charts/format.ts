@@ -36,6 +36,8 @@ export function formatDuration(seconds: number | null | undefined): string {
     const amount = Math.floor(rest / size);
     rest -= amount * size;
     if (parts.length === 0 && amount === 0 && size > 1) continue;
+    // "1h" reads faster than "1h 0m" on a crowded table.
+    if (parts.length === 1 && amount === 0) break;
     parts.push(`${amount}${suffix}`);
   }
   return parts.join(' ');
