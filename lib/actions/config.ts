@@ -1,0 +1,26 @@
+import type { Env } from '../config/env';
+
+/** The settings actions depend on; passed in so tests can use their own prefix and limits. */
+export interface ActionConfig {
+  keyPatterns: string[];
+  statsPrefix: string;
+  stuckAfterSeconds: number;
+  plainLockTtlSeconds: number;
+  retentionHours: number;
+  bulkLimit: number;
+  scanCount: number;
+  purgeBatchSize: number;
+}
+
+export function actionConfigFrom(config: Env): ActionConfig {
+  return {
+    keyPatterns: config.IDEMSCOPE_KEY_PATTERNS,
+    statsPrefix: config.IDEMSCOPE_STATS_PREFIX,
+    stuckAfterSeconds: config.IDEMSCOPE_STUCK_AFTER_SECONDS,
+    plainLockTtlSeconds: config.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS,
+    retentionHours: config.IDEMSCOPE_RETENTION_HOURS,
+    bulkLimit: config.IDEMSCOPE_BULK_LIMIT,
+    scanCount: config.IDEMSCOPE_SCAN_COUNT,
+    purgeBatchSize: config.IDEMSCOPE_PURGE_BATCH_SIZE,
+  };
+}

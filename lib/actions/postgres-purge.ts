@@ -1,0 +1,95 @@
+import type { PrismaClient } from '../db/generated/client';
+
+/**
+ * A row is expired when COALESCE(expires_at, processed_at + retention) has
+ * passed and it is not in flight. That predicate is split in two phases so
+ * that each batch is an ordered range scan of one index, which stops after
+ * `limit` rows and skips the entries earlier batches already deleted:
+ *   explicit:  expires_at < now()                          (expires_at index)
+ *   retention: expires_at IS NULL AND processed_at < now() - retention  (processed_at index)
+ */
+export type PurgePhase = 'explicit' | 'retention';
+export const PURGE_PHASES: PurgePhase[] = ['explicit', 'retention'];
+
+/** Rows counted exactly before the count falls back to a planner estimate. */
+export const EXACT_COUNT_CAP = 100_000;
+
+/**
+ * Deletes up to `limit` expired rows in ONE short autocommit statement:
+ * the rows are picked and locked with SKIP LOCKED, so a consumer claiming one
+ * of them right now is neither blocked nor overtaken, and the DELETE
+ * re-checks the full expiry condition on each locked row.
+ */
+export async function purgeBatch(db: PrismaClient, phase: PurgePhase, limit: number, retentionHours: number): Promise<number> {
+  if (phase === 'explicit') {
+    return db.$executeRaw`
+      WITH doomed AS (
+        SELECT ctid FROM processed_messages
+        WHERE expires_at < now() AND status <> 'processing'
+        ORDER BY expires_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      DELETE FROM processed_messages pm
+      WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
+        AND pm.status <> 'processing'
+        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()`;
+  }
+  return db.$executeRaw`
+    WITH doomed AS (
+      SELECT ctid FROM processed_messages
+      WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
+      ORDER BY processed_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    DELETE FROM processed_messages pm
+    WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
+      AND pm.status <> 'processing'
+      AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()`;
+}
+
+export interface PurgeCount {
+  count: number;
+  /** True when at least one phase had more than EXACT_COUNT_CAP rows and its number is the planner's. */
+  estimated: boolean;
+}
+
+/** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per phase, else the planner's estimate. */
+export async function countPurgeable(db: PrismaClient, retentionHours: number): Promise<PurgeCount> {
+  const cap = EXACT_COUNT_CAP + 1;
+  const [explicit, retention] = await Promise.all([
+    db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM processed_messages WHERE expires_at < now() AND status <> 'processing' LIMIT ${cap}) s`,
+    db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM processed_messages
+        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
+        LIMIT ${cap}) s`,
+  ]);
+  let count = 0;
+  let estimated = false;
+  for (const [phase, rows] of [['explicit', explicit], ['retention', retention]] as const) {
+    const exact = rows[0]?.n ?? 0;
+    if (exact < cap) count += exact;
+    else {
+      estimated = true;
+      count += Math.max(cap, await plannerEstimate(db, phase, retentionHours));
+    }
+  }
+  return { count, estimated };
+}
+
+async function plannerEstimate(db: PrismaClient, phase: PurgePhase, retentionHours: number): Promise<number> {
+  const plan =
+    phase === 'explicit'
+      ? await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`
+          EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages WHERE expires_at < now() AND status <> 'processing'`
+      : await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`
+          EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages
+          WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'`;
+  const doc = plan[0]?.['QUERY PLAN'];
+  const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan: { 'Plan Rows': number } }[];
+  return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0);
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import type { ActionConfig } from './config';
+import { readKeyStates, seenStateOf, type KeyState } from './redis-read';
+import { DIGESTS, PURGE_IF_SEEN } from './redis-scripts';
+import { scanPatterns } from './redis-scan';
+import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from './types';
+
+const SCRIPT_BATCH = 200;
+
+export const retentionSeconds = (config: ActionConfig) => config.retentionHours * 3600;
+
+function why(state: KeyState): PurgeCandidate['why'] | null {
+  if (!state.exists || state.type !== 'string') return null;
+  if (state.pttlMs === -1) return 'no-expiry';
+  if (state.decoded?.format === 'powertools' && state.classified?.state === 'expired') return 'expired';
+  return null;
+}
+
+/**
+ * Keys Redis will never expire by itself (no TTL) and Powertools records past
+ * their own expiration, by a bounded SCAN; at most the bulk limit. Values too
+ * long to digest from their head are digested inside Redis.
+ */
+export async function previewRedisPurge(redis: Redis, config: ActionConfig): Promise<RedisPurgePreview> {
+  const found: PurgeCandidate[] = [];
+  const scan = await scanPatterns(redis, config, async (keys) => {
+    const candidates = (await readKeyStates(redis, keys, config)).filter((s) => why(s) !== null);
+    const long = candidates.filter((s) => s.digest === null);
+    if (long.length) {
+      const digests = (await DIGESTS.run(redis, long.map((s) => s.key), [])) as (string | null)[];
+      long.forEach((s, i) => (s.digest = digests[i] || null));
+    }
+    for (const state of candidates) {
+      if (state.digest) found.push({ key: state.key, seen: state.digest, state: seenStateOf(state), why: why(state)! });
+    }
+    return found.length > config.bulkLimit;
+  });
+  const more = found.length > config.bulkLimit;
+  const wouldPurge = found.slice(0, config.bulkLimit);
+  return {
+    dryRun: true,
+    store: 'redis',
+    count: wouldPurge.length,
+    wouldPurge,
+    more,
+    examined: scan.examined,
+    complete: scan.complete,
+    ttlSeconds: retentionSeconds(config),
+  };
+}
+
+/** Applies the retention as TTL to, or deletes, each previewed key that is still as seen (see PURGE_IF_SEEN). */
+export async function purgeKeys(
+  redis: Redis,
+  config: ActionConfig,
+  mode: 'expire' | 'delete',
+  items: { key: string; seen: string }[],
+): Promise<{ purged: string[]; skipped: Skipped<PurgeSkipReason>[] }> {
+  const purged: string[] = [];
+  const skipped: Skipped<PurgeSkipReason>[] = [];
+  for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
+    const batch = items.slice(i, i + SCRIPT_BATCH);
+    const outcomes = (await PURGE_IF_SEEN.run(
+      redis,
+      batch.map((b) => b.key),
+      [mode, retentionSeconds(config), ...batch.map((b) => b.seen)],
+    )) as string[];
+    batch.forEach((item, j) => {
+      if (outcomes[j] === 'purged') purged.push(item.key);
+      else skipped.push({ key: item.key, reason: outcomes[j] as PurgeSkipReason });
+    });
+  }
+  return { purged, skipped };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit-log';
+import type { Principal } from '../auth/roles';
+import type { PrismaClient } from '../db/generated/client';
+import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
+import { ActionIdReusedError, ActionInProgressError } from './errors';
+import { prismaQueryable } from './prisma-queryable';
+
+/** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
+export const ACTIONS_CONSUMER = 'idemscope-dashboard';
+/** Longer than any action's request; a crashed one can be retried after it. */
+const ACTION_LEASE_MS = 10 * 60_000;
+/** A double submit or a retried request comes within minutes; a day is plenty. */
+const ACTION_RETENTION_SECONDS = 86_400;
+const WAIT_FOR_FIRST_MS = 15_000;
+
+export interface Actor {
+  principal: Principal;
+  clientAddress: string;
+}
+
+export interface Executed<R> {
+  body: R;
+  targets?: string[];
+  seen?: unknown[];
+  result: Record<string, unknown>;
+  outcome?: 'ok' | 'started';
+}
+
+export interface ActionRun<R> {
+  /** e.g. `keys.release`; what the audit log and its filter show. */
+  action: string;
+  store?: string;
+  actionId?: string;
+  /** Everything that defines the action: a reused actionId with other parameters is refused. */
+  parameters: Record<string, unknown>;
+  reason?: string;
+  execute(actionId: string): Promise<Executed<R>>;
+}
+
+export interface RunOutcome<R> {
+  actionId: string;
+  body: R;
+  /** True when this request did not run the action but got the first run's result. */
+  replayed: boolean;
+}
+
+/**
+ * Runs an action at most once per actionId, with the processor library's own
+ * idempotent wrapper and Postgres store (dog food): a double click or a retried
+ * request gets the first run's result. The run and its audit entry happen
+ * together inside the wrapper, so a replay is never audited twice; a failed
+ * run is audited as an error and released so that a retry may run again.
+ */
+export async function runAction<R>(db: PrismaClient, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
+  const actionId = run.actionId ?? randomUUID();
+  // Durable: an action's result must survive a crash, and actions are rare enough not to mind the fsync.
+  const store = new PostgresStore(prismaQueryable(db), { prepare: false, durableCompletion: true });
+  const audit = (entry: Partial<Parameters<typeof appendAudit>[1]>) =>
+    appendAudit(db, {
+      actor: actor.principal.label,
+      role: actor.principal.role,
+      action: run.action,
+      actionId,
+      store: run.store,
+      parameters: run.parameters,
+      reason: run.reason,
+      clientAddress: actor.clientAddress,
+      outcome: 'ok',
+      ...entry,
+    });
+
+  const handler = idempotent(
+    async () => {
+      let executed: Executed<R>;
+      try {
+        executed = await run.execute(actionId);
+      } catch (error) {
+        await audit({ outcome: 'error', result: { error: error instanceof Error ? error.message : String(error) } }).catch(() => undefined);
+        throw error;
+      }
+      await audit({ outcome: executed.outcome ?? 'ok', targets: executed.targets, seen: executed.seen, result: executed.result });
+      return executed.body;
+    },
+    {
+      store,
+      consumer: ACTIONS_CONSUMER,
+      key: () => actionId,
+      fingerprint: () => ({ actor: actor.principal.label, action: run.action, store: run.store, parameters: run.parameters, reason: run.reason }),
+      leaseMs: ACTION_LEASE_MS,
+      retentionSeconds: ACTION_RETENTION_SECONDS,
+    },
+  );
+
+  const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+  for (;;) {
+    try {
+      const processed = await handler.process(undefined);
+      return { actionId, body: processed.result, replayed: processed.outcome === 'duplicate' };
+    } catch (error) {
+      if (error instanceof PayloadMismatchError) throw new ActionIdReusedError(actionId);
+      if (!(error instanceof AlreadyInProgressError)) throw error;
+      // The first submit is still running: wait for its result rather than fail the second.
+      if (!(await completedBefore(store, actionId, deadline))) throw new ActionInProgressError(actionId);
+    }
+  }
+}
+
+async function completedBefore(store: PostgresStore, actionId: string, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const record = await store.get(actionId);
+    if (!record || record.status !== 'processing') return true;
+  }
+  return false;
+}

@@ -1,0 +1,129 @@
+/**
+ * The JSON contract of the action routes (beside the read API's in
+ * lib/dashboard/api-types.ts). Fields are only ever added.
+ */
+import type { RecordFormat, RecordState } from '../records/states';
+
+export type ActionStore = 'redis' | 'postgres';
+
+/** Why a release left a target alone. */
+export type ReleaseSkipReason = 'not-in-flight' | 'changed' | 'missing';
+
+/** What a record looked like when it was previewed, for the operator and the audit log. */
+export interface SeenState {
+  format: RecordFormat;
+  state: RecordState;
+  consumer: string | null;
+  owner: string | null;
+  ageSeconds: number | null;
+  /** Redis TTL; null when the key has none (or for Postgres). */
+  ttlSeconds: number | null;
+  startedAt: string | null;
+  leaseExpiresAt: string | null;
+  /** Size of the Redis value; null for Postgres rows. */
+  bytes: number | null;
+}
+
+/**
+ * One previewed target. `seen` is opaque: send it back unchanged with the
+ * confirmation, and the action applies only if the record still is exactly
+ * as previewed (Redis: SHA-1 of the value bytes; Postgres: digest of
+ * owner_token, lease_expires_at and claimed_at).
+ */
+export interface PreviewItem {
+  key: string;
+  seen: string;
+  state: SeenState;
+}
+
+export interface Skipped<R extends string = ReleaseSkipReason> {
+  key: string;
+  reason: R;
+}
+
+export interface ReleasePreview {
+  dryRun: true;
+  store: ActionStore;
+  /** How many would be released: wouldRelease.length. */
+  count: number;
+  wouldRelease: PreviewItem[];
+  /** Named targets that are not releasable right now. */
+  skipped: Skipped[];
+  /** More records matched `olderThanSeconds` than IDEMSCOPE_BULK_LIMIT; release these, then preview again. */
+  more: boolean;
+  /** Keys or rows looked at to build the preview. */
+  examined: number;
+  /** False when the bounded scan stopped before covering every key pattern. */
+  complete: boolean;
+}
+
+export interface ReleaseResult {
+  actionId: string;
+  store: ActionStore;
+  released: string[];
+  skipped: Skipped[];
+}
+
+export type PurgeSkipReason = 'missing' | 'changed' | 'has-ttl';
+
+export interface PurgeCandidate extends PreviewItem {
+  /** no-expiry: a key without TTL; expired: a Powertools record past its own expiration. */
+  why: 'no-expiry' | 'expired';
+}
+
+export interface RedisPurgePreview {
+  dryRun: true;
+  store: 'redis';
+  count: number;
+  wouldPurge: PurgeCandidate[];
+  more: boolean;
+  examined: number;
+  complete: boolean;
+  /** The TTL "apply TTL" sets: IDEMSCOPE_RETENTION_HOURS. */
+  ttlSeconds: number;
+}
+
+export interface RedisPurgeResult {
+  actionId: string;
+  store: 'redis';
+  mode: 'expire' | 'delete';
+  /** Keys given a TTL (expire) or deleted (delete). */
+  purged: string[];
+  skipped: Skipped<PurgeSkipReason>[];
+}
+
+export interface PostgresPurgePreview {
+  dryRun: true;
+  store: 'postgres';
+  wouldPurge: number;
+  /** True when wouldPurge is a planner estimate (too many rows to count cheaply); label it so. */
+  estimated: boolean;
+  retentionHours: number;
+  batchSize: number;
+}
+
+export type PurgeJobStatus = 'running' | 'cancelled' | 'completed' | 'failed' | 'interrupted';
+
+export interface PurgeJobView {
+  jobId: string;
+  store: 'postgres';
+  /** interrupted: marked running, but its process stopped sending heartbeats; resume it. */
+  status: PurgeJobStatus;
+  actor: string;
+  purged: number;
+  batches: number;
+  estimatedTotal: number | null;
+  estimated: boolean;
+  cancelRequested: boolean;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface PostgresPurgeStarted {
+  actionId: string;
+  store: 'postgres';
+  jobId: string;
+  job: PurgeJobView;
+}

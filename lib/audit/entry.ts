@@ -1,0 +1,54 @@
+/** One operator action as the audit log records it. */
+export interface AuditInput {
+  actor: string;
+  role: string;
+  action: string;
+  actionId?: string;
+  store?: string;
+  outcome: 'ok' | 'error' | 'started';
+  parameters?: Record<string, unknown>;
+  /** Every target; only the first MAX_LISTED are stored, with the full count. */
+  targets?: string[];
+  /** State each target was seen in before the action, in target order; capped like targets. */
+  seen?: unknown[];
+  reason?: string;
+  /** Counts (released, skipped, purged…) and, on error, the message. */
+  result?: Record<string, unknown>;
+  clientAddress?: string;
+}
+
+export interface AuditEntry {
+  /** Decimal string of a bigint. */
+  id: string;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  actionId: string | null;
+  store: string | null;
+  outcome: string;
+  parameters: Record<string, unknown>;
+  targets: string[];
+  targetCount: number;
+  seen: unknown[];
+  reason: string | null;
+  result: Record<string, unknown>;
+  clientAddress: string | null;
+}
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  outcome?: string;
+  /** Only entries with an id below this (the page cursor). */
+  beforeId?: bigint;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export const MAX_LISTED = 100;

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewMessages, previewStuckMessages, releaseMessages } from '../../lib/actions/postgres-release';
+import { releaseAction } from '../../lib/actions/release-action';
+import { releaseBody } from '../../lib/actions/schemas';
+import { idempotent, PostgresStore } from '../../lib/idempotency';
+import { actionFixture, operator, type ActionFixture } from './setup';
+
+let f: ActionFixture;
+let pool: pg.Pool;
+let store: PostgresStore;
+
+beforeAll(async () => {
+  f = await actionFixture('pg_release');
+  pool = new pg.Pool({ connectionString: f.database.url, max: 4 });
+  store = new PostgresStore(pool);
+});
+afterAll(async () => {
+  await pool.end();
+  await f.close();
+});
+
+async function stuckRow(consumer = 'billing', claimedSecondsAgo = 900): Promise<string> {
+  const id = randomUUID();
+  await pool.query(
+    `INSERT INTO processed_messages (message_id, consumer, status, owner_token, claimed_at, processed_at, lease_expires_at)
+     VALUES ($1, $2, 'processing', $3, now() - make_interval(secs => $4), now() - make_interval(secs => $4), now() - interval '1 minute')`,
+    [id, consumer, randomUUID(), claimedSecondsAgo],
+  );
+  return id;
+}
+
+describe('release of processed_messages rows', () => {
+  it('previews rows in flight with their state and explains the rest', async () => {
+    const stuck = await stuckRow();
+    const done = randomUUID();
+    await pool.query(`INSERT INTO processed_messages (message_id) VALUES ($1)`, [done]);
+    const missing = randomUUID();
+    const preview = await previewMessages(f.db, f.config, [stuck, done, missing]);
+    expect(preview.wouldRelease).toHaveLength(1);
+    expect(preview.wouldRelease[0]).toMatchObject({ key: stuck, state: { state: 'stuck', consumer: 'billing', ageSeconds: 900 } });
+    expect(preview.wouldRelease[0]!.seen).toMatch(/^[0-9a-f]{32}$/);
+    expect(preview.skipped).toEqual([
+      { key: done, reason: 'not-in-flight' },
+      { key: missing, reason: 'missing' },
+    ]);
+  });
+
+  it('deletes only rows still exactly as previewed, and counts releases per consumer', async () => {
+    const a = await stuckRow('billing');
+    const b = await stuckRow('shipping');
+    const takenOver = await stuckRow('billing');
+    const completes = await stuckRow('billing');
+    const preview = await previewMessages(f.db, f.config, [a, b, takenOver, completes]);
+    await pool.query(`UPDATE processed_messages SET owner_token = 'new-owner', lease_expires_at = now() + interval '1 minute' WHERE message_id = $1`, [takenOver]);
+    await pool.query(`UPDATE processed_messages SET status = 'completed', owner_token = NULL, lease_expires_at = NULL WHERE message_id = $1`, [completes]);
+    const before = await releasesCounted();
+
+    const result = await releaseMessages(f.db, preview.wouldRelease);
+    expect(result.released.sort()).toEqual([a, b].sort());
+    expect(result.skipped).toEqual([
+      { key: takenOver, reason: 'changed' },
+      { key: completes, reason: 'not-in-flight' },
+    ]);
+    const left = await pool.query(`SELECT message_id FROM processed_messages WHERE message_id = ANY($1::uuid[])`, [[a, b, takenOver, completes]]);
+    expect(left.rows.map((r) => r.message_id).sort()).toEqual([takenOver, completes].sort());
+    expect((await releasesCounted()) - before).toBe(2);
+  });
+
+  it('selects rows stuck and claimed at least olderThanSeconds ago, oldest first', async () => {
+    const old = await stuckRow('c', 7200);
+    const recent = await stuckRow('c', 600);
+    const preview = await previewStuckMessages(f.db, f.config, 3600);
+    const keys = preview.wouldRelease.map((i) => i.key);
+    expect(keys).toContain(old);
+    expect(keys).not.toContain(recent);
+  });
+
+  it('refuses a key that is not a uuid, naming it', async () => {
+    await expect(releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: [randomUUID(), 'order-1'], dryRun: true }))).rejects.toThrow(
+      /^keys\.1: must be a processed_messages message_id/,
+    );
+  });
+});
+
+async function releasesCounted(): Promise<number> {
+  const { rows } = await pool.query(`SELECT coalesce(sum(releases), 0)::int AS n FROM delivery_stats WHERE store = 'postgres'`);
+  return rows[0].n;
+}
+
+describe('race: a row completes between preview and release', () => {
+  it('never loses the completion, in 200 rounds of each interleaving', { timeout: 120_000 }, async () => {
+    let releasedFirst = 0;
+    for (let round = 0; round < 400; round++) {
+      const key = randomUUID();
+      const { claimed } = await store.claim({ key, consumer: 'racer', owner: randomUUID(), leaseMs: 1 });
+      const preview = await previewMessages(f.db, f.config, [key]);
+      expect(preview.wouldRelease).toHaveLength(1);
+      if (round % 2 === 0) {
+        expect(await store.complete(claimed!, { round }, 3600)).toBe(true);
+        const result = await releaseMessages(f.db, preview.wouldRelease);
+        expect(result.skipped).toEqual([{ key, reason: 'not-in-flight' }]);
+        expect((await store.get(key))?.status).toBe('completed');
+      } else {
+        const complete = () => store.complete(claimed!, { round }, 3600);
+        const release = () => releaseMessages(f.db, preview.wouldRelease);
+        const [completed, result] =
+          round % 4 === 1 ? await Promise.all([complete(), release()]) : await Promise.all([release(), complete()]).then(([r, c]) => [c, r] as const);
+        const record = await store.get(key);
+        if (completed) {
+          expect(result.released).toEqual([]);
+          expect(record?.status).toBe('completed');
+        } else {
+          releasedFirst++;
+          expect(result.released).toEqual([key]);
+          expect(record).toBeNull();
+        }
+      }
+    }
+    console.info(`concurrent rounds where the release won: ${releasedFirst}/200`);
+  });
+});
+
+describe('after a release, a redelivery is processed normally', () => {
+  it('runs the handler again through the library', async () => {
+    const runs: string[] = [];
+    const handle = idempotent(
+      async (m: { id: string }) => {
+        runs.push(m.id);
+        return { shipped: m.id };
+      },
+      { store, consumer: 'shipping', key: (m) => m.id, leaseMs: 60_000 },
+    );
+    const id = randomUUID();
+    await store.claim({ key: id, consumer: 'shipping', owner: randomUUID(), leaseMs: 60_000 });
+    await expect(handle.process({ id })).rejects.toThrow(/being processed/);
+
+    const preview = await releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: [id], dryRun: true }));
+    const items = preview.dryRun ? preview.preview.wouldRelease.map(({ key, seen }) => ({ key, seen })) : [];
+    const done = await releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: items }));
+    expect(done.dryRun === false && done.body.released).toEqual([id]);
+
+    expect(await handle.process({ id })).toEqual({ outcome: 'processed', key: id, result: { shipped: id } });
+    expect(runs).toEqual([id]);
+    expect(await handle.process({ id })).toMatchObject({ outcome: 'duplicate' });
+  });
+});

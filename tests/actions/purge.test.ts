@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PurgeAlreadyRunningError } from '../../lib/actions/errors';
+import { EXACT_COUNT_CAP, countPurgeable } from '../../lib/actions/postgres-purge';
+import { cancelPurgeJob, getPurgeJob, purgeRunSettled, resumePurgeJob, startPurgeJob } from '../../lib/actions/purge-jobs';
+import { createPrismaClient } from '../../lib/db/prisma';
+import { PostgresStore } from '../../lib/idempotency';
+import { actionFixture, type ActionFixture } from './setup';
+
+let f: ActionFixture;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  f = await actionFixture('purge');
+  pool = new pg.Pool({ connectionString: f.database.url, max: 8 });
+});
+afterAll(async () => {
+  await pool.end();
+  await f.close();
+});
+
+const RETENTION = 72;
+
+/**
+ * Seeds `expired` rows split between the two kinds of expiry, and a fixed
+ * set of rows that must survive any purge, each tagged by consumer.
+ */
+async function seed(expired: number): Promise<void> {
+  await pool.query(`TRUNCATE processed_messages`);
+  await pool.query(
+    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at)
+     SELECT gen_random_uuid(), 'expired', 'completed', now() - interval '1 day', now() - interval '1 minute' FROM generate_series(1, $1)`,
+    [Math.ceil(expired / 2)],
+  );
+  await pool.query(
+    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at)
+     SELECT gen_random_uuid(), 'expired', CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'completed' END::message_status,
+            now() - interval '73 hours', NULL FROM generate_series(1, $1) i`,
+    [Math.floor(expired / 2)],
+  );
+  await pool.query(`
+    INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, claimed_at, lease_expires_at, owner_token) VALUES
+      (gen_random_uuid(), 'keep:own-expiry-in-future', 'completed', now() - interval '100 hours', now() + interval '1 hour', now(), NULL, NULL),
+      (gen_random_uuid(), 'keep:recent', 'completed', now() - interval '71 hours', NULL, now(), NULL, NULL),
+      (gen_random_uuid(), 'keep:in-flight-old-expiry', 'processing', now() - interval '100 hours', now() - interval '1 hour', now(), now() + interval '1 minute', 'o1'),
+      (gen_random_uuid(), 'keep:in-flight-no-expiry', 'processing', now() - interval '100 hours', NULL, now() - interval '100 hours', now() - interval '99 hours', 'o2')`);
+}
+
+async function counts(): Promise<{ expired: number; kept: number }> {
+  const { rows } = await pool.query(`SELECT count(*) FILTER (WHERE consumer = 'expired')::int AS expired, count(*) FILTER (WHERE consumer LIKE 'keep:%')::int AS kept FROM processed_messages`);
+  return rows[0];
+}
+
+const start = (db = f.db, batchSize = 5000, estimatedTotal = 0) =>
+  startPurgeJob(db, { actor: 'operator#test', batchSize, retentionHours: RETENTION, estimatedTotal, estimated: false });
+
+describe('purge of processed_messages', () => {
+  it('counts exactly, deletes every expired row and never an unexpired one', async () => {
+    await seed(12_345);
+    expect(await countPurgeable(f.db, RETENTION)).toEqual({ count: 12_345, estimated: false });
+    const job = await start(f.db, 1000);
+    await purgeRunSettled(job.jobId);
+    const done = await getPurgeJob(f.db, job.jobId);
+    expect(done).toMatchObject({ status: 'completed', purged: 12_345, error: null });
+    expect(done.batches).toBeGreaterThanOrEqual(13);
+    expect(await counts()).toEqual({ expired: 0, kept: 4 });
+  });
+
+  it('labels the count an estimate past the exact-count cap', async () => {
+    await seed(2 * EXACT_COUNT_CAP + 10);
+    await pool.query('ANALYZE processed_messages');
+    const estimate = await countPurgeable(f.db, RETENTION);
+    expect(estimate.estimated).toBe(true);
+    expect(estimate.count).toBeGreaterThan(EXACT_COUNT_CAP);
+    expect(estimate.count).toBeLessThan(3 * EXACT_COUNT_CAP);
+  });
+
+  it('lets concurrent claims through the library go on while it runs', { timeout: 120_000 }, async () => {
+    await seed(200_000);
+    const store = new PostgresStore(pool);
+    const latencies: number[] = [];
+    let purging = true;
+    const claims = (async () => {
+      while (purging) {
+        const started = performance.now();
+        const { claimed } = await store.claim({ key: randomUUID(), consumer: 'live', owner: randomUUID(), leaseMs: 30_000 });
+        await store.complete(claimed!, { ok: true }, 3600);
+        latencies.push(performance.now() - started);
+      }
+    })();
+    const job = await start(f.db, 5000);
+    await purgeRunSettled(job.jobId);
+    purging = false;
+    await claims;
+
+    expect((await getPurgeJob(f.db, job.jobId)).purged).toBe(200_000);
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
+    console.info(`claims during purge: ${latencies.length}, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+    expect(latencies.length).toBeGreaterThan(50);
+    expect(p99).toBeLessThan(250);
+    const live = await pool.query(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer = 'live' AND status = 'completed'`);
+    expect(live.rows[0].n).toBe(latencies.length);
+  });
+
+  it('stops on cancel, leaves the table consistent, and resumes where it stands', { timeout: 60_000 }, async () => {
+    await seed(60_000);
+    const job = await start(f.db, 500);
+    await waitFor(async () => (await getPurgeJob(f.db, job.jobId)).batches >= 2);
+    await expect(start(f.db)).rejects.toBeInstanceOf(PurgeAlreadyRunningError);
+    await cancelPurgeJob(f.db, job.jobId);
+    await purgeRunSettled(job.jobId);
+    const cancelled = await getPurgeJob(f.db, job.jobId);
+    expect(cancelled.status).toBe('cancelled');
+    const mid = await counts();
+    expect(mid.kept).toBe(4);
+    expect(mid.expired).toBeGreaterThan(0);
+    expect(cancelled.purged).toBe(60_000 - mid.expired);
+
+    await resumePurgeJob(f.db, job.jobId, RETENTION);
+    await purgeRunSettled(job.jobId);
+    expect(await getPurgeJob(f.db, job.jobId)).toMatchObject({ status: 'completed', purged: 60_000 });
+    expect(await counts()).toEqual({ expired: 0, kept: 4 });
+  });
+
+  it('survives its connection being killed mid-purge; the next run carries on', { timeout: 60_000 }, async () => {
+    await seed(60_000);
+    const url = new URL(f.database.url);
+    url.searchParams.set('application_name', 'purge-victim');
+    const victim = createPrismaClient(url.toString(), 1);
+    try {
+      const job = await start(victim, 500);
+      await waitFor(async () => (await getPurgeJob(f.db, job.jobId)).batches >= 2);
+      // Kill it in the middle of a DELETE (a kill between statements only costs the pool a connection).
+      await waitFor(async () => {
+        await pool.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE application_name = 'purge-victim' AND state = 'active' AND query LIKE '%DELETE FROM processed_messages%'`,
+        );
+        return (await getPurgeJob(f.db, job.jobId)).status !== 'running';
+      });
+      await purgeRunSettled(job.jobId);
+      const broken = await getPurgeJob(f.db, job.jobId);
+      expect(broken.status).toBe('failed');
+      expect(broken.error).toMatch(/terminating connection/);
+      const mid = await counts();
+      expect(mid.kept).toBe(4);
+      // Every batch committed whole or not at all; the job's count can only lag by the batch cut off before its progress update.
+      expect(60_000 - mid.expired - broken.purged).toBeGreaterThanOrEqual(0);
+      expect(60_000 - mid.expired - broken.purged).toBeLessThanOrEqual(500);
+
+      await resumePurgeJob(f.db, job.jobId, RETENTION);
+      await purgeRunSettled(job.jobId);
+      expect(await counts()).toEqual({ expired: 0, kept: 4 });
+      expect((await getPurgeJob(f.db, job.jobId)).status).toBe('completed');
+    } finally {
+      await victim.$disconnect();
+    }
+  });
+
+  it('reports a job whose process died as interrupted, and lets it be resumed', async () => {
+    await seed(3000);
+    const id = randomUUID();
+    await pool.query(
+      `INSERT INTO purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#x', 1000, 'gone:1:dead', now() - interval '5 minutes')`,
+      [id],
+    );
+    expect((await getPurgeJob(f.db, id)).status).toBe('interrupted');
+    await resumePurgeJob(f.db, id, RETENTION);
+    await purgeRunSettled(id);
+    expect(await getPurgeJob(f.db, id)).toMatchObject({ status: 'completed', purged: 3000 });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeAction } from '../../lib/actions/purge-action';
+import { previewRedisPurge, purgeKeys } from '../../lib/actions/redis-purge';
+import { purgeBody } from '../../lib/actions/schemas';
+import { actionFixture, operator, type ActionFixture } from './setup';
+
+let f: ActionFixture;
+beforeAll(async () => {
+  f = await actionFixture('redis_purge', { retentionHours: 2 });
+});
+afterAll(() => f.close());
+
+const k = (name: string) => `${f.keyPrefix}${name}`;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('Redis purge: keys without TTL and expired Powertools records', () => {
+  it('previews only what Redis would never expire on its own', async () => {
+    await f.redis.set(k('forever'), '{"orderId":1}');
+    await f.redis.set(k('forever-big'), JSON.stringify({ blob: 'x'.repeat(5000) }));
+    await f.redis.set(k('has-ttl'), '{"orderId":2}', 'EX', 600);
+    await f.redis.set(`${f.prefix}pt:fn#old`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() - 60, data: 1 }), 'EX', 600);
+    await f.redis.set(`${f.prefix}pt:fn#fresh`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() + 600, data: 1 }), 'EX', 600);
+
+    const preview = await previewRedisPurge(f.redis, f.config);
+    const found = Object.fromEntries(preview.wouldPurge.map((c) => [c.key, c.why]));
+    expect(found).toEqual({ [k('forever')]: 'no-expiry', [k('forever-big')]: 'no-expiry', [`${f.prefix}pt:fn#old`]: 'expired' });
+    expect(preview).toMatchObject({ complete: true, more: false, ttlSeconds: 7200 });
+  });
+
+  it('applies the retention as TTL, never shortening a TTL set meanwhile', async () => {
+    await f.redis.set(k('t1'), 'a');
+    await f.redis.set(k('t2'), 'b');
+    const preview = (await previewRedisPurge(f.redis, f.config)).wouldPurge.filter((c) => [k('t1'), k('t2')].includes(c.key));
+    await f.redis.expire(k('t2'), 30);
+    const result = await purgeKeys(f.redis, f.config, 'expire', preview);
+    expect(result).toEqual({ purged: [k('t1')], skipped: [{ key: k('t2'), reason: 'has-ttl' }] });
+    expect(await f.redis.ttl(k('t1'))).toBeGreaterThan(7000);
+    expect(await f.redis.ttl(k('t2'))).toBeLessThanOrEqual(30);
+  });
+
+  it('deletes only keys still as previewed', async () => {
+    await f.redis.set(k('d1'), 'a');
+    await f.redis.set(k('d2'), 'b');
+    await f.redis.set(k('d3'), 'c');
+    const preview = (await previewRedisPurge(f.redis, f.config)).wouldPurge.filter((c) => c.key.match(/d[123]$/));
+    await f.redis.set(k('d2'), 'rewritten');
+    await f.redis.del(k('d3'));
+    const result = await purgeKeys(f.redis, f.config, 'delete', preview);
+    expect(result.purged).toEqual([k('d1')]);
+    expect(result.skipped.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: k('d2'), reason: 'changed' },
+      { key: k('d3'), reason: 'missing' },
+    ]);
+    expect(await f.redis.get(k('d2'))).toBe('rewritten');
+  });
+
+  it('goes through preview and confirmation with a reason', async () => {
+    const preview = await purgeAction(f, operator, purgeBody.parse({ store: 'redis', dryRun: true }));
+    expect(preview.dryRun).toBe(true);
+    const keys = preview.dryRun && preview.preview.store === 'redis' ? preview.preview.wouldPurge.map(({ key, seen }) => ({ key, seen })) : [];
+    expect(keys.length).toBeGreaterThan(0);
+    await expect(purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys }))).rejects.toThrow(/^reason/);
+    await expect(purgeAction(f, operator, purgeBody.parse({ store: 'redis', keys, reason: 'x' }))).rejects.toThrow(/^mode/);
+    const done = await purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys, reason: 'clean up leaked keys' }));
+    expect(done.dryRun === false && done.body).toMatchObject({ store: 'redis', mode: 'delete', skipped: [] });
+    expect(await f.redis.exists(k('forever'), `${f.prefix}pt:fn#old`)).toBe(0);
+    expect(await f.redis.exists(`${f.prefix}pt:fn#fresh`, k('has-ttl'))).toBe(2);
+  });
+});
