@@ -131,6 +131,8 @@ export interface DeliveryWindow {
   failures: number;
   /** duplicates / total; null when there were no deliveries. */
   duplicateRate: number | null;
+  /** Stores whose counters are included; a store that could not be read is missing here. */
+  stores: StoreName[];
 }
 
 /** An in-flight record past IDEMSCOPE_STUCK_AFTER_SECONDS or its lease. */
@@ -140,6 +142,12 @@ export interface StuckRecord {
   id: string;
   format: RecordFormat | null;
   ageSeconds: number | null;
+  /**
+   * What the list is ordered by: the age, or for a record of unknown age the
+   * time since its lease ran out; null for a record nothing will ever release
+   * (a plain claim without TTL, a Powertools record without lease).
+   */
+  stuckForSeconds: number | null;
   owner: string | null;
   consumer: string | null;
   startedAt: string | null;

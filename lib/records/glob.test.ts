@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globLiteralPrefix, globMatches, isLiteralGlob } from './glob';
+import { globMatches } from './glob';
 
 describe('globMatches (Redis MATCH semantics)', () => {
   it.each([
@@ -23,17 +23,5 @@ describe('globMatches (Redis MATCH semantics)', () => {
     ['line*', 'line1\nline2', true],
   ])('%s against %j is %s', (glob, key, expected) => {
     expect(globMatches(glob, key)).toBe(expected);
-  });
-
-  it('finds the literal prefix every matching key starts with', () => {
-    expect(globLiteralPrefix('t:abc:idempotency:*')).toBe('t:abc:idempotency:');
-    expect(globLiteralPrefix('*#*')).toBe('');
-    expect(globLiteralPrefix('a\\*b*')).toBe('a*b');
-  });
-
-  it('tells a literal glob from one with wildcards', () => {
-    expect(isLiteralGlob('exact:key')).toBe(true);
-    expect(isLiteralGlob('a\\*b')).toBe(true);
-    expect(isLiteralGlob('a*')).toBe(false);
   });
 });

@@ -26,27 +26,6 @@ export function globMatches(glob: string, key: string): boolean {
   return globToRegExp(glob).test(key);
 }
 
-/** The literal text before the first wildcard: what every matching key starts with. */
-export function globLiteralPrefix(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' || c === '?' || c === '[') return out;
-    if (c === '\\' && i + 1 < glob.length) out += glob[++i]!;
-    else out += c;
-  }
-  return out;
-}
-
-/** True when the glob has no wildcard at all, i.e. names exactly one key. */
-export function isLiteralGlob(glob: string): boolean {
-  return globLiteralPrefix(glob).length === unescapedLength(glob);
-}
-
-function unescapedLength(glob: string): number {
-  return glob.replace(/\\(.)/g, '$1').length;
-}
-
 function classEnd(glob: string, start: number): number {
   for (let j = start + 1; j < glob.length; j++) {
     if (glob[j] === '\\') j++;

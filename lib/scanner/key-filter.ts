@@ -10,6 +10,8 @@ export interface KeyFilter {
   patterns: readonly string[];
   /** True when the key, returned by SCAN for pattern `index`, is counted there. */
   owns(index: number, key: string): boolean;
+  /** The pattern a key is counted under; -1 when it is no dedup key (no match, or a stats key). */
+  patternOf(key: string): number;
 }
 
 export function createKeyFilter(patterns: readonly string[], statsPrefix: string): KeyFilter {
@@ -20,6 +22,10 @@ export function createKeyFilter(patterns: readonly string[], statsPrefix: string
       if (statsPrefix && key.startsWith(statsPrefix)) return false;
       for (let j = 0; j < index; j++) if (compiled[j]!.test(key)) return false;
       return true;
+    },
+    patternOf(key) {
+      if (statsPrefix && key.startsWith(statsPrefix)) return -1;
+      return compiled.findIndex((re) => re.test(key));
     },
   };
 }

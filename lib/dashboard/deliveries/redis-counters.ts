@@ -1,0 +1,27 @@
+import { parseStatsField, statsKey } from '../../idempotency/stats-keys';
+import type { RedisReadStore } from '../stores/redis-store';
+import type { DeliveryBucket, DeliveryCounters } from '../stores/postgres-deliveries';
+import type { BucketRef } from './cover';
+
+/**
+ * The library's Redis counters for the given buckets, one entry per bucket
+ * and consumer (HGETALL of each bucket hash in one pipeline). Of its
+ * counters, deliveries, duplicates and failures are read.
+ */
+export async function readRedisBuckets(redis: RedisReadStore, statsPrefix: string, buckets: readonly BucketRef[], consumer?: string): Promise<DeliveryBucket[]> {
+  const hashes = await redis.hashes(buckets.map((b) => statsKey(statsPrefix, b.granularity, b.startMs / 1000)));
+  const out: DeliveryBucket[] = [];
+  hashes.forEach((hash, i) => {
+    const perConsumer = new Map<string, DeliveryCounters>();
+    for (const [field, value] of Object.entries(hash)) {
+      const parsed = parseStatsField(field);
+      if (!parsed || (consumer !== undefined && parsed.consumer !== consumer)) continue;
+      if (parsed.counter !== 'deliveries' && parsed.counter !== 'duplicates' && parsed.counter !== 'failures') continue;
+      const entry = perConsumer.get(parsed.consumer) ?? { deliveries: 0, duplicates: 0, failures: 0 };
+      entry[parsed.counter] += Number(value) || 0;
+      perConsumer.set(parsed.consumer, entry);
+    }
+    for (const [name, counters] of perConsumer) out.push({ t: buckets[i]!.startMs, consumer: name, ...counters });
+  });
+  return out;
+}

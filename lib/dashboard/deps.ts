@@ -1,0 +1,16 @@
+import type { KeyspaceScanner } from '../scanner/scanner';
+import type { DashboardConfig } from './config';
+import type { DeliveryCounterTracker } from './metrics/counter-tracker';
+import type { PostgresReadStore } from './stores/postgres-store';
+import type { RedisReadStore } from './stores/redis-store';
+
+/** What every read-side service is given; tests build their own over their prefix and database. */
+export interface DashboardDeps {
+  config: DashboardConfig;
+  redis: RedisReadStore;
+  postgres: PostgresReadStore;
+  scanner: KeyspaceScanner;
+  /** Prometheus counters are monotonic per process; this keeps their running totals. */
+  counters: DeliveryCounterTracker;
+  now(): number;
+}

@@ -1,0 +1,52 @@
+import type { DuplicateStatsResponse, StoreName } from './api-types';
+import { bucketsOf, ceilTo, floorTo } from './deliveries/cover';
+import { mergeSeries, rate } from './deliveries/merge';
+import { readRedisBuckets } from './deliveries/redis-counters';
+import { fromStores } from './deliveries/windows';
+import type { DashboardDeps } from './deps';
+import { InvalidParameterError } from './errors';
+
+export interface DuplicateStatsQuery {
+  fromMs: number;
+  toMs: number;
+  bucketSeconds: number;
+  consumer?: string;
+  groupByConsumer: boolean;
+  /** Only one store's counters; both when absent. */
+  store?: StoreName;
+}
+
+/** Most points one answer may hold; beyond it the caller must pick a larger bucket. */
+export const MAX_POINTS = 2000;
+
+/**
+ * Deliveries, duplicates and failures per bucket, Redis hashes and
+ * delivery_stats summed. Buckets are aligned on the Unix epoch; Redis hour
+ * hashes serve buckets of whole hours, minute hashes the rest (the library
+ * keeps minute hashes 2 days and hour hashes 8).
+ */
+export async function getDuplicateStats(deps: DashboardDeps, q: DuplicateStatsQuery): Promise<DuplicateStatsResponse> {
+  const bucketMs = q.bucketSeconds * 1000;
+  if (q.bucketSeconds % 60 !== 0) throw new InvalidParameterError('bucket', 'must be a whole number of minutes: counters are kept per minute');
+  if (q.toMs <= q.fromMs) throw new InvalidParameterError('to', 'must be after from');
+  const fromMs = floorTo(q.fromMs, bucketMs);
+  const toMs = ceilTo(q.toMs, bucketMs);
+  if ((toMs - fromMs) / bucketMs > MAX_POINTS) {
+    throw new InvalidParameterError('bucket', `the range holds more than ${MAX_POINTS} buckets of ${q.bucketSeconds} s; use a larger bucket`);
+  }
+  const granularity = q.bucketSeconds % 3600 === 0 ? 'h' : 'm';
+  const readers = {
+    redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, fromMs, toMs), q.consumer),
+    postgres: () => deps.postgres.deliveryBuckets({ fromMs, toMs, consumer: q.consumer }, q.bucketSeconds, q.groupByConsumer),
+  };
+  const { parts, stores, errors } = await fromStores(q.store ? { [q.store]: readers[q.store] } : readers);
+  if (stores.length === 0) throw errors[0];
+  return mergeSeries(parts, fromMs, toMs, bucketMs, q.groupByConsumer).map((p) => ({
+    t: new Date(p.t).toISOString(),
+    deliveries: p.deliveries,
+    duplicates: p.duplicates,
+    failures: p.failures,
+    duplicateRate: rate(p.duplicates, p.deliveries),
+    ...(q.groupByConsumer ? { consumer: p.consumer ?? '' } : {}),
+  }));
+}

@@ -1,0 +1,73 @@
+import { examine, type ExaminedKey } from '../scanner/examine';
+import { createKeyFilter } from '../scanner/key-filter';
+import type { RecordState } from '../records/states';
+import type { KeyItem, KeysPage } from './api-types';
+import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
+import type { DashboardDeps } from './deps';
+import { InvalidParameterError } from './errors';
+
+export interface KeysQuery {
+  state?: RecordState;
+  /** One of the configured patterns; all of them when absent. */
+  pattern?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
+  return {
+    key: entry.key,
+    pattern,
+    state: entry.state,
+    format: entry.format,
+    ttlSeconds: entry.ttlSeconds,
+    ageSeconds: entry.ageSeconds,
+    owner: entry.decoded.owner,
+    consumer: entry.decoded.consumer,
+    noExpiry: entry.noExpiry,
+  };
+}
+
+/**
+ * A page of dedup keys, found by a live SCAN. The work per request is
+ * bounded by the SCAN steps it may take (keysExaminedPerRequest / scanCount),
+ * so a page can be short, even empty, and still carry a cursor; the cursor
+ * holds the pattern, the SCAN cursor of the batch and the offset into it.
+ */
+export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysPage> {
+  const { config } = deps;
+  const patterns = config.keyPatterns;
+  const only = q.pattern === undefined ? null : patterns.indexOf(q.pattern);
+  if (only === -1) throw new InvalidParameterError('pattern', `not a configured pattern; one of ${patterns.map((p) => JSON.stringify(p)).join(', ')}`);
+  const filter = createKeyFilter(patterns, config.statsPrefix);
+  const count = Math.max(1, Math.min(config.scanCount, config.keysExaminedPerRequest));
+  let at: KeysCursor | null = q.cursor
+    ? decodeCursor(q.cursor, keysCursorSchema)
+    : { p: only ?? 0, c: '0', o: 0, n: count };
+  if (at.p >= patterns.length || (only !== null && at.p !== only)) throw new InvalidParameterError('cursor', 'belongs to another listing');
+
+  const items: KeyItem[] = [];
+  let examined = 0;
+  let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
+  while (at && steps-- > 0 && items.length < q.limit) {
+    const pattern = patterns[at.p]!;
+    const batch = await deps.redis.keyspace.scan(pattern, at.c, at.n);
+    const keys = batch.keys.slice(at.o);
+    const owned = keys.filter((key) => filter.owns(at!.p, key));
+    const byKey = new Map(examine(await deps.redis.keyspace.peek(owned, config.headBytes), deps.now(), config).map((e) => [e.key, e]));
+
+    let used = 0;
+    for (const key of keys) {
+      if (items.length >= q.limit) break;
+      used++;
+      const entry = byKey.get(key);
+      if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, pattern));
+    }
+    examined += used;
+    if (used < keys.length) at = { ...at, o: at.o + used };
+    else if (batch.cursor !== '0') at = { p: at.p, c: batch.cursor, o: 0, n: count };
+    else if (only === null && at.p + 1 < patterns.length) at = { p: at.p + 1, c: '0', o: 0, n: count };
+    else at = null;
+  }
+  return { items, nextCursor: at ? encodeCursor(at) : null, examined };
+}

@@ -1,0 +1,88 @@
+import { classifyRow } from '../records/classify';
+import { maskJson } from '../records/mask';
+import type { RecordState } from '../records/states';
+import type { MessageDetail, MessageItem, MessagesPage } from './api-types';
+import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
+import type { DashboardDeps } from './deps';
+import { InvalidParameterError, NotFoundError } from './errors';
+import { payloadMismatch } from './records-view';
+import { rowClock } from './stores/message-predicates';
+import type { MessageRow } from './stores/postgres-messages';
+
+export interface MessagesQuery {
+  state?: RecordState;
+  consumer?: string;
+  cursor?: string;
+  limit: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+function toItem(deps: DashboardDeps, row: MessageRow, nowMs: number): MessageItem {
+  const { state, ageSeconds } = classifyRow(row, nowMs, deps.config);
+  return {
+    messageId: row.messageId,
+    state,
+    status: row.status,
+    consumer: row.consumer,
+    ageSeconds,
+    processedAt: row.processedAt.toISOString(),
+    claimedAt: row.claimedAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    leaseExpiresAt: row.leaseExpiresAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    owner: row.ownerToken,
+    deliveryCount: row.deliveryCount,
+  };
+}
+
+/** A keyset page of processed_messages in one state (see listRows for the bounded window). */
+export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promise<MessagesPage> {
+  const listing = q.state ?? 'all';
+  const after = q.cursor ? decodeCursor(q.cursor, messagesCursorSchema) : null;
+  if (after && after.s !== listing) throw new InvalidParameterError('cursor', 'belongs to a listing of another state');
+  const nowMs = deps.now();
+  const page = await deps.postgres.list({
+    state: q.state,
+    consumer: q.consumer,
+    after: after ? { at: after.at, id: after.id } : null,
+    limit: q.limit,
+    window: deps.config.rowsExaminedPerRequest,
+    clock: rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours),
+  });
+  return {
+    items: page.rows.map((row) => toItem(deps, row, nowMs)),
+    nextCursor: page.next ? encodeCursor({ s: listing, at: page.next.at, id: page.next.id }) : null,
+    examined: page.examined,
+  };
+}
+
+export interface MessageDetailQuery {
+  fingerprint?: string;
+}
+
+export async function getMessageDetail(deps: DashboardDeps, messageId: string, q: MessageDetailQuery = {}): Promise<MessageDetail | null> {
+  if (!isUuid(messageId)) throw new InvalidParameterError('message_id', 'must be a uuid');
+  const row = await deps.postgres.get(messageId);
+  if (!row) return null;
+  const masked = maskJson(row.result, deps.config.maskFields);
+  return {
+    ...toItem(deps, row, deps.now()),
+    result: masked.value,
+    maskedPaths: masked.maskedPaths,
+    attempts: row.deliveryCount,
+    duplicates: Math.max(0, row.deliveryCount - 1),
+    fingerprint: row.fingerprint,
+    payloadMismatch: payloadMismatch(row.fingerprint, q.fingerprint),
+  };
+}
+
+export async function requireMessageDetail(deps: DashboardDeps, messageId: string, q: MessageDetailQuery = {}): Promise<MessageDetail> {
+  const detail = await getMessageDetail(deps, messageId, q);
+  if (!detail) throw new NotFoundError('message', messageId);
+  return detail;
+}

@@ -1,0 +1,176 @@
+import type { RecordState } from '../../records/states';
+import { num, query, type Db } from './db';
+import { expiredPredicate, processingPredicate, statePredicate, stuckPredicate, type RowClock } from './message-predicates';
+import { raw, sql, type Sql } from './sql';
+
+export interface MessageRow {
+  messageId: string;
+  status: 'processing' | 'completed' | 'failed';
+  consumer: string;
+  processedAt: Date;
+  claimedAt: Date;
+  lastSeenAt: Date;
+  leaseExpiresAt: Date | null;
+  expiresAt: Date | null;
+  ownerToken: string | null;
+  deliveryCount: number;
+  fingerprint: string | null;
+}
+
+export interface MessageRowWithResult extends MessageRow {
+  result: unknown;
+}
+
+/** Position in a listing: the sort column (microsecond text, so no row repeats) and the id. */
+export interface RowKey {
+  at: string;
+  id: string;
+}
+
+export interface RowPage {
+  rows: MessageRow[];
+  next: RowKey | null;
+  examined: number;
+}
+
+const COLUMNS = raw(`message_id::text AS message_id, status::text AS status, consumer, processed_at, claimed_at, last_seen_at,
+  lease_expires_at, expires_at, owner_token, delivery_count, fingerprint`);
+
+interface RawRow {
+  message_id: string;
+  status: MessageRow['status'];
+  consumer: string;
+  processed_at: Date;
+  claimed_at: Date;
+  last_seen_at: Date;
+  lease_expires_at: Date | null;
+  expires_at: Date | null;
+  owner_token: string | null;
+  delivery_count: number;
+  fingerprint: string | null;
+  result?: unknown;
+}
+
+function toRow(r: RawRow): MessageRow {
+  return {
+    messageId: r.message_id,
+    status: r.status,
+    consumer: r.consumer,
+    processedAt: r.processed_at,
+    claimedAt: r.claimed_at,
+    lastSeenAt: r.last_seen_at,
+    leaseExpiresAt: r.lease_expires_at,
+    expiresAt: r.expires_at,
+    ownerToken: r.owner_token,
+    deliveryCount: num(r.delivery_count),
+    fingerprint: r.fingerprint,
+  };
+}
+
+/**
+ * How each listing walks an index: the range is what the index answers
+ * (status prefix, sort column), the filter is checked on the rows the
+ * bounded window returns. Stuck and expired rows come oldest first, live
+ * results newest first.
+ */
+interface Walk {
+  column: 'claimed_at' | 'processed_at';
+  descending: boolean;
+  range: Sql;
+  filter: Sql;
+}
+
+function walkFor(state: RecordState | undefined, c: RowClock): Walk | null {
+  switch (state) {
+    case undefined:
+      return { column: 'processed_at', descending: true, range: raw('TRUE'), filter: raw('TRUE') };
+    case 'processing':
+      return { column: 'claimed_at', descending: false, range: sql`status = 'processing' AND claimed_at > ${c.stuckCut}`, filter: processingPredicate(c) };
+    case 'stuck':
+      return { column: 'claimed_at', descending: false, range: raw(`status = 'processing'`), filter: stuckPredicate(c) };
+    case 'completed':
+    case 'failed':
+      return { column: 'claimed_at', descending: true, range: raw(`status = '${state}'`), filter: statePredicate(state, c)! };
+    case 'expired':
+      return { column: 'processed_at', descending: false, range: raw('TRUE'), filter: expiredPredicate(c) };
+    case 'unrecognized':
+      return null;
+  }
+}
+
+export interface ListRowsQuery {
+  state?: RecordState;
+  consumer?: string;
+  after: RowKey | null;
+  limit: number;
+  /** Most rows this page may read; a page can end short of `limit` with a next key. */
+  window: number;
+  clock: RowClock;
+}
+
+/**
+ * One keyset page. The inner query reads at most `window` rows in index
+ * order; the page is the first `limit` of them that pass the filter, so the
+ * work per request is bounded however rare the matching rows are.
+ */
+export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
+  const walk = walkFor(q.state, q.clock);
+  if (!walk) return { rows: [], next: null, examined: 0 };
+  const col = raw(walk.column);
+  const dir = raw(walk.descending ? 'DESC' : 'ASC');
+  const cmp = raw(walk.descending ? '<' : '>');
+  const bound = raw(walk.descending ? '<=' : '>=');
+  const after = q.after
+    ? sql` AND ${col} ${bound} ${q.after.at}::timestamptz AND (${col}, message_id) ${cmp} (${q.after.at}::timestamptz, ${q.after.id}::uuid)`
+    : raw('');
+  const filter = q.consumer === undefined ? walk.filter : sql`${walk.filter} AND consumer = ${q.consumer}`;
+
+  const rows = await query<RawRow & { k_at: string; rn: bigint; total: bigint; boundary: boolean }>(
+    db,
+    sql`WITH w AS (
+      SELECT s.*, row_number() OVER (ORDER BY s.${col} ${dir}, s.message_id ${dir}) AS rn FROM (
+        SELECT ${COLUMNS}, to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at
+        FROM processed_messages WHERE ${walk.range}${after}
+        ORDER BY ${col} ${dir}, message_id ${dir} LIMIT ${q.window}
+      ) s
+    ), total AS (SELECT count(*) AS total FROM w)
+    (SELECT h.*, total.total, false AS boundary FROM (SELECT * FROM w WHERE ${filter} ORDER BY rn LIMIT ${q.limit}) h, total)
+    UNION ALL
+    (SELECT l.*, total.total, true AS boundary FROM (SELECT * FROM w ORDER BY rn DESC LIMIT 1) l, total)`,
+  );
+
+  const hits = rows.filter((r) => !r.boundary);
+  const last = rows.find((r) => r.boundary);
+  const total = num(last?.total);
+  if (hits.length === q.limit) {
+    const end = hits[hits.length - 1]!;
+    return { rows: hits.map(toRow), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
+  }
+  const more = total === q.window && last !== undefined;
+  return { rows: hits.map(toRow), next: more ? { at: last.k_at, id: last.message_id } : null, examined: total };
+}
+
+export async function getRow(db: Db, messageId: string): Promise<MessageRowWithResult | null> {
+  const [row] = await query<RawRow>(db, sql`SELECT ${COLUMNS}, result FROM processed_messages WHERE message_id = ${messageId}::uuid`);
+  return row ? { ...toRow(row), result: row.result ?? null } : null;
+}
+
+/**
+ * The longest-stuck rows, oldest claim first. Two index ranges, each LIMITed:
+ * claims older than the threshold (status, claimed_at) and young claims whose
+ * lease ran out (status, lease_expires_at), so neither walks healthy rows.
+ */
+export async function oldestStuckRows(db: Db, clock: RowClock, limit: number): Promise<MessageRow[]> {
+  const rows = await query<RawRow>(
+    db,
+    sql`(SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND claimed_at <= ${clock.stuckCut}
+          ORDER BY claimed_at, message_id LIMIT ${limit})
+        UNION ALL
+        (SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND lease_expires_at <= ${clock.now}
+          AND claimed_at > ${clock.stuckCut} ORDER BY lease_expires_at LIMIT ${limit})`,
+  );
+  return rows
+    .map(toRow)
+    .sort((a, b) => a.claimedAt.getTime() - b.claimedAt.getTime())
+    .slice(0, limit);
+}

@@ -1,0 +1,48 @@
+import { describeFailure, StoreUnavailableError } from '../errors';
+import type { Db } from './db';
+import { deliveryBuckets, deliveryTotals, type DeliveryBucket, type DeliveryCounters, type DeliveryRange } from './postgres-deliveries';
+import { rowCounts, type RowCounts } from './postgres-counts';
+import { rowExpiry, type RowExpiry } from './postgres-expiry';
+import { probePostgres, type PostgresProbe } from './postgres-health';
+import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './postgres-messages';
+import type { RowClock } from './message-predicates';
+
+/** Everything the read side asks of PostgreSQL. */
+export interface PostgresReadStore {
+  probe(): Promise<PostgresProbe>;
+  counts(clock: RowClock, exactLimit: number): Promise<RowCounts>;
+  oldestStuck(clock: RowClock, limit: number): Promise<MessageRow[]>;
+  list(query: ListRowsQuery): Promise<RowPage>;
+  get(messageId: string): Promise<MessageRowWithResult | null>;
+  deliveryBuckets(range: DeliveryRange, bucketSeconds: number, byConsumer: boolean): Promise<DeliveryBucket[]>;
+  deliveryTotals(range: DeliveryRange): Promise<DeliveryCounters>;
+  expiry(clock: RowClock, retentionHours: number, originMs: number, bucketSeconds: number, buckets: number): Promise<RowExpiry>;
+}
+
+// Failures that mean "cannot talk to the database" rather than a bad query.
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout|terminat|closed|reach|connect|does not exist|too many clients|starting up|shutting down/i;
+
+/** The read store over the dashboard's Prisma client (raw, parameterised SQL only). */
+export function prismaReadStore(db: Db): PostgresReadStore {
+  const guarded =
+    <A extends unknown[], R>(fn: (db: Db, ...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(db, ...args);
+      } catch (error) {
+        const text = `${(error as { code?: string }).code ?? ''} ${describeFailure(error)}`;
+        if (UNREACHABLE.test(text)) throw new StoreUnavailableError('postgres', describeFailure(error), { cause: error });
+        throw error;
+      }
+    };
+  return {
+    probe: guarded(probePostgres),
+    counts: guarded(rowCounts),
+    oldestStuck: guarded(oldestStuckRows),
+    list: guarded(listRows),
+    get: guarded(getRow),
+    deliveryBuckets: guarded(deliveryBuckets),
+    deliveryTotals: guarded(deliveryTotals),
+    expiry: guarded(rowExpiry),
+  };
+}
