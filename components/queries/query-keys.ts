@@ -15,6 +15,13 @@ export interface MessageListFilters {
   consumer?: string;
 }
 
+/** Filters of the audit log page; each is an exact match. */
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  outcome?: string;
+}
+
 /** The chart's time range; the window itself slides with each refresh. */
 export type DuplicateStatsRange = '1h' | '24h' | '7d';
 
@@ -34,4 +41,14 @@ export const queryKeys = {
     detail: (id: string) => ['messages', 'detail', id] as const,
   },
   lookup: (q: string) => ['lookup', q] as const,
+  session: ['session'] as const,
+  audit: {
+    all: ['audit'] as const,
+    list: (filters: AuditFilters) => ['audit', 'list', filters] as const,
+  },
+  purgeJobs: {
+    all: ['purge-jobs'] as const,
+    recent: ['purge-jobs', 'recent'] as const,
+    detail: (jobId: string) => ['purge-jobs', 'detail', jobId] as const,
+  },
 };

@@ -32,12 +32,16 @@ export function checkCsrf(request: Request, authenticated: Authenticated, config
 }
 
 /**
- * Sign-in and sign-out have no session to bind a token to (login CSRF would
- * sign a victim in as the attacker), so they need a matching Origin and,
- * when the browser sends one, Sec-Fetch-Site: same-origin.
+ * Sign-in and sign-out have no session to bind a token to. They take only
+ * `Content-Type: application/json`, which no cross-site form can send and a
+ * cross-site fetch cannot send without a CORS preflight this app never
+ * grants; an Origin or Sec-Fetch-Site, when the client sends one, must say
+ * same-origin. Clients without a browser (scripts, test runners) send neither.
  */
-export function checkSameOriginForm(request: Request, config: AuthConfig): void {
-  checkOrigin(request, config);
+export function checkSignInRequest(request: Request, config: AuthConfig): void {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new CrossSiteRequestError('the body must be sent as Content-Type: application/json');
+  if (request.headers.get('origin') !== null) checkOrigin(request, config);
   const site = request.headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin') throw new CrossSiteRequestError(`Sec-Fetch-Site is ${JSON.stringify(site)}, not "same-origin"`);
 }

@@ -5,6 +5,7 @@
  */
 export type AccessErrorCode =
   | 'unauthenticated'
+  | 'invalid_token'
   | 'auth_not_configured'
   | 'forbidden'
   | 'cross_site_request'

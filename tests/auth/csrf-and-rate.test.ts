@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Authenticated } from '../../lib/auth/authenticate';
 import type { AuthConfig } from '../../lib/auth/config';
-import { CSRF_HEADER, checkCsrf, checkSameOriginForm } from '../../lib/auth/csrf';
+import { CSRF_HEADER, checkCsrf, checkSignInRequest } from '../../lib/auth/csrf';
 import { CrossSiteRequestError } from '../../lib/auth/errors';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import { csrfTokenFor, issueSession } from '../../lib/auth/session';
@@ -70,11 +70,19 @@ describe('checkCsrf for cookie sessions', () => {
   });
 });
 
-describe('checkSameOriginForm (sign-in)', () => {
-  it('needs a matching Origin and tolerates a missing Sec-Fetch-Site', () => {
-    expect(refusal(() => checkSameOriginForm(post({ origin: 'http://localhost:3000' }), config))).toBeNull();
-    expect(refusal(() => checkSameOriginForm(post({}), config))).toMatch(/missing/);
-    expect(refusal(() => checkSameOriginForm(post({ origin: 'http://localhost:3000', 'sec-fetch-site': 'cross-site' }), config))).toMatch(/Sec-Fetch-Site/);
+describe('checkSignInRequest', () => {
+  const json = { 'content-type': 'application/json' };
+  it('takes JSON from the same origin, or from a client that sends no Origin at all', () => {
+    expect(refusal(() => checkSignInRequest(post({ ...json, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }), config))).toBeNull();
+    expect(refusal(() => checkSignInRequest(post({ 'content-type': 'application/json; charset=utf-8' }), config))).toBeNull();
+  });
+
+  it('refuses what a cross-site page could send', () => {
+    expect(refusal(() => checkSignInRequest(post({ 'content-type': 'text/plain', origin: 'http://localhost:3000' }), config))).toMatch(/Content-Type/);
+    expect(refusal(() => checkSignInRequest(post({ origin: 'http://localhost:3000' }), config))).toMatch(/Content-Type/);
+    expect(refusal(() => checkSignInRequest(post({ ...json, origin: 'https://evil.example' }), config))).toMatch(/not this dashboard/);
+    expect(refusal(() => checkSignInRequest(post({ ...json, origin: 'null' }), config))).toMatch(/"null"/);
+    expect(refusal(() => checkSignInRequest(post({ ...json, 'sec-fetch-site': 'cross-site' }), config))).toMatch(/Sec-Fetch-Site/);
   });
 });
 

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { appActionDeps } from '@/lib/actions/app';
+import { listAudit } from '@/lib/audit/audit-log';
+import { auditToCsv } from '@/lib/audit/csv';
+import { exportAudit } from '@/lib/audit/export';
+import { requireRole } from '@/lib/auth/guard';
+import { handle, ok } from '@/lib/http/handle';
+import { limitParam, parseQuery } from '@/lib/http/query';
+
+const query = {
+  cursor: z.string().regex(/^\d{1,19}$/, 'must be the nextCursor of a previous page').optional(),
+  limit: limitParam(50, 500),
+  action: z.string().max(100).optional(),
+  actor: z.string().max(100).optional(),
+  outcome: z.enum(['ok', 'error', 'started']).optional(),
+  format: z.enum(['csv', 'json']).optional(),
+};
+
+export const GET = handle(
+  async ({ url }) => {
+    const { cursor, limit, format, ...filters } = parseQuery(url, query);
+    const filter = { ...filters, ...(cursor ? { beforeId: BigInt(cursor) } : {}) };
+    const { db } = appActionDeps();
+    if (!format) return ok(await listAudit(db, filter, limit));
+
+    const { entries, truncated } = await exportAudit(db, filter);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const headers = {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="idemscope-audit-${stamp}.${format}"`,
+      'X-Export-Truncated': String(truncated),
+    };
+    return { status: 200, body: format === 'csv' ? auditToCsv(entries) : JSON.stringify(entries, null, 2), headers };
+  },
+  { guard: requireRole('viewer') },
+);

@@ -1,0 +1,157 @@
+'use client';
+
+import { useId, useState } from 'react';
+import type { AuditEntry } from '@/lib/audit/entry';
+import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
+import type { AuditFilters } from '@/components/queries/query-keys';
+import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import styles from './actions.module.css';
+
+const ACTIONS = [
+  'keys.release',
+  'messages.release',
+  'purge.postgres',
+  'purge.postgres.finished',
+  'purge.redis.expire',
+  'purge.redis.delete',
+  'purge.cancel',
+  'purge.resume',
+];
+
+function counts(result: Record<string, unknown>): string {
+  return Object.entries(result)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+}
+
+function Row({ entry }: { entry: AuditEntry }) {
+  return (
+    <tr>
+      <td className="mono">{new Date(entry.at).toLocaleString()}</td>
+      <td className="mono">{entry.actor}</td>
+      <td>{entry.action}</td>
+      <td>
+        <span className={`badge ${entry.outcome === 'error' ? 'state-failed' : entry.outcome === 'ok' ? 'ok' : 'neutral'}`}>{entry.outcome}</span>
+      </td>
+      <td>
+        {entry.targetCount ? (
+          <details>
+            <summary>
+              {entry.targetCount} target{entry.targetCount === 1 ? '' : 's'}
+            </summary>
+            <ul className="mono small">
+              {entry.targets.map((t) => (
+                <li key={t}>{t}</li>
+              ))}
+            </ul>
+            {entry.targetCount > entry.targets.length ? <p className="muted small">first {entry.targets.length} shown</p> : null}
+            {entry.seen.length ? (
+              <details>
+                <summary>State seen before</summary>
+                <pre className="small">{JSON.stringify(entry.seen, null, 2)}</pre>
+              </details>
+            ) : null}
+          </details>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td>{entry.reason ?? '—'}</td>
+      <td>{counts(entry.result) || '—'}</td>
+      <td className="mono small">{entry.clientAddress ?? '—'}</td>
+    </tr>
+  );
+}
+
+/** The audit log: filters, newest first, more on demand, and CSV/JSON export of what the filters select. */
+export function AuditLogView() {
+  const [filters, setFilters] = useState<AuditFilters>({});
+  const [draft, setDraft] = useState<AuditFilters>({});
+  const log = useAuditLog(filters);
+  const actionId = useId();
+  const actorId = useId();
+  const outcomeId = useId();
+  const items = log.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <div className="stack">
+      <form
+        className="toolbar"
+        aria-label="Audit filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as AuditFilters);
+        }}
+      >
+        <div className="field">
+          <label htmlFor={actionId}>Action</label>
+          <select id={actionId} value={draft.action ?? ''} onChange={(e) => setDraft({ ...draft, action: e.target.value || undefined })}>
+            <option value="">Any</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={actorId}>Actor</label>
+          <input id={actorId} type="text" placeholder="operator#1a2b3c4d" value={draft.actor ?? ''} onChange={(e) => setDraft({ ...draft, actor: e.target.value.trim() || undefined })} />
+        </div>
+        <div className="field">
+          <label htmlFor={outcomeId}>Outcome</label>
+          <select id={outcomeId} value={draft.outcome ?? ''} onChange={(e) => setDraft({ ...draft, outcome: e.target.value || undefined })}>
+            <option value="">Any</option>
+            <option value="ok">ok</option>
+            <option value="started">started</option>
+            <option value="error">error</option>
+          </select>
+        </div>
+        <button type="submit" className="button primary">
+          Apply filters
+        </button>
+        <div className={styles.buttons}>
+          <a className="button" href={auditExportHref(filters, 'csv')} download>
+            Export CSV
+          </a>
+          <a className="button" href={auditExportHref(filters, 'json')} download>
+            Export JSON
+          </a>
+        </div>
+      </form>
+      {log.isPending ? <Loading label="Loading the audit log…" /> : null}
+      {log.isError ? <ErrorNotice title="The audit log could not be read." error={log.error} onRetry={() => void log.refetch()} /> : null}
+      {log.isSuccess && items.length === 0 ? <EmptyNotice>No action matches these filters.</EmptyNotice> : null}
+      {items.length ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="audit-table">
+            <caption className="sr-only">Audit log, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Targets</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Result</th>
+                <th scope="col">Client</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((entry) => (
+                <Row key={entry.id} entry={entry} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {log.hasNextPage ? (
+        <button type="button" className="button" disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+          {log.isFetchingNextPage ? 'Loading…' : 'Load older entries'}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+'use client';
+
+import { useId, useRef, useState } from 'react';
+import type { ActionStore } from '@/lib/actions/types';
+import { newActionId } from '@/components/queries/action-client';
+import { useConfirmRelease, usePreviewRelease } from '@/components/queries/release';
+import { useCanAct } from '@/components/queries/session';
+import { ErrorNotice } from '@/components/ui/Notice';
+import { PreviewTable } from './PreviewTable';
+import { ReasonField } from './ReasonField';
+import { SkippedList } from './SkippedList';
+import styles from './actions.module.css';
+
+const STORES: { store: ActionStore; label: string }[] = [
+  { store: 'redis', label: 'Redis keys' },
+  { store: 'postgres', label: 'Postgres rows' },
+];
+
+/**
+ * "Release all stuck older than X": preview the matching records (count,
+ * sample, state seen), then confirm with a reason. Operators only.
+ */
+export function BulkReleasePanel({ initialStore = 'redis' }: { initialStore?: ActionStore }) {
+  const canAct = useCanAct();
+  const [store, setStore] = useState<ActionStore>(initialStore);
+  if (!canAct) return null;
+  return (
+    <section className="panel stack" aria-label="Release stuck records">
+      <div className="panel-head">
+        <h2>Release stuck records</h2>
+        <div className="segmented spacer" role="group" aria-label="Store">
+          {STORES.map((s) => (
+            <button key={s.store} type="button" aria-pressed={store === s.store} onClick={() => setStore(s.store)}>
+              {s.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <BulkRelease key={store} store={store} />
+    </section>
+  );
+}
+
+function BulkRelease({ store }: { store: ActionStore }) {
+  const minutesId = useId();
+  const [minutes, setMinutes] = useState('60');
+  const [reason, setReason] = useState('');
+  const preview = usePreviewRelease(store);
+  const confirm = useConfirmRelease(store);
+  const actionId = useRef(newActionId());
+  const olderThanSeconds = Math.round(Number(minutes) * 60);
+  const valid = Number.isFinite(olderThanSeconds) && olderThanSeconds >= 0;
+  const data = preview.data;
+
+  const runPreview = () => {
+    confirm.reset();
+    actionId.current = newActionId();
+    preview.mutate({ olderThanSeconds });
+  };
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <div className="field">
+          <label htmlFor={minutesId}>Stuck for at least (minutes)</label>
+          <input id={minutesId} type="number" min={0} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+        </div>
+        <button type="button" className="button primary" disabled={!valid || preview.isPending} onClick={runPreview}>
+          {preview.isPending ? 'Looking…' : 'Preview'}
+        </button>
+      </div>
+      {preview.isError ? <ErrorNotice title="The preview failed." error={preview.error} onRetry={runPreview} /> : null}
+      {data && !confirm.data ? (
+        <div className="stack" data-testid="bulk-release-preview">
+          <p role="status">
+            <strong>{data.count}</strong> stuck record{data.count === 1 ? '' : 's'} would be released
+            {data.more ? ` (more match: at most ${data.count} per request; release these, then preview again)` : ''}.
+            {!data.complete ? ` The bounded scan stopped after ${data.examined} keys, so this is not every match.` : ''}
+          </p>
+          {data.count ? (
+            <>
+              <PreviewTable items={data.wouldRelease} caption="Stuck records that would be released" />
+              <ReasonField value={reason} onChange={setReason} required />
+              <div className={styles.buttons}>
+                <button
+                  type="button"
+                  className={`button ${styles.danger}`}
+                  disabled={confirm.isPending || reason.trim() === ''}
+                  onClick={() =>
+                    confirm.mutate({ keys: data.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason: reason.trim(), actionId: actionId.current })
+                  }
+                >
+                  {confirm.isPending ? 'Releasing…' : `Release ${data.count} record${data.count === 1 ? '' : 's'}`}
+                </button>
+              </div>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {confirm.isError ? <ErrorNotice title="The release failed." error={confirm.error} /> : null}
+      {confirm.data ? (
+        <div role="status" data-testid="release-result">
+          <p>
+            <strong>Released {confirm.data.released.length}</strong>
+            {confirm.data.skipped.length ? `, skipped ${confirm.data.skipped.length}` : ''}.
+          </p>
+          <SkippedList skipped={confirm.data.skipped} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import type { PostgresPurgeStarted, RedisPurgeResult } from '@/lib/actions/types';
+import { newActionId } from '@/components/queries/action-client';
+import { previewPurge, useConfirmPurge } from '@/components/queries/purge';
+import { useRecentPurgeJobs } from '@/components/queries/purge-jobs';
+import { useCanAct } from '@/components/queries/session';
+import { ErrorNotice } from '@/components/ui/Notice';
+import { PreviewTable } from './PreviewTable';
+import { PurgeJobProgress } from './PurgeJobProgress';
+import { ReasonField } from './ReasonField';
+import { SkippedList } from './SkippedList';
+import styles from './actions.module.css';
+
+/**
+ * Purge of expired records. Postgres: a dry-run count, then a batched job
+ * with progress, cancel and resume. Redis: keys Redis would never expire by
+ * itself, then "apply TTL" or delete. Operators only.
+ */
+export function PurgePanel() {
+  const canAct = useCanAct();
+  const [store, setStore] = useState<'postgres' | 'redis'>('postgres');
+  if (!canAct) return null;
+  return (
+    <section className="panel stack" aria-label="Purge expired records">
+      <div className="panel-head">
+        <h2>Purge expired records</h2>
+        <div className="segmented spacer" role="group" aria-label="Store">
+          <button type="button" aria-pressed={store === 'postgres'} onClick={() => setStore('postgres')}>
+            Postgres rows
+          </button>
+          <button type="button" aria-pressed={store === 'redis'} onClick={() => setStore('redis')}>
+            Redis keys without TTL
+          </button>
+        </div>
+      </div>
+      {store === 'postgres' ? <PostgresPurge /> : <RedisPurge />}
+    </section>
+  );
+}
+
+function PostgresPurge() {
+  const recent = useRecentPurgeJobs();
+  const count = useMutation({ mutationFn: () => previewPurge('postgres') });
+  const start = useConfirmPurge();
+  const [reason, setReason] = useState('');
+  const actionId = useRef(newActionId());
+  const startedJob = (start.data as PostgresPurgeStarted | undefined)?.jobId;
+  const latest = recent.data?.items[0];
+  const jobId = startedJob ?? (latest && latest.status !== 'completed' ? latest.jobId : null);
+
+  return (
+    <div className="stack">
+      {jobId ? <PurgeJobProgress jobId={jobId} /> : null}
+      <div className={styles.buttons}>
+        <button type="button" className="button primary" disabled={count.isPending} onClick={() => count.mutate()}>
+          {count.isPending ? 'Counting…' : 'Count expired rows'}
+        </button>
+      </div>
+      {count.isError ? <ErrorNotice title="The count failed." error={count.error} /> : null}
+      {count.data && !startedJob ? (
+        <div className="stack" data-testid="purge-preview">
+          <p role="status">
+            <strong>
+              {count.data.estimated ? '≈ ' : ''}
+              {count.data.wouldPurge.toLocaleString()}
+            </strong>{' '}
+            rows are past their expiry or the {count.data.retentionHours} h retention
+            {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
+            touched; the purge deletes at most {count.data.batchSize.toLocaleString()} rows per short transaction.
+          </p>
+          {count.data.wouldPurge > 0 ? (
+            <>
+              <ReasonField value={reason} onChange={setReason} required />
+              <div className={styles.buttons}>
+                <button
+                  type="button"
+                  className={`button ${styles.danger}`}
+                  disabled={start.isPending || reason.trim() === ''}
+                  onClick={() => start.mutate({ store: 'postgres', reason: reason.trim(), actionId: actionId.current })}
+                >
+                  Start purge
+                </button>
+              </div>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {start.isError ? <ErrorNotice title="The purge could not start." error={start.error} /> : null}
+    </div>
+  );
+}
+
+function RedisPurge() {
+  const preview = useMutation({ mutationFn: () => previewPurge('redis') });
+  const confirm = useConfirmPurge();
+  const [mode, setMode] = useState<'expire' | 'delete'>('expire');
+  const [reason, setReason] = useState('');
+  const actionId = useRef(newActionId());
+  const data = preview.data;
+  const result = confirm.data as RedisPurgeResult | undefined;
+  const hours = data ? Math.round(data.ttlSeconds / 3600) : null;
+
+  const runPreview = () => {
+    confirm.reset();
+    actionId.current = newActionId();
+    preview.mutate();
+  };
+
+  return (
+    <div className="stack">
+      <div className={styles.buttons}>
+        <button type="button" className="button primary" disabled={preview.isPending} onClick={runPreview}>
+          {preview.isPending ? 'Scanning…' : 'Find keys without expiry'}
+        </button>
+      </div>
+      {preview.isError ? <ErrorNotice title="The scan failed." error={preview.error} /> : null}
+      {data && !result ? (
+        <div className="stack" data-testid="redis-purge-preview">
+          <p role="status">
+            <strong>{data.count}</strong> key{data.count === 1 ? '' : 's'} Redis will never expire on its own (no TTL, or a Powertools record past its own
+            expiration){data.more ? `; more exist, at most ${data.count} per request` : ''}.
+            {!data.complete ? ` The bounded scan stopped after ${data.examined} keys.` : ''}
+          </p>
+          {data.count ? (
+            <>
+              <PreviewTable items={data.wouldPurge} caption="Keys that would be purged" />
+              <div className="segmented" role="group" aria-label="Purge mode">
+                <button type="button" aria-pressed={mode === 'expire'} onClick={() => setMode('expire')}>
+                  Apply TTL ({hours} h)
+                </button>
+                <button type="button" aria-pressed={mode === 'delete'} onClick={() => setMode('delete')}>
+                  Delete
+                </button>
+              </div>
+              <ReasonField value={reason} onChange={setReason} required />
+              <div className={styles.buttons}>
+                <button
+                  type="button"
+                  className={`button ${styles.danger}`}
+                  disabled={confirm.isPending || reason.trim() === ''}
+                  onClick={() =>
+                    confirm.mutate({
+                      store: 'redis',
+                      mode,
+                      keys: data.wouldPurge.map(({ key, seen }) => ({ key, seen })),
+                      reason: reason.trim(),
+                      actionId: actionId.current,
+                    })
+                  }
+                >
+                  {mode === 'expire' ? `Apply TTL to ${data.count}` : `Delete ${data.count}`}
+                </button>
+              </div>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {confirm.isError ? <ErrorNotice title="The purge failed." error={confirm.error} /> : null}
+      {result ? (
+        <div role="status" data-testid="redis-purge-result">
+          <p>
+            <strong>
+              {result.mode === 'expire' ? 'TTL applied to' : 'Deleted'} {result.purged.length}
+            </strong>
+            {result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.
+          </p>
+          <SkippedList skipped={result.skipped} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { PrismaClient } from '../db/generated/client';
+import { listAudit } from './audit-log';
+import type { AuditEntry, AuditFilter } from './entry';
+
+/** Most entries one export carries; narrow the filters (or page with the API) for more. */
+export const EXPORT_MAX = 10_000;
+const PAGE = 1000;
+
+/** The filtered log, newest first, read in keyset pages so each query stays small. */
+export async function exportAudit(db: PrismaClient, filter: AuditFilter, max = EXPORT_MAX): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+  const entries: AuditEntry[] = [];
+  let beforeId = filter.beforeId;
+  for (;;) {
+    const page = await listAudit(db, { ...filter, beforeId }, Math.min(PAGE, max - entries.length));
+    entries.push(...page.items);
+    if (!page.nextCursor) return { entries, truncated: false };
+    if (entries.length >= max) return { entries, truncated: true };
+    beforeId = BigInt(page.nextCursor);
+  }
+}

@@ -1,0 +1,79 @@
+import { type AuthConfig } from './config';
+import { authenticate } from './authenticate';
+import { clearedSessionCookieHeader, sessionCookieHeader } from './cookies';
+import { checkSignInRequest } from './csrf';
+import { AccessError, AuthNotConfiguredError, RateLimitedError, UnauthenticatedError } from './errors';
+import { clientAddress, isHttps } from './origin';
+import { SlidingWindowLimiter } from './rate-limit';
+import type { Role } from './roles';
+import { csrfTokenFor, issueSession } from './session';
+import { anyCredentialConfigured, roleForToken } from './tokens';
+
+/** A wrong token; its own code so the page can say "not valid" rather than "sign in". */
+export class InvalidTokenError extends AccessError {
+  override readonly name = 'InvalidTokenError';
+  constructor() {
+    super(401, 'invalid_token', 'That access token is not valid.');
+  }
+}
+
+export interface SessionInfo {
+  role: Role;
+  readOnly: boolean;
+  /** `operator#1a2b3c4d`, as the audit log shows this user. */
+  label: string;
+  authDisabled: boolean;
+  /** For browsers that send no Sec-Fetch-Site: echo it in X-Idemscope-CSRF on mutations. */
+  csrfToken: string | null;
+}
+
+export interface SignInResult {
+  body: { role: Role; readOnly: boolean };
+  setCookie: string | null;
+}
+
+// Guessing a 32-byte token is hopeless anyway; the limits keep failed
+// attempts out of the logs' top talkers. Per address, plus a global ceiling
+// since the address is whatever X-Forwarded-For says.
+const holder = globalThis as unknown as { idemscopeSignInLimits?: { perAddress: SlidingWindowLimiter; overall: SlidingWindowLimiter } };
+const limits = (holder.idemscopeSignInLimits ??= { perAddress: new SlidingWindowLimiter(10), overall: new SlidingWindowLimiter(100) });
+
+/** POST /api/auth/login with `{ token }`: a session cookie for the token's role. */
+export function signIn(request: Request, token: string, config: AuthConfig): SignInResult {
+  checkSignInRequest(request, config);
+  if (config.authDisabled) return { body: { role: 'operator', readOnly: config.readOnly }, setCookie: null };
+  if (!anyCredentialConfigured(config)) throw new AuthNotConfiguredError();
+  for (const [limiter, key] of [
+    [limits.perAddress, clientAddress(request)],
+    [limits.overall, '*'],
+  ] as const) {
+    const decision = limiter.take(key);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, limiter.limit);
+  }
+  const role = roleForToken(token, config);
+  if (!role) throw new InvalidTokenError();
+  const { value } = issueSession(role, token, config);
+  return { body: { role, readOnly: config.readOnly }, setCookie: sessionCookieHeader(value, config.ttlSeconds, isHttps(request, config.publicOrigin)) };
+}
+
+/** POST /api/auth/logout: clears the cookie (sessions are stateless; rotating a token ends them all). */
+export function signOut(request: Request, config: AuthConfig): string {
+  checkSignInRequest(request, config);
+  return clearedSessionCookieHeader(isHttps(request, config.publicOrigin));
+}
+
+/** GET /api/auth/session. */
+export function sessionInfo(request: Request, config: AuthConfig): SessionInfo {
+  const found = authenticate(request, config);
+  if (!found) {
+    if (!config.authDisabled && !anyCredentialConfigured(config)) throw new AuthNotConfiguredError();
+    throw new UnauthenticatedError();
+  }
+  return {
+    role: found.principal.role,
+    readOnly: config.readOnly,
+    label: found.principal.label,
+    authDisabled: config.authDisabled,
+    csrfToken: found.session ? csrfTokenFor(found.session, config) : null,
+  };
+}
