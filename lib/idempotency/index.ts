@@ -16,7 +16,7 @@ export {
 } from './errors';
 export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
 export { RedisStore, type RedisStoreOptions } from './stores/redis-store';
-export { PostgresStore, type Queryable } from './stores/postgres-store';
+export { PostgresStore, type PostgresStoreOptions, type Queryable } from './stores/postgres-store';
 export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptClient } from './stores/lua-script';
 export { fingerprint, stableJson } from './fingerprint';
 export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid } from './uuid';

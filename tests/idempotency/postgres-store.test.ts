@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { InvalidIdempotencyKeyError, PostgresStore, idempotent, keyToUuid } from '../../lib/idempotency/index';
+import { InvalidIdempotencyKeyError, PostgresStore, idempotent, keyToUuid, type PostgresStoreOptions } from '../../lib/idempotency/index';
 import { createTestDatabase } from '../helpers/postgres';
 import type { StoreHarness } from './harness';
 import { describeStoreContract } from './store-contract';
@@ -9,14 +9,14 @@ import { describeStoreContract } from './store-contract';
 const RECIPE_SQL = (id: string) =>
   `INSERT INTO processed_messages (message_id, result) VALUES ('${id}'::UUID, '{"status": "shipped"}'::JSONB) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`;
 
-describeStoreContract('postgres', async (): Promise<StoreHarness> => {
+const postgresHarness = (options: PostgresStoreOptions) => async (): Promise<StoreHarness> => {
   const db = await createTestDatabase('idem_pg');
   const admin = new pg.Pool({ connectionString: db.url, max: 2 });
 
   return {
     async connect() {
       const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-      return { store: new PostgresStore(pool), close: () => pool.end() };
+      return { store: new PostgresStore(pool, options), close: () => pool.end() };
     },
     async connectBroken() {
       const pool = new pg.Pool({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 500 });
@@ -39,14 +39,21 @@ describeStoreContract('postgres', async (): Promise<StoreHarness> => {
       if (first.rowCount !== 1 || again.rowCount !== 0) throw new Error('the plain recipe no longer deduplicates');
       return { status: 'shipped' };
     },
-    fixtureStore: { store: 'postgres', url: db.url },
+    fixtureStore: { store: 'postgres', url: db.url, options: JSON.stringify(options) },
     retryCountsAsDuplicate: true,
     async teardown() {
       await admin.end();
       await db.drop();
     },
   };
-});
+};
+
+describeStoreContract('postgres', postgresHarness({}));
+describeStoreContract('postgres (one statement per message, durable completion)', postgresHarness({
+  prepare: false,
+  durableCompletion: true,
+  maxBatchSize: 1,
+}));
 
 describe('postgres store keys', () => {
   it('rejects a non-UUID key with a typed error that points at keyToUuid', () => {

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
-import { RedisStore } from '../../lib/idempotency/index';
+import { RedisStore, type RedisStoreOptions } from '../../lib/idempotency/index';
 import { COUNTERS, parseStatsField } from '../../lib/idempotency/stats-keys';
 import { TEST_REDIS_URL, deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
 import type { Counters, StoreHarness } from './harness';
 import { describeStoreContract } from './store-contract';
 
-describeStoreContract('redis', async (): Promise<StoreHarness> => {
+const redisHarness = (options: Pick<RedisStoreOptions, 'pipeline'>) => async (): Promise<StoreHarness> => {
   const keyPrefix = testPrefix('idem-redis');
   const statsPrefix = `${keyPrefix}stats:`;
   const admin = newRedis();
@@ -14,11 +14,11 @@ describeStoreContract('redis', async (): Promise<StoreHarness> => {
   return {
     async connect() {
       const client = newRedis();
-      return { store: new RedisStore(client, { keyPrefix, statsPrefix }), close: async () => void client.disconnect() };
+      return { store: new RedisStore(client, { ...options, keyPrefix, statsPrefix }), close: async () => void client.disconnect() };
     },
     async connectBroken() {
       const client = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
-      return { store: new RedisStore(client, { keyPrefix, statsPrefix }), close: async () => void client.disconnect() };
+      return { store: new RedisStore(client, { ...options, keyPrefix, statsPrefix }), close: async () => void client.disconnect() };
     },
     newKey: () => `order-${++seq}`,
     async counters(consumer) {
@@ -41,7 +41,10 @@ describeStoreContract('redis', async (): Promise<StoreHarness> => {
       admin.disconnect();
     },
   };
-});
+};
+
+describeStoreContract('redis', redisHarness({}));
+describeStoreContract('redis (unpipelined)', redisHarness({ pipeline: false }));
 
 async function sumBuckets(client: Redis, prefix: string, consumer: string): Promise<Counters> {
   const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;

@@ -1,7 +1,8 @@
 /**
  * The Postgres store's statements. Each step is one statement, hence one
  * round trip and one commit, with its counters upserted by a data-modifying
- * CTE in the same statement.
+ * CTE in the same statement. Claims and completions take arrays, so that the
+ * store can send the messages in flight together.
  */
 
 /**
@@ -9,7 +10,7 @@
  * hot row per minute and consumer would serialise every claim behind the
  * previous one's commit.
  */
-const STATS_ROW = `date_trunc('minute', now()), $2, 'postgres', (pg_backend_pid() % 16)::smallint`;
+const WRITER = `(pg_backend_pid() % 16)::smallint`;
 
 /**
  * A failed row, or one in flight whose owner's lease has run out, may be taken
@@ -23,16 +24,23 @@ const TAKEOVER = `(pm.status = 'failed'
 const takeover = (column: string) => `${column} = CASE WHEN ${TAKEOVER} THEN EXCLUDED.${column} ELSE pm.${column} END`;
 
 /**
- * $1 message_id, $2 consumer, $3 owner token, $4 lease ms, $5 fingerprint.
+ * Claims a batch of distinct message ids, each atomically, in one statement:
+ * $1 message_id[], $2 consumer[], $3 owner token[], $4 lease ms[], $5 fingerprint[].
  * Always DO UPDATE: it waits for a concurrent claim of the same id to commit
  * and returns the row as committed, which a DO NOTHING plus SELECT in the same
- * statement could not see. The claim is ours iff the returned owner_token is ours.
+ * statement could not see. A claim is ours iff the returned owner_token is
+ * ours. Rows are locked in message_id order, so that two batches sharing ids
+ * cannot deadlock.
  */
 export const CLAIM_SQL = `
-WITH claim AS (
+WITH input AS MATERIALIZED (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[])
+    AS i(message_id, consumer, owner_token, lease_ms, fingerprint)
+), claim AS (
   INSERT INTO processed_messages AS pm
     (message_id, consumer, status, owner_token, claimed_at, last_seen_at, processed_at, lease_expires_at, fingerprint)
-  VALUES ($1::uuid, $2, 'processing', $3, now(), now(), now(), now() + $4::int * interval '1 millisecond', $5)
+  SELECT message_id, consumer, 'processing', owner_token, now(), now(), now(), now() + lease_ms * interval '1 millisecond', fingerprint
+  FROM input ORDER BY message_id
   ON CONFLICT (message_id) DO UPDATE SET
     delivery_count = pm.delivery_count + 1,
     last_seen_at = EXCLUDED.last_seen_at,
@@ -42,38 +50,55 @@ WITH claim AS (
 ), counted AS (
   INSERT INTO delivery_stats AS ds
     (bucket_start, consumer, store, writer, deliveries, first_deliveries, duplicates, in_progress_conflicts)
-  SELECT ${STATS_ROW}, 1, c.inserted::int, (NOT c.inserted)::int,
-    (c.owner_token IS DISTINCT FROM $3 AND c.status = 'processing')::int
-  FROM claim c
+  SELECT date_trunc('minute', now()), i.consumer, 'postgres', ${WRITER}, count(*),
+    count(*) FILTER (WHERE c.inserted), count(*) FILTER (WHERE NOT c.inserted),
+    count(*) FILTER (WHERE c.owner_token IS DISTINCT FROM i.owner_token AND c.status = 'processing')
+  FROM claim c JOIN input i USING (message_id)
+  GROUP BY i.consumer ORDER BY i.consumer
   ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET
-    deliveries = ds.deliveries + 1,
+    deliveries = ds.deliveries + EXCLUDED.deliveries,
     first_deliveries = ds.first_deliveries + EXCLUDED.first_deliveries,
     duplicates = ds.duplicates + EXCLUDED.duplicates,
     in_progress_conflicts = ds.in_progress_conflicts + EXCLUDED.in_progress_conflicts
 )
 SELECT * FROM claim`;
 
-/** $1 message_id, $2 owner token, $3 result JSON, $4 retention seconds. No row means the lease was lost. */
-export const COMPLETE_SQL = `
-UPDATE processed_messages
-SET status = 'completed', result = $3::jsonb, processed_at = now(), owner_token = NULL,
-  lease_expires_at = NULL, expires_at = now() + $4::int * interval '1 second'
-WHERE message_id = $1::uuid AND owner_token = $2 AND status = 'processing'`;
+/**
+ * Turns off the wait for the WAL flush at this statement's commit only
+ * (set_config with is_local, in a FROM item so that it is evaluated).
+ */
+const NO_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait`;
+
+/**
+ * Completes a batch of claims: $1 message_id[], $2 owner token[], $3 result
+ * JSON[], $4 retention seconds[]. Returns the ids still owned, and so
+ * completed; a missing id lost its lease.
+ */
+export const completeSql = (durable: boolean) => `
+UPDATE processed_messages AS pm
+SET status = 'completed', result = b.result, processed_at = now(), owner_token = NULL,
+  lease_expires_at = NULL, expires_at = now() + b.retention * interval '1 second'
+FROM (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::int[]) AS b(message_id, owner_token, result, retention)
+  ORDER BY message_id
+) AS b${durable ? '' : `, ${NO_FLUSH_WAIT}`}
+WHERE pm.message_id = b.message_id AND pm.owner_token = b.owner_token AND pm.status = 'processing'
+RETURNING b.message_id, b.owner_token`;
 
 /**
  * $1 message_id, $2 consumer, $3 owner token. Marks our claim failed so that
  * the next delivery takes it over, and counts the failure even when the claim
  * was already lost.
  */
-export const RELEASE_SQL = `
+export const releaseSql = (durable: boolean) => `
 WITH released AS (
   UPDATE processed_messages
   SET status = 'failed', owner_token = NULL, lease_expires_at = NULL, last_seen_at = now()
-  WHERE message_id = $1::uuid AND owner_token = $3 AND status = 'processing'
+  ${durable ? '' : `FROM ${NO_FLUSH_WAIT}\n  `}WHERE message_id = $1::uuid AND owner_token = $3 AND status = 'processing'
   RETURNING message_id
 ), counted AS (
   INSERT INTO delivery_stats AS ds (bucket_start, consumer, store, writer, failures)
-  VALUES (${STATS_ROW}, 1)
+  VALUES (date_trunc('minute', now()), $2, 'postgres', ${WRITER}, 1)
   ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET failures = ds.failures + 1
 )
 SELECT count(*)::int AS released FROM released`;

@@ -21,26 +21,26 @@ end
 `;
 
 /**
- * KEYS[1] the key; ARGV[5] owner, ARGV[6] lease ms, ARGV[7] grace ms, ARGV[8]
- * fingerprint or ''. Returns {outcome, value}: 'first' or 'takeover' with the
- * in-flight JSON written, or 'completed' / 'busy' with the value found.
- * The in-flight JSON is assembled by hand because cjson does not keep key
- * order and decodeRecord recognises records by their leading `{"fmt":"idemscope"`.
+ * KEYS[1] the key; ARGV[5] head and ARGV[6] tail of the in-flight JSON, which
+ * the script completes with the server's clock; ARGV[7] lease ms, ARGV[8]
+ * grace ms, ARGV[9] fingerprint or ''. Returns {'first' | 'takeover',
+ * startedAt, leaseExpiresAt}, from which the caller rebuilds the exact value
+ * written, or {'completed' | 'busy', value found}.
+ * The JSON is assembled from pieces the client encoded, rather than with
+ * cjson, because cjson does not keep key order and decodeRecord recognises
+ * records by their leading `{"fmt":"idemscope"`.
  */
 export const CLAIM = new LuaScript(`${COUNTING}
-local lease = tonumber(ARGV[6])
-local value = '{"fmt":"idemscope","v":1,"status":"processing","owner":' .. cjson.encode(ARGV[5])
-  .. ',"consumer":' .. cjson.encode(ARGV[1])
-  .. ',"startedAt":' .. string.format('%d', now)
-  .. ',"leaseExpiresAt":' .. string.format('%d', now + lease)
-if ARGV[8] ~= '' then value = value .. ',"fingerprint":' .. cjson.encode(ARGV[8]) end
-value = value .. '}'
-local ttl = lease + tonumber(ARGV[7])
+local lease = tonumber(ARGV[7])
+local started = string.format('%d', now)
+local expires = string.format('%d', now + lease)
+local value = ARGV[5] .. ',"startedAt":' .. started .. ',"leaseExpiresAt":' .. expires .. ARGV[6]
+local ttl = lease + tonumber(ARGV[8])
 local previous = redis.call('SET', KEYS[1], value, 'NX', 'PX', ttl, 'GET')
 count('deliveries')
 if not previous then
   count('first')
-  return {'first', value}
+  return {'first', started, expires}
 end
 count('duplicates')
 if previous == 'processing' then
@@ -50,11 +50,11 @@ end
 if string.sub(previous, 1, 18) ~= '{"fmt":"idemscope"' then return {'completed', previous} end
 local ok, record = pcall(cjson.decode, previous)
 if not ok or type(record) ~= 'table' or record.status ~= 'processing' then return {'completed', previous} end
-local expires = tonumber(record.leaseExpiresAt)
-local same = ARGV[8] == '' or type(record.fingerprint) ~= 'string' or record.fingerprint == ARGV[8]
-if expires and expires <= now and same then
+local held = tonumber(record.leaseExpiresAt)
+local same = ARGV[9] == '' or type(record.fingerprint) ~= 'string' or record.fingerprint == ARGV[9]
+if held and held <= now and same then
   redis.call('SET', KEYS[1], value, 'PX', ttl)
-  return {'takeover', value}
+  return {'takeover', started, expires}
 end
 count('inProgress')
 return {'busy', previous}
