@@ -1,4 +1,4 @@
-import { describeFailure, StoreUnavailableError } from '../errors';
+import { describeFailure, driverErrorKind, StoreUnavailableError } from '../errors';
 import type { Db } from './db';
 import { deliveryBuckets, deliveryTotals, type DeliveryBucket, type DeliveryCounters, type DeliveryRange } from './postgres-deliveries';
 import { rowCounts, type RowCounts } from './postgres-counts';
@@ -20,7 +20,22 @@ export interface PostgresReadStore {
 }
 
 // Failures that mean "cannot talk to the database" rather than a bad query.
-const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout|terminat|closed|reach|connect|does not exist|too many clients|starting up|shutting down/i;
+const UNREACHABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'DatabaseDoesNotExist',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
+const UNREACHABLE_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout exceeded|Connection terminated|the database system is (starting up|shutting down)/i;
+
+function unreachable(error: unknown): boolean {
+  const kind = driverErrorKind(error);
+  return (kind !== null && UNREACHABLE_KINDS.has(kind)) || UNREACHABLE_TEXT.test(describeFailure(error));
+}
 
 /** The read store over the dashboard's Prisma client (raw, parameterised SQL only). */
 export function prismaReadStore(db: Db): PostgresReadStore {
@@ -30,8 +45,7 @@ export function prismaReadStore(db: Db): PostgresReadStore {
       try {
         return await fn(db, ...args);
       } catch (error) {
-        const text = `${(error as { code?: string }).code ?? ''} ${describeFailure(error)}`;
-        if (UNREACHABLE.test(text)) throw new StoreUnavailableError('postgres', describeFailure(error), { cause: error });
+        if (unreachable(error)) throw new StoreUnavailableError('postgres', describeFailure(error), { cause: error });
         throw error;
       }
     };

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { dashboard } from '@/lib/dashboard/context';
+import { requireMessageDetail } from '@/lib/dashboard/messages';
+import { handle, ok } from '@/lib/http/handle';
+import { parseQuery } from '@/lib/http/query';
+
+export const GET = handle<{ id: string }>(async ({ url, params }) => {
+  const { fingerprint } = parseQuery(url, { fingerprint: z.string().max(512).optional() });
+  return ok(await requireMessageDetail(dashboard(), params.id, { fingerprint }));
+});

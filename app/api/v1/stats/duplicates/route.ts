@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { STORES } from '@/lib/dashboard/api-types';
+import { dashboard } from '@/lib/dashboard/context';
+import { getDuplicateStats } from '@/lib/dashboard/duplicates';
+import { handle, ok } from '@/lib/http/handle';
+import { durationParam, instantParam, parseQuery } from '@/lib/http/query';
+
+export const GET = handle(async ({ url }) => {
+  const now = Date.now();
+  const q = parseQuery(url, {
+    from: instantParam.optional(),
+    to: instantParam.optional(),
+    bucket: durationParam.optional(),
+    consumer: z.string().max(512).optional(),
+    groupBy: z.enum(['consumer']).optional(),
+    store: z.enum(STORES).optional(),
+  });
+  const toMs = q.to ?? now;
+  return ok(
+    await getDuplicateStats(dashboard(), {
+      fromMs: q.from ?? toMs - 86_400_000,
+      toMs,
+      bucketSeconds: q.bucket ?? 3600,
+      consumer: q.consumer,
+      groupByConsumer: q.groupBy === 'consumer',
+      store: q.store,
+    }),
+  );
+});

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeyItem } from '../../lib/dashboard/api-types';
+import type { DashboardDeps } from '../../lib/dashboard/deps';
+import { InvalidParameterError, NotFoundError } from '../../lib/dashboard/errors';
+import { getKeyDetail, requireKeyDetail } from '../../lib/dashboard/key-detail';
+import { listKeys, type KeysQuery } from '../../lib/dashboard/keys';
+import { lookup } from '../../lib/dashboard/lookup';
+import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';
+import { MASK } from '../../lib/records/mask';
+import { RECORD_STATES } from '../../lib/records/states';
+import { createWorld, type World } from './helpers/world';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await createWorld('keys');
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+async function allPages(deps: DashboardDeps, q: Omit<KeysQuery, 'cursor'>): Promise<{ items: KeyItem[]; pages: number; examined: number[] }> {
+  const items: KeyItem[] = [];
+  const examined: number[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listKeys(deps, { ...q, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(q.limit);
+    items.push(...page.items);
+    examined.push(page.examined);
+    cursor = page.nextCursor ?? undefined;
+    pages++;
+  } while (cursor && pages < 10_000);
+  return { items, pages, examined };
+}
+
+describe('listing keys', () => {
+  it('lists each seeded key once, in every state, with its facts', async () => {
+    for (const state of RECORD_STATES) {
+      const { items } = await allPages(world.deps, { state, limit: 3 });
+      const expected = world.keys.filter((k) => k.state === state);
+      expect(items.map((i) => i.key).sort(), state).toEqual(expected.map((k) => k.key).sort());
+      for (const item of items) {
+        const seeded = expected.find((k) => k.key === item.key)!;
+        expect(item, item.key).toMatchObject({ state, format: seeded.format, noExpiry: seeded.noExpiry, pattern: world.config.keyPatterns[seeded.pattern] });
+        expect(item.ttlSeconds === null).toBe(seeded.noExpiry);
+      }
+    }
+  });
+
+  it('lists every key without a state filter, and only those of one pattern when asked', async () => {
+    const all = await allPages(world.deps, { limit: 5 });
+    expect(all.items.map((i) => i.key).sort()).toEqual(world.keys.map((k) => k.key).sort());
+    const second = await allPages(world.deps, { limit: 50, pattern: world.config.keyPatterns[1] });
+    expect(second.items.map((i) => i.key).sort()).toEqual(world.keys.filter((k) => k.pattern === 1).map((k) => k.key).sort());
+  });
+
+  it('bounds the keys one request examines; short pages still carry a cursor', async () => {
+    const tight = { ...world.deps, config: { ...world.config, scanCount: 10, keysExaminedPerRequest: 10 } };
+    const { items, examined, pages } = await allPages(tight, { state: 'stuck', limit: 50 });
+    expect(items).toHaveLength(6);
+    expect(Math.max(...examined)).toBeLessThanOrEqual(10);
+    expect(pages).toBeGreaterThan(1);
+  });
+
+  it('shows owner, consumer and age of in-flight records', async () => {
+    const { items } = await allPages(world.deps, { state: 'processing', limit: 50 });
+    const lib = items.find((i) => i.key.endsWith('lib:fresh'))!;
+    expect(lib).toMatchObject({ format: 'idemscope', owner: 'owner-fresh', consumer: 'billing' });
+    expect(lib.ageSeconds).toBeGreaterThanOrEqual(10);
+    const plain = items.find((i) => i.key.endsWith('plain:fresh'))!;
+    expect(plain).toMatchObject({ format: 'plain', owner: null });
+    expect(plain.ageSeconds).toBeLessThan(60);
+    expect(plain.ttlSeconds).toBeGreaterThan(86_000);
+  });
+
+  it('refuses bad patterns and cursors, naming the parameter', async () => {
+    await expect(listKeys(world.deps, { pattern: 'other:*', limit: 5 })).rejects.toMatchObject({ parameter: 'pattern' });
+    await expect(listKeys(world.deps, { cursor: 'garbage', limit: 5 })).rejects.toBeInstanceOf(InvalidParameterError);
+    const first = await listKeys(world.deps, { limit: 1, pattern: world.config.keyPatterns[1] });
+    await expect(listKeys(world.deps, { limit: 1, pattern: world.config.keyPatterns[0], cursor: first.nextCursor! })).rejects.toMatchObject({
+      parameter: 'cursor',
+    });
+  });
+});
+
+describe('one key', () => {
+  const key = (name: string) => `${world.prefix}idempotency:${name}`;
+
+  it('shows a plain result parsed, with the configured fields masked', async () => {
+    const detail = await requireKeyDetail(world.deps, key('plain:done-1'));
+    expect(detail).toMatchObject({
+      state: 'completed',
+      format: 'plain',
+      redisType: 'string',
+      valueEncoding: 'json',
+      valueTruncated: false,
+      value: { orderId: 1, card: { cardNumber: MASK, last4: '1111' }, password: MASK },
+      maskedPaths: ['card.cardNumber', 'password'],
+      attempts: null,
+      payloadMismatch: null,
+    });
+    expect(JSON.stringify(detail)).not.toContain('hunter2');
+    expect(JSON.stringify(detail)).not.toContain('4111111111111111');
+  });
+
+  it('truncates large values, flags them, and still masks their text', async () => {
+    const detail = await requireKeyDetail(world.deps, key('plain:big'));
+    expect(detail).toMatchObject({ state: 'completed', format: 'plain', valueEncoding: 'text', valueTruncated: true, maskedPaths: ['password'] });
+    expect(detail.valueBytes).toBeGreaterThan(world.config.detailBytes);
+    expect((detail.value as string).length).toBeLessThanOrEqual(world.config.detailBytes + 20);
+    expect(JSON.stringify(detail)).not.toContain('big-secret');
+    const huge = await requireKeyDetail(world.deps, key('junk:huge'));
+    expect(huge).toMatchObject({ state: 'unrecognized', format: 'unknown', valueTruncated: true, valueBytes: 1024 * 1024 });
+  });
+
+  it('shows idemscope in-flight facts and compares a supplied fingerprint', async () => {
+    const detail = await requireKeyDetail(world.deps, key('lib:lease-lost'), { fingerprint: 'fp-owner-lost' });
+    expect(detail).toMatchObject({ state: 'stuck', format: 'idemscope', owner: 'owner-lost', consumer: 'billing', fingerprint: 'fp-owner-lost', payloadMismatch: false });
+    expect(Date.parse(detail.leaseExpiresAt!)).toBeLessThan(Date.now());
+    expect((await requireKeyDetail(world.deps, key('lib:lease-lost'), { fingerprint: 'other' })).payloadMismatch).toBe(true);
+  });
+
+  it('shows Powertools records with their expiry, validation hash and masked data', async () => {
+    const powertools = world.keys.filter((k) => k.format === 'powertools');
+    const details = await Promise.all(powertools.map((k) => requireKeyDetail(world.deps, k.key)));
+    expect(details.map((d) => d.state)).toEqual(powertools.map((k) => k.state));
+    const expired = details.find((d) => d.state === 'expired')!;
+    expect(Date.parse(expired.expiresAt!)).toBeLessThan(Date.now());
+    expect(expired.ttlSeconds).toBeGreaterThan(3000);
+    expect(details.filter((d) => d.fingerprint !== null)).toHaveLength(1);
+    const done = details.find((d) => d.state === 'completed')!;
+    expect(done.value).toMatchObject({ status: 'COMPLETED', data: { receipt: 'r-5', password: MASK } });
+  });
+
+  it('answers a hash and a non-JSON text as unrecognized without failing', async () => {
+    expect(await requireKeyDetail(world.deps, key('junk:hash'))).toMatchObject({ state: 'unrecognized', redisType: 'hash', valueEncoding: 'none', noExpiry: true });
+    expect(await requireKeyDetail(world.deps, key('junk:text'))).toMatchObject({ state: 'unrecognized', valueEncoding: 'text', value: 'not json at all' });
+  });
+
+  it('agrees with the listing on every key', async () => {
+    for (const seeded of world.keys) {
+      expect((await requireKeyDetail(world.deps, seeded.key)).state, seeded.key).toBe(seeded.state);
+    }
+  });
+
+  it('does not find unknown keys, keys outside the patterns, or stats hashes', async () => {
+    await expect(requireKeyDetail(world.deps, key('nope'))).rejects.toBeInstanceOf(NotFoundError);
+    expect(await getKeyDetail(world.deps, `${world.prefix}other:key`)).toBeNull();
+    const stats = statsKey(world.config.statsPrefix, 'h', bucketStart(world.seededAt - 10 * 60_000, 'h'));
+    expect(await world.redis.exists(stats)).toBe(1);
+    expect(await getKeyDetail(world.deps, stats)).toBeNull();
+  });
+});
+
+describe('lookup', () => {
+  it('finds a key by its full name or by the part after a pattern prefix', async () => {
+    const full = await lookup(world.deps, `${world.prefix}idempotency:lib:fresh`);
+    expect(full.redis.matches.map((m) => m.key)).toEqual([`${world.prefix}idempotency:lib:fresh`]);
+    const short = await lookup(world.deps, 'lib:fresh');
+    expect(short.redis.matches.map((m) => m.key)).toEqual([`${world.prefix}idempotency:lib:fresh`]);
+    expect(short.postgres).toEqual({ reachable: true, error: null, match: null });
+  });
+
+  it('finds a message id in Postgres', async () => {
+    const row = world.rows.find((r) => r.state === 'failed')!;
+    const found = await lookup(world.deps, row.messageId);
+    expect(found.postgres.match).toMatchObject({ messageId: row.messageId, state: 'failed', deliveryCount: 4 });
+    expect(found.redis.matches).toEqual([]);
+  });
+
+  it('matches exactly, never by prefix', async () => {
+    const found = await lookup(world.deps, 'lib:');
+    expect(found.redis.matches).toEqual([]);
+  });
+});

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageItem } from '../../lib/dashboard/api-types';
+import type { DashboardDeps } from '../../lib/dashboard/deps';
+import { InvalidParameterError, NotFoundError } from '../../lib/dashboard/errors';
+import { listMessages, requireMessageDetail, type MessagesQuery } from '../../lib/dashboard/messages';
+import { rowClock, statePredicate } from '../../lib/dashboard/stores/message-predicates';
+import { sql } from '../../lib/dashboard/stores/sql';
+import { classifyRow } from '../../lib/records/classify';
+import { MASK } from '../../lib/records/mask';
+import { RECORD_STATES } from '../../lib/records/states';
+import { createWorld, type World } from './helpers/world';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await createWorld('messages');
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+async function allPages(deps: DashboardDeps, q: Omit<MessagesQuery, 'cursor'>): Promise<{ items: MessageItem[]; pages: number }> {
+  const items: MessageItem[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listMessages(deps, { ...q, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(q.limit);
+    expect(page.examined).toBeLessThanOrEqual(deps.config.rowsExaminedPerRequest);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+    pages++;
+  } while (cursor && pages < 1000);
+  return { items, pages };
+}
+
+describe('listing messages', () => {
+  it('lists each row once in its state, across pages and bounded windows', async () => {
+    const tight = { ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 3 } };
+    for (const state of RECORD_STATES) {
+      const { items } = await allPages(tight, { state, limit: 2 });
+      const expected = world.rows.filter((r) => r.state === state);
+      expect(items.map((i) => i.messageId).sort(), state).toEqual(expected.map((r) => r.messageId).sort());
+      expect(items.every((i) => i.state === state)).toBe(true);
+    }
+  });
+
+  it('lists every row without a state, newest first', async () => {
+    const { items } = await allPages(world.deps, { limit: 5 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(world.rows.map((r) => r.messageId).sort());
+    const times = items.map((i) => Date.parse(i.processedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('filters by consumer', async () => {
+    const { items } = await allPages(world.deps, { consumer: 'shipping', limit: 2 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(world.rows.filter((r) => r.consumer === 'shipping').map((r) => r.messageId).sort());
+    const stuck = await allPages(world.deps, { state: 'stuck', consumer: 'shipping', limit: 10 });
+    expect(stuck.items).toHaveLength(1);
+  });
+
+  it('lists stuck rows oldest first', async () => {
+    const { items } = await allPages(world.deps, { state: 'stuck', limit: 10 });
+    expect(items.map((i) => i.ageSeconds)).toEqual([...items.map((i) => i.ageSeconds)].sort((a, b) => b - a));
+    expect(items[0]).toMatchObject({ consumer: 'shipping', leaseExpiresAt: null, status: 'processing' });
+  });
+
+  it('refuses a cursor from another listing', async () => {
+    const first = await listMessages(world.deps, { state: 'completed', limit: 1 });
+    await expect(listMessages(world.deps, { state: 'failed', limit: 1, cursor: first.nextCursor! })).rejects.toMatchObject({ parameter: 'cursor' });
+    await expect(listMessages(world.deps, { limit: 1, cursor: 'bm9wZQ' })).rejects.toBeInstanceOf(InvalidParameterError);
+  });
+});
+
+describe('one message', () => {
+  it('shows the row with its result masked and its delivery counts', async () => {
+    const row = world.rows.find((r) => r.deliveryCount === 3)!;
+    const detail = await requireMessageDetail(world.deps, row.messageId, { fingerprint: 'xyz' });
+    expect(detail).toMatchObject({
+      messageId: row.messageId,
+      state: 'completed',
+      status: 'completed',
+      attempts: 3,
+      duplicates: 2,
+      fingerprint: 'abc',
+      payloadMismatch: true,
+      result: { orderId: 1, card: { cardNumber: MASK, last4: '1111' }, password: MASK },
+    });
+    expect(JSON.stringify(detail)).not.toContain('hunter2');
+  });
+
+  it('says 400 for a malformed id and 404 for an unknown one', async () => {
+    await expect(requireMessageDetail(world.deps, 'not-a-uuid')).rejects.toMatchObject({ parameter: 'message_id' });
+    await expect(requireMessageDetail(world.deps, '00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('state predicates', () => {
+  it('put every row, boundary cases included, in the state classifyRow gives it', async () => {
+    const nowMs = Math.floor(Date.now() / 1000) * 1000;
+    const stuckMs = world.config.stuckAfterSeconds * 1000;
+    const retentionMs = world.config.retentionHours * 3_600_000;
+    const at = (offset: number) => new Date(nowMs + offset);
+    const boundary = [
+      { status: 'processing', claimed: -stuckMs, lease: 60_000, processed: 0, expires: null },
+      { status: 'processing', claimed: -stuckMs + 1, lease: 60_000, processed: 0, expires: null },
+      { status: 'processing', claimed: -1_000, lease: 0, processed: 0, expires: null },
+      { status: 'processing', claimed: -1_000, lease: 1, processed: -retentionMs, expires: -1 },
+      { status: 'completed', claimed: -retentionMs, lease: null, processed: -retentionMs, expires: null },
+      { status: 'completed', claimed: -retentionMs, lease: null, processed: -retentionMs + 1, expires: null },
+      { status: 'completed', claimed: -1_000, lease: null, processed: -1_000, expires: 0 },
+      { status: 'failed', claimed: -1_000, lease: null, processed: -1_000, expires: 1 },
+      { status: 'failed', claimed: -retentionMs, lease: null, processed: -retentionMs, expires: 10_000 },
+    ];
+    await world.pg.query('BEGIN');
+    try {
+      for (const b of boundary) {
+        await world.pg.query(
+          `INSERT INTO processed_messages (message_id, status, claimed_at, processed_at, lease_expires_at, expires_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
+          [b.status, at(b.claimed), at(b.processed), b.lease === null ? null : at(b.lease), b.expires === null ? null : at(b.expires)],
+        );
+      }
+      const { rows } = await world.pg.query(
+        'SELECT message_id::text AS id, status, processed_at, claimed_at, lease_expires_at, expires_at FROM processed_messages',
+      );
+      expect(rows).toHaveLength(world.rows.length + boundary.length);
+      const clock = rowClock(nowMs, world.config.stuckAfterSeconds, world.config.retentionHours);
+      let placed = 0;
+      for (const state of RECORD_STATES) {
+        const predicate = statePredicate(state, clock);
+        let matched: string[] = [];
+        if (predicate) {
+          const { text, values } = sql`SELECT message_id::text AS id FROM processed_messages WHERE ${predicate}`.build();
+          matched = (await world.pg.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
+        }
+        const classified = rows
+          .filter(
+            (r) =>
+              classifyRow(
+                { status: r.status, processedAt: r.processed_at, claimedAt: r.claimed_at, leaseExpiresAt: r.lease_expires_at, expiresAt: r.expires_at },
+                nowMs,
+                world.config,
+              ).state === state,
+          )
+          .map((r) => r.id as string)
+          .sort();
+        expect(matched, state).toEqual(classified);
+        placed += matched.length;
+      }
+      expect(placed).toBe(rows.length);
+    } finally {
+      await world.pg.query('ROLLBACK');
+    }
+  });
+});
