@@ -5,7 +5,7 @@ import { TEST_REDIS_URL, deleteByPrefix, newRedis, testPrefix } from '../helpers
 import type { Counters, StoreHarness } from './harness';
 import { describeStoreContract } from './store-contract';
 
-const redisHarness = (options: Pick<RedisStoreOptions, 'pipeline'>) => async (): Promise<StoreHarness> => {
+const redisHarness = (options: Pick<RedisStoreOptions, 'maxBatchSize'>) => async (): Promise<StoreHarness> => {
   const keyPrefix = testPrefix('idem-redis');
   const statsPrefix = `${keyPrefix}stats:`;
   const admin = newRedis();
@@ -44,7 +44,7 @@ const redisHarness = (options: Pick<RedisStoreOptions, 'pipeline'>) => async ():
 };
 
 describeStoreContract('redis', redisHarness({}));
-describeStoreContract('redis (unpipelined)', redisHarness({ pipeline: false }));
+describeStoreContract('redis (one script call per message)', redisHarness({ maxBatchSize: 1 }));
 
 async function sumBuckets(client: Redis, prefix: string, consumer: string): Promise<Counters> {
   const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;

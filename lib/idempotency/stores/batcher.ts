@@ -15,8 +15,8 @@ interface Pending<In, Out> {
  * Coalesces requests into batches without adding a wait: a request goes out
  * on the next tick when a batch slot is free, so an idle store sends batches
  * of one, and a busy one sends whatever queued while its slots were taken.
- * Requests with the same `conflictKey` never share a batch, because one
- * statement may not touch the same row twice.
+ * Requests with the same `conflictKey`, when one is given, never share a
+ * batch (one SQL statement may not touch the same row twice).
  */
 export class Batcher<In, Out> {
   private queue: Pending<In, Out>[] = [];
@@ -26,7 +26,7 @@ export class Batcher<In, Out> {
   constructor(
     private readonly execute: (inputs: In[]) => Promise<Out[]>,
     private readonly options: BatcherOptions,
-    private readonly conflictKey: (input: In) => string,
+    private readonly conflictKey?: (input: In) => string,
   ) {}
 
   submit(input: In): Promise<Out> {
@@ -66,9 +66,9 @@ export class Batcher<In, Out> {
     const rest: Pending<In, Out>[] = [];
     const keys = new Set<string>();
     for (const pending of this.queue) {
-      const key = this.conflictKey(pending.input);
-      if (batch.length < this.options.maxSize && !keys.has(key)) {
-        keys.add(key);
+      const key = this.conflictKey?.(pending.input);
+      if (batch.length < this.options.maxSize && (key === undefined || !keys.has(key))) {
+        if (key !== undefined) keys.add(key);
         batch.push(pending);
       } else {
         rest.push(pending);

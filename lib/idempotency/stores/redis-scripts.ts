@@ -1,75 +1,120 @@
 import { LuaScript } from './lua-script';
 
 /**
- * Shared head of the scripts that count deliveries. Buckets and leases use the
- * Redis server's clock so that consumers with skewed clocks agree on both.
- * A bucket hash gets its TTL when one of its fields is created, which is
- * always the case for the command that creates the hash itself.
- * ARGV[1] consumer, ARGV[2] stats prefix, ARGV[3] minute TTL s, ARGV[4] hour TTL s.
+ * Shared head of the scripts. Buckets and leases use the Redis server's clock
+ * so that consumers with skewed clocks agree on both. Counts are summed per
+ * field first and written once per field and bucket; a bucket hash gets its
+ * TTL when the increment creates one of its fields, which is always the case
+ * for the write that creates the hash itself.
+ * ARGV[1] stats prefix, ARGV[2] minute TTL s, ARGV[3] hour TTL s.
  */
 const COUNTING = `
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
 local now = sec * 1000 + math.floor(tonumber(time[2]) / 1000)
-local minute = ARGV[2] .. 'm:' .. string.format('%d', sec - sec % 60)
-local hour = ARGV[2] .. 'h:' .. string.format('%d', sec - sec % 3600)
-local function count(counter)
-  local field = ARGV[1] .. '|' .. counter
-  if redis.call('HINCRBY', minute, field, 1) == 1 then redis.call('EXPIRE', minute, ARGV[3]) end
-  if redis.call('HINCRBY', hour, field, 1) == 1 then redis.call('EXPIRE', hour, ARGV[4]) end
+local counts, fields = {}, {}
+local function count(consumer, counter)
+  local field = consumer .. '|' .. counter
+  if not counts[field] then
+    counts[field] = 0
+    fields[#fields + 1] = field
+  end
+  counts[field] = counts[field] + 1
+end
+local function flush()
+  local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
+  local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
+  for _, field in ipairs(fields) do
+    local n = counts[field]
+    if redis.call('HINCRBY', minute, field, n) == n then redis.call('EXPIRE', minute, ARGV[2]) end
+    if redis.call('HINCRBY', hour, field, n) == n then redis.call('EXPIRE', hour, ARGV[3]) end
+  end
 end
 `;
 
+/** Values per key in CLAIM's ARGV, after the four shared ones. */
+export const CLAIM_ARGS_PER_KEY = 5;
+
 /**
- * KEYS[1] the key; ARGV[5] head and ARGV[6] tail of the in-flight JSON, which
- * the script completes with the server's clock; ARGV[7] lease ms, ARGV[8]
- * grace ms, ARGV[9] fingerprint or ''. Returns {'first' | 'takeover',
- * startedAt, leaseExpiresAt}, from which the caller rebuilds the exact value
- * written, or {'completed' | 'busy', value found}.
+ * Claims each of KEYS in turn, each atomically (a key given twice is busy the
+ * second time). ARGV[4] grace ms; then per key: consumer, head and tail of the
+ * in-flight JSON (which the script completes with the server's clock), lease
+ * ms, fingerprint or ''. Returns per key {'first' | 'takeover', startedAt,
+ * leaseExpiresAt}, from which the caller rebuilds the exact value written, or
+ * {'completed' | 'busy', value found}.
  * The JSON is assembled from pieces the client encoded, rather than with
  * cjson, because cjson does not keep key order and decodeRecord recognises
  * records by their leading `{"fmt":"idemscope"`.
  */
 export const CLAIM = new LuaScript(`${COUNTING}
-local lease = tonumber(ARGV[7])
-local started = string.format('%d', now)
-local expires = string.format('%d', now + lease)
-local value = ARGV[5] .. ',"startedAt":' .. started .. ',"leaseExpiresAt":' .. expires .. ARGV[6]
-local ttl = lease + tonumber(ARGV[8])
-local previous = redis.call('SET', KEYS[1], value, 'NX', 'PX', ttl, 'GET')
-count('deliveries')
-if not previous then
-  count('first')
-  return {'first', started, expires}
+local grace = tonumber(ARGV[4])
+local replies = {}
+for k = 1, #KEYS do
+  local at = 4 + (k - 1) * ${CLAIM_ARGS_PER_KEY}
+  local consumer, fingerprint, lease = ARGV[at + 1], ARGV[at + 5], tonumber(ARGV[at + 4])
+  local started = string.format('%d', now)
+  local expires = string.format('%d', now + lease)
+  local value = ARGV[at + 2] .. ',"startedAt":' .. started .. ',"leaseExpiresAt":' .. expires .. ARGV[at + 3]
+  local previous = redis.call('SET', KEYS[k], value, 'NX', 'PX', lease + grace, 'GET')
+  count(consumer, 'deliveries')
+  if not previous then
+    count(consumer, 'first')
+    replies[k] = {'first', started, expires}
+  else
+    count(consumer, 'duplicates')
+    local record
+    if previous ~= 'processing' and string.sub(previous, 1, 18) == '{"fmt":"idemscope"' then
+      local ok, decoded = pcall(cjson.decode, previous)
+      if ok and type(decoded) == 'table' then record = decoded end
+    end
+    if previous ~= 'processing' and (not record or record.status ~= 'processing') then
+      replies[k] = {'completed', previous}
+    else
+      local held = record and tonumber(record.leaseExpiresAt)
+      local same = fingerprint == '' or type(record and record.fingerprint) ~= 'string' or record.fingerprint == fingerprint
+      if held and held <= now and same then
+        redis.call('SET', KEYS[k], value, 'PX', lease + grace)
+        replies[k] = {'takeover', started, expires}
+      else
+        count(consumer, 'inProgress')
+        replies[k] = {'busy', previous}
+      end
+    end
+  end
 end
-count('duplicates')
-if previous == 'processing' then
-  count('inProgress')
-  return {'busy', previous}
-end
-if string.sub(previous, 1, 18) ~= '{"fmt":"idemscope"' then return {'completed', previous} end
-local ok, record = pcall(cjson.decode, previous)
-if not ok or type(record) ~= 'table' or record.status ~= 'processing' then return {'completed', previous} end
-local held = tonumber(record.leaseExpiresAt)
-local same = ARGV[9] == '' or type(record.fingerprint) ~= 'string' or record.fingerprint == ARGV[9]
-if held and held <= now and same then
-  redis.call('SET', KEYS[1], value, 'PX', ttl)
-  return {'takeover', started, expires}
-end
-count('inProgress')
-return {'busy', previous}
+flush()
+return replies
 `);
 
-/** KEYS[1] the key; ARGV[1] the in-flight JSON we wrote, ARGV[2] completed JSON, ARGV[3] retention ms. */
+/** Values per key in COMPLETE's ARGV. */
+export const COMPLETE_ARGS_PER_KEY = 3;
+
+/**
+ * For each of KEYS, per key ARGV: the in-flight JSON we wrote, the completed
+ * JSON, retention ms. Stores the result only where the key still holds exactly
+ * our in-flight value. Returns per key 1 if stored, 0 if the lease was lost.
+ */
 export const COMPLETE = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
+local replies = {}
+for k = 1, #KEYS do
+  local at = (k - 1) * ${COMPLETE_ARGS_PER_KEY}
+  if redis.call('GET', KEYS[k]) == ARGV[at + 1] then
+    redis.call('SET', KEYS[k], ARGV[at + 2], 'PX', ARGV[at + 3])
+    replies[k] = 1
+  else
+    replies[k] = 0
+  end
+end
+return replies
 `);
 
-/** KEYS[1] the key; ARGV[5] the in-flight JSON we wrote. Counts the failure even when the claim was already lost. */
+/**
+ * KEYS[1] the key; ARGV[4] consumer, ARGV[5] the in-flight JSON we wrote.
+ * Deletes it only if it is still ours, and counts the failure either way.
+ */
 export const RELEASE = new LuaScript(`${COUNTING}
-count('failures')
+count(ARGV[4], 'failures')
+flush()
 if redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
 redis.call('DEL', KEYS[1])
 return 1

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
 import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
-import { ScriptPipeliner } from './lua-script';
+import { Batcher } from './batcher';
 import { CLAIM, COMPLETE, RELEASE } from './redis-scripts';
 
 export interface RedisStoreOptions {
@@ -18,12 +18,23 @@ export interface RedisStoreOptions {
    */
   inFlightGraceMs?: number;
   /**
-   * Sends the claims and completions issued in the same tick as one pipeline.
-   * Saves a socket write per call when many messages are in flight and costs
-   * nothing when few are. Default true.
+   * Most claims (or completions) one script call carries. Messages in flight
+   * at the same time share a call, and their counters one increment per field,
+   * which costs the server far less than a script call each. Each key is still
+   * claimed atomically. 1 turns this off. Default 64.
    */
-  pipeline?: boolean;
+  maxBatchSize?: number;
+  /** Most claim calls, and most completion calls, outstanding at once; the rest queue into the next. Default 2. */
+  maxConcurrentBatches?: number;
 }
+
+interface CompleteInput {
+  claim: Claim;
+  completedJson: string;
+  retentionMs: number;
+}
+
+type ClaimReply = [outcome: string, first: string, second?: string];
 
 /**
  * Store on a single Redis (or Sentinel-managed primary), Redis >= 7. Each step
@@ -35,16 +46,19 @@ export class RedisStore implements IdempotencyStore {
   readonly keyPrefix: string;
   readonly statsPrefix: string;
   readonly inFlightGraceMs: number;
-  private readonly scripts: { run: ScriptPipeliner['run'] };
+  private readonly claims: Batcher<ClaimRequest, ClaimReply>;
+  private readonly completions: Batcher<CompleteInput, boolean>;
 
   constructor(
     private readonly redis: Redis,
     options: RedisStoreOptions = {},
   ) {
-    this.scripts = options.pipeline === false ? { run: (script, keys, args) => script.run(redis, keys, args) } : new ScriptPipeliner(redis);
     this.keyPrefix = options.keyPrefix ?? 'idempotency:';
     this.statsPrefix = options.statsPrefix ?? DEFAULT_STATS_PREFIX;
     this.inFlightGraceMs = options.inFlightGraceMs ?? 3_600_000;
+    const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 2 };
+    this.claims = new Batcher((requests) => this.claimBatch(requests), batching);
+    this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching);
   }
 
   /** Redis keys are binary-safe, so any non-empty key is accepted as it is. */
@@ -53,16 +67,9 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    const fingerprint = request.fingerprint ?? '';
-    // Same member order as InFlightRecord, so that decodeRecord and the dashboard read it like any other.
-    const head = `{"fmt":"idemscope","v":1,"status":"processing","owner":${JSON.stringify(request.owner)},"consumer":${JSON.stringify(request.consumer)}`;
-    const tail = fingerprint ? `,"fingerprint":${JSON.stringify(fingerprint)}}` : '}';
-    const [outcome, first, second] = (await this.scripts.run(
-      CLAIM,
-      [this.keyPrefix + request.key],
-      [...this.countingArgs(request.consumer), head, tail, request.leaseMs, this.inFlightGraceMs, fingerprint],
-    )) as [string, string, string?];
+    const [outcome, first, second] = await this.claims.submit(request);
     if (outcome !== 'first' && outcome !== 'takeover') return { existing: toStoredRecord(request.key, first) };
+    const fingerprint = request.fingerprint;
     const record: StoredRecord = {
       key: request.key,
       status: 'processing',
@@ -73,11 +80,12 @@ export class RedisStore implements IdempotencyStore {
       leaseExpiresAt: Number(second),
       ...(fingerprint ? { fingerprint } : {}),
     };
+    const [head, tail] = inFlightJson(request);
     const token = `${head},"startedAt":${first},"leaseExpiresAt":${second}${tail}`;
     return { claimed: { key: request.key, consumer: request.consumer, owner: request.owner, takeover: outcome === 'takeover', record, token } };
   }
 
-  async complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean> {
+  complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean> {
     const completed: CompletedRecord = {
       fmt: 'idemscope',
       v: 1,
@@ -88,16 +96,11 @@ export class RedisStore implements IdempotencyStore {
       result: result ?? null,
       ...(claim.record.fingerprint ? { fingerprint: claim.record.fingerprint } : {}),
     };
-    const done = await this.scripts.run(
-      COMPLETE,
-      [this.keyPrefix + claim.key],
-      [claim.token, encodeRecord(completed), Math.round(retentionSeconds * 1000)],
-    );
-    return done === 1;
+    return this.completions.submit({ claim, completedJson: encodeRecord(completed), retentionMs: Math.round(retentionSeconds * 1000) });
   }
 
   async release(claim: Claim): Promise<boolean> {
-    const done = await this.scripts.run(RELEASE, [this.keyPrefix + claim.key], [...this.countingArgs(claim.consumer), claim.token]);
+    const done = await RELEASE.run(this.redis, [this.keyPrefix + claim.key], [...this.sharedArgs(), claim.consumer, claim.token]);
     return done === 1;
   }
 
@@ -106,9 +109,39 @@ export class RedisStore implements IdempotencyStore {
     return value === null ? null : toStoredRecord(key, value);
   }
 
-  private countingArgs(consumer: string): (string | number)[] {
-    return [consumer, this.statsPrefix, BUCKET_TTL_SECONDS.m, BUCKET_TTL_SECONDS.h];
+  private async claimBatch(requests: ClaimRequest[]): Promise<ClaimReply[]> {
+    const args: (string | number)[] = [...this.sharedArgs(), this.inFlightGraceMs];
+    for (const request of requests) {
+      const [head, tail] = inFlightJson(request);
+      args.push(request.consumer, head, tail, request.leaseMs, request.fingerprint ?? '');
+    }
+    return (await CLAIM.run(
+      this.redis,
+      requests.map((r) => this.keyPrefix + r.key),
+      args,
+    )) as ClaimReply[];
   }
+
+  private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
+    const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, i.retentionMs]);
+    const replies = (await COMPLETE.run(
+      this.redis,
+      inputs.map((i) => this.keyPrefix + i.claim.key),
+      args,
+    )) as number[];
+    return replies.map((reply) => reply === 1);
+  }
+
+  private sharedArgs(): (string | number)[] {
+    return [this.statsPrefix, BUCKET_TTL_SECONDS.m, BUCKET_TTL_SECONDS.h];
+  }
+}
+
+/** The in-flight value around the two times the script fills in, in InFlightRecord's member order. */
+function inFlightJson(request: ClaimRequest): [head: string, tail: string] {
+  const head = `{"fmt":"idemscope","v":1,"status":"processing","owner":${JSON.stringify(request.owner)},"consumer":${JSON.stringify(request.consumer)}`;
+  const tail = request.fingerprint ? `,"fingerprint":${JSON.stringify(request.fingerprint)}}` : '}';
+  return [head, tail];
 }
 
 /** Reads any value found under a key: a library record, the plain recipe's `processing` marker, or a plain result. */
