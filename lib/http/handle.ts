@@ -35,7 +35,7 @@ export interface RouteContext<P extends RouteParams> {
  * route params, runs the optional guard, and maps any thrown error through
  * lib/http/error-response.ts. Nothing else happens here, so wrappers compose.
  */
-export function handle<P extends RouteParams = Record<string, never>>(handler: Handler<P>, options: HandleOptions = {}) {
+export function handle<P extends RouteParams = RouteParams>(handler: Handler<P>, options: HandleOptions = {}) {
   return async (request: Request, context?: RouteContext<P>): Promise<Response> => {
     try {
       const principal = options.guard ? await options.guard(request) : undefined;
