@@ -153,10 +153,12 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
     it('lets another delivery take over an expired lease, and tells the late owner LeaseLostError', async () => {
       const name = consumer('slow');
       const runs: string[] = [];
+      let wake!: () => void;
+      const stalled = new Promise<void>((resolve) => (wake = resolve));
       const handle = idempotent(
         async (o: Order) => {
           runs.push(o.note!);
-          if (o.note === 'slow') await sleep(700);
+          if (o.note === 'slow') await stalled;
           return o.note;
         },
         { store, consumer: name, key: (o) => o.id, leaseMs: 200 },
@@ -164,8 +166,10 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       const id = harness.newKey();
 
       const slow = handle({ id, note: 'slow' }).catch((e: unknown) => e);
-      await sleep(350);
+      await until(async () => (await store.get(id))?.status === 'processing');
+      await sleep((await store.get(id))!.leaseExpiresAt! - Date.now() + 50);
       const fast = await handle.process({ id, note: 'fast' });
+      wake();
       const late = await slow;
 
       expect(fast).toMatchObject({ outcome: 'takeover', result: 'fast' });
@@ -246,7 +250,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
               await sleep(30);
               return 'recovered';
             },
-            { store: c.store, consumer: `rescuer-${consumerSeq}-${i}`, key: (o: Order) => o.id, leaseMs: 500 },
+            { store: c.store, consumer: `rescuer-${consumerSeq}-${i}`, key: (o: Order) => o.id, leaseMs: 10_000 },
           ),
         );
         const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => handlers[n % 4]!.process({ id })));
