@@ -44,7 +44,8 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
             name={line.label}
             stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
             strokeWidth={i === 0 ? 2.5 : 1.5}
-            dot={series.rows.length <= 48}
+            // A bucket between two empty ones has no segment to draw: only its dot shows it.
+            dot={{ r: i === 0 ? 2.5 : 2 }}
             connectNulls={false}
             isAnimationActive={false}
           />

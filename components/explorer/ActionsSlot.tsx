@@ -1,23 +1,32 @@
-import type { StoreName } from '@/lib/dashboard/api-types';
+import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import { BulkReleasePanel, PurgePanel, ReleaseButton } from '@/components/actions';
 
 /**
- * Where operator actions (components/actions) render: beside each listed
- * record and under a record's details. The actions decide for themselves
- * whether the signed-in role may see them, so viewers get an empty slot.
+ * Where operator actions render. The action components hide themselves
+ * from viewers and on a read-only dashboard, so these slots only decide
+ * which records an action makes sense for: releasing is for in-flight claims.
  */
-export function RowActions({ store, id }: { store: StoreName; id: string }) {
-  void store;
-  void id;
-  return null;
+const releasable = (state: RecordState) => state === 'processing' || state === 'stuck';
+
+export function RowActions({ store, id, state }: { store: StoreName; id: string; state: RecordState }) {
+  return releasable(state) ? <ReleaseButton store={store} keys={[id]} /> : null;
 }
 
-export function RecordActions({ store, id }: { store: StoreName; id: string }) {
-  void store;
-  void id;
-  return null;
+export function RecordActions({ store, id, state }: { store: StoreName; id: string; state: RecordState }) {
+  if (!releasable(state)) return null;
+  return (
+    <div className="actions-slot">
+      <ReleaseButton store={store} keys={[id]} />
+    </div>
+  );
 }
 
+/** Bulk actions under the list: release every stuck record older than a threshold, and purge expired ones. */
 export function ListActions({ store }: { store: StoreName }) {
-  void store;
-  return null;
+  return (
+    <>
+      <BulkReleasePanel key={store} initialStore={store} />
+      <PurgePanel />
+    </>
+  );
 }

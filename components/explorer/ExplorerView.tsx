@@ -32,7 +32,7 @@ export function ExplorerView() {
         <LookupForm key={params.q ?? ''} initial={params.q ?? ''} onSearch={(q) => navigate({ q: q || undefined })} />
       </section>
       {params.q ? <LookupResults q={params.q} /> : null}
-      <Panel title={params.store === 'redis' ? 'Redis keys' : 'Postgres rows'} id="browse" aside={<ListActions store={params.store} />}>
+      <Panel title={params.store === 'redis' ? 'Redis keys' : 'Postgres rows'} id="browse">
         <div className="stack">
           <BrowseFilters params={params} onChange={navigate} />
           {params.store === 'redis' ? (
@@ -42,6 +42,7 @@ export function ExplorerView() {
           )}
         </div>
       </Panel>
+      <ListActions store={params.store} />
     </div>
   );
 }

@@ -62,7 +62,7 @@ export function KeyDetailView({ detail }: { detail: KeyDetail }) {
         <dt>Value size</dt>
         <dd>{detail.valueBytes == null ? '—' : `${formatCount(detail.valueBytes)} bytes`}</dd>
       </dl>
-      <RecordActions store="redis" id={detail.key} />
+      <RecordActions store="redis" id={detail.key} state={detail.state} />
       <ValueView
         value={detail.value}
         encoding={detail.valueEncoding}

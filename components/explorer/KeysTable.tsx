@@ -26,7 +26,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="records-table">
-            <caption>Redis keys</caption>
+            <caption className="sr-only">Redis keys</caption>
             <thead>
               <tr>
                 <th scope="col">Key</th>
@@ -60,7 +60,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
                   <td>{item.consumer ?? '—'}</td>
                   <td className="mono">{item.owner ?? '—'}</td>
                   <td>
-                    <RowActions store="redis" id={item.key} />
+                    <RowActions store="redis" id={item.key} state={item.state} />
                   </td>
                 </tr>
               ))}

@@ -51,7 +51,7 @@ export function MessageDetailView({ detail }: { detail: MessageDetail }) {
         <dt>Fingerprint</dt>
         <dd className="mono">{detail.fingerprint ?? '—'}</dd>
       </dl>
-      <RecordActions store="postgres" id={detail.messageId} />
+      <RecordActions store="postgres" id={detail.messageId} state={detail.state} />
       <ValueView
         value={detail.result}
         encoding={detail.result === null || detail.result === undefined ? 'none' : 'json'}

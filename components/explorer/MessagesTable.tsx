@@ -29,7 +29,7 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="records-table">
-            <caption>Postgres processed_messages rows</caption>
+            <caption className="sr-only">Postgres processed_messages rows</caption>
             <thead>
               <tr>
                 <th scope="col">Message id</th>
@@ -65,7 +65,7 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
                   </td>
                   <td className="mono">{item.owner ?? '—'}</td>
                   <td>
-                    <RowActions store="postgres" id={item.messageId} />
+                    <RowActions store="postgres" id={item.messageId} state={item.state} />
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SessionControls } from '@/components/actions';
 import { MainNav } from './MainNav';
 
 export function AppHeader() {
@@ -8,6 +9,7 @@ export function AppHeader() {
         Idemscope
       </Link>
       <MainNav />
+      <SessionControls />
     </header>
   );
 }

@@ -15,6 +15,8 @@ function isCurrent(pathname: string, href: string): boolean {
 
 export function MainNav() {
   const pathname = usePathname();
+  // Every link would only lead back to sign-in.
+  if (pathname === '/login') return null;
   return (
     <nav aria-label="Main">
       <ul className="nav-links">

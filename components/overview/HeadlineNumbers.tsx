@@ -13,6 +13,11 @@ function storeSplit(figure: Combined) {
   );
 }
 
+/** Counters from one store only must not pass for the whole picture. */
+function storesNote(window: DeliveryWindow): string {
+  return window.stores.length === 1 ? ` · ${window.stores[0]} counters only` : '';
+}
+
 function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label: string }) {
   const id = label.replace(/\s/g, '');
   return (
@@ -21,7 +26,7 @@ function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label
       <Stat
         label={`Duplicates · last ${label}`}
         value={formatCount(window?.duplicates)}
-        hint={window ? `${formatCount(window.failures)} failures` : null}
+        hint={window ? `${formatCount(window.failures)} failures${storesNote(window)}` : null}
         testId={`duplicates-${id}`}
       />
       <Stat

@@ -34,15 +34,15 @@ export function OverviewView() {
         {overview.data ? <HeadlineNumbers overview={overview.data} /> : null}
       </Panel>
       <DuplicateRatePanel />
+      <Panel title="Oldest stuck records" id="oldest-stuck">
+        {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} /> : <Loading />}
+      </Panel>
       <div className="columns">
-        <Panel title="Oldest stuck records" id="oldest-stuck">
-          {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} /> : <Loading />}
-        </Panel>
         <Panel title="Records by state" id="record-counts">
           {overview.data ? <RecordCountsTable overview={overview.data} /> : <Loading />}
         </Panel>
+        <ExpiryPanel />
       </div>
-      <ExpiryPanel />
     </div>
   );
 }

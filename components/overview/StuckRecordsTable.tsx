@@ -4,6 +4,13 @@ import { formatDuration } from '@/lib/charts/format';
 import { recordHref } from '@/components/explorer/links';
 import { EmptyNotice } from '@/components/ui/Notice';
 
+function age(r: StuckRecord): string {
+  if (r.ageSeconds != null) return formatDuration(r.ageSeconds);
+  // Some formats record no start time; say what is known instead of a blank.
+  if (r.stuckForSeconds != null) return `lease ended ${formatDuration(r.stuckForSeconds)} ago`;
+  return 'never expires';
+}
+
 export function StuckRecordsTable({ records }: { records: StuckRecord[] }) {
   if (records.length === 0) return <EmptyNotice>No stuck records. Every in-flight record is within its lease.</EmptyNotice>;
   return (
@@ -24,7 +31,7 @@ export function StuckRecordsTable({ records }: { records: StuckRecord[] }) {
         <tbody>
           {records.map((r) => (
             <tr key={`${r.store}:${r.id}`}>
-              <td className="num">{formatDuration(r.ageSeconds)}</td>
+              <td className="num">{age(r)}</td>
               <td>{r.store}</td>
               <td className="key">
                 <Link href={recordHref(r.store, r.id)}>{r.id}</Link>

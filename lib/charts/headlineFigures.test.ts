@@ -10,6 +10,7 @@ const window = (name: '1h' | '24h', total: number, duplicates: number): Delivery
   duplicates,
   failures: 0,
   duplicateRate: total ? duplicates / total : null,
+  stores: ['redis', 'postgres'],
 });
 
 function overview(overrides: { redisUp?: boolean; pgEstimated?: boolean } = {}): OverviewResponse {
@@ -43,6 +44,7 @@ function overview(overrides: { redisUp?: boolean; pgEstimated?: boolean } = {}):
       failed: 2,
       expired: 6,
       estimated: { rows: estimated, processing: false, stuck: false, completed: estimated, failed: estimated, expired: estimated },
+      countedAt: '2026-11-26T10:00:00Z',
     },
     deliveries: window('1h', 100, 5),
     deliveryWindows: [window('1h', 100, 5), window('24h', 1000, 20)],
