@@ -45,6 +45,8 @@ const schema = z.object({
   IDEMSCOPE_SCAN_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(1000).default(1),
   /** Most keys or rows one listing request examines; a page may hold fewer items and still have a next cursor. */
   IDEMSCOPE_LIST_EXAMINE_LIMIT: z.coerce.number().int().min(100).max(100000).default(5000),
+  /** Seconds the dashboard shares its Postgres counts and delivery totals between requests (0 = recompute per request). */
+  IDEMSCOPE_AGGREGATE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   /** Operator credential; actions are impossible without it. */
   IDEMSCOPE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Viewer credential: read-only access. */

@@ -118,6 +118,8 @@ export interface PostgresOverview {
   expired: number | null;
   /** True for each count that is a planner estimate rather than an exact count. */
   estimated: Record<PostgresCountField, boolean>;
+  /** When these counts were taken; requests within a few seconds share them (IDEMSCOPE_AGGREGATE_CACHE_SECONDS). */
+  countedAt: string | null;
 }
 
 export type DeliveryWindowName = '1h' | '24h';

@@ -28,6 +28,8 @@ export interface DashboardConfig extends ClassifyConfig {
   freshTimeoutMs: number;
   /** How many of the longest-stuck records the overview lists. */
   topStuck: number;
+  /** How long Postgres counts and delivery windows are shared between requests; 0 computes them every time. */
+  aggregateCacheMs: number;
 }
 
 export function dashboardConfigFromEnv(e: Env): DashboardConfig {
@@ -48,5 +50,6 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     exactCountLimit: 10_000,
     freshTimeoutMs: 60_000,
     topStuck: 10,
+    aggregateCacheMs: e.IDEMSCOPE_AGGREGATE_CACHE_SECONDS * 1000,
   };
 }

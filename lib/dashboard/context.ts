@@ -5,6 +5,7 @@ import { redis } from '../redis/client';
 import { KeyspaceScanner } from '../scanner/scanner';
 import { dashboardConfigFromEnv, type DashboardConfig } from './config';
 import type { DashboardDeps } from './deps';
+import { Memo } from './memo';
 import { DeliveryCounterTracker } from './metrics/counter-tracker';
 import type { Db } from './stores/db';
 import { prismaReadStore } from './stores/postgres-store';
@@ -38,6 +39,7 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
       clock: now,
     }),
     counters: new DeliveryCounterTracker(),
+    memo: new Memo(now),
     now,
   };
 }

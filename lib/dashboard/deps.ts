@@ -1,5 +1,6 @@
 import type { KeyspaceScanner } from '../scanner/scanner';
 import type { DashboardConfig } from './config';
+import type { Memo } from './memo';
 import type { DeliveryCounterTracker } from './metrics/counter-tracker';
 import type { PostgresReadStore } from './stores/postgres-store';
 import type { RedisReadStore } from './stores/redis-store';
@@ -12,5 +13,7 @@ export interface DashboardDeps {
   scanner: KeyspaceScanner;
   /** Prometheus counters are monotonic per process; this keeps their running totals. */
   counters: DeliveryCounterTracker;
+  /** Shares recent aggregates between requests (see DashboardConfig.aggregateCacheMs). */
+  memo: Memo;
   now(): number;
 }

@@ -4,6 +4,7 @@ import type { ExpiryResponse } from './api-types';
 import { floorTo } from './deliveries/cover';
 import type { DashboardDeps } from './deps';
 import { InvalidParameterError, StoreUnavailableError } from './errors';
+import { sharedRowCounts } from './row-counts';
 import { rowClock } from './stores/message-predicates';
 
 export interface ExpiryQuery {
@@ -48,9 +49,11 @@ export async function getExpiry(deps: DashboardDeps, q: ExpiryQuery): Promise<Ex
   }
 
   const clock = rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
-  const [histogram, counts] = await Promise.all([
-    deps.postgres.expiry(clock, deps.config.retentionHours, originMs, q.bucketSeconds, count),
-    deps.postgres.counts(clock, deps.config.exactCountLimit),
+  const [{ value: histogram }, { value: counts }] = await Promise.all([
+    deps.memo.get(`pg:expiry:${originMs}:${q.bucketSeconds}:${count}`, deps.config.aggregateCacheMs, () =>
+      deps.postgres.expiry(clock, deps.config.retentionHours, originMs, q.bucketSeconds, count),
+    ),
+    sharedRowCounts(deps, nowMs),
   ]);
   return {
     store: 'postgres',

@@ -7,6 +7,7 @@ import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError } from './errors';
 import { postgresHealth, redisHealth } from './health';
 import { rowClock } from './stores/message-predicates';
+import { sharedRowCounts } from './row-counts';
 import type { MessageRow } from './stores/postgres-messages';
 
 export interface OverviewQuery {
@@ -29,9 +30,11 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     redisHealth(deps),
     postgresHealth(deps),
     postgresOverview(deps, nowMs),
-    deps.postgres.oldestStuck(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), deps.config.topStuck).catch(() => []),
-    deliveryWindow(deps, '1h', nowMs),
-    deliveryWindow(deps, '24h', nowMs),
+    shared(deps, 'pg:oldest-stuck', () =>
+      deps.postgres.oldestStuck(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), deps.config.topStuck),
+    ).catch(() => []),
+    shared(deps, 'deliveries:1h', () => deliveryWindow(deps, '1h', nowMs)),
+    shared(deps, 'deliveries:24h', () => deliveryWindow(deps, '24h', nowMs)),
   ]);
   const generatedMs = deps.now();
   const redis = redisOverview(deps, snapshot, redisH, generatedMs);
@@ -45,6 +48,10 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     expiredAwaitingPurge: { redis: redis.expired, postgres: postgres.expired, postgresEstimated: postgres.estimated.expired },
     health: { redis: redisH, postgres: postgresH },
   };
+}
+
+async function shared<T>(deps: DashboardDeps, key: string, compute: () => Promise<T>): Promise<T> {
+  return (await deps.memo.get(key, deps.config.aggregateCacheMs, compute)).value;
 }
 
 async function freshSnapshot(deps: DashboardDeps): Promise<KeyspaceSnapshot> {
@@ -102,9 +109,8 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
 }
 
 async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<PostgresOverview> {
-  const clock = rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
   try {
-    const c = await deps.postgres.counts(clock, deps.config.exactCountLimit);
+    const { value: c, computedAtMs } = await sharedRowCounts(deps, nowMs);
     return {
       reachable: true,
       error: null,
@@ -122,10 +128,22 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
         failed: c.failed.estimated,
         expired: c.expired.estimated,
       },
+      countedAt: new Date(computedAtMs).toISOString(),
     };
   } catch (error) {
     const none = { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false };
-    return { reachable: false, error: describeFailure(error), rows: null, processing: null, stuck: null, completed: null, failed: null, expired: null, estimated: none };
+    return {
+      reachable: false,
+      error: describeFailure(error),
+      rows: null,
+      processing: null,
+      stuck: null,
+      completed: null,
+      failed: null,
+      expired: null,
+      estimated: none,
+      countedAt: null,
+    };
   }
 }
 

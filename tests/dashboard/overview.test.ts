@@ -70,6 +70,7 @@ describe('GET overview (service)', () => {
       failed: byState.failed,
       expired: byState.expired,
       estimated: { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false },
+      countedAt: expect.any(String),
     });
     expect([postgres.rows, postgres.processing, postgres.stuck, postgres.completed, postgres.failed, postgres.expired]).toEqual([12, 2, 2, 4, 1, 3]);
     expect(expiredAwaitingPurge).toEqual({ redis: 1, postgres: 3, postgresEstimated: false });

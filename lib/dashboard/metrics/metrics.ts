@@ -3,7 +3,7 @@ import { bucketsOf } from '../deliveries/cover';
 import { readRedisBuckets } from '../deliveries/redis-counters';
 import type { DashboardDeps } from '../deps';
 import { postgresHealth, redisHealth } from '../health';
-import { rowClock } from '../stores/message-predicates';
+import { sharedRowCounts } from '../row-counts';
 import type { RowCounts } from '../stores/postgres-counts';
 import { render, type MetricFamily, type Sample } from './exposition';
 
@@ -24,13 +24,14 @@ export async function getMetrics(deps: DashboardDeps): Promise<string> {
   deps.scanner.start();
   const nowMs = deps.now();
   const snapshot = deps.scanner.snapshot;
-  const clock = rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
   const window = deps.counters.window(nowMs);
   const minutes = bucketsOf('m', window.fromMs, window.toMs);
   const [redisUp, postgresUp, pgCounts, redisBuckets, pgBuckets] = await Promise.all([
     redisHealth(deps),
     postgresHealth(deps),
-    deps.postgres.counts(clock, deps.config.exactCountLimit).catch(() => null),
+    sharedRowCounts(deps, nowMs)
+      .then((r) => r.value)
+      .catch(() => null),
     readRedisBuckets(deps.redis, deps.config.statsPrefix, minutes).catch(() => null),
     deps.postgres.deliveryBuckets(window, 60, true).catch(() => null),
   ]);

@@ -42,6 +42,8 @@ export function testConfig(prefix: string, overrides: Partial<DashboardConfig> =
     exactCountLimit: 10_000,
     freshTimeoutMs: 20_000,
     topStuck: 10,
+    // Every assertion must see the data as it is now.
+    aggregateCacheMs: 0,
     ...overrides,
   };
 }

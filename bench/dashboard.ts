@@ -1,0 +1,315 @@
+/**
+ * Read-side benchmark: builds 1,000,000 Redis dedup keys and 10,000,000
+ * processed_messages rows, then measures what the dashboard promises:
+ *   - GET /api/v1/overview p50/p95 once a snapshot exists (target p95 <= 150 ms),
+ *   - the scanner's full-pass keys/s against a raw SCAN + PTTL/GETRANGE loop (target >= 0.5),
+ *   - exact lookup p95 (target <= 20 ms),
+ *   - the dashboard process's peak memory.
+ * HTTP figures come from a real `next start` of a production build (pass its
+ * directory with --app-dir; see the README section printed with --help);
+ * without one they come from the services called in-process, and say so.
+ *
+ *   npm run bench:dashboard -- [--keys N] [--rows N] [--reuse-postgres] [--app-dir DIR] [--requests N]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { parseEnv } from '../lib/config/env';
+import { dashboardConfigFromEnv } from '../lib/dashboard/config';
+import { createDashboard } from '../lib/dashboard/context';
+import { lookup } from '../lib/dashboard/lookup';
+import { getOverview } from '../lib/dashboard/overview';
+import { createPrismaClient } from '../lib/db/prisma';
+import { ioredisKeyspace } from '../lib/scanner/keyspace-source';
+import { KeyspaceScanner } from '../lib/scanner/scanner';
+import { unlinkPrefix } from './dataset/cleanup';
+import { loadPostgresDataset, type PostgresDataset } from './dataset/postgres-rows';
+import { peakRss, processTree } from './dataset/process-memory';
+import { loadRedisDataset } from './dataset/redis-keys';
+
+const { values: args } = parseArgs({
+  options: {
+    keys: { type: 'string', default: '1000000' },
+    rows: { type: 'string', default: '10000000' },
+    days: { type: 'string', default: '7' },
+    'reuse-postgres': { type: 'boolean', default: false },
+    'app-dir': { type: 'string' },
+    requests: { type: 'string', default: '300' },
+    port: { type: 'string', default: '3917' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`Build a copy of the app to serve it (the shared .next must not be used):
+  rsync -a --exclude node_modules --exclude .next --exclude .git ./ /tmp/dash-build/
+  cp -a node_modules /tmp/dash-build/   # Turbopack does not follow a symlinked node_modules
+  (cd /tmp/dash-build && NEXT_TELEMETRY_DISABLED=1 npx next build)
+  npm run bench:dashboard -- --app-dir /tmp/dash-build`);
+  process.exit(0);
+}
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/idemscope_bench_dashboard';
+const PREFIX = 'bench:dash:';
+const KEYS = Number(args.keys);
+const ROWS = Number(args.rows);
+const DAYS = Number(args.days);
+const REQUESTS = Number(args.requests);
+const log = (line: string) => console.log(line);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
+
+function percentile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+}
+
+function latency(samples: number[]): string {
+  return `p50 ${percentile(samples, 0.5).toFixed(1)} ms, p95 ${percentile(samples, 0.95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (n=${samples.length})`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+/** What a plain client does to read the same keys: SCAN, then one pipelined PTTL + GETRANGE round trip per batch. */
+async function rawPass(client: Redis, patterns: string[], count: number, headBytes: number): Promise<number> {
+  let keys = 0;
+  for (const pattern of patterns) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      if (batch.length === 0) continue;
+      const pipeline = client.pipeline();
+      for (const key of batch) pipeline.pttl(key).getrangeBuffer(key, 0, headBytes);
+      await pipeline.exec();
+      keys += batch.length;
+    } while (cursor !== '0');
+  }
+  return keys;
+}
+
+async function reusablePostgres(): Promise<PostgresDataset | null> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  try {
+    await client.connect();
+  } catch {
+    return null;
+  }
+  try {
+    const { rows } = await client.query<{ n: number; newest: Date | null }>(
+      `SELECT reltuples::float8 AS n, (SELECT max(processed_at) FROM processed_messages) AS newest FROM pg_class WHERE oid = 'processed_messages'::regclass`,
+    );
+    const row = rows[0];
+    // Rows are spread relative to generation time; an old dataset would be all expired.
+    if (!row?.newest || Math.abs(row.n - ROWS) > ROWS * 0.02 || Date.now() - row.newest.getTime() > 3_600_000) return null;
+    const { rows: samples } = await client.query<{ id: string }>(
+      `SELECT message_id::text AS id FROM processed_messages TABLESAMPLE SYSTEM (0.05) REPEATABLE (1) LIMIT 200`,
+    );
+    return { rows: ROWS, generatedAtMs: row.newest.getTime(), samples: samples.map((r) => r.id) };
+  } catch {
+    return null;
+  } finally {
+    await client.end();
+  }
+}
+
+interface Target {
+  overview(fresh: boolean): Promise<unknown>;
+  get(pathAndQuery: string): Promise<unknown>;
+  lookup(q: string): Promise<unknown>;
+  memory(): { peak: number | null; detail: string };
+  close(): Promise<void>;
+  label: string;
+}
+
+async function serverTarget(appDir: string, env: Record<string, string>): Promise<Target> {
+  const port = Number(args.port);
+  const child: ChildProcess = spawn(process.execPath, [path.join(appDir, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
+    cwd: appDir,
+    env: { ...process.env, ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const getJson = async (p: string) => {
+    const response = await fetch(base + p);
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${p}: ${response.status} ${body.slice(0, 300)}`);
+    return JSON.parse(body) as unknown;
+  };
+  for (let i = 0; ; i++) {
+    try {
+      await getJson('/api/v1/health');
+      break;
+    } catch (error) {
+      if (i > 120 || child.exitCode !== null) throw new Error(`next start did not come up: ${String(error)}\n${output.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return {
+    label: `HTTP, next start (production build in ${appDir}), pid ${child.pid}`,
+    overview: (fresh) => getJson(`/api/v1/overview${fresh ? '?fresh=1' : ''}`),
+    get: getJson,
+    lookup: (q) => getJson(`/api/v1/lookup?q=${encodeURIComponent(q)}`),
+    memory: () => {
+      const tree = processTree(child.pid!);
+      const peaks = tree.map((pid) => ({ pid, peak: peakRss(pid) }));
+      const largest = Math.max(...peaks.map((p) => p.peak ?? 0));
+      return { peak: largest || null, detail: peaks.map((p) => `pid ${p.pid}: ${mb(p.peak)}`).join(', ') };
+    },
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    },
+  };
+}
+
+async function inProcessTarget(env: Record<string, string>): Promise<Target> {
+  const config = dashboardConfigFromEnv(parseEnv(env));
+  const redis = new Redis(REDIS_URL);
+  const prisma = createPrismaClient(DATABASE_URL);
+  const deps = createDashboard({ config, redis, db: prisma });
+  deps.scanner.start();
+  return {
+    label: 'in-process service calls (no --app-dir given)',
+    overview: (fresh) => getOverview(deps, { fresh }),
+    get: async () => undefined,
+    lookup: (q) => lookup(deps, q),
+    memory: () => ({ peak: peakRss(process.pid), detail: 'this process, which also generated the dataset' }),
+    close: async () => {
+      await deps.scanner.stop();
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const admin = new Redis(REDIS_URL);
+  const nowMs = Date.now();
+  const results: string[] = [];
+  try {
+    log(`Redis: clearing ${PREFIX}* from any earlier run, then loading ${KEYS.toLocaleString('en')} keys`);
+    await unlinkPrefix(admin, PREFIX);
+    const redisLoad = await timed(() => loadRedisDataset({ url: REDIS_URL, prefix: PREFIX, keys: KEYS, nowMs }));
+    const dataset = redisLoad.value;
+    log(`  ${seconds(redisLoad.ms)}: ${JSON.stringify(dataset.byFormat)}, in flight ${dataset.inFlight}, no TTL ${dataset.noExpiry}, large ${dataset.large}`);
+
+    let pgData = args['reuse-postgres'] ? await reusablePostgres() : null;
+    if (pgData) log(`Postgres: reusing ${ROWS.toLocaleString('en')} rows generated ${seconds(Date.now() - pgData.generatedAtMs)} ago`);
+    else {
+      log(`Postgres: generating ${ROWS.toLocaleString('en')} rows over ${DAYS} days in ${new URL(DATABASE_URL).pathname.slice(1)}`);
+      const pgLoad = await timed(() => loadPostgresDataset({ url: DATABASE_URL, rows: ROWS, days: DAYS, nowMs, log }));
+      pgData = pgLoad.value;
+      log(`  ${seconds(pgLoad.ms)}`);
+    }
+    const rowSamples = pgData.samples;
+
+    const env: Record<string, string> = {
+      DATABASE_URL,
+      REDIS_URL,
+      IDEMSCOPE_KEY_PATTERNS: dataset.patterns.join(','),
+      IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix,
+      IDEMSCOPE_AUTH_DISABLED: '1',
+    };
+    const config = dashboardConfigFromEnv(parseEnv(env));
+
+    log(`\nScanner against a raw loop (SCAN COUNT ${config.scanCount}, pipelined PTTL + GETRANGE 0..${config.headBytes}, ${config.keyPatterns.length} patterns)`);
+    const scanClient = new Redis(REDIS_URL);
+    const raw1 = await timed(() => rawPass(scanClient, config.keyPatterns, config.scanCount, config.headBytes));
+    const scanner = new KeyspaceScanner(ioredisKeyspace(scanClient), {
+      patterns: config.keyPatterns,
+      statsPrefix: config.statsPrefix,
+      scanCount: config.scanCount,
+      headBytes: config.headBytes,
+      stepPauseMs: config.scanStepPauseMs,
+      intervalMs: 3_600_000,
+      topStuck: config.topStuck,
+      classify: config,
+    });
+    const pass = await timed(() => scanner.runPass());
+    const raw2 = await timed(() => rawPass(scanClient, config.keyPatterns, config.scanCount, config.headBytes));
+    scanClient.disconnect();
+    const rawRate = (raw1.value + raw2.value) / ((raw1.ms + raw2.ms) / 1000);
+    const scanRate = pass.value.keysExamined / (pass.ms / 1000);
+    const snap = pass.value;
+    log(`  raw: ${raw1.value.toLocaleString('en')} keys in ${seconds(raw1.ms)} and ${seconds(raw2.ms)} -> ${Math.round(rawRate).toLocaleString('en')} keys/s`);
+    log(`  scanner (step pause ${config.scanStepPauseMs} ms): ${snap.keysExamined.toLocaleString('en')} keys in ${seconds(pass.ms)} -> ${Math.round(scanRate).toLocaleString('en')} keys/s`);
+    log(`  snapshot: ${snap.keys} records ${JSON.stringify(snap.byState)} no TTL ${snap.noExpiry}, truncated ${snap.truncated}`);
+    if (snap.keys !== KEYS) throw new Error(`the snapshot counted ${snap.keys} records, the dataset has ${KEYS}`);
+    results.push(`scanner full pass: ${Math.round(scanRate).toLocaleString('en')} keys/s, raw baseline ${Math.round(rawRate).toLocaleString('en')} keys/s, ratio ${(scanRate / rawRate).toFixed(2)} (target >= 0.5)`);
+
+    const appDir = args['app-dir'];
+    if (appDir && !existsSync(path.join(appDir, '.next', 'BUILD_ID'))) throw new Error(`${appDir} has no production build (.next/BUILD_ID)`);
+    const target = appDir ? await serverTarget(appDir, env) : await inProcessTarget(env);
+    log(`\nDashboard: ${target.label}`);
+    try {
+      const first = await timed(() => target.overview(true));
+      log(`  first overview?fresh=1 (waits for a complete pass): ${seconds(first.ms)}`);
+      const overview = first.value as { redis: Record<string, unknown>; postgres: Record<string, unknown> };
+      log(`  redis: ${JSON.stringify({ keys: overview.redis.keys, processing: overview.redis.processing, stuck: overview.redis.stuck, completed: overview.redis.completed, expired: overview.redis.expired, noExpiry: overview.redis.noExpiry, unrecognized: overview.redis.unrecognized })}`);
+      log(`  postgres: ${JSON.stringify(overview.postgres)}`);
+
+      for (let i = 0; i < 20; i++) await target.overview(false);
+      const overviewMs: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) overviewMs.push((await timed(() => target.overview(false))).ms);
+      log(`  GET /api/v1/overview: ${latency(overviewMs)}`);
+      results.push(`GET /api/v1/overview: ${latency(overviewMs)} (target p95 <= 150 ms)`);
+
+      const keyMs: number[] = [];
+      const rowMs: number[] = [];
+      for (let i = 0; i < REQUESTS; i++) {
+        keyMs.push((await timed(() => target.lookup(dataset.samples[i % dataset.samples.length]!))).ms);
+        rowMs.push((await timed(() => target.lookup(rowSamples[i % rowSamples.length]!))).ms);
+      }
+      const all = [...keyMs, ...rowMs];
+      log(`  lookup of a Redis key: ${latency(keyMs)}`);
+      log(`  lookup of a message id: ${latency(rowMs)}`);
+      results.push(`exact lookup (GET /api/v1/lookup): ${latency(all)} (target p95 <= 20 ms)`);
+
+      if (appDir) {
+        for (const p of [
+          '/api/v1/keys?state=stuck&limit=50',
+          '/api/v1/messages?state=stuck&limit=50',
+          '/api/v1/messages?state=completed&limit=50',
+          '/api/v1/expiry?store=redis',
+          '/api/v1/expiry?store=postgres',
+          `/api/v1/stats/duplicates?from=${new Date(Date.now() - 86_400_000).toISOString()}&bucket=hour&groupBy=consumer`,
+          '/api/metrics',
+        ]) {
+          const ms: number[] = [];
+          for (let i = 0; i < 30; i++) {
+            const started = performance.now();
+            const response = await fetch(`http://127.0.0.1:${args.port}${p}`);
+            await response.text();
+            if (!response.ok) throw new Error(`${p}: ${response.status}`);
+            ms.push(performance.now() - started);
+          }
+          log(`  GET ${p.split('?')[0]}${p.includes('?') ? '?' + p.split('?')[1]!.slice(0, 40) : ''}: ${latency(ms)}`);
+        }
+      }
+      const memory = target.memory();
+      log(`  peak memory (VmHWM): ${mb(memory.peak)} (${memory.detail})`);
+      results.push(`dashboard process peak memory: ${mb(memory.peak)} (${memory.detail})`);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    const removed = await timed(() => unlinkPrefix(admin, PREFIX));
+    log(`\nRedis: removed ${removed.value.toLocaleString('en')} bench keys (${seconds(removed.ms)}); the Postgres database is kept for --reuse-postgres`);
+    admin.disconnect();
+  }
+  log(`\nResults\n${results.map((r) => `  - ${r}`).join('\n')}`);
+}
+
+await main();

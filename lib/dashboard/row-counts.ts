@@ -1,0 +1,10 @@
+import type { DashboardDeps } from './deps';
+import { rowClock } from './stores/message-predicates';
+import type { RowCounts } from './stores/postgres-counts';
+
+/** processed_messages counts by state, shared between the overview, expiry and metrics for a few seconds. */
+export function sharedRowCounts(deps: DashboardDeps, nowMs: number): Promise<{ value: RowCounts; computedAtMs: number }> {
+  return deps.memo.get('pg:row-counts', deps.config.aggregateCacheMs, () =>
+    deps.postgres.counts(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), deps.config.exactCountLimit),
+  );
+}
