@@ -48,19 +48,36 @@ const UNRECOGNIZED: DecodedRecord = {
  */
 export function decodeValue(text: string, truncated: boolean): DecodedRecord {
   if (!truncated && text === PLAIN_IN_FLIGHT) return { ...UNRECOGNIZED, format: 'plain', kind: 'in-flight' };
-
-  const scan = scanJsonPrefix(text);
-  if (!scan.valid || text.trim() === '') return { ...UNRECOGNIZED, truncated };
-  // A value that parsed completely but claims to be longer cannot happen; a
-  // value that is cut off must still look like JSON to count as a record.
-  if (!truncated && !scan.complete) return UNRECOGNIZED;
-
-  const fields = scan.topLevel;
+  const fields = truncated ? prefixFields(text) : wholeFields(text);
+  if (fields === null) return { ...UNRECOGNIZED, truncated };
   if (IDEMSCOPE_HEAD.test(text)) return decodeIdemscope(fields, truncated);
   if (POWERTOOLS_STATUS.has(fields.get('status') as string) && typeof fields.get('expiration') === 'number') {
     return decodePowertools(fields, truncated);
   }
   return { ...UNRECOGNIZED, format: 'plain', kind: 'completed', truncated };
+}
+
+/** Top-level scalar members of a complete value (JSON.parse is native, hence the fast path); null if it is not JSON. */
+function wholeFields(text: string): Map<string, Scalar> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const fields = new Map<string, Scalar>();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields.set(k, v);
+    }
+  }
+  return fields;
+}
+
+/** The same from the first bytes of a longer value, which must at least look like the start of JSON. */
+function prefixFields(text: string): Map<string, Scalar> | null {
+  const scan = scanJsonPrefix(text);
+  return scan.valid && text.trim() !== '' ? scan.topLevel : null;
 }
 
 function decodeIdemscope(fields: Map<string, Scalar>, truncated: boolean): DecodedRecord {
