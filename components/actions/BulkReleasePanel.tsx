@@ -3,7 +3,7 @@
 import { useId, useRef, useState } from 'react';
 import type { ActionStore } from '@/lib/actions/types';
 import { newActionId } from '@/components/queries/action-client';
-import { useConfirmRelease, usePreviewRelease } from '@/components/queries/release';
+import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { PreviewTable } from './PreviewTable';
@@ -47,6 +47,7 @@ function BulkRelease({ store }: { store: ActionStore }) {
   const [reason, setReason] = useState('');
   const preview = usePreviewRelease(store);
   const confirm = useConfirmRelease(store);
+  const refresh = useRefreshAfterRelease(store);
   const actionId = useRef(newActionId());
   const olderThanSeconds = Math.round(Number(minutes) * 60);
   const valid = Number.isFinite(olderThanSeconds) && olderThanSeconds >= 0;
@@ -87,7 +88,10 @@ function BulkRelease({ store }: { store: ActionStore }) {
                   className={`button ${styles.danger}`}
                   disabled={confirm.isPending || reason.trim() === ''}
                   onClick={() =>
-                    confirm.mutate({ keys: data.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason: reason.trim(), actionId: actionId.current })
+                    confirm.mutate(
+                      { keys: data.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason: reason.trim(), actionId: actionId.current },
+                      { onSettled: refresh },
+                    )
                   }
                 >
                   {confirm.isPending ? 'Releasing…' : `Release ${data.count} record${data.count === 1 ? '' : 's'}`}

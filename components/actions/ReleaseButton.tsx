@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/actions/types';
 import { newActionId } from '@/components/queries/action-client';
-import { useConfirmRelease, usePreviewRelease } from '@/components/queries/release';
+import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { ActionDialog } from './ActionDialog';
@@ -31,9 +31,15 @@ export function ReleaseButton({ store, keys, label = 'Release' }: { store: Actio
   );
 }
 
-function ReleaseDialog({ store, keys, onClose }: { store: ActionStore; keys: string[]; onClose: () => void }) {
+function ReleaseDialog({ store, keys, onClose: close }: { store: ActionStore; keys: string[]; onClose: () => void }) {
   const preview = usePreviewRelease(store);
   const confirm = useConfirmRelease(store);
+  const refresh = useRefreshAfterRelease(store);
+  const released = confirm.isSuccess;
+  const onClose = useCallback(() => {
+    close();
+    if (released) refresh();
+  }, [close, refresh, released]);
   const [reason, setReason] = useState('');
   // One id per dialog: a double click or a retry after a network error runs the release once.
   const actionId = useRef(newActionId());

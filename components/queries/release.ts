@@ -19,15 +19,18 @@ export const confirmRelease = (store: ActionStore, request: ReleaseRequest) =>
 
 export const usePreviewRelease = (store: ActionStore) => useMutation({ mutationFn: (request: ReleaseRequest) => previewRelease(store, request) });
 
-/** After a release the lists, details, overview and audit log all changed. */
-export function useConfirmRelease(store: ActionStore) {
+export const useConfirmRelease = (store: ActionStore) => useMutation({ mutationFn: (request: ReleaseRequest) => confirmRelease(store, request) });
+
+/**
+ * After a release the lists, details, overview and audit log all changed.
+ * A caller showing the result inside a record's page refreshes when the
+ * result is dismissed, since the refreshed page no longer has the record.
+ */
+export function useRefreshAfterRelease(store: ActionStore): () => void {
   const client = useQueryClient();
-  return useMutation({
-    mutationFn: (request: ReleaseRequest) => confirmRelease(store, request),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: store === 'redis' ? queryKeys.keys.all : queryKeys.messages.all });
-      void client.invalidateQueries({ queryKey: queryKeys.overview });
-      void client.invalidateQueries({ queryKey: queryKeys.audit.all });
-    },
-  });
+  return () => {
+    void client.invalidateQueries({ queryKey: store === 'redis' ? queryKeys.keys.all : queryKeys.messages.all });
+    void client.invalidateQueries({ queryKey: queryKeys.overview });
+    void client.invalidateQueries({ queryKey: queryKeys.audit.all });
+  };
 }

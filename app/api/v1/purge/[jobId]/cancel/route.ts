@@ -17,4 +17,4 @@ export const POST = handle<{ jobId: string }>(
   { guard: requireOperatorAction() },
 );
 
-export const GET = handle(postOnly);
+export const GET = handle<{ jobId: string }>(postOnly);

@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { AUTH_DISABLED } from './config';
+import { ACTIONS, EXPLORER } from './fixtures/dataset';
+
+const recordPage = (store: 'redis' | 'postgres', id: string) => `/explorer/${store}/${encodeURIComponent(id)}`;
+
+// This project's default storage state is the viewer's session.
+test.describe('a viewer', () => {
+  test.skip(AUTH_DISABLED, 'sign-in is turned off for this run');
+
+  test('sees records but no action button anywhere', async ({ page }) => {
+    await page.goto(recordPage('redis', EXPLORER.stuckKey));
+    await expect(page.getByText(EXPLORER.stuckKey, { exact: true }).first()).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Release/ })).toHaveCount(0);
+
+    await page.goto('/explorer?state=stuck');
+    await expect(page.getByTestId('records-table').getByRole('link', { name: EXPLORER.stuckKey })).toBeVisible();
+    await expect(page.getByRole('button', { name: /Release|Purge|Count expired|Find keys/ })).toHaveCount(0);
+
+    await page.goto(recordPage('postgres', ACTIONS.stuckMessageId));
+    await expect(page.getByText(ACTIONS.stuckMessageId, { exact: true }).first()).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Release/ })).toHaveCount(0);
+  });
+
+  test('reads the audit log but cannot act through the API either', async ({ page }) => {
+    await page.goto('/audit');
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Export CSV' })).toBeVisible();
+
+    const status = await page.evaluate(async (key) => {
+      const response = await fetch('/api/v1/keys/release', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ keys: [key], dryRun: true }),
+      });
+      return response.status;
+    }, EXPLORER.stuckKey);
+    expect(status).toBe(403);
+  });
+});
+
+test.describe('signed out', () => {
+  test.skip(AUTH_DISABLED, 'sign-in is turned off for this run');
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('every page sends you to sign in, and a wrong token is refused visibly', async ({ page }) => {
+    await page.goto('/audit');
+    await expect(page).toHaveURL(/\/login\?next=%2Faudit$/);
+    await page.getByLabel('Access token').fill('not-the-right-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: /access token/ })).toHaveText('That access token is not valid.');
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test('the API answers 401', async ({ request }) => {
+    const response = await request.get('/api/v1/overview');
+    expect(response.status()).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+  });
+});

@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import { expect, test } from '@playwright/test';
+import { E2E_REDIS_URL, OPERATOR_TOKEN } from './config';
+import { ACTIONS } from './fixtures/dataset';
+
+const recordPage = (store: 'redis' | 'postgres', id: string) => `/explorer/${store}/${encodeURIComponent(id)}`;
+
+test.describe('operator actions', () => {
+  test.describe.configure({ mode: 'serial' });
+  // Starts signed out: the operator signs in through the form like a person would.
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('an operator signs in, previews a release, confirms, and finds the key gone and the audit entry', async ({ page }) => {
+    const key = ACTIONS.stuckKeys[0];
+    // The audit log outlives runs (it is append-only), so this run's entry is told apart by its reason.
+    const reason = `e2e: worker died mid-order (run ${Date.now()})`;
+    await page.goto(recordPage('redis', key));
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByLabel('Access token').fill(OPERATOR_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/explorer\/redis\//);
+
+    await page.getByRole('button', { name: `Release ${key}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Release record' });
+    const preview = dialog.getByTestId('preview-table');
+    await expect(preview.getByText(key, { exact: true })).toBeVisible();
+    await expect(preview.getByText('stuck', { exact: true })).toBeVisible();
+    await expect(preview.getByText('idemscope', { exact: true })).toBeVisible();
+
+    await dialog.getByLabel(/Reason/).fill(reason);
+    await dialog.getByRole('button', { name: 'Confirm release' }).click();
+    await expect(dialog.getByTestId('release-result')).toContainText('Released 1');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    try {
+      expect(await redis.exists(key)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+
+    await page.goto('/audit');
+    const entry = page.getByTestId('audit-table').getByRole('row').filter({ hasText: 'keys.release' }).filter({ hasText: reason });
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText(/operator#[0-9a-f]{8}/);
+    await expect(entry).toContainText('released: 1');
+    await entry.getByText('1 target').click();
+    await expect(entry.getByText(key, { exact: true })).toBeVisible();
+  });
+
+  test('a stuck Postgres row is released the same way', async ({ page }) => {
+    const id = ACTIONS.stuckMessageId;
+    const reason = `e2e: consumer lost its lease (run ${Date.now()})`;
+    await page.goto('/login');
+    await page.getByLabel('Access token').fill(OPERATOR_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).not.toHaveURL(/\/login/);
+
+    await page.goto(recordPage('postgres', id));
+    await page.getByRole('button', { name: `Release ${id}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Release record' });
+    await expect(dialog.getByTestId('preview-table').getByText(id, { exact: true })).toBeVisible();
+    await dialog.getByLabel(/Reason/).fill(reason);
+    await dialog.getByRole('button', { name: 'Confirm release' }).click();
+    await expect(dialog.getByTestId('release-result')).toContainText('Released 1');
+
+    const answer = await page.request.get(`/api/v1/audit?action=messages.release`);
+    const { items } = (await answer.json()) as { items: { reason: string; targets: string[]; result: { released: number } }[] };
+    expect(items.filter((e) => e.reason === reason)).toMatchObject([{ targets: [id], result: { released: 1 } }]);
+  });
+});
