@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidIdempotencyKeyError, PostgresStore, idempotent, keyToUuid, type PostgresStoreOptions } from '../../lib/idempotency/index';
-import { createTestDatabase } from '../helpers/postgres';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import type { StoreHarness } from './harness';
 import { describeStoreContract } from './store-contract';
 
@@ -68,5 +68,34 @@ describe('postgres store keys', () => {
   it('accepts the UUID keyToUuid derives from a business key', () => {
     const store = new PostgresStore({ query: async () => ({ rows: [], rowCount: 0 }) });
     expect(store.normaliseKey(keyToUuid('order-42'))).toBe(keyToUuid('order-42'));
+  });
+});
+
+describe('postgres store retention', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase('idem_pg_purge');
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('purges completed rows past their retention and keeps the rest', async () => {
+    const store = new PostgresStore(pool);
+    const [old, fresh, running] = [randomUUID(), randomUUID(), randomUUID()];
+    await pool.query(
+      `INSERT INTO processed_messages (message_id, status, expires_at) VALUES
+         ($1, 'completed', now() - interval '1 minute'), ($2, 'completed', now() + interval '1 day'),
+         ($3, 'processing', now() - interval '1 minute')`,
+      [old, fresh, running],
+    );
+
+    expect(await store.purgeExpired()).toBe(1);
+    expect(await store.get(old)).toBeNull();
+    expect(await store.get(fresh)).not.toBeNull();
+    expect(await store.get(running)).not.toBeNull();
   });
 });

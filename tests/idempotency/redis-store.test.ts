@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { RedisStore, type RedisStoreOptions } from '../../lib/idempotency/index';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisStore, compareAndDelete, type RedisStoreOptions } from '../../lib/idempotency/index';
 import { COUNTERS, parseStatsField } from '../../lib/idempotency/stats-keys';
 import { TEST_REDIS_URL, deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
 import type { Counters, StoreHarness } from './harness';
@@ -58,3 +59,21 @@ async function sumBuckets(client: Redis, prefix: string, consumer: string): Prom
   }
   return totals;
 }
+
+describe('compareAndDelete', () => {
+  const client = newRedis();
+  const prefix = testPrefix('idem-cad');
+  afterAll(async () => {
+    await deleteByPrefix(client, prefix);
+    client.disconnect();
+  });
+
+  it('deletes a key only while it holds exactly the expected value', async () => {
+    await client.set(`${prefix}k`, 'mine');
+
+    expect(await compareAndDelete(client, `${prefix}k`, 'theirs')).toBe(false);
+    expect(await client.get(`${prefix}k`)).toBe('mine');
+    expect(await compareAndDelete(client, `${prefix}k`, 'mine')).toBe(true);
+    expect(await client.exists(`${prefix}k`)).toBe(0);
+  });
+});
