@@ -49,7 +49,7 @@ export function DuplicateRatePanel() {
           <p className="muted small">
             {formatCount(series.duplicates)} duplicates of {formatCount(series.deliveries)} deliveries (
             {formatRate(series.duplicates / series.deliveries)}), per{' '}
-            {series.bucketSeconds >= 3600 ? 'hour' : 'minute'}, Redis and Postgres counters together.
+            {series.bucketSeconds >= 3600 ? 'hour' : 'minute'}, from the delivery counters of every reachable store.
           </p>
           <DuplicateRateChart series={series} spanSeconds={DUPLICATE_RANGES[range].seconds} />
         </>

@@ -13,9 +13,11 @@ function storeSplit(figure: Combined) {
   );
 }
 
+const STORE_LABELS = { redis: 'Redis', postgres: 'Postgres' } as const;
+
 /** Counters from one store only must not pass for the whole picture. */
 function storesNote(window: DeliveryWindow): string {
-  return window.stores.length === 1 ? ` · ${window.stores[0]} counters only` : '';
+  return window.stores.length === 1 ? ` · ${STORE_LABELS[window.stores[0]!]} counters only` : '';
 }
 
 function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label: string }) {
@@ -39,10 +41,23 @@ function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label
   );
 }
 
+/** Redis counts come from a background keyspace pass; until the first one ends there is nothing honest to show. */
+function SnapshotPending({ overview }: { overview: OverviewResponse }) {
+  const { reachable, snapshot } = overview.redis;
+  if (!reachable || snapshot.status !== 'none') return null;
+  return (
+    <p className="notice" role="status" data-testid="snapshot-pending">
+      Redis counts appear when the first keyspace scan completes ({formatCount(snapshot.passKeysExamined)} keys examined so
+      far). Postgres counts and deliveries below are already current.
+    </p>
+  );
+}
+
 export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
   const figures = headlineFigures(overview);
   return (
     <div className="stack">
+      <SnapshotPending overview={overview} />
       <dl className="stats" aria-label="Deliveries">
         <DeliveryStats window={figures.deliveries['1h']} label="1 h" />
         <DeliveryStats window={figures.deliveries['24h']} label="24 h" />
