@@ -34,7 +34,8 @@ export interface PostgresStoreOptions {
    * wal_writer_delay) leaves the row in flight; after its lease a redelivery
    * runs the handler again, the same outcome as a consumer dying between its
    * side effect and the completion, which no store can rule out. Off saves one
-   * fsync wait per message. Default false.
+   * fsync wait per batch, for services that accept that window. Default true:
+   * a stored result is never silently lost.
    */
   durableCompletion?: boolean;
   /**
@@ -95,8 +96,8 @@ export class PostgresStore implements IdempotencyStore {
     options: PostgresStoreOptions = {},
   ) {
     this.prepare = options.prepare ?? true;
-    this.completeText = completeSql(options.durableCompletion ?? false);
-    this.releaseText = releaseSql(options.durableCompletion ?? false);
+    this.completeText = completeSql(options.durableCompletion ?? true);
+    this.releaseText = releaseSql(options.durableCompletion ?? true);
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 4 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching, (request) => request.key);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching, (input) => input.claim.key);
