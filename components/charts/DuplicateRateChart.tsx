@@ -14,7 +14,7 @@ interface DuplicateRateChartProps {
 export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartProps) {
   const tick = (t: number) => formatBucketTime(t, spanSeconds);
   return (
-    <div className="chart" data-testid="duplicate-rate-chart">
+    <div className="chart" data-testid="duplicate-rate-chart" role="figure" aria-label="Duplicate rate over time, in percent, per consumer">
       <LineChart data={series.rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
         <XAxis

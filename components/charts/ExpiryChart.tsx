@@ -9,7 +9,7 @@ import { STORE_COLOURS } from './palette';
 export function ExpiryChart({ series }: { series: ExpirySeries }) {
   const tick = (t: number) => formatBucketTime(t, series.horizonSeconds);
   return (
-    <div className="chart" data-testid="expiry-chart">
+    <div className="chart" data-testid="expiry-chart" role="figure" aria-label="Records reaching expiry per hour over the next 72 hours, Redis and Postgres stacked">
       <BarChart data={series.rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
         <XAxis

@@ -1,10 +1,12 @@
 'use client';
 
+import Link from 'next/link';
 import { useLookup } from '@/components/queries/lookup';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
 import { KeyDetailView } from './KeyDetailView';
 import { MessageDetailView } from './MessageDetailView';
+import { recordHref } from './links';
 
 export function LookupResults({ q }: { q: string }) {
   const lookup = useLookup(q);
@@ -27,9 +29,17 @@ export function LookupResults({ q }: { q: string }) {
             </EmptyNotice>
           ) : null}
           {data.redis.matches.map((match) => (
-            <KeyDetailView key={match.key} detail={match} />
+            <div key={match.key} className="stack">
+              <Link href={recordHref('redis', match.key)}>Open the Redis key&apos;s own page</Link>
+              <KeyDetailView detail={match} />
+            </div>
           ))}
-          {data.postgres.match ? <MessageDetailView detail={data.postgres.match} /> : null}
+          {data.postgres.match ? (
+            <div className="stack">
+              <Link href={recordHref('postgres', data.postgres.match.messageId)}>Open the Postgres row&apos;s own page</Link>
+              <MessageDetailView detail={data.postgres.match} />
+            </div>
+          ) : null}
         </div>
       ) : null}
     </Panel>

@@ -29,7 +29,15 @@ export function OverviewView() {
       <Panel title="Right now" id="headline">
         {overview.isPending ? <Loading label="Loading numbers…" /> : null}
         {overview.isError ? (
-          <ErrorNotice title="The overview could not be loaded." error={overview.error} onRetry={() => void overview.refetch()} />
+          <ErrorNotice
+            title={
+              overview.data
+                ? 'The overview could not be refreshed; the numbers below are from the last successful load.'
+                : 'The overview could not be loaded.'
+            }
+            error={overview.error}
+            onRetry={() => void overview.refetch()}
+          />
         ) : null}
         {overview.data ? <HeadlineNumbers overview={overview.data} /> : null}
       </Panel>

@@ -9,8 +9,17 @@ interface RecordPageProps {
   params: Promise<{ store: string; id: string }>;
 }
 
+/** Ids arrive still percent-encoded; a malformed escape is shown as typed rather than failing the page. */
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export default async function RecordPage({ params }: RecordPageProps) {
   const { store, id } = await params;
   if (!STORES.includes(store as StoreName)) notFound();
-  return <RecordDetailView store={store as StoreName} id={decodeURIComponent(id)} />;
+  return <RecordDetailView store={store as StoreName} id={decodeId(id)} />;
 }
