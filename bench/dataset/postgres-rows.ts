@@ -58,7 +58,7 @@ export async function loadPostgresDataset(spec: PostgresDatasetSpec): Promise<Po
          CROSS JOIN LATERAL (
            SELECT t.status, t.processed - interval '40 milliseconds' * (t.status <> 'processing')::int AS claimed, t.processed
            FROM (SELECT CASE WHEN i % 100 = 0 THEN 'processing' WHEN i % 50 = 1 THEN 'failed' ELSE 'completed' END AS status,
-                        CASE WHEN i % 100 = 0 THEN $3::timestamptz - interval '1 second' * (i % 600)
+                        CASE WHEN i % 100 = 0 THEN $3::timestamptz - interval '1 second' * (i % 600 + random())
                              ELSE $3::timestamptz - interval '1 second' * (random() * $4::float8) END AS processed) t
          ) s`,
         [from, to, now, spec.days * 86_400],

@@ -22,8 +22,10 @@ export interface DashboardConfig extends ClassifyConfig {
   keysExaminedPerRequest: number;
   /** Most rows one GET /api/v1/messages request may look at. */
   rowsExaminedPerRequest: number;
-  /** Counts up to this size are exact; beyond it they are planner estimates. */
+  /** Postgres counts up to this size are exact; beyond it they are planner estimates. */
   exactCountLimit: number;
+  /** The same for in-flight (processing, stuck) counts, which are cheap index-only counts. */
+  inFlightCountLimit: number;
   /** Longest a `?fresh=1` request waits for a new keyspace pass. */
   freshTimeoutMs: number;
   /** How many of the longest-stuck records the overview lists. */
@@ -47,7 +49,8 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     detailBytes: 64 * 1024,
     keysExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
     rowsExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
-    exactCountLimit: 10_000,
+    exactCountLimit: 1_000,
+    inFlightCountLimit: 10_000,
     freshTimeoutMs: 60_000,
     topStuck: 10,
     aggregateCacheMs: e.IDEMSCOPE_AGGREGATE_CACHE_SECONDS * 1000,

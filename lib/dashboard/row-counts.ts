@@ -5,6 +5,9 @@ import type { RowCounts } from './stores/postgres-counts';
 /** processed_messages counts by state, shared between the overview, expiry and metrics for a few seconds. */
 export function sharedRowCounts(deps: DashboardDeps, nowMs: number): Promise<{ value: RowCounts; computedAtMs: number }> {
   return deps.memo.get('pg:row-counts', deps.config.aggregateCacheMs, () =>
-    deps.postgres.counts(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), deps.config.exactCountLimit),
+    deps.postgres.counts(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), {
+      exact: deps.config.exactCountLimit,
+      inFlight: deps.config.inFlightCountLimit,
+    }),
   );
 }

@@ -1,6 +1,6 @@
 import { num, query, type Db } from './db';
-import { expiredPredicate, processingPredicate, statePredicate, stuckPredicate, type RowClock } from './message-predicates';
-import { raw, sql, type Sql } from './sql';
+import { expiredPredicate, statePredicate, type RowClock } from './message-predicates';
+import { sql, type Sql } from './sql';
 
 export interface Count {
   value: number;
@@ -17,16 +17,10 @@ export interface RowCounts {
   expired: Count;
 }
 
-/**
- * Counts rows exactly while there are at most `cap` of them (a LIMITed scan
- * stops early), and asks the planner beyond that: an exact count(*) over
- * millions of rows is the full scan the dashboard must not do on every refresh.
- */
-export async function boundedCount(db: Db, where: Sql, cap: number): Promise<Count> {
+/** Counts up to `cap` matching rows; a LIMITed scan stops early on large sets. */
+async function countUpTo(db: Db, where: Sql, cap: number): Promise<number> {
   const [row] = await query<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM processed_messages WHERE ${where} LIMIT ${cap + 1}) s`);
-  const n = num(row?.n);
-  if (n <= cap) return { value: n, estimated: false };
-  return { value: Math.max(cap + 1, await planRows(db, where)), estimated: true };
+  return num(row?.n);
 }
 
 async function planRows(db: Db, where: Sql): Promise<number> {
@@ -37,23 +31,63 @@ async function planRows(db: Db, where: Sql): Promise<number> {
   return Math.round(row?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
 }
 
-/** Row total: exact when small, else pg_class.reltuples (kept current by autovacuum/ANALYZE). */
-async function rowTotal(db: Db, cap: number): Promise<Count> {
-  const counted = await boundedCount(db, raw('TRUE'), cap);
-  if (!counted.estimated) return counted;
-  const [row] = await query<{ n: number }>(db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'processed_messages'::regclass`);
-  const reltuples = num(row?.n);
-  return reltuples > cap ? { value: Math.round(reltuples), estimated: true } : counted;
+/**
+ * Exact while at most `cap` rows match, a planner estimate beyond that. When
+ * the planner already expects more than the cap, no row is read at all: an
+ * exact count(*) over millions of rows is the full scan the dashboard must
+ * not run on every refresh, and even a LIMITed count reads `cap` rows at
+ * random from the heap.
+ */
+export async function boundedCount(db: Db, where: Sql, cap: number): Promise<Count> {
+  const planned = await planRows(db, where);
+  if (planned > cap) return { value: planned, estimated: true };
+  const n = await countUpTo(db, where, cap);
+  return n <= cap ? { value: n, estimated: false } : { value: Math.max(cap + 1, planned), estimated: true };
 }
 
-export async function rowCounts(db: Db, clock: RowClock, cap: number): Promise<RowCounts> {
-  const [rows, processing, stuck, completed, failed, expired] = await Promise.all([
+/**
+ * In-flight counts are the ones an operator acts on, so they are always
+ * counted (the planner cannot know how many claims are old: it assumes
+ * status and claim age independent). Stuck = old claims + young claims
+ * whose lease ran out, two disjoint ranges of the (status, claimed_at) index.
+ */
+async function inFlightCounts(db: Db, c: RowClock, cap: number): Promise<{ processing: Count; stuck: Count }> {
+  const [processing, old, leaseLost] = await Promise.all([
+    countUpTo(db, statePredicate('processing', c)!, cap),
+    countUpTo(db, sql`status = 'processing' AND claimed_at <= ${c.stuckCut}`, cap),
+    countUpTo(db, sql`status = 'processing' AND claimed_at > ${c.stuckCut} AND lease_expires_at <= ${c.now}`, cap),
+  ]);
+  const stuck = old + leaseLost;
+  return {
+    processing: processing <= cap ? { value: processing, estimated: false } : { value: Math.max(cap + 1, await planRows(db, statePredicate('processing', c)!)), estimated: true },
+    stuck: old <= cap && leaseLost <= cap ? { value: stuck, estimated: false } : { value: Math.max(stuck, await planRows(db, statePredicate('stuck', c)!)), estimated: true },
+  };
+}
+
+/** Row total from pg_class.reltuples (kept by autovacuum/ANALYZE), counted exactly when the table is small. */
+async function rowTotal(db: Db, cap: number): Promise<Count> {
+  const [row] = await query<{ n: number }>(db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'processed_messages'::regclass`);
+  const reltuples = num(row?.n);
+  if (reltuples > cap) return { value: Math.round(reltuples), estimated: true };
+  const n = await countUpTo(db, sql`TRUE`, cap);
+  return n <= cap ? { value: n, estimated: false } : { value: Math.max(cap + 1, Math.round(reltuples)), estimated: true };
+}
+
+export interface CountLimits {
+  /** Largest count read from the heap (LIMITed scans). */
+  exact: number;
+  /** Largest in-flight count; these walk the (status, claimed_at) index only, so may go higher. */
+  inFlight: number;
+}
+
+export async function rowCounts(db: Db, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
+  const cap = limits.exact;
+  const [rows, inFlight, completed, failed, expired] = await Promise.all([
     rowTotal(db, cap),
-    boundedCount(db, processingPredicate(clock), cap),
-    boundedCount(db, stuckPredicate(clock), cap),
+    inFlightCounts(db, clock, limits.inFlight),
     boundedCount(db, statePredicate('completed', clock)!, cap),
     boundedCount(db, statePredicate('failed', clock)!, cap),
     boundedCount(db, expiredPredicate(clock), cap),
   ]);
-  return { rows, processing, stuck, completed, failed, expired };
+  return { rows, ...inFlight, completed, failed, expired };
 }

@@ -10,7 +10,7 @@ export interface RowExpiry {
 }
 
 /** Tables up to this size are counted exactly; larger ones from a page sample of about this many rows. */
-const EXACT_ROWS = 100_000;
+const EXACT_ROWS = 50_000;
 
 /**
  * When finished rows pass their retention (the earlier of expires_at and

@@ -117,7 +117,8 @@ export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
   const walk = walkFor(q.state, q.clock);
   if (!walk) return { rows: [], next: null, examined: 0 };
   const col = raw(walk.column);
-  const dir = raw(walk.descending ? 'DESC' : 'ASC');
+  // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
+  const order = raw(`processed_messages.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, processed_messages.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
   const cmp = raw(walk.descending ? '<' : '>');
   const bound = raw(walk.descending ? '<=' : '>=');
   const after = q.after
@@ -125,29 +126,31 @@ export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
     : raw('');
   const filter = q.consumer === undefined ? walk.filter : sql`${walk.filter} AND consumer = ${q.consumer}`;
 
-  const rows = await query<RawRow & { k_at: string; rn: bigint; total: bigint; boundary: boolean }>(
+  // Streams: the index scan stops as soon as `limit` rows pass the filter or
+  // the window is used up; the row numbered `window` marks where the next page
+  // starts. No outer ORDER BY: a sort there would read the whole window first;
+  // the rows arrive in index order and are put in rn order below.
+  const rows = await query<RawRow & { k_at: string; rn: bigint; hit: boolean }>(
     db,
-    sql`WITH w AS (
-      SELECT s.*, row_number() OVER (ORDER BY s.${col} ${dir}, s.message_id ${dir}) AS rn FROM (
-        SELECT ${COLUMNS}, to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at
+    sql`SELECT w.*, (${filter}) AS hit FROM (
+        SELECT ${COLUMNS}, to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at,
+          row_number() OVER (ORDER BY ${order}) AS rn
         FROM processed_messages WHERE ${walk.range}${after}
-        ORDER BY ${col} ${dir}, message_id ${dir} LIMIT ${q.window}
-      ) s
-    ), total AS (SELECT count(*) AS total FROM w)
-    (SELECT h.*, total.total, false AS boundary FROM (SELECT * FROM w WHERE ${filter} ORDER BY rn LIMIT ${q.limit}) h, total)
-    UNION ALL
-    (SELECT l.*, total.total, true AS boundary FROM (SELECT * FROM w ORDER BY rn DESC LIMIT 1) l, total)`,
+        ORDER BY ${order} LIMIT ${q.window}
+      ) w
+      WHERE (${filter}) OR w.rn = ${q.window}
+      LIMIT ${q.limit + 1}`,
   );
 
-  const hits = rows.filter((r) => !r.boundary);
-  const last = rows.find((r) => r.boundary);
-  const total = num(last?.total);
+  rows.sort((a, b) => num(a.rn) - num(b.rn));
+  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
   if (hits.length === q.limit) {
     const end = hits[hits.length - 1]!;
     return { rows: hits.map(toRow), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
   }
-  const more = total === q.window && last !== undefined;
-  return { rows: hits.map(toRow), next: more ? { at: last.k_at, id: last.message_id } : null, examined: total };
+  const boundary = rows.find((r) => num(r.rn) === q.window);
+  if (boundary) return { rows: hits.map(toRow), next: { at: boundary.k_at, id: boundary.message_id }, examined: q.window };
+  return { rows: hits.map(toRow), next: null, examined: num(rows[rows.length - 1]?.rn) };
 }
 
 export async function getRow(db: Db, messageId: string): Promise<MessageRowWithResult | null> {
@@ -156,9 +159,10 @@ export async function getRow(db: Db, messageId: string): Promise<MessageRowWithR
 }
 
 /**
- * The longest-stuck rows, oldest claim first. Two index ranges, each LIMITed:
- * claims older than the threshold (status, claimed_at) and young claims whose
- * lease ran out (status, lease_expires_at), so neither walks healthy rows.
+ * The longest-stuck rows, oldest claim first: claims older than the
+ * threshold, then young claims whose lease ran out. Both walk the
+ * (status, claimed_at) index from one end and stop after `limit` rows; the
+ * young range only holds the last few minutes' claims.
  */
 export async function oldestStuckRows(db: Db, clock: RowClock, limit: number): Promise<MessageRow[]> {
   const rows = await query<RawRow>(
@@ -166,8 +170,8 @@ export async function oldestStuckRows(db: Db, clock: RowClock, limit: number): P
     sql`(SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND claimed_at <= ${clock.stuckCut}
           ORDER BY claimed_at, message_id LIMIT ${limit})
         UNION ALL
-        (SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND lease_expires_at <= ${clock.now}
-          AND claimed_at > ${clock.stuckCut} ORDER BY lease_expires_at LIMIT ${limit})`,
+        (SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND claimed_at > ${clock.stuckCut}
+          AND lease_expires_at <= ${clock.now} ORDER BY claimed_at, message_id LIMIT ${limit})`,
   );
   return rows
     .map(toRow)

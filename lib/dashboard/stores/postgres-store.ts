@@ -1,7 +1,7 @@
 import { describeFailure, driverErrorKind, StoreUnavailableError } from '../errors';
 import type { Db } from './db';
 import { deliveryBuckets, deliveryTotals, type DeliveryBucket, type DeliveryCounters, type DeliveryRange } from './postgres-deliveries';
-import { rowCounts, type RowCounts } from './postgres-counts';
+import { rowCounts, type CountLimits, type RowCounts } from './postgres-counts';
 import { rowExpiry, type RowExpiry } from './postgres-expiry';
 import { probePostgres, type PostgresProbe } from './postgres-health';
 import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './postgres-messages';
@@ -10,7 +10,7 @@ import type { RowClock } from './message-predicates';
 /** Everything the read side asks of PostgreSQL. */
 export interface PostgresReadStore {
   probe(): Promise<PostgresProbe>;
-  counts(clock: RowClock, exactLimit: number): Promise<RowCounts>;
+  counts(clock: RowClock, limits: CountLimits): Promise<RowCounts>;
   oldestStuck(clock: RowClock, limit: number): Promise<MessageRow[]>;
   list(query: ListRowsQuery): Promise<RowPage>;
   get(messageId: string): Promise<MessageRowWithResult | null>;

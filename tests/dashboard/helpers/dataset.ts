@@ -39,7 +39,8 @@ export function testConfig(prefix: string, overrides: Partial<DashboardConfig> =
     detailBytes: 4096,
     keysExaminedPerRequest: 1000,
     rowsExaminedPerRequest: 1000,
-    exactCountLimit: 10_000,
+    exactCountLimit: 1_000,
+    inFlightCountLimit: 10_000,
     freshTimeoutMs: 20_000,
     topStuck: 10,
     // Every assertion must see the data as it is now.
