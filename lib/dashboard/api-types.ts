@@ -191,7 +191,7 @@ export interface KeysPage {
   items: KeyItem[];
   /** Opaque; null when every pattern has been scanned. A page may hold fewer than `limit` items and still have one. */
   nextCursor: string | null;
-  /** Keys looked at to build this page (bounded per request). */
+  /** Keys looked at to build this page (bounded per request by IDEMSCOPE_LIST_EXAMINE_LIMIT). */
   examined: number;
 }
 
@@ -247,7 +247,7 @@ export interface MessagesPage {
   items: MessageItem[];
   /** Opaque keyset cursor; a page may hold fewer than `limit` items and still have one. */
   nextCursor: string | null;
-  /** Rows looked at to build this page (bounded per request). */
+  /** Rows read to build this page (bounded per request by IDEMSCOPE_LIST_EXAMINE_LIMIT). */
   examined: number;
 }
 
@@ -289,7 +289,7 @@ export interface ExpiryResponse {
   /** Already past expiry/retention but still stored. */
   overdue: number;
   buckets: ExpiryBucket[];
-  /** Postgres buckets come from planner-free exact counts only when small; see flag. */
+  /** Postgres on a large table: buckets scaled up from a page sample, overdue from planner statistics. */
   estimated: boolean;
   /** Redis numbers come from the scanner snapshot. */
   snapshotAgeSeconds: number | null;
