@@ -11,7 +11,17 @@ export const E2E_DATABASE_URL = (() => {
   url.pathname = '/idemscope_e2e';
   return url.toString();
 })();
-export const E2E_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * A Redis database of the suite's own: a shared db 0 may hold millions of
+ * other keys (benchmarks, other services), which the dashboard's bounded
+ * SCAN pages would have to wade through before reaching the seeded ones.
+ */
+export const E2E_REDIS_DB = 12;
+export const E2E_REDIS_URL = (() => {
+  const url = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  url.pathname = `/${E2E_REDIS_DB}`;
+  return url.toString();
+})();
 
 /** Everything the suite writes to Redis lives under this prefix. */
 export const E2E_REDIS_PREFIX = 'e2e:';

@@ -36,9 +36,9 @@ export function ExplorerView() {
         <div className="stack">
           <BrowseFilters params={params} onChange={navigate} />
           {params.store === 'redis' ? (
-            <KeysTable filters={{ state: params.state, pattern: params.pattern }} />
+            <KeysTable key={`${params.state}:${params.pattern}`} filters={{ state: params.state, pattern: params.pattern }} />
           ) : (
-            <MessagesTable filters={{ state: params.state, consumer: params.consumer }} />
+            <MessagesTable key={`${params.state}:${params.consumer}`} filters={{ state: params.state, consumer: params.consumer }} />
           )}
         </div>
       </Panel>

@@ -3,15 +3,17 @@
 import Link from 'next/link';
 import { formatDuration } from '@/lib/charts/format';
 import type { KeyListFilters } from '@/components/queries/query-keys';
-import { useKeys } from '@/components/queries/keys';
+import { PAGE_SIZE, useKeys } from '@/components/queries/keys';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { RowActions } from './ActionsSlot';
 import { LoadMore } from './LoadMore';
+import { useAutoContinue } from './use-auto-continue';
 import { recordHref } from './links';
 
 export function KeysTable({ filters }: { filters: KeyListFilters }) {
   const keys = useKeys(filters);
+  const loadMore = useAutoContinue(keys, PAGE_SIZE);
   if (keys.isPending) return <Loading label="Scanning keys…" />;
   if (keys.isError) return <ErrorNotice title="Keys could not be listed." error={keys.error} onRetry={() => void keys.refetch()} />;
 
@@ -71,7 +73,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
       <LoadMore
         hasNextPage={keys.hasNextPage}
         isFetchingNextPage={keys.isFetchingNextPage}
-        onLoadMore={() => void keys.fetchNextPage()}
+        onLoadMore={loadMore}
         shown={items.length}
         examined={examined}
         unit="keys"

@@ -3,16 +3,19 @@
 import Link from 'next/link';
 import { formatCount, formatDuration } from '@/lib/charts/format';
 import type { MessageListFilters } from '@/components/queries/query-keys';
+import { PAGE_SIZE } from '@/components/queries/keys';
 import { useMessages } from '@/components/queries/messages';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
 import { RowActions } from './ActionsSlot';
 import { LoadMore } from './LoadMore';
+import { useAutoContinue } from './use-auto-continue';
 import { recordHref } from './links';
 
 export function MessagesTable({ filters }: { filters: MessageListFilters }) {
   const messages = useMessages(filters);
+  const loadMore = useAutoContinue(messages, PAGE_SIZE);
   if (messages.isPending) return <Loading label="Reading rows…" />;
   if (messages.isError) {
     return <ErrorNotice title="Rows could not be listed." error={messages.error} onRetry={() => void messages.refetch()} />;
@@ -76,7 +79,7 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
       <LoadMore
         hasNextPage={messages.hasNextPage}
         isFetchingNextPage={messages.isFetchingNextPage}
-        onLoadMore={() => void messages.fetchNextPage()}
+        onLoadMore={loadMore}
         shown={items.length}
         examined={examined}
         unit="rows"

@@ -15,6 +15,9 @@ export const keysQueryOptions = (filters: KeyListFilters) =>
     queryFn: ({ pageParam, signal }) => getKeys(filters, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // Refetching a listing replays every loaded page against the store; a list is a snapshot the user reloads on purpose.
+    staleTime: 60_000,
+    refetchOnWindowFocus: false,
   });
 
 export const useKeys = (filters: KeyListFilters, enabled = true) => useInfiniteQuery({ ...keysQueryOptions(filters), enabled });

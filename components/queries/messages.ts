@@ -13,6 +13,9 @@ export const messagesQueryOptions = (filters: MessageListFilters) =>
     queryFn: ({ pageParam, signal }) => getMessages(filters, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // Refetching a listing replays every loaded page against the store; a list is a snapshot the user reloads on purpose.
+    staleTime: 60_000,
+    refetchOnWindowFocus: false,
   });
 
 export const useMessages = (filters: MessageListFilters, enabled = true) =>
