@@ -174,6 +174,7 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
       const purged = await purgeBatch(db, PURGE_PHASES[phase]!, batchSize, retentionHours);
       const [progress] = await db.$queryRaw<{ cancel_requested: boolean }[]>`
         UPDATE purge_jobs SET purged = purged + ${purged}, batches = batches + 1, heartbeat_at = now(), updated_at = now()
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS progress_only
         WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'
         RETURNING cancel_requested`;
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.

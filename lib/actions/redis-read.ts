@@ -7,12 +7,12 @@ import type { SeenState } from './types';
 
 /** Bytes read per value: in-flight records are a few hundred bytes, so a longer value is never one. */
 export const HEAD_BYTES = 1024;
-const PIPELINE_KEYS = 500;
+const PIPELINE_KEYS = 1000;
 
 export interface KeyState {
   key: string;
   exists: boolean;
-  /** Redis type; only `string` keys are records. */
+  /** `string`, `none`, or `other` for any non-string type; only strings are records. */
   type: string;
   pttlMs: number;
   bytes: number;
@@ -26,17 +26,23 @@ export function sha1Hex(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-/** TYPE, PTTL, STRLEN and the head of each value, in pipelines of bounded size. */
+/**
+ * PTTL, STRLEN and the head of each value, in pipelines of bounded size. The
+ * type needs no command of its own: PTTL -2 means no key, and STRLEN fails
+ * with WRONGTYPE on anything but a string.
+ */
 export async function readKeyStates(redis: Redis, keys: string[], config: ActionConfig, now = Date.now()): Promise<KeyState[]> {
   const states: KeyState[] = [];
   for (let i = 0; i < keys.length; i += PIPELINE_KEYS) {
     const chunk = keys.slice(i, i + PIPELINE_KEYS);
     const pipeline = redis.pipeline();
-    for (const key of chunk) pipeline.type(key).pttl(key).strlen(key).getrangeBuffer(key, 0, HEAD_BYTES - 1);
+    for (const key of chunk) pipeline.pttl(key).strlen(key).getrangeBuffer(key, 0, HEAD_BYTES - 1);
     const replies = (await pipeline.exec()) ?? [];
     chunk.forEach((key, j) => {
-      const [type, pttl, strlen, head] = replies.slice(j * 4, j * 4 + 4).map(([error, value]) => (error ? null : value));
-      states.push(toKeyState(key, String(type ?? 'none'), Number(pttl ?? -2), Number(strlen ?? 0), head as Buffer | null, config, now));
+      const [[, pttl], [lengthError, strlen], [, head]] = replies.slice(j * 3, j * 3 + 3) as [[unknown, unknown], [unknown, unknown], [unknown, unknown]];
+      const pttlMs = Number(pttl ?? -2);
+      const type = pttlMs === -2 ? 'none' : lengthError ? 'other' : 'string';
+      states.push(toKeyState(key, type, pttlMs, Number(strlen ?? 0), (head as Buffer | null) ?? null, config, now));
     });
   }
   return states;

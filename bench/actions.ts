@@ -1,0 +1,256 @@
+/**
+ * Operator actions under production-like load, on a database and Redis
+ * prefix of its own:
+ *   1. purge: 1,000,000 expired rows deleted by the batched purge job,
+ *      against ONE unbatched DELETE of the same rows in the same run
+ *      (rows/s ratio, target >= 0.5), while simulator-style consumers keep
+ *      processing messages through the library's Postgres store (p99 of a
+ *      message, claim to completion, target <= 50 ms);
+ *   2. bulk release of 10,000 stuck Redis keys: preview by SCAN, then the
+ *      compare-and-delete confirmation (target < 2 s).
+ *
+ * The purge contenders alternate over several rounds (each on freshly seeded
+ * rows) and the median round is reported, since a shared machine's load
+ * moves single runs by a factor of two or more.
+ *
+ *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --rounds 3]
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { actionConfigFrom, type ActionConfig } from '../lib/actions/config';
+import { previewStuckKeys } from '../lib/actions/redis-release';
+import { releaseAction } from '../lib/actions/release-action';
+import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/actions/purge-jobs';
+import { parseEnv } from '../lib/config/env';
+import { migrate } from '../lib/db/migrate';
+import { createPrismaClient } from '../lib/db/prisma';
+import { idempotent, PostgresStore } from '../lib/idempotency';
+import { encodeRecord } from '../lib/idempotency/record';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    keys: { type: 'string', default: '10000' },
+    batch: { type: 'string', default: '10000' },
+    /** Messages per second the simulated consumers process during each delete. */
+    rate: { type: 'string', default: '200' },
+    consumers: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const ROWS = Number(args.rows);
+const KEYS = Number(args.keys);
+const BATCH = Number(args.batch);
+const RATE = Number(args.rate);
+const CONSUMERS = Number(args.consumers);
+const ROUNDS = Number(args.rounds);
+const RETENTION_HOURS = 72;
+
+const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/idemscope');
+const dbUrl = (name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
+const BENCH_URL = dbUrl('idemscope_bench_actions');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PREFIX = `bench:actions:${process.pid}:`;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function resetDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: dbUrl('postgres') });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS idemscope_bench_actions WITH (FORCE)');
+  await admin.end();
+  await migrate(BENCH_URL);
+}
+
+/** The same expired rows before each contender: half past their own expires_at, half past retention. */
+async function seedExpired(pool: pg.Pool): Promise<void> {
+  await pool.query('TRUNCATE processed_messages');
+  await pool.query(
+    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
+     SELECT gen_random_uuid(), 'old', 'completed', now() - interval '1 day', now() - interval '1 minute', '{"ok":true}'
+     FROM generate_series(1, $1)`,
+    [Math.ceil(ROWS / 2)],
+  );
+  await pool.query(
+    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
+     SELECT gen_random_uuid(), 'old', 'completed', now() - interval '80 hours', NULL, '{"ok":true}'
+     FROM generate_series(1, $1)`,
+    [Math.floor(ROWS / 2)],
+  );
+  await pool.query(`VACUUM ANALYZE processed_messages`);
+  await pool.query(`CHECKPOINT`);
+}
+
+/** Consumers processing fresh messages at RATE per second in total, each latency recorded. */
+function simulate(pool: pg.Pool): { stop: () => Promise<number[]> } {
+  const handle = idempotent(async (m: { id: string }) => ({ handled: m.id }), {
+    store: new PostgresStore(pool),
+    consumer: 'bench-sim',
+    key: (m) => m.id,
+  });
+  const latencies: number[] = [];
+  let running = true;
+  const interval = (1000 * CONSUMERS) / RATE;
+  const workers = Array.from({ length: CONSUMERS }, async () => {
+    while (running) {
+      const started = performance.now();
+      await handle.process({ id: randomUUID() });
+      const took = performance.now() - started;
+      latencies.push(took);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - took)));
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      return latencies.sort((a, b) => a - b);
+    },
+  };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const latencyLine = (sorted: number[]) =>
+  `${fmt(sorted.length)} messages, p50 ${fmt(pct(sorted, 0.5), 1)} ms, p99 ${fmt(pct(sorted, 0.99), 1)} ms, max ${fmt(sorted.at(-1) ?? NaN, 1)} ms`;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function purgeBench(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: BENCH_URL, max: CONSUMERS + 2 });
+  const db = createPrismaClient(BENCH_URL, 2);
+  // The app's client is long warm; a cold one spends its first query starting up.
+  await db.$queryRaw`SELECT 1`;
+  const unbatched: number[] = [];
+  const batched: number[] = [];
+  const duringUnbatched: number[] = [];
+  const duringBatched: number[] = [];
+  let statements = 0;
+  try {
+    await seedExpired(pool);
+    const idleLoad = simulate(pool);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const idle = await idleLoad.stop();
+
+    const runUnbatched = async () => {
+      await seedExpired(pool);
+      const load = simulate(pool);
+      const started = performance.now();
+      const { rowCount } = await pool.query(
+        `DELETE FROM processed_messages WHERE status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => $1)) < now()`,
+        [RETENTION_HOURS],
+      );
+      unbatched.push((performance.now() - started) / 1000);
+      duringUnbatched.push(...(await load.stop()));
+      if (rowCount !== ROWS) throw new Error(`the unbatched DELETE removed ${rowCount} rows, expected ${ROWS}`);
+    };
+    const runBatched = async () => {
+      await seedExpired(pool);
+      const load = simulate(pool);
+      const started = performance.now();
+      const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, retentionHours: RETENTION_HOURS, estimatedTotal: ROWS, estimated: false });
+      await purgeRunSettled(job.jobId);
+      batched.push((performance.now() - started) / 1000);
+      duringBatched.push(...(await load.stop()));
+      const done = await getPurgeJob(db, job.jobId);
+      if (done.status !== 'completed' || done.purged !== ROWS) throw new Error(`purge ended ${done.status} after ${done.purged} rows: ${done.error}`);
+      statements = done.batches;
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternating which goes first keeps drift within a round from favouring either.
+      if (round % 2) {
+        await runUnbatched();
+        await runBatched();
+      } else {
+        await runBatched();
+        await runUnbatched();
+      }
+      console.log(`  round ${round}: unbatched ${fmt(unbatched.at(-1)!, 2)} s, batched ${fmt(batched.at(-1)!, 2)} s`);
+    }
+
+    const unbatchedRate = ROWS / median(unbatched);
+    const batchedRate = ROWS / median(batched);
+    const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+    console.log(`\npurge of ${fmt(ROWS)} expired rows (batches of ${fmt(BATCH)}, ${fmt(statements)} statements), median of ${ROUNDS} rounds`);
+    console.log(`  one unbatched DELETE  ${fmt(median(unbatched), 2)} s  ${fmt(unbatchedRate)} rows/s`);
+    console.log(`  batched purge job     ${fmt(median(batched), 2)} s  ${fmt(batchedRate)} rows/s`);
+    console.log(`  ratio                 ${fmt(batchedRate / unbatchedRate, 2)}  (target >= 0.50)`);
+    console.log(`  consumers, no delete running:          ${latencyLine(idle)}`);
+    console.log(`  consumers during the unbatched DELETE: ${latencyLine(sorted(duringUnbatched))}`);
+    console.log(`  consumers during the batched purge:    ${latencyLine(sorted(duringBatched))}  (target p99 <= 50 ms)`);
+  } finally {
+    await db.$disconnect();
+    await pool.end();
+  }
+}
+
+async function releaseBench(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  const db = createPrismaClient(BENCH_URL, 2);
+  const config: ActionConfig = {
+    ...actionConfigFrom(parseEnv({})),
+    keyPatterns: [`${PREFIX}idempotency:*`],
+    statsPrefix: `${PREFIX}stats:`,
+    bulkLimit: Math.max(KEYS, 10_000),
+  };
+  try {
+    const now = Date.now();
+    for (let i = 0; i < KEYS; i += 1000) {
+      const batch = redis.pipeline();
+      for (let j = i; j < Math.min(KEYS, i + 1000); j++) {
+        const key = `${PREFIX}idempotency:order-${j}`;
+        if (j % 2) batch.set(key, 'processing', 'EX', 86_400 - 7200);
+        else {
+          const startedAt = now - 7_200_000;
+          batch.set(key, encodeRecord({ fmt: 'idemscope', v: 1, status: 'processing', owner: randomUUID(), consumer: 'orders', startedAt, leaseExpiresAt: startedAt + 30_000 }), 'PX', 3_600_000);
+        }
+      }
+      await batch.exec();
+    }
+    const actor = { principal: { role: 'operator' as const, label: 'operator#bench000', via: 'bearer' as const }, clientAddress: '127.0.0.1' };
+    const deps = { db, redis, config };
+
+    let started = performance.now();
+    const preview = await previewStuckKeys(redis, config, 3600);
+    const previewSeconds = (performance.now() - started) / 1000;
+    if (preview.count !== KEYS) throw new Error(`the preview found ${preview.count} stuck keys, expected ${KEYS}`);
+
+    started = performance.now();
+    const outcome = await releaseAction(deps, 'redis', actor, {
+      keys: preview.wouldRelease.map(({ key, seen }) => ({ key, seen })),
+      reason: 'bench',
+      dryRun: false,
+    });
+    const releaseSeconds = (performance.now() - started) / 1000;
+    if (outcome.dryRun || outcome.body.released.length !== KEYS) throw new Error('the release did not release every key');
+
+    console.log(`\nbulk release of ${fmt(KEYS)} stuck Redis keys`);
+    console.log(`  preview (bounded SCAN + state of each key)   ${fmt(previewSeconds, 2)} s`);
+    console.log(`  confirm (dedup claim, compare-and-delete, audit)   ${fmt(releaseSeconds, 2)} s  (target < 2 s)`);
+    console.log(`  preview + confirm   ${fmt(previewSeconds + releaseSeconds, 2)} s`);
+  } finally {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await db.$disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+  await resetDatabase();
+  await purgeBench();
+  await releaseBench();
+  console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
