@@ -174,11 +174,11 @@ async function serverTarget(appDir: string, env: Record<string, string>): Promis
   };
 }
 
-async function inProcessTarget(env: Record<string, string>): Promise<Target> {
+async function inProcessTarget(env: Record<string, string>, scanner?: KeyspaceScanner): Promise<Target> {
   const config = dashboardConfigFromEnv(parseEnv(env));
   const redis = new Redis(REDIS_URL);
   const prisma = createPrismaClient(DATABASE_URL);
-  const deps = createDashboard({ config, redis, db: prisma });
+  const deps = { ...createDashboard({ config, redis, db: prisma }), ...(scanner ? { scanner } : {}) };
   deps.scanner.start();
   return {
     label: 'in-process service calls (no --app-dir given)',
@@ -194,17 +194,16 @@ async function inProcessTarget(env: Record<string, string>): Promise<Target> {
   };
 }
 
+/** A scanner that keeps the snapshot of a pass run by hand and never scans on its own. */
+class SnapshotOnlyScanner extends KeyspaceScanner {
+  override start(): void {}
+}
+
 async function main(): Promise<void> {
   const admin = new Redis(REDIS_URL);
   const nowMs = Date.now();
   const results: string[] = [];
   try {
-    log(`Redis: clearing ${PREFIX}* from any earlier run, then loading ${KEYS.toLocaleString('en')} keys`);
-    await unlinkPrefix(admin, PREFIX);
-    const redisLoad = await timed(() => loadRedisDataset({ url: REDIS_URL, prefix: PREFIX, keys: KEYS, nowMs }));
-    const dataset = redisLoad.value;
-    log(`  ${seconds(redisLoad.ms)}: ${JSON.stringify(dataset.byFormat)}, in flight ${dataset.inFlight}, no TTL ${dataset.noExpiry}, large ${dataset.large}`);
-
     let pgData = args['reuse-postgres'] ? await reusablePostgres() : null;
     if (pgData) log(`Postgres: reusing ${ROWS.toLocaleString('en')} rows generated ${seconds(Date.now() - pgData.generatedAtMs)} ago`);
     else {
@@ -215,19 +214,28 @@ async function main(): Promise<void> {
     }
     const rowSamples = pgData.samples;
 
+    // Loaded last, right before measuring, so that in-flight records have the ages the generator gave them.
+    log(`Redis: clearing ${PREFIX}* from any earlier run, then loading ${KEYS.toLocaleString('en')} keys`);
+    await unlinkPrefix(admin, PREFIX);
+    const redisLoad = await timed(() => loadRedisDataset({ url: REDIS_URL, prefix: PREFIX, keys: KEYS, nowMs }));
+    const dataset = redisLoad.value;
+    log(`  ${seconds(redisLoad.ms)}: ${JSON.stringify(dataset.byFormat)}, in flight ${dataset.inFlight}, no TTL ${dataset.noExpiry}, large ${dataset.large}`);
+
+
     const env: Record<string, string> = {
       DATABASE_URL,
       REDIS_URL,
       IDEMSCOPE_KEY_PATTERNS: dataset.patterns.join(','),
       IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix,
       IDEMSCOPE_AUTH_DISABLED: '1',
+      IDEMSCOPE_FRESH_TIMEOUT_SECONDS: '600',
     };
     const config = dashboardConfigFromEnv(parseEnv(env));
 
     log(`\nScanner against a raw loop (SCAN COUNT ${config.scanCount}, pipelined PTTL + GETRANGE 0..${config.headBytes}, ${config.keyPatterns.length} patterns)`);
     const scanClient = new Redis(REDIS_URL);
     const raw1 = await timed(() => rawPass(scanClient, config.keyPatterns, config.scanCount, config.headBytes));
-    const scanner = new KeyspaceScanner(ioredisKeyspace(scanClient), {
+    const scanner = new SnapshotOnlyScanner(ioredisKeyspace(scanClient), {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,
       scanCount: config.scanCount,
@@ -239,7 +247,6 @@ async function main(): Promise<void> {
     });
     const pass = await timed(() => scanner.runPass());
     const raw2 = await timed(() => rawPass(scanClient, config.keyPatterns, config.scanCount, config.headBytes));
-    scanClient.disconnect();
     const rawRate = (raw1.value + raw2.value) / ((raw1.ms + raw2.ms) / 1000);
     const scanRate = pass.value.keysExamined / (pass.ms / 1000);
     const snap = pass.value;
@@ -254,9 +261,18 @@ async function main(): Promise<void> {
     const target = appDir ? await serverTarget(appDir, env) : await inProcessTarget(env);
     log(`\nDashboard: ${target.label}`);
     try {
-      const first = await timed(() => target.overview(true));
-      log(`  first overview?fresh=1 (waits for a complete pass): ${seconds(first.ms)}`);
-      const overview = first.value as { redis: Record<string, unknown>; postgres: Record<string, unknown> };
+      const first = await timed(async () => {
+        // The server's scanner started with the first request; wait for its first complete pass.
+        for (;;) {
+          const o = (await target.overview(false)) as { redis: { snapshot: { status: string } } };
+          if (o.redis.snapshot.status === 'complete') return o;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      });
+      log(`  first snapshot ready after ${seconds(first.ms)}`);
+      const fresh = await timed(() => target.overview(true));
+      log(`  overview?fresh=1 (waits for a pass that starts after it): ${seconds(fresh.ms)}`);
+      const overview = fresh.value as { redis: Record<string, unknown>; postgres: Record<string, unknown> };
       log(`  redis: ${JSON.stringify({ keys: overview.redis.keys, processing: overview.redis.processing, stuck: overview.redis.stuck, completed: overview.redis.completed, expired: overview.redis.expired, noExpiry: overview.redis.noExpiry, unrecognized: overview.redis.unrecognized })}`);
       log(`  postgres: ${JSON.stringify(overview.postgres)}`);
 
@@ -298,11 +314,23 @@ async function main(): Promise<void> {
           log(`  GET ${p.split('?')[0]}${p.includes('?') ? '?' + p.split('?')[1]!.slice(0, 40) : ''}: ${latency(ms)}`);
         }
       }
+      // What a request costs when it is the one that recomputes the shared aggregates (every few seconds).
+      const uncached = await inProcessTarget({ ...env, IDEMSCOPE_AGGREGATE_CACHE_SECONDS: '0' }, scanner);
+      try {
+        const missMs: number[] = [];
+        for (let i = 0; i < 5; i++) await uncached.overview(false);
+        for (let i = 0; i < 100; i++) missMs.push((await timed(() => uncached.overview(false))).ms);
+        log(`  overview computed without shared aggregates (in-process, every Postgres count and window recomputed): ${latency(missMs)}`);
+        results.push(`overview when it recomputes the shared Postgres aggregates (in-process): ${latency(missMs)}`);
+      } finally {
+        await uncached.close();
+      }
       const memory = target.memory();
       log(`  peak memory (VmHWM): ${mb(memory.peak)} (${memory.detail})`);
       results.push(`dashboard process peak memory: ${mb(memory.peak)} (${memory.detail})`);
     } finally {
       await target.close();
+      scanClient.disconnect();
     }
   } finally {
     const removed = await timed(() => unlinkPrefix(admin, PREFIX));

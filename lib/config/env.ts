@@ -47,6 +47,8 @@ const schema = z.object({
   IDEMSCOPE_LIST_EXAMINE_LIMIT: z.coerce.number().int().min(100).max(100000).default(5000),
   /** Seconds the dashboard shares its Postgres counts and delivery totals between requests (0 = recompute per request). */
   IDEMSCOPE_AGGREGATE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Longest a `GET /api/v1/overview?fresh=1` waits for a keyspace pass that starts after it (a pass over 1M keys takes tens of seconds). */
+  IDEMSCOPE_FRESH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   /** Operator credential; actions are impossible without it. */
   IDEMSCOPE_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Viewer credential: read-only access. */

@@ -51,7 +51,7 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     rowsExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
     exactCountLimit: 1_000,
     inFlightCountLimit: 10_000,
-    freshTimeoutMs: 60_000,
+    freshTimeoutMs: e.IDEMSCOPE_FRESH_TIMEOUT_SECONDS * 1000,
     topStuck: 10,
     aggregateCacheMs: e.IDEMSCOPE_AGGREGATE_CACHE_SECONDS * 1000,
   };

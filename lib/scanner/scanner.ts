@@ -56,6 +56,8 @@ interface Waiter {
 export class KeyspaceScanner {
   private current: KeyspaceSnapshot | null = null;
   private running = false;
+  /** Set by stop(): a pass in progress gives up at its next step instead of finishing. */
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private pass: { startedAtMs: number; builder: SnapshotBuilder } | null = null;
   private passesStarted = 0;
@@ -93,11 +95,13 @@ export class KeyspaceScanner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.runLoop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = null;
@@ -155,6 +159,7 @@ export class KeyspaceScanner {
     const pattern = this.options.patterns[index]!;
     let cursor = '0';
     do {
+      if (this.stopping) throw new Error('scanner stopped');
       const step = await this.source.scan(pattern, cursor, scanCount);
       cursor = step.cursor;
       builder.scanned(step.keys.length);

@@ -118,6 +118,27 @@ describe('background loop', () => {
     expect(scanner.status()).toMatchObject({ running: false, passInProgress: false });
   });
 
+  it('stops a running pass at its next step instead of finishing it', async () => {
+    let scans = 0;
+    const endless = {
+      scan: async () => {
+        scans++;
+        await new Promise((r) => setTimeout(r, 5));
+        return { cursor: '1', keys: [] };
+      },
+      peek: async () => [],
+    };
+    const scanner = new KeyspaceScanner(endless, options());
+    scanner.start();
+    await new Promise((r) => setTimeout(r, 30));
+    await scanner.stop();
+    const after = scans;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(scans).toBe(after);
+    expect(scanner.status()).toMatchObject({ running: false, passInProgress: false, lastError: 'scanner stopped' });
+    expect(scanner.snapshot).toBeNull();
+  });
+
   it('gives up waiting for a fresh pass after the timeout', async () => {
     const never = { scan: () => new Promise<never>(() => undefined), peek: async () => [] };
     const scanner = new KeyspaceScanner(never, options());
