@@ -14,6 +14,8 @@ import { ioredisReadStore } from './stores/redis-store';
 export interface DashboardParts {
   config: DashboardConfig;
   redis: Redis;
+  /** A connection of the scanner's own, so API commands never queue behind its pipelines; `redis` when absent. */
+  scannerRedis?: Redis;
   db: Db;
   now?: () => number;
 }
@@ -27,7 +29,7 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
     config,
     redis: redisStore,
     postgres: prismaReadStore(parts.db),
-    scanner: new KeyspaceScanner(redisStore.keyspace, {
+    scanner: new KeyspaceScanner(parts.scannerRedis ? ioredisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,
       scanCount: config.scanCount,
@@ -45,13 +47,28 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
 }
 
 // One per server process, on globalThis so that dev reloads do not start a second scanner.
-const holder = globalThis as unknown as { idemscopeDashboard?: DashboardDeps };
+const holder = globalThis as unknown as { idemscopeDashboard?: DashboardDeps; idemscopeScannerRedis?: Redis };
 
 /** The process's read side; its scanner starts with the first API request that uses it. */
 export function dashboard(): DashboardDeps {
   if (!holder.idemscopeDashboard) {
-    holder.idemscopeDashboard = createDashboard({ config: dashboardConfigFromEnv(env()), redis: redis(), db: prisma() });
+    const client = redis();
+    holder.idemscopeScannerRedis = client.duplicate();
+    holder.idemscopeDashboard = createDashboard({
+      config: dashboardConfigFromEnv(env()),
+      redis: client,
+      scannerRedis: holder.idemscopeScannerRedis,
+      db: prisma(),
+    });
     holder.idemscopeDashboard.scanner.start();
   }
   return holder.idemscopeDashboard;
+}
+
+/** Stops the process's scanner and closes its connection (the shared Redis and Prisma clients stay). */
+export async function shutdownDashboard(): Promise<void> {
+  await holder.idemscopeDashboard?.scanner.stop();
+  holder.idemscopeScannerRedis?.disconnect();
+  holder.idemscopeDashboard = undefined;
+  holder.idemscopeScannerRedis = undefined;
 }

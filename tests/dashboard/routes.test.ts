@@ -34,10 +34,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { dashboard } = await import('../../lib/dashboard/context');
+  const { shutdownDashboard } = await import('../../lib/dashboard/context');
   const { disconnectPrisma } = await import('../../lib/db/prisma');
   const { disconnectRedis } = await import('../../lib/redis/client');
-  await dashboard().scanner.stop();
+  await shutdownDashboard();
   await disconnectPrisma();
   await disconnectRedis();
   await world.close();
