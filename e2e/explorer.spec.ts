@@ -47,6 +47,15 @@ test.describe('explorer', () => {
     await expect(table.getByRole('link', { name: EXPLORER.stuckKey })).toBeVisible();
   });
 
+  test('the pattern filter lists the keys of one configured pattern', async ({ page }) => {
+    await page.goto('/explorer');
+    await page.getByLabel('Key pattern').selectOption('e2e:pt:*');
+    await expect(page).toHaveURL(/[?&]pattern=e2e%3Apt%3A\*/);
+    const table = page.getByTestId('records-table');
+    await expect(table.getByRole('link', { name: 'e2e:pt:handler#done1' })).toBeVisible();
+    await expect(table.getByRole('link', { name: EXPLORER.completedKey })).toHaveCount(0);
+  });
+
   test('the store filter switches to Postgres rows', async ({ page }) => {
     await page.goto('/explorer?store=postgres&state=completed');
     const table = page.getByTestId('records-table');

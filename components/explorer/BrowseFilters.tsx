@@ -2,6 +2,7 @@
 
 import type { FormEvent } from 'react';
 import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import { useOverview } from '@/components/queries/overview';
 import type { ExplorerParams } from './links';
 import { STATES_BY_STORE } from './params';
 
@@ -10,18 +11,55 @@ interface BrowseFiltersProps {
   onChange: (next: Partial<ExplorerParams>) => void;
 }
 
-export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
-  const textName = params.store === 'redis' ? 'pattern' : 'consumer';
-  const current = (params.store === 'redis' ? params.pattern : params.consumer) ?? '';
+/** The server lists only the configured patterns; the overview's snapshot already names them. */
+function PatternSelect({ value, onChange }: { value: string | undefined; onChange: (pattern: string | undefined) => void }) {
+  const overview = useOverview();
+  const patterns = overview.data?.redis.byPattern?.map((p) => p.pattern) ?? [];
+  const options = value && !patterns.includes(value) ? [...patterns, value] : patterns;
+  return (
+    <div className="field">
+      <label htmlFor="filter-pattern">Key pattern</label>
+      <select id="filter-pattern" value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">All configured patterns</option>
+        {options.map((pattern) => (
+          <option key={pattern} value={pattern}>
+            {pattern}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
+function ConsumerFilter({ value, onChange }: { value: string | undefined; onChange: (consumer: string | undefined) => void }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const text = String(new FormData(event.currentTarget).get('text') ?? '').trim();
-    onChange({ [textName]: text || undefined });
+    onChange(String(new FormData(event.currentTarget).get('consumer') ?? '').trim() || undefined);
   };
-
   return (
-    <form className="toolbar" onSubmit={submit} aria-label="Filter records">
+    <form className="toolbar" onSubmit={submit} aria-label="Filter by consumer">
+      <div className="field">
+        <label htmlFor="filter-consumer">Consumer</label>
+        <input
+          id="filter-consumer"
+          type="text"
+          name="consumer"
+          key={value ?? ''}
+          defaultValue={value ?? ''}
+          placeholder="exact name, e.g. billing"
+          spellCheck={false}
+        />
+      </div>
+      <button type="submit" className="button">
+        Apply
+      </button>
+    </form>
+  );
+}
+
+export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
+  return (
+    <div className="toolbar" role="group" aria-label="Filter records">
       <div className="field">
         <label htmlFor="filter-store">Store</label>
         <select
@@ -48,21 +86,11 @@ export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="filter-text">{params.store === 'redis' ? 'Key pattern (glob)' : 'Consumer'}</label>
-        <input
-          id="filter-text"
-          type="text"
-          name="text"
-          key={`${params.store}:${current}`}
-          defaultValue={current}
-          placeholder={params.store === 'redis' ? 'idempotency:orders:*' : 'orders-service'}
-          spellCheck={false}
-        />
-      </div>
-      <button type="submit" className="button">
-        Apply
-      </button>
-    </form>
+      {params.store === 'redis' ? (
+        <PatternSelect value={params.pattern} onChange={(pattern) => onChange({ pattern })} />
+      ) : (
+        <ConsumerFilter value={params.consumer} onChange={(consumer) => onChange({ consumer })} />
+      )}
+    </div>
   );
 }
