@@ -21,39 +21,56 @@ const NO_FLUSH_WAIT = Prisma.sql`(SELECT set_config('synchronous_commit', 'off',
 /** Rows counted exactly before the count falls back to a planner estimate. */
 export const EXACT_COUNT_CAP = 100_000;
 
-/**
- * Deletes up to `limit` expired rows in ONE short autocommit statement:
- * the rows are picked and locked with SKIP LOCKED, so a consumer claiming one
- * of them right now is neither blocked nor overtaken, and the DELETE
- * re-checks the full expiry condition on each locked row.
- */
-export async function purgeBatch(db: PrismaClient, phase: PurgePhase, limit: number, retentionHours: number): Promise<number> {
-  if (phase === 'explicit') {
-    return db.$executeRaw`
-      WITH doomed AS (
-        SELECT ctid FROM processed_messages
+/** The rows a batch picks: the first `limit` of the phase's index range, locked, skipping any a consumer holds. */
+function doomed(phase: PurgePhase, limit: number, retentionHours: number): Prisma.Sql {
+  return phase === 'explicit'
+    ? Prisma.sql`SELECT ctid FROM processed_messages
         WHERE expires_at < now() AND status <> 'processing'
-        ORDER BY expires_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
+        ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+    : Prisma.sql`SELECT ctid FROM processed_messages
+        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
+        ORDER BY processed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
+export interface BatchOutcome {
+  purged: number;
+  /** False when the job row is no longer this runner's (resumed elsewhere, or cancelled as interrupted). */
+  owned: boolean;
+  cancelRequested: boolean;
+}
+
+/**
+ * Deletes up to `limit` expired rows in ONE short autocommit statement, and
+ * counts them on the job's row in the same transaction, so the job's
+ * progress is exactly what has been committed. The rows are picked and
+ * locked with SKIP LOCKED, so a consumer claiming one of them right now is
+ * neither blocked nor overtaken, and the DELETE re-checks the full expiry
+ * condition on each locked row.
+ */
+export async function purgeBatch(
+  db: PrismaClient,
+  phase: PurgePhase,
+  limit: number,
+  retentionHours: number,
+  job: { id: string; runner: string },
+): Promise<BatchOutcome> {
+  const [row] = await db.$queryRaw<{ purged: number; owned: boolean; cancel_requested: boolean | null }[]>`
+    WITH doomed AS (${doomed(phase, limit, retentionHours)}),
+    gone AS (
       DELETE FROM processed_messages pm USING ${NO_FLUSH_WAIT}
       WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
         AND pm.status <> 'processing'
-        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()`;
-  }
-  return db.$executeRaw`
-    WITH doomed AS (
-      SELECT ctid FROM processed_messages
-      WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
-      ORDER BY processed_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
+        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()
+      RETURNING 1
+    ),
+    progress AS (
+      UPDATE purge_jobs SET purged = purged + (SELECT count(*) FROM gone), batches = batches + 1, heartbeat_at = now(), updated_at = now()
+      WHERE id = ${job.id}::uuid AND runner = ${job.runner} AND status = 'running'
+      RETURNING cancel_requested
     )
-    DELETE FROM processed_messages pm USING ${NO_FLUSH_WAIT}
-    WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
-      AND pm.status <> 'processing'
-      AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()`;
+    SELECT (SELECT count(*) FROM gone)::int AS purged, EXISTS (SELECT 1 FROM progress) AS owned,
+      (SELECT cancel_requested FROM progress) AS cancel_requested`;
+  return { purged: row!.purged, owned: row!.owned, cancelRequested: row!.cancel_requested === true };
 }
 
 export interface PurgeCount {

@@ -1,4 +1,5 @@
 import { appendAudit } from '../audit/audit-log';
+import { MAX_LISTED } from '../audit/entry';
 import type { ActionDeps } from './deps';
 import { BulkLimitError, InvalidActionInputError } from './errors';
 import { countPurgeable } from './postgres-purge';
@@ -87,13 +88,14 @@ export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBod
     store: 'redis',
     actionId: body.actionId,
     reason: body.reason,
-    parameters: { mode, targets: items, ...(mode === 'expire' ? { ttlSeconds: retentionSeconds(config) } : {}) },
+    parameters: { mode, requestedTargets: items.length, ...(mode === 'expire' ? { ttlSeconds: retentionSeconds(config) } : {}) },
+    identity: { mode, targets: items },
     async execute(actionId) {
       const { purged, skipped } = await purgeKeys(deps.redis, config, mode, items);
       return {
         body: { actionId, store: 'redis', mode, purged, skipped },
         targets: items.map((i) => i.key),
-        seen: items.slice(0, 100).map((i) => ({ key: i.key, seen: i.seen })),
+        seen: items.slice(0, MAX_LISTED).map((i) => ({ key: i.key, seen: i.seen })),
         result: { purged: purged.length, skipped: skipped.length },
       };
     },

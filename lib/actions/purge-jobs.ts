@@ -171,15 +171,10 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
         ended = await finish(db, jobId, 'cancelled', null);
         return;
       }
-      const purged = await purgeBatch(db, PURGE_PHASES[phase]!, batchSize, retentionHours);
-      const [progress] = await db.$queryRaw<{ cancel_requested: boolean }[]>`
-        UPDATE purge_jobs SET purged = purged + ${purged}, batches = batches + 1, heartbeat_at = now(), updated_at = now()
-        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS progress_only
-        WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'
-        RETURNING cancel_requested`;
+      const { purged, owned, cancelRequested } = await purgeBatch(db, PURGE_PHASES[phase]!, batchSize, retentionHours, { id: jobId, runner: RUNNER_ID });
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.
-      if (!progress) return;
-      cancel = progress.cancel_requested;
+      if (!owned) return;
+      cancel = cancelRequested;
       if (purged < batchSize && ++phase >= PURGE_PHASES.length) {
         ended = await finish(db, jobId, 'completed', null);
         return;

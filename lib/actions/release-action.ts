@@ -1,3 +1,4 @@
+import { MAX_LISTED } from '../audit/entry';
 import { isUuid } from '../idempotency';
 import type { ActionDeps } from './deps';
 import { BulkLimitError, InvalidActionInputError } from './errors';
@@ -7,7 +8,6 @@ import { previewKeys, previewStuckKeys, releaseKeys } from './redis-release';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { ReleaseBody } from './schemas';
 import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from './types';
-import { MAX_LISTED } from '../audit/entry';
 
 type Target = { key: string; seen?: string };
 
@@ -60,7 +60,8 @@ export async function releaseAction(
     store,
     actionId: body.actionId,
     reason: body.reason,
-    parameters: { targets: targets ?? null, olderThanSeconds: body.olderThanSeconds ?? null },
+    parameters: { olderThanSeconds: body.olderThanSeconds ?? null, requestedTargets: targets?.length ?? null },
+    identity: { targets: targets ?? null, olderThanSeconds: body.olderThanSeconds ?? null },
     async execute(actionId) {
       const withSeen = (targets ?? []).filter((t): t is Required<Target> => t.seen !== undefined);
       const without = targets?.filter((t) => t.seen === undefined).map((t) => t.key) ?? null;

@@ -32,8 +32,13 @@ export interface ActionRun<R> {
   action: string;
   store?: string;
   actionId?: string;
-  /** Everything that defines the action: a reused actionId with other parameters is refused. */
+  /** What the audit log shows of the request: small, no target lists (those go to `targets`). */
   parameters: Record<string, unknown>;
+  /**
+   * Everything that defines the action, targets included: a reused actionId
+   * with anything different is refused. Default: `parameters`.
+   */
+  identity?: unknown;
   reason?: string;
   execute(actionId: string): Promise<Executed<R>>;
 }
@@ -86,7 +91,7 @@ export async function runAction<R>(db: PrismaClient, actor: Actor, run: ActionRu
       store,
       consumer: ACTIONS_CONSUMER,
       key: () => actionId,
-      fingerprint: () => ({ actor: actor.principal.label, action: run.action, store: run.store, parameters: run.parameters, reason: run.reason }),
+      fingerprint: () => ({ actor: actor.principal.label, action: run.action, store: run.store, identity: run.identity ?? run.parameters, reason: run.reason }),
       leaseMs: ACTION_LEASE_MS,
       retentionSeconds: ACTION_RETENTION_SECONDS,
     },
