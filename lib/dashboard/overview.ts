@@ -89,6 +89,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
       snapshot: info,
       byFormat: null,
       byPattern: null,
+      patterns: deps.config.keyPatterns,
     };
   }
   return {
@@ -105,6 +106,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     snapshot: info,
     byFormat: snapshot.byFormat,
     byPattern: snapshot.byPattern,
+    patterns: deps.config.keyPatterns,
   };
 }
 

@@ -25,7 +25,7 @@ function expectedDeliveries(minutes: number) {
 describe('GET overview (service)', () => {
   it('has no Redis numbers before the first pass, and waits for one with fresh', async () => {
     const before = await getOverview(world.deps, { fresh: false });
-    expect(before.redis).toMatchObject({ reachable: true, keys: null, snapshotAgeSeconds: null, byFormat: null });
+    expect(before.redis).toMatchObject({ reachable: true, keys: null, snapshotAgeSeconds: null, byFormat: null, patterns: world.config.keyPatterns });
     expect(before.redis.snapshot.status).toBe('none');
 
     const fresh = await getOverview(world.deps, { fresh: true });
