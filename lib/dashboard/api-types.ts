@@ -102,8 +102,8 @@ export interface RedisOverview {
   snapshot: SnapshotInfo;
   byFormat: Record<RecordFormat, number> | null;
   byPattern: PatternCounts[] | null;
-  /** The configured key patterns (IDEMSCOPE_KEY_PATTERNS), known before any snapshot exists. */
-  patterns: string[];
+  /** The configured key patterns (IDEMSCOPE_KEY_PATTERNS), known before any snapshot exists. Always sent. */
+  patterns?: string[];
 }
 
 export type PostgresCountField = 'rows' | 'processing' | 'stuck' | 'completed' | 'failed' | 'expired';
