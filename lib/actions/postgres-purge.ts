@@ -21,15 +21,25 @@ const NO_FLUSH_WAIT = Prisma.sql`(SELECT set_config('synchronous_commit', 'off',
 /** Rows counted exactly before the count falls back to a planner estimate. */
 export const EXACT_COUNT_CAP = 100_000;
 
+/**
+ * An integer spliced into the SQL text: the planner then sees the real LIMIT
+ * and interval instead of planning for unknown parameters, which a cached
+ * generic plan would otherwise do after a few batches.
+ */
+function literal(value: number): Prisma.Sql {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`expected a non-negative integer, got ${value}`);
+  return Prisma.raw(String(value));
+}
+
 /** The rows a batch picks: the first `limit` of the phase's index range, locked, skipping any a consumer holds. */
 function doomed(phase: PurgePhase, limit: number, retentionHours: number): Prisma.Sql {
   return phase === 'explicit'
     ? Prisma.sql`SELECT ctid FROM processed_messages
         WHERE expires_at < now() AND status <> 'processing'
-        ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+        ORDER BY expires_at LIMIT ${literal(limit)} FOR UPDATE SKIP LOCKED`
     : Prisma.sql`SELECT ctid FROM processed_messages
-        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
-        ORDER BY processed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${literal(retentionHours)}) AND status <> 'processing'
+        ORDER BY processed_at LIMIT ${literal(limit)} FOR UPDATE SKIP LOCKED`;
 }
 
 export interface BatchOutcome {
@@ -60,7 +70,7 @@ export async function purgeBatch(
       DELETE FROM processed_messages pm USING ${NO_FLUSH_WAIT}
       WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
         AND pm.status <> 'processing'
-        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${retentionHours})) < now()
+        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${literal(retentionHours)})) < now()
       RETURNING 1
     ),
     progress AS (

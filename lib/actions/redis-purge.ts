@@ -6,6 +6,8 @@ import { scanPatterns } from './redis-scan';
 import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from './types';
 
 const SCRIPT_BATCH = 200;
+/** Longer values are not offered: digesting one inside Redis would block it for too long. */
+export const MAX_DIGEST_BYTES = 1024 * 1024;
 
 export const retentionSeconds = (config: ActionConfig) => config.retentionHours * 3600;
 
@@ -19,12 +21,12 @@ function why(state: KeyState): PurgeCandidate['why'] | null {
 /**
  * Keys Redis will never expire by itself (no TTL) and Powertools records past
  * their own expiration, by a bounded SCAN; at most the bulk limit. Values too
- * long to digest from their head are digested inside Redis.
+ * long to digest from their head are digested inside Redis, up to MAX_DIGEST_BYTES.
  */
 export async function previewRedisPurge(redis: Redis, config: ActionConfig): Promise<RedisPurgePreview> {
   const found: PurgeCandidate[] = [];
   const scan = await scanPatterns(redis, config, async (keys) => {
-    const candidates = (await readKeyStates(redis, keys, config)).filter((s) => why(s) !== null);
+    const candidates = (await readKeyStates(redis, keys, config)).filter((s) => why(s) !== null && s.bytes <= MAX_DIGEST_BYTES);
     const long = candidates.filter((s) => s.digest === null);
     if (long.length) {
       const digests = (await DIGESTS.run(redis, long.map((s) => s.key), [])) as (string | null)[];
