@@ -1,4 +1,4 @@
-import { AlreadyInProgressError, idempotent, type IdempotencyStore } from '../idempotency';
+import { AlreadyInProgressError, PayloadMismatchError, idempotent, type IdempotencyStore } from '../idempotency';
 import { Broker, type Delivery } from './broker';
 import type { SimulationOptions } from './options';
 
@@ -31,6 +31,8 @@ export interface GroupTally {
   failures: number;
   crashes: number;
   storeErrors: number;
+  /** Deliveries refused because their key was already used for another payload; dead-lettered. */
+  payloadMismatches: number;
   replayed: number;
   /** Side effects per message key: the handler's "charge the customer". */
   sideEffects: Map<string, number>;
@@ -69,6 +71,7 @@ export class ConsumerGroup {
       failures: 0,
       crashes: 0,
       storeErrors: 0,
+      payloadMismatches: 0,
       replayed: 0,
       sideEffects: new Map(),
       unique: new Set(),
@@ -149,6 +152,9 @@ export class ConsumerGroup {
       if (error instanceof SimulatedHandlerFailure) {
         tally.failures++;
         this.broker.redeliverLater(delivery, 50);
+      } else if (error instanceof PayloadMismatchError) {
+        // Retrying cannot help: the key belongs to another payload. A real consumer dead-letters it.
+        tally.payloadMismatches++;
       } else if (error instanceof AlreadyInProgressError) {
         tally.inProgressConflicts++;
         // Nack and come back later, as a consumer does on a lock it does not hold.

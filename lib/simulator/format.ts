@@ -26,11 +26,15 @@ export function formatSummary(summary: SimulationSummary): string {
         ' — exactly once'
       : `${g.store}: IDEMPOTENCY BROKEN — ${g.sideEffects} side effects for ${g.processedMessages} messages (max ${g.maxSideEffectsPerMessage} per message)`,
   );
+  const warnings = summary.groups
+    .filter((g) => g.storeErrors || g.payloadMismatches)
+    .map((g) => `${g.store}: ${g.storeErrors} store errors (redelivered), ${g.payloadMismatches} payload mismatches (dead-lettered)`);
   return [
     `simulated ${summary.seconds.toFixed(1)} s: ${summary.produced} messages produced, ${summary.producerRetries} producer retries, ${summary.rebalances} rebalances`,
     line(header),
     ...rows.map(line),
     `plain recipe keys: ${summary.plain.written} written, ${summary.plain.leftProcessing} left "processing" by crashes, ${summary.plain.withoutTtl} without TTL`,
     ...verdicts,
+    ...warnings,
   ].join('\n');
 }

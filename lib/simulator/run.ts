@@ -102,6 +102,9 @@ export async function runSimulation(
   let nextReport = started + options.reportEvery * 1000;
   let nextRebalance = options.rebalanceEvery > 0 ? started + options.rebalanceEvery * 1000 : Infinity;
   const publish = (message: SimulatedMessage) => groups.forEach((g) => g.publish(message));
+  // Order ids are unique per run: a second run over the same store must not
+  // meet the first run's records under the same keys with other payloads.
+  const runTag = started.toString(36);
 
   const tickMs = 50;
   while (!control.signal?.aborted && (endless || Date.now() < deadline)) {
@@ -109,7 +112,7 @@ export async function runSimulation(
     for (let i = 0; i < due; i++) {
       const message: SimulatedMessage = {
         id: randomUUID(),
-        orderId: String(100_000 + produced),
+        orderId: `${runTag}-${produced}`,
         amountCents: 100 + Math.floor(random() * 99_900),
       };
       produced++;

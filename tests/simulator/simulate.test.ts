@@ -93,6 +93,22 @@ describe('npm run simulate', () => {
   });
 });
 
+describe('a second run over the same stores', () => {
+  it('processes its own messages exactly once, untroubled by the first run\'s records', async () => {
+    const again = await runSimulation(
+      parseSimulationArgs(['--rate', '60', '--duration', '1', '--lease-ms', '600', '--plain-rate', '0',
+        '--key-prefix', `${prefix}idempotency:`, '--stats-prefix', `${prefix}stats:`]),
+      { redis: () => new Redis(TEST_REDIS_URL), postgres: () => new pg.Pool({ connectionString: db.url, max: 2 }) },
+    );
+    expect(again.exactlyOnce).toBe(true);
+    for (const group of again.groups) {
+      expect(group.payloadMismatches).toBe(0);
+      expect(group.storeErrors).toBe(0);
+      expect(group.sideEffects).toBe(again.produced);
+    }
+  });
+});
+
 describe('simulator arguments', () => {
   it('names an unknown or bad flag', () => {
     expect(() => parseSimulationArgs(['--rat', '5'])).toThrow(/--rat/);
