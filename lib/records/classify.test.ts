@@ -122,4 +122,10 @@ describe('classifyRow', () => {
     expect(classifyRow(row({ processedAt: at(72 * 3_600_000 - 1), expiresAt: at(-1) }), NOW, rowConfig).state).toBe('completed');
     expect(classifyRow(row({ status: 'failed' }), NOW, rowConfig)).toEqual({ state: 'failed', ageSeconds: 0 });
   });
+
+  it('lets an explicit expiry win over the global retention, as the purge does', () => {
+    const week = 7 * 24 * 3_600_000;
+    expect(classifyRow(row({ processedAt: at(100 * 3_600_000), expiresAt: at(100 * 3_600_000 - week) }), NOW, rowConfig).state).toBe('completed');
+    expect(classifyRow(row({ processedAt: at(1_000), expiresAt: at(1) }), NOW, rowConfig).state).toBe('expired');
+  });
 });

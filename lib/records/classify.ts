@@ -94,8 +94,10 @@ export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClas
     return { state: stuck ? 'stuck' : 'processing', ageSeconds: seconds(ageMs) };
   }
   const ageMs = nowMs - row.processedAt.getTime();
+  // An explicit expiry wins over the global retention: a service that keeps
+  // its results for a week must not lose its dedup protection after 72 h.
   const expired =
-    (row.expiresAt !== null && row.expiresAt.getTime() <= nowMs) || ageMs >= config.retentionHours * 3_600_000;
+    row.expiresAt !== null ? row.expiresAt.getTime() <= nowMs : ageMs >= config.retentionHours * 3_600_000;
   return { state: expired ? 'expired' : row.status, ageSeconds: seconds(ageMs) };
 }
 

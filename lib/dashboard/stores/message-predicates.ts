@@ -23,12 +23,16 @@ export function rowClock(nowMs: number, stuckAfterSeconds: number, retentionHour
 
 const IN_FLIGHT = raw(`status = 'processing'`);
 
+/**
+ * Past COALESCE(expires_at, processed_at + retention), the rule the purge
+ * deletes by (lib/actions/postgres-purge.ts), written as two index ranges.
+ */
 export function expiredPredicate(c: RowClock): Sql {
-  return sql`(status <> 'processing' AND (expires_at <= ${c.now} OR processed_at <= ${c.retentionCut}))`;
+  return sql`(status <> 'processing' AND (expires_at <= ${c.now} OR (expires_at IS NULL AND processed_at <= ${c.retentionCut})))`;
 }
 
 function live(status: 'completed' | 'failed', c: RowClock): Sql {
-  return sql`(status = ${raw(`'${status}'`)} AND (expires_at IS NULL OR expires_at > ${c.now}) AND processed_at > ${c.retentionCut})`;
+  return sql`(status = ${raw(`'${status}'`)} AND (expires_at > ${c.now} OR (expires_at IS NULL AND processed_at > ${c.retentionCut})))`;
 }
 
 export function processingPredicate(c: RowClock): Sql {

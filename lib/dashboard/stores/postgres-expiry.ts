@@ -13,7 +13,7 @@ export interface RowExpiry {
 const EXACT_ROWS = 50_000;
 
 /**
- * When finished rows pass their retention (the earlier of expires_at and
+ * When finished rows pass their retention (expires_at when set, else
  * processed_at + retention). Counting millions of rows into buckets is a
  * full scan, so on a large table it reads a fixed-seed page sample
  * (TABLESAMPLE SYSTEM) and scales up: an estimate, and labelled as one.
@@ -37,7 +37,7 @@ export async function rowExpiry(
     db,
     sql`SELECT floor(extract(epoch FROM (e.at - ${origin}::timestamptz)) / ${bucketSeconds}::float8)::int AS i, count(*) AS n
         FROM (
-          SELECT LEAST(COALESCE(expires_at, 'infinity'::timestamptz), processed_at + ${`${retentionHours} hours`}::interval) AS at
+          SELECT COALESCE(expires_at, processed_at + ${`${retentionHours} hours`}::interval) AS at
           FROM processed_messages${sample}
           WHERE status <> 'processing'
         ) e
