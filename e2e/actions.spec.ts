@@ -69,3 +69,20 @@ test.describe('operator actions', () => {
     expect(items.filter((e) => e.reason === reason)).toMatchObject([{ targets: [id], result: { released: 1 } }]);
   });
 });
+
+test.describe('purge', () => {
+  test('an operator counts expired rows, purges them as a job and watches it finish', async ({ page }) => {
+    const reason = `e2e: retention purge (run ${Date.now()})`;
+    await page.goto('/explorer?store=postgres');
+    const panel = page.getByRole('region', { name: 'Purge expired records' });
+    await panel.getByRole('button', { name: 'Count expired rows' }).click();
+    await expect(panel.getByTestId('purge-preview')).toContainText(/rows are past their expiry/);
+    await panel.getByLabel(/Reason/).fill(reason);
+    await panel.getByRole('button', { name: 'Start purge' }).click();
+    await expect(panel.getByTestId('purge-job-status')).toHaveText('Completed');
+    await expect(panel.getByRole('progressbar', { name: 'Purge progress' })).toHaveAttribute('aria-valuenow', '100');
+
+    const { items } = (await (await page.request.get('/api/v1/audit?action=purge.postgres')).json()) as { items: { reason: string; outcome: string }[] };
+    expect(items.filter((e) => e.reason === reason)).toMatchObject([{ outcome: 'started' }]);
+  });
+});
