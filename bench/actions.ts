@@ -52,7 +52,12 @@ const RETENTION_HOURS = 72;
 const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/idemscope');
 const dbUrl = (name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
 const BENCH_URL = dbUrl('idemscope_bench_actions');
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** A Redis database of its own, so other suites' keys do not inflate what the preview has to SCAN. */
+const REDIS_URL = (() => {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  url.pathname = '/14';
+  return url.toString();
+})();
 const PREFIX = `bench:actions:${process.pid}:`;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -117,69 +122,88 @@ const latencyLine = (sorted: number[]) =>
   `${fmt(sorted.length)} messages, p50 ${fmt(pct(sorted, 0.5), 1)} ms, p99 ${fmt(pct(sorted, 0.99), 1)} ms, max ${fmt(sorted.at(-1) ?? NaN, 1)} ms`;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 
+interface Contender {
+  seconds: number[];
+  /** Latencies of the simulated consumers while it ran; empty when run without load. */
+  during: number[];
+}
+
+/**
+ * Both contenders, alone and then beside the simulated consumers. Alone
+ * shows what each costs the server; with consumers shows what the gentle
+ * one gives up by yielding to them between batches.
+ */
 async function purgeBench(): Promise<void> {
   const pool = new pg.Pool({ connectionString: BENCH_URL, max: CONSUMERS + 2 });
   const db = createPrismaClient(BENCH_URL, 2);
   // The app's client is long warm; a cold one spends its first query starting up.
   await db.$queryRaw`SELECT 1`;
-  const unbatched: number[] = [];
-  const batched: number[] = [];
-  const duringUnbatched: number[] = [];
-  const duringBatched: number[] = [];
+  const results: Record<string, Contender> = {};
+  const record = (name: string, seconds: number, during: number[]) => {
+    results[name] ??= { seconds: [], during: [] };
+    results[name].seconds.push(seconds);
+    results[name].during.push(...during);
+  };
   let statements = 0;
+
+  const unbatched = async (withLoad: boolean) => {
+    await seedExpired(pool);
+    const load = withLoad ? simulate(pool) : null;
+    const started = performance.now();
+    const { rowCount } = await pool.query(
+      `DELETE FROM processed_messages WHERE status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => $1)) < now()`,
+      [RETENTION_HOURS],
+    );
+    record(`unbatched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
+    if (rowCount !== ROWS) throw new Error(`the unbatched DELETE removed ${rowCount} rows, expected ${ROWS}`);
+  };
+  const batched = async (withLoad: boolean) => {
+    await seedExpired(pool);
+    const load = withLoad ? simulate(pool) : null;
+    const started = performance.now();
+    const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, retentionHours: RETENTION_HOURS, estimatedTotal: ROWS, estimated: false });
+    await purgeRunSettled(job.jobId);
+    record(`batched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
+    const done = await getPurgeJob(db, job.jobId);
+    if (done.status !== 'completed' || done.purged !== ROWS) throw new Error(`purge ended ${done.status} after ${done.purged} rows: ${done.error}`);
+    statements = done.batches;
+  };
+
   try {
     await seedExpired(pool);
     const idleLoad = simulate(pool);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const idle = await idleLoad.stop();
 
-    const runUnbatched = async () => {
-      await seedExpired(pool);
-      const load = simulate(pool);
-      const started = performance.now();
-      const { rowCount } = await pool.query(
-        `DELETE FROM processed_messages WHERE status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => $1)) < now()`,
-        [RETENTION_HOURS],
-      );
-      unbatched.push((performance.now() - started) / 1000);
-      duringUnbatched.push(...(await load.stop()));
-      if (rowCount !== ROWS) throw new Error(`the unbatched DELETE removed ${rowCount} rows, expected ${ROWS}`);
-    };
-    const runBatched = async () => {
-      await seedExpired(pool);
-      const load = simulate(pool);
-      const started = performance.now();
-      const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, retentionHours: RETENTION_HOURS, estimatedTotal: ROWS, estimated: false });
-      await purgeRunSettled(job.jobId);
-      batched.push((performance.now() - started) / 1000);
-      duringBatched.push(...(await load.stop()));
-      const done = await getPurgeJob(db, job.jobId);
-      if (done.status !== 'completed' || done.purged !== ROWS) throw new Error(`purge ended ${done.status} after ${done.purged} rows: ${done.error}`);
-      statements = done.batches;
-    };
     for (let round = 1; round <= ROUNDS; round++) {
-      // Alternating which goes first keeps drift within a round from favouring either.
-      if (round % 2) {
-        await runUnbatched();
-        await runBatched();
-      } else {
-        await runBatched();
-        await runUnbatched();
+      for (const withLoad of [false, true]) {
+        // Alternating which goes first keeps drift within a round from favouring either.
+        if (round % 2) {
+          await unbatched(withLoad);
+          await batched(withLoad);
+        } else {
+          await batched(withLoad);
+          await unbatched(withLoad);
+        }
       }
-      console.log(`  round ${round}: unbatched ${fmt(unbatched.at(-1)!, 2)} s, batched ${fmt(batched.at(-1)!, 2)} s`);
+      const last = (name: string) => fmt(results[name]!.seconds.at(-1)!, 2);
+      console.log(`  round ${round}: alone ${last('unbatched')} s vs ${last('batched')} s; beside consumers ${last('unbatched+load')} s vs ${last('batched+load')} s`);
     }
 
-    const unbatchedRate = ROWS / median(unbatched);
-    const batchedRate = ROWS / median(batched);
-    const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+    const rate = (name: string) => ROWS / median(results[name]!.seconds);
     console.log(`\npurge of ${fmt(ROWS)} expired rows (batches of ${fmt(BATCH)}, ${fmt(statements)} statements), median of ${ROUNDS} rounds`);
-    console.log(`  one unbatched DELETE  ${fmt(median(unbatched), 2)} s  ${fmt(unbatchedRate)} rows/s`);
-    console.log(`  batched purge job     ${fmt(median(batched), 2)} s  ${fmt(batchedRate)} rows/s`);
-    console.log(`  ratio                 ${fmt(batchedRate / unbatchedRate, 2)}  (target >= 0.50)`);
+    for (const suffix of ['', '+load']) {
+      const label = suffix ? `beside ${CONSUMERS} consumers at ${RATE} msg/s` : 'alone';
+      console.log(`  ${label}:`);
+      console.log(`    one unbatched DELETE  ${fmt(median(results[`unbatched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`unbatched${suffix}`))} rows/s`);
+      console.log(`    batched purge job     ${fmt(median(results[`batched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`batched${suffix}`))} rows/s`);
+      console.log(`    ratio                 ${fmt(rate(`batched${suffix}`) / rate(`unbatched${suffix}`), 2)}  (target >= 0.50)`);
+    }
     console.log(`  consumers, no delete running:          ${latencyLine(idle)}`);
-    console.log(`  consumers during the unbatched DELETE: ${latencyLine(sorted(duringUnbatched))}`);
-    console.log(`  consumers during the batched purge:    ${latencyLine(sorted(duringBatched))}  (target p99 <= 50 ms)`);
+    console.log(`  consumers during the unbatched DELETE: ${latencyLine(sorted(results['unbatched+load']!.during))}`);
+    console.log(`  consumers during the batched purge:    ${latencyLine(sorted(results['batched+load']!.during))}  (target p99 <= 50 ms)`);
   } finally {
     await db.$disconnect();
     await pool.end();
@@ -227,7 +251,7 @@ async function releaseBench(): Promise<void> {
     if (outcome.dryRun || outcome.body.released.length !== KEYS) throw new Error('the release did not release every key');
 
     console.log(`\nbulk release of ${fmt(KEYS)} stuck Redis keys`);
-    console.log(`  preview (bounded SCAN + state of each key)   ${fmt(previewSeconds, 2)} s`);
+    console.log(`  preview (bounded SCAN of ${fmt(preview.examined)} keys + state of each)   ${fmt(previewSeconds, 2)} s`);
     console.log(`  confirm (dedup claim, compare-and-delete, audit)   ${fmt(releaseSeconds, 2)} s  (target < 2 s)`);
     console.log(`  preview + confirm   ${fmt(previewSeconds + releaseSeconds, 2)} s`);
   } finally {
