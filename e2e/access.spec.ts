@@ -1,13 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { AUTH_DISABLED } from './config';
 import { ACTIONS, EXPLORER } from './fixtures/dataset';
 
 const recordPage = (store: 'redis' | 'postgres', id: string) => `/explorer/${store}/${encodeURIComponent(id)}`;
 
 // This project's default storage state is the viewer's session.
 test.describe('a viewer', () => {
-  test.skip(AUTH_DISABLED, 'sign-in is turned off for this run');
-
   test('sees records but no action button anywhere', async ({ page }) => {
     await page.goto(recordPage('redis', EXPLORER.stuckKey));
     await expect(page.getByText(EXPLORER.stuckKey, { exact: true }).first()).toBeVisible();
@@ -40,7 +37,6 @@ test.describe('a viewer', () => {
 });
 
 test.describe('signed out', () => {
-  test.skip(AUTH_DISABLED, 'sign-in is turned off for this run');
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test('every page sends you to sign in, and a wrong token is refused visibly', async ({ page }) => {

@@ -41,9 +41,6 @@ export const AUTH_FILES = {
   viewer: 'e2e/.auth/viewer.json',
 } as const;
 
-/** Local runs may try pages before sign-in exists; the suite then skips signing in, and nothing else changes. */
-export const AUTH_DISABLED = ['1', 'true'].includes(process.env.IDEMSCOPE_AUTH_DISABLED ?? '');
-
 /** The server's environment; also what a developer exports to run the server by hand against the e2e data. */
 export const E2E_SERVER_ENV: Record<string, string> = {
   NODE_ENV: 'production',
@@ -60,6 +57,6 @@ export const E2E_SERVER_ENV: Record<string, string> = {
   IDEMSCOPE_OPERATOR_TOKEN: OPERATOR_TOKEN,
   IDEMSCOPE_VIEWER_TOKEN: VIEWER_TOKEN,
   IDEMSCOPE_SESSION_SECRET: 'e2e-session-secret-0123456789abcdef0123456789',
-  IDEMSCOPE_AUTH_DISABLED: AUTH_DISABLED ? '1' : '0',
+  IDEMSCOPE_AUTH_DISABLED: '0',
   IDEMSCOPE_READ_ONLY: '0',
 };

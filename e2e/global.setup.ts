@@ -1,10 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { type APIRequestContext, expect, test as setup } from '@playwright/test';
 import { migrate } from '../lib/db/migrate';
 import {
-  AUTH_DISABLED,
   AUTH_FILES,
   E2E_DATABASE_URL,
   E2E_REDIS_URL,
@@ -31,10 +30,6 @@ setup('migrate and seed the e2e stores', async () => {
 
 async function signIn(request: APIRequestContext, token: string, file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  if (AUTH_DISABLED) {
-    await writeFile(file, JSON.stringify({ cookies: [], origins: [] }));
-    return;
-  }
   const response = await request.post('/api/auth/login', { data: { token } });
   expect(response.status(), `sign-in for ${path.basename(file, '.json')} answered ${response.status()}`).toBe(200);
   await request.storageState({ path: file });
