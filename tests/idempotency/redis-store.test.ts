@@ -49,7 +49,14 @@ describeStoreContract('redis (one script call per message)', redisHarness({ maxB
 
 async function sumBuckets(client: Redis, prefix: string, consumer: string): Promise<Counters> {
   const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
-  const [, keys] = await client.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000);
+  const keys: string[] = [];
+  // A shared Redis may hold many other keys: one SCAN call can return none of ours.
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
   for (const key of keys) {
     if ((await client.ttl(key)) <= 0) throw new Error(`stats bucket ${key} has no TTL`);
     for (const [field, value] of Object.entries(await client.hgetall(key))) {
