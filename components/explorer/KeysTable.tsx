@@ -3,29 +3,24 @@
 import Link from 'next/link';
 import { formatDuration } from '@/lib/charts/format';
 import type { KeyListFilters } from '@/components/queries/query-keys';
-import { PAGE_SIZE, useKeys } from '@/components/queries/keys';
-import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import { useKeys } from '@/components/queries/keys';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { RowActions } from './ActionsSlot';
-import { LoadMore } from './LoadMore';
-import { useAutoContinue } from './use-auto-continue';
+import { PagedRecords } from './PagedRecords';
 import { recordHref } from './links';
 
 export function KeysTable({ filters }: { filters: KeyListFilters }) {
   const keys = useKeys(filters);
-  const loadMore = useAutoContinue(keys, PAGE_SIZE);
-  if (keys.isPending) return <Loading label="Scanning keys…" />;
-  if (keys.isError) return <ErrorNotice title="Keys could not be listed." error={keys.error} onRetry={() => void keys.refetch()} />;
-
-  const items = keys.data.pages.flatMap((page) => page.items);
-  const examined = keys.data.pages.reduce((sum, page) => sum + page.examined, 0);
   return (
-    <div className="stack">
-      {items.length === 0 ? (
-        <EmptyNotice>
-          {keys.hasNextPage ? 'No matching key in the part of the keyspace scanned so far.' : 'No key matches these filters.'}
-        </EmptyNotice>
-      ) : (
+    <PagedRecords
+      query={keys}
+      unit="keys"
+      loading="Scanning keys…"
+      failed="Keys could not be listed."
+      noneYet="No matching key in the part of the keyspace scanned so far."
+      none="No key matches these filters."
+    >
+      {(items) => (
         <div className="table-wrap">
           <table className="data" data-testid="records-table">
             <caption className="sr-only">Redis keys</caption>
@@ -70,14 +65,6 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
           </table>
         </div>
       )}
-      <LoadMore
-        hasNextPage={keys.hasNextPage}
-        isFetchingNextPage={keys.isFetchingNextPage}
-        onLoadMore={loadMore}
-        shown={items.length}
-        examined={examined}
-        unit="keys"
-      />
-    </div>
+    </PagedRecords>
   );
 }

@@ -3,33 +3,25 @@
 import Link from 'next/link';
 import { formatCount, formatDuration } from '@/lib/charts/format';
 import type { MessageListFilters } from '@/components/queries/query-keys';
-import { PAGE_SIZE } from '@/components/queries/keys';
 import { useMessages } from '@/components/queries/messages';
-import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
 import { RowActions } from './ActionsSlot';
-import { LoadMore } from './LoadMore';
-import { useAutoContinue } from './use-auto-continue';
+import { PagedRecords } from './PagedRecords';
 import { recordHref } from './links';
 
 export function MessagesTable({ filters }: { filters: MessageListFilters }) {
   const messages = useMessages(filters);
-  const loadMore = useAutoContinue(messages, PAGE_SIZE);
-  if (messages.isPending) return <Loading label="Reading rows…" />;
-  if (messages.isError) {
-    return <ErrorNotice title="Rows could not be listed." error={messages.error} onRetry={() => void messages.refetch()} />;
-  }
-
-  const items = messages.data.pages.flatMap((page) => page.items);
-  const examined = messages.data.pages.reduce((sum, page) => sum + page.examined, 0);
   return (
-    <div className="stack">
-      {items.length === 0 ? (
-        <EmptyNotice>
-          {messages.hasNextPage ? 'No matching row among those read so far.' : 'No row matches these filters.'}
-        </EmptyNotice>
-      ) : (
+    <PagedRecords
+      query={messages}
+      unit="rows"
+      loading="Reading rows…"
+      failed="Rows could not be listed."
+      noneYet="No matching row among those read so far."
+      none="No row matches these filters."
+    >
+      {(items) => (
         <div className="table-wrap">
           <table className="data" data-testid="records-table">
             <caption className="sr-only">Postgres processed_messages rows</caption>
@@ -76,14 +68,6 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
           </table>
         </div>
       )}
-      <LoadMore
-        hasNextPage={messages.hasNextPage}
-        isFetchingNextPage={messages.isFetchingNextPage}
-        onLoadMore={loadMore}
-        shown={items.length}
-        examined={examined}
-        unit="rows"
-      />
-    </div>
+    </PagedRecords>
   );
 }
