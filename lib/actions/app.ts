@@ -1,11 +1,11 @@
 import type { Principal } from '../auth/roles';
 import { clientAddress } from '../auth/origin';
 import { env } from '../config/env';
+import { InvalidParameterError } from '../dashboard/errors';
 import { prisma } from '../db/prisma';
 import { redis } from '../redis/client';
 import { actionConfigFrom } from './config';
 import type { ActionDeps } from './deps';
-import { InvalidActionInputError } from './errors';
 import type { Actor } from './run-action';
 
 /** The app's own stores and settings, for route handlers. */
@@ -26,9 +26,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function withActionId<B extends { actionId?: string }>(request: Request, body: B): B {
   const header = request.headers.get('idempotency-key')?.trim();
   if (!header) return body;
-  if (!UUID.test(header)) throw new InvalidActionInputError('Idempotency-Key', 'must be a uuid');
+  if (!UUID.test(header)) throw new InvalidParameterError('Idempotency-Key', 'must be a uuid');
   if (body.actionId && body.actionId.toLowerCase() !== header.toLowerCase()) {
-    throw new InvalidActionInputError('actionId', 'differs from the Idempotency-Key header');
+    throw new InvalidParameterError('actionId', 'differs from the Idempotency-Key header');
   }
   return { ...body, actionId: header.toLowerCase() };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { BodyTooLargeError, InvalidActionInputError } from './errors';
+import { InvalidParameterError } from '../dashboard/errors';
+import { BodyTooLargeError } from './errors';
 
 /**
  * Reads a JSON body of at most `maxBytes` and validates it; every problem is
@@ -14,14 +15,14 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    throw new InvalidActionInputError('body', 'is not valid JSON');
+    throw new InvalidParameterError('body', 'is not valid JSON');
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
     const path = [...issue.path, ...(unknownKey ? [unknownKey] : [])].map(String).join('.');
-    throw new InvalidActionInputError(path || 'body', unknownKey ? 'is not a known field' : issue.message);
+    throw new InvalidParameterError(path || 'body', unknownKey ? 'is not a known field' : issue.message);
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 /**
  * Refusals of an action request, beside the access layer's AccessError. Each
  * carries its HTTP status and API code so lib/http maps the family in one place.
+ * A malformed field is the read side's InvalidParameterError, shared by both.
  */
 export class ActionError extends Error {
   override readonly name: string = 'ActionError';
@@ -13,17 +14,6 @@ export class ActionError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-}
-
-/** Malformed input; the message starts with the parameter's name. */
-export class InvalidActionInputError extends ActionError {
-  override readonly name = 'InvalidActionInputError';
-  constructor(
-    readonly parameter: string,
-    problem: string,
-  ) {
-    super(400, 'bad_request', `${parameter}: ${problem}`, { parameter });
   }
 }
 

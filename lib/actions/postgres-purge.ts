@@ -1,95 +1,74 @@
-import { Prisma, type PrismaClient } from '../db/generated/client';
+import type { PrismaClient } from '../db/generated/client';
 
 /**
- * A row is expired when COALESCE(expires_at, processed_at + retention) has
- * passed and it is not in flight. That predicate is split in two phases so
- * that each batch is an ordered range scan of one index, which stops after
- * `limit` rows and skips the entries earlier batches already deleted:
- *   explicit:  expires_at < now()                          (expires_at index)
- *   retention: expires_at IS NULL AND processed_at < now() - retention  (processed_at index)
+ * How a purge deletes: batch after batch, each one call of the
+ * idemscope_purge_window function (see its migration). A batch walks the
+ * table in physical order from the job's position, so the whole purge reads
+ * the table once, like one big DELETE would, but in short transactions of at
+ * most `maxRows` deletions and MAX_PAGES_PER_BATCH pages.
  */
-export type PurgePhase = 'explicit' | 'retention';
-export const PURGE_PHASES: PurgePhase[] = ['explicit', 'retention'];
+
+/** Pages one batch reads at most (16 MiB), so a stretch with nothing expired is still a short statement. */
+export const MAX_PAGES_PER_BATCH = 2048;
 
 /**
- * Joined into each batch: its commit does not wait for the WAL flush. A batch
- * lost to a crash is simply deleted again by the next purge, so waiting for
- * durability would only make every batch slower.
+ * How long a batch waits for a row a consumer holds before it starts over
+ * and skips locked rows. Consumers hold rows only for one short statement,
+ * so this is rarely reached; when a consumer's transaction also waits on the
+ * purge, it breaks the cycle long before the deadlock detector would.
  */
-const NO_FLUSH_WAIT = Prisma.sql`(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait`;
+export const LOCK_WAIT_MS = 20;
 
 /** Rows counted exactly before the count falls back to a planner estimate. */
 export const EXACT_COUNT_CAP = 100_000;
 
-/**
- * An integer spliced into the SQL text: the planner then sees the real LIMIT
- * and interval instead of planning for unknown parameters, which a cached
- * generic plan would otherwise do after a few batches.
- */
-function literal(value: number): Prisma.Sql {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`expected a non-negative integer, got ${value}`);
-  return Prisma.raw(String(value));
-}
-
-/** The rows a batch picks: the first `limit` of the phase's index range, locked, skipping any a consumer holds. */
-function doomed(phase: PurgePhase, limit: number, retentionHours: number): Prisma.Sql {
-  return phase === 'explicit'
-    ? Prisma.sql`SELECT ctid FROM processed_messages
-        WHERE expires_at < now() AND status <> 'processing'
-        ORDER BY expires_at LIMIT ${literal(limit)} FOR UPDATE SKIP LOCKED`
-    : Prisma.sql`SELECT ctid FROM processed_messages
-        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${literal(retentionHours)}) AND status <> 'processing'
-        ORDER BY processed_at LIMIT ${literal(limit)} FOR UPDATE SKIP LOCKED`;
-}
-
 export interface BatchOutcome {
   purged: number;
+  /** True when a consumer held a row and the batch skipped the locked rows instead of waiting. */
+  skippedLocked: boolean;
+  /** True once the batch reached the end of the table. */
+  done: boolean;
   /** False when the job row is no longer this runner's (resumed elsewhere, or cancelled as interrupted). */
   owned: boolean;
   cancelRequested: boolean;
 }
 
 /**
- * Deletes up to `limit` expired rows in ONE short autocommit statement, and
- * counts them on the job's row in the same transaction, so the job's
- * progress is exactly what has been committed. The rows are picked and
- * locked with SKIP LOCKED, so a consumer claiming one of them right now is
- * neither blocked nor overtaken, and the DELETE re-checks the full expiry
- * condition on each locked row.
+ * Deletes the next batch of expired rows and counts them on the job's row in
+ * the same transaction, so the job's progress is exactly what has committed.
  */
 export async function purgeBatch(
   db: PrismaClient,
-  phase: PurgePhase,
-  limit: number,
-  retentionHours: number,
   job: { id: string; runner: string },
+  maxRows: number,
+  retentionHours: number,
 ): Promise<BatchOutcome> {
-  const [row] = await db.$queryRaw<{ purged: number; owned: boolean; cancel_requested: boolean | null }[]>`
-    WITH doomed AS (${doomed(phase, limit, retentionHours)}),
-    gone AS (
-      DELETE FROM processed_messages pm USING ${NO_FLUSH_WAIT}
-      WHERE pm.ctid = ANY(ARRAY(SELECT ctid FROM doomed))
-        AND pm.status <> 'processing'
-        AND COALESCE(pm.expires_at, pm.processed_at + make_interval(hours => ${literal(retentionHours)})) < now()
-      RETURNING 1
-    ),
-    progress AS (
-      UPDATE purge_jobs SET purged = purged + (SELECT count(*) FROM gone), batches = batches + 1, heartbeat_at = now(), updated_at = now()
-      WHERE id = ${job.id}::uuid AND runner = ${job.runner} AND status = 'running'
-      RETURNING cancel_requested
-    )
-    SELECT (SELECT count(*) FROM gone)::int AS purged, EXISTS (SELECT 1 FROM progress) AS owned,
-      (SELECT cancel_requested FROM progress) AS cancel_requested`;
-  return { purged: row!.purged, owned: row!.owned, cancelRequested: row!.cancel_requested === true };
+  const [row] = await db.$queryRaw<{ purged: number; skipped_locked: boolean; done: boolean; owned: boolean; cancel_requested: boolean | null }[]>`
+    SELECT * FROM idemscope_purge_window(${job.id}::uuid, ${job.runner}, ${maxRows}::int, ${MAX_PAGES_PER_BATCH}::int, ${retentionHours}::int, ${LOCK_WAIT_MS}::int)`;
+  return {
+    purged: row!.purged,
+    skippedLocked: row!.skipped_locked,
+    done: row!.done,
+    owned: row!.owned,
+    cancelRequested: row!.cancel_requested === true,
+  };
 }
+
+/**
+ * The dry-run count splits the expiry rule in two, so that each part is a
+ * range of one index and never a scan of the table:
+ *   explicit:  expires_at < now()                                        (expires_at index)
+ *   retention: expires_at IS NULL AND processed_at < now() - retention   (processed_at index)
+ */
+type ExpiryKind = 'explicit' | 'retention';
 
 export interface PurgeCount {
   count: number;
-  /** True when at least one phase had more than EXACT_COUNT_CAP rows and its number is the planner's. */
+  /** True when at least one kind had more than EXACT_COUNT_CAP rows and its number is the planner's. */
   estimated: boolean;
 }
 
-/** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per phase, else the planner's estimate. */
+/** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per kind, else the planner's estimate. */
 export async function countPurgeable(db: PrismaClient, retentionHours: number): Promise<PurgeCount> {
   const cap = EXACT_COUNT_CAP + 1;
   const [explicit, retention] = await Promise.all([
@@ -104,20 +83,20 @@ export async function countPurgeable(db: PrismaClient, retentionHours: number): 
   ]);
   let count = 0;
   let estimated = false;
-  for (const [phase, rows] of [['explicit', explicit], ['retention', retention]] as const) {
+  for (const [kind, rows] of [['explicit', explicit], ['retention', retention]] as const) {
     const exact = rows[0]?.n ?? 0;
     if (exact < cap) count += exact;
     else {
       estimated = true;
-      count += Math.max(cap, await plannerEstimate(db, phase, retentionHours));
+      count += Math.max(cap, await plannerEstimate(db, kind, retentionHours));
     }
   }
   return { count, estimated };
 }
 
-async function plannerEstimate(db: PrismaClient, phase: PurgePhase, retentionHours: number): Promise<number> {
+async function plannerEstimate(db: PrismaClient, kind: ExpiryKind, retentionHours: number): Promise<number> {
   const plan =
-    phase === 'explicit'
+    kind === 'explicit'
       ? await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`
           EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages WHERE expires_at < now() AND status <> 'processing'`
       : await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`

@@ -1,7 +1,8 @@
 import { appendAudit } from '../audit/audit-log';
 import { MAX_LISTED } from '../audit/entry';
+import { InvalidParameterError } from '../dashboard/errors';
 import type { ActionDeps } from './deps';
-import { BulkLimitError, InvalidActionInputError } from './errors';
+import { BulkLimitError } from './errors';
 import { countPurgeable } from './postgres-purge';
 import { cancelPurgeJob, resumePurgeJob, startPurgeJob, type JobHooks } from './purge-jobs';
 import { purgeKeys, previewRedisPurge, retentionSeconds } from './redis-purge';
@@ -47,7 +48,7 @@ export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBod
         preview: { dryRun: true, store: 'postgres', wouldPurge: count, estimated, retentionHours: config.retentionHours, batchSize: config.purgeBatchSize },
       };
     }
-    if (!body.reason) throw new InvalidActionInputError('reason', 'is required for a purge');
+    if (!body.reason) throw new InvalidParameterError('reason', 'is required for a purge');
     const outcome = await runAction<PostgresPurgeStarted>(deps.db, actor, {
       action: 'purge.postgres',
       store: 'postgres',
@@ -73,13 +74,13 @@ export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBod
   }
 
   if (body.dryRun) return { dryRun: true, preview: await previewRedisPurge(deps.redis, config) };
-  if (!body.mode) throw new InvalidActionInputError('mode', 'is required: "expire" (apply the retention as TTL) or "delete"');
-  if (!body.keys) throw new InvalidActionInputError('keys', 'is required: the {key, seen} items of the preview');
+  if (!body.mode) throw new InvalidParameterError('mode', 'is required: "expire" (apply the retention as TTL) or "delete"');
+  if (!body.keys) throw new InvalidParameterError('keys', 'is required: the {key, seen} items of the preview');
   if (body.keys.length > config.bulkLimit) throw new BulkLimitError(config.bulkLimit, body.keys.length);
-  if (!body.reason) throw new InvalidActionInputError('reason', 'is required for a purge');
+  if (!body.reason) throw new InvalidParameterError('reason', 'is required for a purge');
   const allowed = keyMatcher(config);
   body.keys.forEach((k, i) => {
-    if (!allowed(k.key)) throw new InvalidActionInputError(`keys.${i}`, `is not under IDEMSCOPE_KEY_PATTERNS (${config.keyPatterns.join(', ')})`);
+    if (!allowed(k.key)) throw new InvalidParameterError(`keys.${i}`, `is not under IDEMSCOPE_KEY_PATTERNS (${config.keyPatterns.join(', ')})`);
   });
   const mode = body.mode;
   const items = [...new Map(body.keys.map((k) => [k.key, k])).values()];

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient } from '../db/generated/client';
 import { JobNotFoundError, JobStateError, PurgeAlreadyRunningError } from './errors';
-import { PURGE_PHASES, purgeBatch } from './postgres-purge';
+import { purgeBatch } from './postgres-purge';
 import type { PurgeJobStatus, PurgeJobView } from './types';
 
 /** A running job whose heartbeat is older than this was interrupted (its process died). */
@@ -112,7 +112,7 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
   return getPurgeJob(db, id);
 }
 
-/** Takes over a cancelled, failed or interrupted job and carries on where the table stands now. */
+/** Takes over a cancelled, failed or interrupted job; it carries on from the position its last batch committed. */
 export async function resumePurgeJob(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks = {}): Promise<PurgeJobView> {
   const current = await getPurgeJob(db, jobId);
   if (current.status === 'running' || current.status === 'completed') throw new JobStateError(jobId, current.status, 'resumed');
@@ -154,28 +154,27 @@ function launch(db: PrismaClient, jobId: string, retentionHours: number, hooks: 
 }
 
 /**
- * Batch after batch until both phases run dry, the job is cancelled, or a
- * statement fails. Each batch commits on its own, so stopping anywhere (even
- * a killed connection or process) leaves the table consistent, and a resumed
- * or new purge simply finds the rows that are left.
+ * Batch after batch until the end of the table, a cancel, or a failed
+ * statement. Each batch commits on its own with the job's new position, so
+ * stopping anywhere (even a killed connection or process) leaves the table
+ * consistent, and a resumed job carries on from where its last batch ended.
  */
 async function runJob(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks): Promise<void> {
   let ended: PurgeJobView | null = null;
   try {
     const [{ batch_size: batchSize } = { batch_size: 0 }] = await db.$queryRaw<{ batch_size: number }[]>`
       SELECT batch_size FROM purge_jobs WHERE id = ${jobId}::uuid`;
-    let phase = 0;
     let cancel = false;
     for (;;) {
       if (cancel) {
         ended = await finish(db, jobId, 'cancelled', null);
         return;
       }
-      const { purged, owned, cancelRequested } = await purgeBatch(db, PURGE_PHASES[phase]!, batchSize, retentionHours, { id: jobId, runner: RUNNER_ID });
+      const batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, retentionHours);
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.
-      if (!owned) return;
-      cancel = cancelRequested;
-      if (purged < batchSize && ++phase >= PURGE_PHASES.length) {
+      if (!batch.owned) return;
+      cancel = batch.cancelRequested;
+      if (batch.done) {
         ended = await finish(db, jobId, 'completed', null);
         return;
       }

@@ -1,7 +1,8 @@
 import { MAX_LISTED } from '../audit/entry';
+import { InvalidParameterError } from '../dashboard/errors';
 import { isUuid } from '../idempotency';
 import type { ActionDeps } from './deps';
-import { BulkLimitError, InvalidActionInputError } from './errors';
+import { BulkLimitError } from './errors';
 import { previewMessages, previewStuckMessages, releaseMessages } from './postgres-release';
 import { keyMatcher } from './redis-scan';
 import { previewKeys, previewStuckKeys, releaseKeys } from './redis-release';
@@ -20,10 +21,10 @@ function targetsOf(deps: ActionDeps, store: ActionStore, body: ReleaseBody): Tar
   body.keys.forEach((entry, i) => {
     const target: Target = typeof entry === 'string' ? { key: entry } : entry;
     if (store === 'postgres') {
-      if (!isUuid(target.key)) throw new InvalidActionInputError(`keys.${i}`, 'must be a processed_messages message_id (uuid)');
+      if (!isUuid(target.key)) throw new InvalidParameterError(`keys.${i}`, 'must be a processed_messages message_id (uuid)');
       target.key = target.key.toLowerCase();
     } else if (!allowed(target.key)) {
-      throw new InvalidActionInputError(`keys.${i}`, `is not under IDEMSCOPE_KEY_PATTERNS (${deps.config.keyPatterns.join(', ')})`);
+      throw new InvalidParameterError(`keys.${i}`, `is not under IDEMSCOPE_KEY_PATTERNS (${deps.config.keyPatterns.join(', ')})`);
     }
     unique.set(target.key, target);
   });
@@ -53,7 +54,7 @@ export async function releaseAction(
   if (body.dryRun) return { dryRun: true, preview: await preview(deps, store, targets?.map((t) => t.key) ?? null, body.olderThanSeconds) };
 
   const bulk = targets === null || targets.length > 1;
-  if (bulk && !body.reason) throw new InvalidActionInputError('reason', 'is required for a bulk release');
+  if (bulk && !body.reason) throw new InvalidParameterError('reason', 'is required for a bulk release');
 
   const outcome = await runAction<ReleaseResult>(deps.db, actor, {
     action: store === 'redis' ? 'keys.release' : 'messages.release',

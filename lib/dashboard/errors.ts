@@ -15,7 +15,7 @@ export class DashboardError extends Error {
   }
 }
 
-/** A query or path parameter is malformed; the message starts with its name. */
+/** A query, path or body parameter is malformed (read side and actions alike); the message starts with its name. */
 export class InvalidParameterError extends DashboardError {
   override readonly name = 'InvalidParameterError';
   constructor(

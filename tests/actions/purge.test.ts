@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PurgeAlreadyRunningError } from '../../lib/actions/errors';
-import { EXACT_COUNT_CAP, countPurgeable } from '../../lib/actions/postgres-purge';
+import { EXACT_COUNT_CAP, LOCK_WAIT_MS, countPurgeable, purgeBatch } from '../../lib/actions/postgres-purge';
 import { cancelPurgeJob, getPurgeJob, purgeRunSettled, resumePurgeJob, startPurgeJob } from '../../lib/actions/purge-jobs';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { PostgresStore } from '../../lib/idempotency';
@@ -14,6 +14,10 @@ let pool: pg.Pool;
 beforeAll(async () => {
   f = await actionFixture('purge');
   pool = new pg.Pool({ connectionString: f.database.url, max: 8 });
+});
+// Jobs driven by hand (jobRow) end here, or they would count as a purge already running.
+afterEach(async () => {
+  await pool.query(`UPDATE purge_jobs SET status = 'completed', finished_at = now() WHERE runner LIKE 'test:%' AND status = 'running'`);
 });
 afterAll(async () => {
   await pool.end();
@@ -67,6 +71,58 @@ describe('purge of processed_messages', () => {
     expect(await counts()).toEqual({ expired: 0, kept: 4 });
   });
 
+  it('never deletes more than the batch size in one batch', async () => {
+    await seed(2_500);
+    const job = await jobRow('test:cap');
+    const sizes: number[] = [];
+    for (let done = false; !done; ) {
+      const batch = await purgeBatch(f.db, job, 300, RETENTION);
+      expect(batch.owned).toBe(true);
+      sizes.push(batch.purged);
+      done = batch.done;
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(300);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(2_500);
+    expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil(2_500 / 300));
+    expect(await counts()).toEqual({ expired: 0, kept: 4 });
+  });
+
+  it('does not wait on a row a consumer holds: it skips that row and deletes the rest', async () => {
+    await seed(1_000);
+    const consumer = await pool.connect();
+    try {
+      await consumer.query('BEGIN');
+      const { rows } = await consumer.query(`SELECT message_id FROM processed_messages WHERE consumer = 'expired' LIMIT 1 FOR UPDATE`);
+      const held = rows[0].message_id as string;
+
+      const job = await jobRow('test:locked');
+      const started = performance.now();
+      const batch = await Promise.race([
+        purgeBatch(f.db, job, 10_000, RETENTION),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the purge waited on the held row')), 5_000)),
+      ]);
+      const took = performance.now() - started;
+      expect(batch).toMatchObject({ purged: 999, skippedLocked: true, done: true });
+      expect(took).toBeGreaterThanOrEqual(LOCK_WAIT_MS);
+      expect((await pool.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [held])).rowCount).toBe(1);
+      await consumer.query('ROLLBACK');
+
+      const next = await purgeBatch(f.db, await jobRow('test:after'), 10_000, RETENTION);
+      expect(next).toMatchObject({ purged: 1, skippedLocked: false });
+      expect(await counts()).toEqual({ expired: 0, kept: 4 });
+    } finally {
+      await consumer.query('ROLLBACK').catch(() => undefined);
+      consumer.release();
+    }
+  });
+
+  it('does nothing for a job that is not this runner\'s', async () => {
+    await seed(100);
+    const job = await jobRow('test:owner');
+    expect(await purgeBatch(f.db, { id: job.id, runner: 'someone-else' }, 1000, RETENTION)).toMatchObject({ purged: 0, owned: false });
+    expect(await counts()).toEqual({ expired: 100, kept: 4 });
+  });
+
   it('labels the count an estimate past the exact-count cap', async () => {
     await seed(2 * EXACT_COUNT_CAP + 10);
     await pool.query('ANALYZE processed_messages');
@@ -106,7 +162,7 @@ describe('purge of processed_messages', () => {
 
   it('stops on cancel, leaves the table consistent, and resumes where it stands', { timeout: 60_000 }, async () => {
     await seed(60_000);
-    const job = await start(f.db, 500);
+    const job = await start(f.db, 100);
     await waitFor(async () => (await getPurgeJob(f.db, job.jobId)).batches >= 2);
     await expect(start(f.db)).rejects.toBeInstanceOf(PurgeAlreadyRunningError);
     await cancelPurgeJob(f.db, job.jobId);
@@ -130,13 +186,13 @@ describe('purge of processed_messages', () => {
     url.searchParams.set('application_name', 'purge-victim');
     const victim = createPrismaClient(url.toString(), 1);
     try {
-      const job = await start(victim, 500);
+      const job = await start(victim, 100);
       await waitFor(async () => (await getPurgeJob(f.db, job.jobId)).batches >= 2);
-      // Kill it in the middle of a DELETE (a kill between statements only costs the pool a connection).
+      // Kill it in the middle of a batch (a kill between statements only costs the pool a connection).
       await waitFor(async () => {
         await pool.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-           WHERE application_name = 'purge-victim' AND state = 'active' AND query LIKE '%DELETE FROM processed_messages%'`,
+           WHERE application_name = 'purge-victim' AND state = 'active' AND query LIKE '%idemscope_purge_window%'`,
         );
         return (await getPurgeJob(f.db, job.jobId)).status !== 'running';
       });
@@ -171,6 +227,13 @@ describe('purge of processed_messages', () => {
     expect(await getPurgeJob(f.db, id)).toMatchObject({ status: 'completed', purged: 3000 });
   });
 });
+
+/** A running job row owned by `runner`, for driving batches by hand. */
+async function jobRow(runner: string): Promise<{ id: string; runner: string }> {
+  const id = randomUUID();
+  await pool.query(`INSERT INTO purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#test', 1000, $2, now())`, [id, runner]);
+  return { id, runner };
+}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

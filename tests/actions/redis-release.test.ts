@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BulkLimitError, InvalidActionInputError } from '../../lib/actions/errors';
+import { BulkLimitError } from '../../lib/actions/errors';
 import { previewKeys, previewStuckKeys, releaseKeys } from '../../lib/actions/redis-release';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
+import { InvalidParameterError } from '../../lib/dashboard/errors';
 import { idempotent, RedisStore } from '../../lib/idempotency';
 import { encodeRecord } from '../../lib/idempotency/record';
 import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';
@@ -120,7 +121,7 @@ describe('release of Redis keys: preview, then compare-and-delete', () => {
 describe('releaseAction input rules', () => {
   it('refuses keys outside the configured patterns, naming the field', async () => {
     const attempt = releaseAction(f, 'redis', operator, body({ keys: [k('fine'), 'session:admin'], dryRun: true }));
-    await expect(attempt).rejects.toBeInstanceOf(InvalidActionInputError);
+    await expect(attempt).rejects.toBeInstanceOf(InvalidParameterError);
     await expect(attempt).rejects.toThrow(/^keys\.1: is not under IDEMSCOPE_KEY_PATTERNS/);
     await expect(releaseAction(f, 'redis', operator, body({ keys: [`${f.statsPrefix}m:1`], dryRun: true }))).rejects.toThrow(/keys\.0/);
   });

@@ -25,7 +25,7 @@ const IN_FLIGHT = raw(`status = 'processing'`);
 
 /**
  * Past COALESCE(expires_at, processed_at + retention), the rule the purge
- * deletes by (lib/actions/postgres-purge.ts), written as two index ranges.
+ * deletes by (the idemscope_purge_window migration), written as two index ranges.
  */
 export function expiredPredicate(c: RowClock): Sql {
   return sql`(status <> 'processing' AND (expires_at <= ${c.now} OR (expires_at IS NULL AND processed_at <= ${c.retentionCut})))`;

@@ -1,0 +1,87 @@
+-- The purge walks processed_messages in physical order, one window of pages
+-- per call, and remembers where it stands so that a resumed job carries on.
+--
+-- Why a function: a batch must delete its rows and count them on the job row
+-- in one transaction. In plain SQL that needs DELETE … RETURNING inside a
+-- CTE, which re-reads every deleted row and cost as much as the delete itself
+-- (6.8 ms against 3.7 ms per 10,000 rows). GET DIAGNOSTICS gives the count
+-- for free, and the whole batch stays one round trip.
+
+ALTER TABLE "purge_jobs" ADD COLUMN "scan_from" TEXT NOT NULL DEFAULT '(0,0)';
+
+-- One batch of a purge job: deletes the expired rows among the next
+-- `max_rows` expired rows from the job's position, reading at most
+-- `max_pages` pages, and moves the position past them.
+--   * The window ends just before the (max_rows + 1)-th expired row seen by
+--     this statement's snapshot, so it can never delete more than max_rows.
+--   * Every row is re-checked against the expiry rule and "not in flight"
+--     as it is deleted.
+--   * The delete waits at most lock_wait_ms for a row a consumer holds.
+--     Past that it starts the window over and skips locked rows, so the purge
+--     never waits on a consumer for long and a deadlock cannot form; a
+--     skipped row is the next purge's if it is still expired by then.
+--   * Returns owned = false, and does nothing, when the job is no longer
+--     this runner's (cancelled while interrupted, or resumed elsewhere).
+CREATE FUNCTION "idemscope_purge_window"(
+    job_id uuid, job_runner text, max_rows integer, max_pages integer, retention_hours integer, lock_wait_ms integer)
+RETURNS TABLE (purged integer, skipped_locked boolean, done boolean, owned boolean, cancel_requested boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    from_tid tid;
+    page_cap tid;
+    upto tid;
+    deleted integer := 0;
+    skipped boolean := false;
+    cancel boolean;
+BEGIN
+    SELECT j.scan_from::tid INTO from_tid FROM purge_jobs j
+        WHERE j.id = job_id AND j.runner = job_runner AND j.status = 'running'
+        FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 0, false, false, false, false;
+        RETURN;
+    END IF;
+
+    -- A batch lost to a crash is simply deleted again by the next purge,
+    -- so waiting for the WAL flush would only slow every batch down.
+    PERFORM set_config('synchronous_commit', 'off', true), set_config('lock_timeout', lock_wait_ms || 'ms', true);
+
+    page_cap := format('(%s,0)', (from_tid::text::point)[0]::bigint + max_pages)::tid;
+    upto := COALESCE((
+        SELECT m.ctid FROM processed_messages m
+        WHERE m.ctid >= from_tid AND m.ctid < page_cap
+          AND m.status <> 'processing'
+          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now()
+        OFFSET max_rows LIMIT 1), page_cap);
+
+    BEGIN
+        DELETE FROM processed_messages m
+        WHERE m.ctid >= from_tid AND m.ctid < upto
+          AND m.status <> 'processing'
+          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now();
+        GET DIAGNOSTICS deleted = ROW_COUNT;
+    EXCEPTION WHEN lock_not_available THEN
+        DELETE FROM processed_messages m
+        WHERE m.ctid = ANY(ARRAY(
+                SELECT l.ctid FROM processed_messages l
+                WHERE l.ctid >= from_tid AND l.ctid < upto
+                  AND l.status <> 'processing'
+                  AND COALESCE(l.expires_at, l.processed_at + make_interval(hours => retention_hours)) < now()
+                FOR UPDATE SKIP LOCKED))
+          AND m.status <> 'processing'
+          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now();
+        GET DIAGNOSTICS deleted = ROW_COUNT;
+        skipped := true;
+    END;
+
+    UPDATE purge_jobs j
+        SET purged = j.purged + deleted, batches = j.batches + 1, scan_from = upto::text,
+            heartbeat_at = now(), updated_at = now()
+        WHERE j.id = job_id
+        RETURNING j.cancel_requested INTO cancel;
+
+    RETURN QUERY SELECT deleted, skipped,
+        upto >= format('(%s,0)', pg_relation_size('processed_messages') / current_setting('block_size')::int)::tid,
+        true, cancel;
+END
+$$;
