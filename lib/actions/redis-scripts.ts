@@ -1,6 +1,20 @@
 import { LuaScript } from '../idempotency';
 
 /**
+ * A key's string value, or nil and why not: 'missing', or 'not-string'. TYPE
+ * comes first because a GET on another type would abort a script half-way,
+ * and scripts are not rolled back.
+ */
+const STRING_VALUE = `
+local function string_value(key)
+  local kind = redis.call('TYPE', key).ok
+  if kind == 'none' then return nil, 'missing' end
+  if kind ~= 'string' then return nil, 'not-string' end
+  return redis.call('GET', key), nil
+end
+`;
+
+/**
  * In-flight test shared by the scripts, mirroring lib/records/detect.ts: the
  * plain marker, an idemscope record with status processing, or a Powertools
  * INPROGRESS record. Returns in-flight?, consumer (idemscope only).
@@ -25,24 +39,22 @@ end
  * ARGV[3] hour-bucket TTL, ARGV[3+i] the SHA-1 seen at preview for KEYS[i].
  * A key is deleted only if it is still in flight AND its value is
  * byte-for-byte the one previewed, so a record that completed (or was taken
- * over) in between always survives. TYPE comes first because a GET on a
- * non-string would abort the script half-way, and scripts are not rolled back.
+ * over) in between always survives.
  * Releases of idemscope records are counted for their consumer, like the library's counters.
  */
-export const RELEASE_IF_SEEN = new LuaScript(`${IN_FLIGHT}
+export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
 local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
 local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
 local out = {}
 for i, key in ipairs(KEYS) do
-  local kind = redis.call('TYPE', key).ok
-  if kind == 'none' then
+  local v, absent = string_value(key)
+  if absent == 'missing' then
     out[i] = 'missing'
-  elseif kind ~= 'string' then
+  elseif absent then
     out[i] = 'not-in-flight'
   else
-    local v = redis.call('GET', key)
     local flying, consumer = in_flight(v)
     if not flying then
       out[i] = 'not-in-flight'
@@ -70,33 +82,28 @@ return out
  * expiration by the Redis server's clock. `expire` uses EXPIRE NX, so it never
  * shortens a TTL set meanwhile.
  */
-export const PURGE_IF_SEEN = new LuaScript(`
+export const PURGE_IF_SEEN = new LuaScript(`${STRING_VALUE}
 local now = tonumber(redis.call('TIME')[1])
 local out = {}
 for i, key in ipairs(KEYS) do
-  local kind = redis.call('TYPE', key).ok
-  if kind == 'none' then
+  local v, absent = string_value(key)
+  if absent == 'missing' then
     out[i] = 'missing'
-  elseif kind ~= 'string' then
+  elseif absent or redis.sha1hex(v) ~= ARGV[2 + i] then
     out[i] = 'changed'
   else
-    local v = redis.call('GET', key)
-    if redis.sha1hex(v) ~= ARGV[2 + i] then
-      out[i] = 'changed'
+    local ttl = redis.call('PTTL', key)
+    local expired = false
+    if string.sub(v, 1, 1) == '{' then
+      local ok, r = pcall(cjson.decode, v)
+      expired = ok and type(r) == 'table' and (r.status == 'INPROGRESS' or r.status == 'COMPLETED')
+        and type(r.expiration) == 'number' and r.expiration <= now
+    end
+    if ttl == -1 or (ARGV[1] == 'delete' and expired) then
+      if ARGV[1] == 'delete' then redis.call('DEL', key) else redis.call('EXPIRE', key, ARGV[2], 'NX') end
+      out[i] = 'purged'
     else
-      local ttl = redis.call('PTTL', key)
-      local expired = false
-      if string.sub(v, 1, 1) == '{' then
-        local ok, r = pcall(cjson.decode, v)
-        expired = ok and type(r) == 'table' and (r.status == 'INPROGRESS' or r.status == 'COMPLETED')
-          and type(r.expiration) == 'number' and r.expiration <= now
-      end
-      if ttl == -1 or (ARGV[1] == 'delete' and expired) then
-        if ARGV[1] == 'delete' then redis.call('DEL', key) else redis.call('EXPIRE', key, ARGV[2], 'NX') end
-        out[i] = 'purged'
-      else
-        out[i] = 'has-ttl'
-      end
+      out[i] = 'has-ttl'
     end
   end
 end
@@ -104,10 +111,11 @@ return out
 `);
 
 /** SHA-1 of each value too long to digest from its head; false for missing or non-string keys. */
-export const DIGESTS = new LuaScript(`
+export const DIGESTS = new LuaScript(`${STRING_VALUE}
 local out = {}
 for i, key in ipairs(KEYS) do
-  if redis.call('TYPE', key).ok == 'string' then out[i] = redis.sha1hex(redis.call('GET', key)) else out[i] = false end
+  local v = string_value(key)
+  if v then out[i] = redis.sha1hex(v) else out[i] = false end
 end
 return out
 `);
