@@ -6,15 +6,15 @@ import { newActionId } from '@/components/queries/action-client';
 import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
+import { Segmented } from '@/components/ui/Segmented';
+import { ActionOutcome } from './ActionOutcome';
+import { ConfirmWithReason } from './ConfirmWithReason';
 import { PreviewTable } from './PreviewTable';
-import { ReasonField } from './ReasonField';
-import { SkippedList } from './SkippedList';
-import styles from './actions.module.css';
 
-const STORES: { store: ActionStore; label: string }[] = [
-  { store: 'redis', label: 'Redis keys' },
-  { store: 'postgres', label: 'Postgres rows' },
-];
+const STORES = [
+  { value: 'redis', label: 'Redis keys' },
+  { value: 'postgres', label: 'Postgres rows' },
+] as const satisfies readonly { value: ActionStore; label: string }[];
 
 /**
  * "Release all stuck older than X": preview the matching records (count,
@@ -28,13 +28,7 @@ export function BulkReleasePanel({ initialStore = 'redis' }: { initialStore?: Ac
     <section className="panel stack" aria-label="Release stuck records">
       <div className="panel-head">
         <h2>Release stuck records</h2>
-        <div className="segmented spacer" role="group" aria-label="Store">
-          {STORES.map((s) => (
-            <button key={s.store} type="button" aria-pressed={store === s.store} onClick={() => setStore(s.store)}>
-              {s.label}
-            </button>
-          ))}
-        </div>
+        <Segmented className="spacer" label="Store" options={STORES} value={store} onChange={setStore} />
       </div>
       <BulkRelease key={store} store={store} />
     </section>
@@ -44,7 +38,6 @@ export function BulkReleasePanel({ initialStore = 'redis' }: { initialStore?: Ac
 function BulkRelease({ store }: { store: ActionStore }) {
   const minutesId = useId();
   const [minutes, setMinutes] = useState('60');
-  const [reason, setReason] = useState('');
   const preview = usePreviewRelease(store);
   const confirm = useConfirmRelease(store);
   const refresh = useRefreshAfterRelease(store);
@@ -81,36 +74,23 @@ function BulkRelease({ store }: { store: ActionStore }) {
           {data.count ? (
             <>
               <PreviewTable items={data.wouldRelease} caption="Stuck records that would be released" />
-              <ReasonField value={reason} onChange={setReason} required />
-              <div className={styles.buttons}>
-                <button
-                  type="button"
-                  className={`button ${styles.danger}`}
-                  disabled={confirm.isPending || reason.trim() === ''}
-                  onClick={() =>
-                    confirm.mutate(
-                      { keys: data.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason: reason.trim(), actionId: actionId.current },
-                      { onSettled: refresh },
-                    )
-                  }
-                >
-                  {confirm.isPending ? 'Releasing…' : `Release ${data.count} record${data.count === 1 ? '' : 's'}`}
-                </button>
-              </div>
+              <ConfirmWithReason
+                label={`Release ${data.count} record${data.count === 1 ? '' : 's'}`}
+                pendingLabel="Releasing…"
+                pending={confirm.isPending}
+                onConfirm={(reason) =>
+                  confirm.mutate(
+                    { keys: data.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason, actionId: actionId.current },
+                    { onSettled: refresh },
+                  )
+                }
+              />
             </>
           ) : null}
         </div>
       ) : null}
       {confirm.isError ? <ErrorNotice title="The release failed." error={confirm.error} /> : null}
-      {confirm.data ? (
-        <div role="status" data-testid="release-result">
-          <p>
-            <strong>Released {confirm.data.released.length}</strong>
-            {confirm.data.skipped.length ? `, skipped ${confirm.data.skipped.length}` : ''}.
-          </p>
-          <SkippedList skipped={confirm.data.skipped} />
-        </div>
-      ) : null}
+      {confirm.data ? <ActionOutcome testId="release-result" done={`Released ${confirm.data.released.length}`} skipped={confirm.data.skipped} /> : null}
     </div>
   );
 }

@@ -8,11 +8,18 @@ import { previewPurge, useConfirmPurge } from '@/components/queries/purge';
 import { useRecentPurgeJobs } from '@/components/queries/purge-jobs';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
+import { Segmented } from '@/components/ui/Segmented';
+import { ActionOutcome } from './ActionOutcome';
+import { ConfirmWithReason } from './ConfirmWithReason';
 import { PreviewTable } from './PreviewTable';
 import { PurgeJobProgress } from './PurgeJobProgress';
-import { ReasonField } from './ReasonField';
-import { SkippedList } from './SkippedList';
 import styles from './actions.module.css';
+
+type PurgeStore = 'postgres' | 'redis';
+const STORES = [
+  { value: 'postgres', label: 'Postgres rows' },
+  { value: 'redis', label: 'Redis keys without TTL' },
+] as const satisfies readonly { value: PurgeStore; label: string }[];
 
 /**
  * Purge of expired records. Postgres: a dry-run count, then a batched job
@@ -21,20 +28,13 @@ import styles from './actions.module.css';
  */
 export function PurgePanel() {
   const canAct = useCanAct();
-  const [store, setStore] = useState<'postgres' | 'redis'>('postgres');
+  const [store, setStore] = useState<PurgeStore>('postgres');
   if (!canAct) return null;
   return (
     <section className="panel stack" aria-label="Purge expired records">
       <div className="panel-head">
         <h2>Purge expired records</h2>
-        <div className="segmented spacer" role="group" aria-label="Store">
-          <button type="button" aria-pressed={store === 'postgres'} onClick={() => setStore('postgres')}>
-            Postgres rows
-          </button>
-          <button type="button" aria-pressed={store === 'redis'} onClick={() => setStore('redis')}>
-            Redis keys without TTL
-          </button>
-        </div>
+        <Segmented className="spacer" label="Store" options={STORES} value={store} onChange={setStore} />
       </div>
       {store === 'postgres' ? <PostgresPurge /> : <RedisPurge />}
     </section>
@@ -45,7 +45,6 @@ function PostgresPurge() {
   const recent = useRecentPurgeJobs();
   const count = useMutation({ mutationFn: () => previewPurge('postgres') });
   const start = useConfirmPurge();
-  const [reason, setReason] = useState('');
   const actionId = useRef(newActionId());
   const startedJob = (start.data as PostgresPurgeStarted | undefined)?.jobId;
   const latest = recent.data?.items[0];
@@ -72,19 +71,11 @@ function PostgresPurge() {
             touched; the purge deletes at most {count.data.batchSize.toLocaleString()} rows per short transaction.
           </p>
           {count.data.wouldPurge > 0 ? (
-            <>
-              <ReasonField value={reason} onChange={setReason} required />
-              <div className={styles.buttons}>
-                <button
-                  type="button"
-                  className={`button ${styles.danger}`}
-                  disabled={start.isPending || reason.trim() === ''}
-                  onClick={() => start.mutate({ store: 'postgres', reason: reason.trim(), actionId: actionId.current })}
-                >
-                  Start purge
-                </button>
-              </div>
-            </>
+            <ConfirmWithReason
+              label="Start purge"
+              pending={start.isPending}
+              onConfirm={(reason) => start.mutate({ store: 'postgres', reason, actionId: actionId.current })}
+            />
           ) : null}
         </div>
       ) : null}
@@ -93,11 +84,15 @@ function PostgresPurge() {
   );
 }
 
+const MODES = [
+  { value: 'expire', label: 'Apply TTL' },
+  { value: 'delete', label: 'Delete' },
+] as const;
+
 function RedisPurge() {
   const preview = useMutation({ mutationFn: () => previewPurge('redis') });
   const confirm = useConfirmPurge();
   const [mode, setMode] = useState<'expire' | 'delete'>('expire');
-  const [reason, setReason] = useState('');
   const actionId = useRef(newActionId());
   const data = preview.data;
   const result = confirm.data as RedisPurgeResult | undefined;
@@ -127,48 +122,36 @@ function RedisPurge() {
           {data.count ? (
             <>
               <PreviewTable items={data.wouldPurge} caption="Keys that would be purged" />
-              <div className="segmented" role="group" aria-label="Purge mode">
-                <button type="button" aria-pressed={mode === 'expire'} onClick={() => setMode('expire')}>
-                  Apply TTL ({hours} h)
-                </button>
-                <button type="button" aria-pressed={mode === 'delete'} onClick={() => setMode('delete')}>
-                  Delete
-                </button>
-              </div>
-              <ReasonField value={reason} onChange={setReason} required />
-              <div className={styles.buttons}>
-                <button
-                  type="button"
-                  className={`button ${styles.danger}`}
-                  disabled={confirm.isPending || reason.trim() === ''}
-                  onClick={() =>
-                    confirm.mutate({
-                      store: 'redis',
-                      mode,
-                      keys: data.wouldPurge.map(({ key, seen }) => ({ key, seen })),
-                      reason: reason.trim(),
-                      actionId: actionId.current,
-                    })
-                  }
-                >
-                  {mode === 'expire' ? `Apply TTL to ${data.count}` : `Delete ${data.count}`}
-                </button>
-              </div>
+              <Segmented
+                label="Purge mode"
+                options={MODES.map((m) => (m.value === 'expire' ? { ...m, label: `Apply TTL (${hours} h)` } : m))}
+                value={mode}
+                onChange={setMode}
+              />
+              <ConfirmWithReason
+                label={mode === 'expire' ? `Apply TTL to ${data.count}` : `Delete ${data.count}`}
+                pending={confirm.isPending}
+                onConfirm={(reason) =>
+                  confirm.mutate({
+                    store: 'redis',
+                    mode,
+                    keys: data.wouldPurge.map(({ key, seen }) => ({ key, seen })),
+                    reason,
+                    actionId: actionId.current,
+                  })
+                }
+              />
             </>
           ) : null}
         </div>
       ) : null}
       {confirm.isError ? <ErrorNotice title="The purge failed." error={confirm.error} /> : null}
       {result ? (
-        <div role="status" data-testid="redis-purge-result">
-          <p>
-            <strong>
-              {result.mode === 'expire' ? 'TTL applied to' : 'Deleted'} {result.purged.length}
-            </strong>
-            {result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.
-          </p>
-          <SkippedList skipped={result.skipped} />
-        </div>
+        <ActionOutcome
+          testId="redis-purge-result"
+          done={`${result.mode === 'expire' ? 'TTL applied to' : 'Deleted'} ${result.purged.length}`}
+          skipped={result.skipped}
+        />
       ) : null}
     </div>
   );

@@ -7,6 +7,7 @@ import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { ActionDialog } from './ActionDialog';
+import { ActionOutcome } from './ActionOutcome';
 import { PreviewTable } from './PreviewTable';
 import { ReasonField } from './ReasonField';
 import { SkippedList } from './SkippedList';
@@ -72,15 +73,7 @@ function ReleaseDialog({ store, keys, onClose: close }: { store: ActionStore; ke
         </>
       ) : null}
       {confirm.isError ? <ErrorNotice title="The release failed." error={confirm.error} /> : null}
-      {result ? (
-        <div role="status" data-testid="release-result">
-          <p>
-            <strong>Released {result.released.length}</strong>
-            {result.skipped.length ? `, skipped ${result.skipped.length}` : ''}.
-          </p>
-          <SkippedList skipped={result.skipped} />
-        </div>
-      ) : null}
+      {result ? <ActionOutcome testId="release-result" done={`Released ${result.released.length}`} skipped={result.skipped} /> : null}
       <div className={styles.buttons}>
         {data && data.count > 0 && !result ? (
           <button

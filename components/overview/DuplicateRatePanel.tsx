@@ -7,18 +7,9 @@ import { DuplicateRateChart } from '@/components/charts/DuplicateRateChart';
 import { DUPLICATE_RANGES, type DuplicateRange, useDuplicateStats } from '@/components/queries/duplicate-stats';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
+import { Segmented } from '@/components/ui/Segmented';
 
-function RangePicker({ value, onChange }: { value: DuplicateRange; onChange: (r: DuplicateRange) => void }) {
-  return (
-    <div className="segmented" role="group" aria-label="Time range">
-      {(Object.keys(DUPLICATE_RANGES) as DuplicateRange[]).map((range) => (
-        <button key={range} type="button" aria-pressed={range === value} onClick={() => onChange(range)}>
-          {DUPLICATE_RANGES[range].label}
-        </button>
-      ))}
-    </div>
-  );
-}
+const RANGES = (Object.keys(DUPLICATE_RANGES) as DuplicateRange[]).map((range) => ({ value: range, label: DUPLICATE_RANGES[range].label }));
 
 export function DuplicateRatePanel() {
   const [range, setRange] = useState<DuplicateRange>('1h');
@@ -36,7 +27,7 @@ export function DuplicateRatePanel() {
   );
 
   return (
-    <Panel title="Duplicate rate" id="duplicate-rate" aside={<RangePicker value={range} onChange={setRange} />}>
+    <Panel title="Duplicate rate" id="duplicate-rate" aside={<Segmented label="Time range" options={RANGES} value={range} onChange={setRange} />}>
       {stats.isPending ? <Loading label="Loading delivery counters…" /> : null}
       {stats.isError ? (
         <ErrorNotice title="Delivery counters could not be loaded." error={stats.error} onRetry={() => void stats.refetch()} />
