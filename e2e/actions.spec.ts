@@ -68,6 +68,35 @@ test.describe('operator actions', () => {
     const { items } = (await answer.json()) as { items: { reason: string; targets: string[]; result: { released: number } }[] };
     expect(items.filter((e) => e.reason === reason)).toMatchObject([{ targets: [id], result: { released: 1 } }]);
   });
+
+  test('the bulk panel releases every record stuck longer than a threshold, with a reason', async ({ page }) => {
+    const key = ACTIONS.stuckKeys[1];
+    const reason = `e2e: consumers redeployed, release the backlog (run ${Date.now()})`;
+    await page.goto('/login');
+    await page.getByLabel('Access token').fill(OPERATOR_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).not.toHaveURL(/\/login/);
+
+    await page.goto('/explorer');
+    const panel = page.getByRole('region', { name: 'Release stuck records' });
+    await panel.getByLabel('Stuck for at least (minutes)').fill('120');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    const preview = panel.getByTestId('bulk-release-preview');
+    await expect(preview.getByText(key, { exact: true })).toBeVisible();
+    const confirm = panel.getByRole('button', { name: /^Release \d+ records?$/ });
+    await expect(confirm).toBeDisabled();
+    const count = Number(/\d+/.exec((await confirm.textContent()) ?? '')?.[0]);
+    await panel.getByLabel(/Reason/).fill(reason);
+    await confirm.click();
+    await expect(panel.getByTestId('release-result')).toContainText(`Released ${count}`);
+
+    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    try {
+      expect(await redis.exists(key)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
 
 test.describe('purge', () => {
@@ -84,5 +113,26 @@ test.describe('purge', () => {
 
     const { items } = (await (await page.request.get('/api/v1/audit?action=purge.postgres')).json()) as { items: { reason: string; outcome: string }[] };
     expect(items.filter((e) => e.reason === reason)).toMatchObject([{ outcome: 'started' }]);
+  });
+
+  test('an operator gives Redis keys without a TTL the retention as TTL', async ({ page }) => {
+    const key = 'e2e:idempotency:plain:order-1004';
+    const reason = `e2e: legacy writer forgot EX (run ${Date.now()})`;
+    await page.goto('/explorer');
+    const panel = page.getByRole('region', { name: 'Purge expired records' });
+    await panel.getByRole('button', { name: 'Redis keys without TTL' }).click();
+    await panel.getByRole('button', { name: 'Find keys without expiry' }).click();
+    await expect(panel.getByTestId('redis-purge-preview').getByText(key, { exact: true })).toBeVisible();
+    await expect(panel.getByRole('button', { name: /^Apply TTL \(\d+ h\)$/ })).toHaveAttribute('aria-pressed', 'true');
+    await panel.getByLabel(/Reason/).fill(reason);
+    await panel.getByRole('button', { name: /^Apply TTL to \d+$/ }).click();
+    await expect(panel.getByTestId('redis-purge-result')).toContainText(/TTL applied to [1-9]\d*/);
+
+    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    try {
+      expect(await redis.ttl(key)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
