@@ -10,6 +10,7 @@ import styles from './actions.module.css';
 const ACTIONS = [
   'keys.release',
   'messages.release',
+  'purge',
   'purge.postgres',
   'purge.postgres.finished',
   'purge.redis.expire',
@@ -32,7 +33,7 @@ function Row({ entry }: { entry: AuditEntry }) {
       <td className="mono">{entry.actor}</td>
       <td>{entry.action}</td>
       <td>
-        <span className={`badge ${entry.outcome === 'error' ? 'state-failed' : entry.outcome === 'ok' ? 'ok' : 'neutral'}`}>{entry.outcome}</span>
+        <span className={`badge ${entry.outcome === 'error' || entry.outcome === 'refused' ? 'state-failed' : entry.outcome === 'ok' ? 'ok' : 'neutral'}`}>{entry.outcome}</span>
       </td>
       <td>
         {entry.targetCount ? (
@@ -106,6 +107,7 @@ export function AuditLogView() {
             <option value="ok">ok</option>
             <option value="started">started</option>
             <option value="error">error</option>
+            <option value="refused">refused</option>
           </select>
         </div>
         <button type="submit" className="button primary">

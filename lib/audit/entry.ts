@@ -5,7 +5,8 @@ export interface AuditInput {
   action: string;
   actionId?: string;
   store?: string;
-  outcome: 'ok' | 'error' | 'started';
+  /** `refused`: a signed-in user's request the access checks turned down (see lib/audit/refusals.ts). */
+  outcome: 'ok' | 'error' | 'started' | 'refused';
   parameters?: Record<string, unknown>;
   /** Every target; only the first MAX_LISTED are stored, with the full count. */
   targets?: string[];

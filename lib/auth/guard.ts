@@ -1,8 +1,10 @@
+import { auditRefusals, type RefusalRecorder } from '../audit/refusals';
 import { env } from '../config/env';
+import { prisma } from '../db/prisma';
 import { type Authenticated, requireAuthenticated } from './authenticate';
 import { type AuthConfig, authConfigFrom } from './config';
 import { checkCsrf } from './csrf';
-import { ForbiddenError, RateLimitedError, ReadOnlyError } from './errors';
+import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from './errors';
 import { SlidingWindowLimiter } from './rate-limit';
 import { hasRole, type Principal, type Role } from './roles';
 
@@ -10,17 +12,20 @@ import { hasRole, type Principal, type Role } from './roles';
 export interface GuardDeps {
   config: AuthConfig;
   actionLimiter: SlidingWindowLimiter;
+  /** Audits an action request refused after sign-in. */
+  recordRefusal: RefusalRecorder;
 }
 
 // On globalThis so that dev reloads keep counting instead of resetting the window.
-const holder = globalThis as unknown as { idemscopeActionLimiter?: SlidingWindowLimiter };
+const holder = globalThis as unknown as { idemscopeActionLimiter?: SlidingWindowLimiter; idemscopeRefusals?: RefusalRecorder };
 
 export function defaultGuardDeps(): GuardDeps {
   const config = authConfigFrom(env());
   if (holder.idemscopeActionLimiter?.limit !== config.actionsPerMinute) {
     holder.idemscopeActionLimiter = new SlidingWindowLimiter(config.actionsPerMinute);
   }
-  return { config, actionLimiter: holder.idemscopeActionLimiter };
+  holder.idemscopeRefusals ??= auditRefusals(prisma);
+  return { config, actionLimiter: holder.idemscopeActionLimiter, recordRefusal: holder.idemscopeRefusals };
 }
 
 /** A step for the handler wrapper: the request's principal, or a 401/403. Reads only. */
@@ -36,19 +41,25 @@ export function requireRole(role: Role, deps?: () => GuardDeps) {
 /**
  * The step every mutation runs first, in this order: 401 not signed in,
  * 403 cross-site, 405 read-only, 403 not an operator, 429 over the per-user rate.
+ * Every refusal after sign-in is audited; a 401 has nobody to name.
  */
 export function requireOperatorAction(deps?: () => GuardDeps) {
-  return (request: Request): Principal => {
-    const { config, actionLimiter } = (deps ?? defaultGuardDeps)();
+  return async (request: Request): Promise<Principal> => {
+    const { config, actionLimiter, recordRefusal } = (deps ?? defaultGuardDeps)();
     const authenticated: Authenticated = requireAuthenticated(request, config);
-    checkCsrf(request, authenticated, config);
-    if (config.readOnly) throw new ReadOnlyError();
     const { principal } = authenticated;
-    if (!hasRole(principal, 'operator')) {
-      throw new ForbiddenError(`Actions need the operator role; you are signed in as ${principal.role}.`, { actor: principal.label });
+    try {
+      checkCsrf(request, authenticated, config);
+      if (config.readOnly) throw new ReadOnlyError();
+      if (!hasRole(principal, 'operator')) {
+        throw new ForbiddenError(`Actions need the operator role; you are signed in as ${principal.role}.`, { actor: principal.label });
+      }
+      const decision = actionLimiter.take(principal.label);
+      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, actionLimiter.limit);
+      return principal;
+    } catch (error) {
+      if (error instanceof AccessError) await recordRefusal(principal, request, error);
+      throw error;
     }
-    const decision = actionLimiter.take(principal.label);
-    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, actionLimiter.limit);
-    return principal;
   };
 }

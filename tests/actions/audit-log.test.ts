@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendAudit, listAudit } from '../../lib/audit/audit-log';
 import { auditToCsv, csvCell } from '../../lib/audit/csv';
 import { MAX_LISTED } from '../../lib/audit/entry';
+import { attemptedAction, auditRefusals } from '../../lib/audit/refusals';
+import { ForbiddenError } from '../../lib/auth/errors';
+import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import { actionFixture, type ActionFixture } from './setup';
 
 let f: ActionFixture;
@@ -25,6 +28,38 @@ describe('audit log', () => {
     expect(entry.targets).toHaveLength(MAX_LISTED);
     expect(entry.seen).toHaveLength(MAX_LISTED);
     expect(entry.targetCount).toBe(250);
+  });
+
+  it('records refusals of signed-in users, at most a few per user per minute', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const record = auditRefusals(() => f.db, new SlidingWindowLimiter(2));
+      const viewer = { role: 'viewer' as const, label: 'viewer#refused1', via: 'bearer' as const };
+      const request = new Request('http://dash.test/api/v1/purge/6f1c1c9e-3b7e-4d51-9a55-0b9a4c0d2e11/cancel', {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '10.1.2.3' },
+      });
+      for (let i = 0; i < 3; i++) await record(viewer, request, new ForbiddenError('Actions need the operator role.'));
+      const { items } = await listAudit(f.db, { actor: 'viewer#refused1' }, 10);
+      expect(items).toHaveLength(2);
+      expect(items[0]).toMatchObject({
+        role: 'viewer',
+        action: 'purge.cancel',
+        outcome: 'refused',
+        parameters: { method: 'POST' },
+        result: { status: 403, code: 'forbidden' },
+        clientAddress: '10.1.2.3',
+      });
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/viewer#refused1 not audited/));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('names the attempted action from the request path', () => {
+    expect(attemptedAction('/api/v1/keys/release')).toBe('keys.release');
+    expect(attemptedAction('/api/v1/purge')).toBe('purge');
+    expect(attemptedAction('/api/v1/purge/6f1c1c9e-3b7e-4d51-9a55-0b9a4c0d2e11/resume')).toBe('purge.resume');
   });
 
   it('filters by action and actor and pages newest first with a cursor', async () => {

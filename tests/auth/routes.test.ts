@@ -101,6 +101,11 @@ describe('every mutation: POST only, signed in, same origin, operator', () => {
     expect(await json(await preview(bearer(VIEWER_TOKEN)))).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     const cookie = await signInCookie(VIEWER_TOKEN);
     expect((await preview({ ...sameOrigin, cookie })).status).toBe(403);
+
+    const refused = await json(await audit.GET(get('/api/v1/audit?outcome=refused&action=keys.release', bearer(VIEWER_TOKEN))));
+    const byViewer = refused.body.items.filter((e: { role: string }) => e.role === 'viewer');
+    expect(byViewer).toHaveLength(2);
+    expect(byViewer[0]).toMatchObject({ actor: expect.stringMatching(/^viewer#/), result: { status: 403, code: 'forbidden' } });
   });
 
   it('answers 403 to a cross-site request riding the operator cookie', async () => {
@@ -118,6 +123,11 @@ describe('every mutation: POST only, signed in, same origin, operator', () => {
     }
     expect((await preview({ ...sameOrigin, cookie })).status).toBe(200);
     expect((await preview(bearer(OPERATOR_TOKEN))).status).toBe(200);
+
+    const refused = await json(await audit.GET(get('/api/v1/audit?outcome=refused', bearer(VIEWER_TOKEN))));
+    const crossSite = refused.body.items.filter((e: { result: { code: string } }) => e.result.code === 'cross_site_request');
+    expect(crossSite).toHaveLength(Object.keys(cases).length);
+    expect(crossSite[0]).toMatchObject({ role: 'operator', action: 'keys.release' });
   });
 
   it('never mutates on GET: 405 on every action route, and the record is still there', async () => {

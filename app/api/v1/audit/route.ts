@@ -12,7 +12,7 @@ const query = {
   limit: limitParam(50, 500),
   action: z.string().max(100).optional(),
   actor: z.string().max(100).optional(),
-  outcome: z.enum(['ok', 'error', 'started']).optional(),
+  outcome: z.enum(['ok', 'error', 'started', 'refused']).optional(),
   format: z.enum(['csv', 'json']).optional(),
 };
 
