@@ -20,9 +20,9 @@ export function PurgeJobProgress({ jobId }: { jobId: string }) {
   if (job.isPending) return <p role="status">Loading the purge job…</p>;
   if (job.isError) return <ErrorNotice title="The purge job could not be read." error={job.error} onRetry={() => void job.refetch()} />;
 
-  const { status, purged, estimatedTotal, estimated, cancelRequested, error } = job.data;
-  const total = Math.max(estimatedTotal ?? 0, purged);
-  const percent = status === 'completed' ? 100 : total > 0 ? Math.min(100, Math.round((purged / total) * 100)) : 0;
+  const { status, purged, estimatedTotal, estimated, scanned, cancelRequested, error } = job.data;
+  // How far the walk through the table has got: exact, where the expected count may be an estimate.
+  const percent = status === 'completed' ? 100 : Math.min(99, Math.floor(scanned * 100));
   const resumable = status === 'cancelled' || status === 'failed' || status === 'interrupted';
   return (
     <div className="stack" data-testid="purge-job">
@@ -38,6 +38,10 @@ export function PurgeJobProgress({ jobId }: { jobId: string }) {
         <div>
           <dt>{estimated ? 'Expected (estimate)' : 'Expected'}</dt>
           <dd>{estimatedTotal === null ? '—' : estimatedTotal.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Table walked</dt>
+          <dd>{percent} %</dd>
         </div>
       </dl>
       <div

@@ -28,10 +28,14 @@ interface JobRow {
   updated_at: Date;
   finished_at: Date | null;
   error: string | null;
+  scanned: number;
 }
 
+// scanned: the job's page over the table's pages now; a file-size lookup, no read of the table.
 const SELECT_JOB = `SELECT id::text, status, (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER_SECONDS} seconds') AS stale,
-  actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error
+  actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error,
+  LEAST(1, (scan_from::tid::text::point)[0]
+    / GREATEST(1, pg_relation_size('processed_messages') / current_setting('block_size')::float8)) AS scanned
   FROM purge_jobs`;
 
 export function toJobView(row: JobRow): PurgeJobView {
@@ -44,6 +48,7 @@ export function toJobView(row: JobRow): PurgeJobView {
     batches: row.batches,
     estimatedTotal: row.estimated_total === null ? null : Number(row.estimated_total),
     estimated: row.estimated,
+    scanned: row.status === 'completed' ? 1 : row.scanned,
     cancelRequested: row.cancel_requested,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -114,6 +114,8 @@ export interface PurgeJobView {
   batches: number;
   estimatedTotal: number | null;
   estimated: boolean;
+  /** Share of processed_messages the job has walked, 0 to 1: exact, unlike estimatedTotal. */
+  scanned: number;
   cancelRequested: boolean;
   createdAt: string;
   updatedAt: string;

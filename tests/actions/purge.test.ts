@@ -173,10 +173,12 @@ describe('purge of processed_messages', () => {
     expect(mid.kept).toBe(4);
     expect(mid.expired).toBeGreaterThan(0);
     expect(cancelled.purged).toBe(60_000 - mid.expired);
+    expect(cancelled.scanned).toBeGreaterThan(0);
+    expect(cancelled.scanned).toBeLessThan(1);
 
     await resumePurgeJob(f.db, job.jobId, RETENTION);
     await purgeRunSettled(job.jobId);
-    expect(await getPurgeJob(f.db, job.jobId)).toMatchObject({ status: 'completed', purged: 60_000 });
+    expect(await getPurgeJob(f.db, job.jobId)).toMatchObject({ status: 'completed', purged: 60_000, scanned: 1 });
     expect(await counts()).toEqual({ expired: 0, kept: 4 });
   });
 
