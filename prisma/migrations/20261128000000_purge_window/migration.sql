@@ -12,8 +12,11 @@ ALTER TABLE "purge_jobs" ADD COLUMN "scan_from" TEXT NOT NULL DEFAULT '(0,0)';
 -- One batch of a purge job: deletes the expired rows among the next
 -- `max_rows` expired rows from the job's position, reading at most
 -- `max_pages` pages, and moves the position past them.
---   * The window ends just before the (max_rows + 1)-th expired row seen by
---     this statement's snapshot, so it can never delete more than max_rows.
+--   * The window ends just before the (max_rows + 1)-th expired row. That row
+--     is found by the DELETE statement itself, so both see one snapshot and
+--     the window holds at most max_rows rows to delete; the same statement
+--     moves the job's position. A batch that deleted more anyway (a plan
+--     that did not scan in ctid order) raises and rolls back.
 --   * Every row is re-checked against the expiry rule and "not in flight"
 --     as it is deleted.
 --   * The delete waits at most lock_wait_ms for a row a consumer holds.
@@ -45,26 +48,39 @@ BEGIN
     -- A batch lost to a crash is simply deleted again by the next purge,
     -- so waiting for the WAL flush would only slow every batch down.
     PERFORM set_config('synchronous_commit', 'off', true), set_config('lock_timeout', lock_wait_ms || 'ms', true);
-
     page_cap := format('(%s,0)', (from_tid::text::point)[0]::bigint + max_pages)::tid;
-    upto := COALESCE((
-        SELECT m.ctid FROM processed_messages m
-        WHERE m.ctid >= from_tid AND m.ctid < page_cap
-          AND m.status <> 'processing'
-          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now()
-        OFFSET max_rows LIMIT 1), page_cap);
 
     BEGIN
+        WITH window_end AS MATERIALIZED (
+            SELECT COALESCE((
+                SELECT w.ctid FROM processed_messages w
+                WHERE w.ctid >= from_tid AND w.ctid < page_cap
+                  AND w.status <> 'processing'
+                  AND COALESCE(w.expires_at, w.processed_at + make_interval(hours => retention_hours)) < now()
+                OFFSET max_rows LIMIT 1), page_cap) AS upto
+        ), moved AS (
+            UPDATE purge_jobs j SET scan_from = (SELECT e.upto FROM window_end e)::text WHERE j.id = job_id
+        )
         DELETE FROM processed_messages m
-        WHERE m.ctid >= from_tid AND m.ctid < upto
+        WHERE m.ctid >= from_tid AND m.ctid < (SELECT e.upto FROM window_end e)
           AND m.status <> 'processing'
           AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now();
         GET DIAGNOSTICS deleted = ROW_COUNT;
     EXCEPTION WHEN lock_not_available THEN
+        WITH window_end AS MATERIALIZED (
+            SELECT COALESCE((
+                SELECT w.ctid FROM processed_messages w
+                WHERE w.ctid >= from_tid AND w.ctid < page_cap
+                  AND w.status <> 'processing'
+                  AND COALESCE(w.expires_at, w.processed_at + make_interval(hours => retention_hours)) < now()
+                OFFSET max_rows LIMIT 1), page_cap) AS upto
+        ), moved AS (
+            UPDATE purge_jobs j SET scan_from = (SELECT e.upto FROM window_end e)::text WHERE j.id = job_id
+        )
         DELETE FROM processed_messages m
         WHERE m.ctid = ANY(ARRAY(
                 SELECT l.ctid FROM processed_messages l
-                WHERE l.ctid >= from_tid AND l.ctid < upto
+                WHERE l.ctid >= from_tid AND l.ctid < (SELECT e.upto FROM window_end e)
                   AND l.status <> 'processing'
                   AND COALESCE(l.expires_at, l.processed_at + make_interval(hours => retention_hours)) < now()
                 FOR UPDATE SKIP LOCKED))
@@ -73,12 +89,14 @@ BEGIN
         GET DIAGNOSTICS deleted = ROW_COUNT;
         skipped := true;
     END;
+    IF deleted > max_rows THEN
+        RAISE EXCEPTION 'a purge batch deleted % rows, more than its % (rolled back)', deleted, max_rows;
+    END IF;
 
     UPDATE purge_jobs j
-        SET purged = j.purged + deleted, batches = j.batches + 1, scan_from = upto::text,
-            heartbeat_at = now(), updated_at = now()
+        SET purged = j.purged + deleted, batches = j.batches + 1, heartbeat_at = now(), updated_at = now()
         WHERE j.id = job_id
-        RETURNING j.cancel_requested INTO cancel;
+        RETURNING j.scan_from::tid, j.cancel_requested INTO upto, cancel;
 
     RETURN QUERY SELECT deleted, skipped,
         upto >= format('(%s,0)', pg_relation_size('processed_messages') / current_setting('block_size')::int)::tid,
