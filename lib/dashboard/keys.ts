@@ -30,8 +30,9 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
 
 /**
  * A page of dedup keys, found by a live SCAN. The work per request is
- * bounded by the SCAN steps it may take (keysExaminedPerRequest / scanCount),
- * so a page can be short, even empty, and still carry a cursor; the cursor
+ * bounded: at most keysExaminedPerRequest keys examined, in at most
+ * keysExaminedPerRequest / scanCount SCAN steps, so a page can be short,
+ * even empty, and still carry a cursor; the cursor
  * holds the pattern, the SCAN cursor of the batch and the offset into it.
  */
 export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysPage> {
@@ -49,10 +50,11 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   const items: KeyItem[] = [];
   let examined = 0;
   let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
-  while (at && steps-- > 0 && items.length < q.limit) {
+  while (at && steps-- > 0 && items.length < q.limit && examined < config.keysExaminedPerRequest) {
     const pattern = patterns[at.p]!;
     const batch = await deps.redis.keyspace.scan(pattern, at.c, at.n);
-    const keys = batch.keys.slice(at.o);
+    // COUNT is only a hint: one SCAN reply may hold more keys than asked for, and the rest wait for the next page.
+    const keys = batch.keys.slice(at.o, at.o + config.keysExaminedPerRequest - examined);
     const owned = keys.filter((key) => filter.owns(at!.p, key));
     const byKey = new Map(examine(await deps.redis.keyspace.peek(owned, config.headBytes), deps.now(), config).map((e) => [e.key, e]));
 
@@ -64,7 +66,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
       if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, pattern));
     }
     examined += used;
-    if (used < keys.length) at = { ...at, o: at.o + used };
+    if (at.o + used < batch.keys.length) at = { ...at, o: at.o + used };
     else if (batch.cursor !== '0') at = { p: at.p, c: batch.cursor, o: 0, n: count };
     else if (only === null && at.p + 1 < patterns.length) at = { p: at.p + 1, c: '0', o: 0, n: count };
     else at = null;

@@ -65,6 +65,16 @@ describe('listing keys', () => {
     expect(pages).toBeGreaterThan(1);
   });
 
+  it('keeps to its bound when one SCAN reply holds more keys than COUNT asked for', async () => {
+    // Redis may answer SCAN with whole hash buckets, more than COUNT; here every reply is five times too big.
+    const keyspace = world.deps.redis.keyspace;
+    const generous = { ...keyspace, scan: (pattern: string, cursor: string, count: number) => keyspace.scan(pattern, cursor, count * 5) };
+    const tight = { ...world.deps, redis: { ...world.deps.redis, keyspace: generous }, config: { ...world.config, scanCount: 4, keysExaminedPerRequest: 4 } };
+    const { items, examined } = await allPages(tight, { limit: 50 });
+    expect(Math.max(...examined)).toBeLessThanOrEqual(4);
+    expect(items.map((i) => i.key).sort()).toEqual(world.keys.map((k) => k.key).sort());
+  });
+
   it('shows owner, consumer and age of in-flight records', async () => {
     const { items } = await allPages(world.deps, { state: 'processing', limit: 50 });
     const lib = items.find((i) => i.key.endsWith('lib:fresh'))!;
