@@ -5,7 +5,9 @@
  *      against ONE unbatched DELETE of the same rows in the same run
  *      (rows/s ratio, target >= 0.5), while simulator-style consumers keep
  *      processing messages through the library's Postgres store (p99 of a
- *      message, claim to completion, target <= 50 ms);
+ *      message, claim to completion, target <= 50 ms). A share of those
+ *      messages are replays of expired ones (a consumer-group rebalance), so
+ *      consumers and purge contend for the same rows;
  *   2. bulk release of 10,000 stuck Redis keys: preview by SCAN, then the
  *      compare-and-delete confirmation (target < 2 s).
  *
@@ -13,7 +15,7 @@
  * rows) and the median round is reported, since a shared machine's load
  * moves single runs by a factor of two or more.
  *
- *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --rounds 3]
+ *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --replay 0.1 --rounds 3]
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     /** Messages per second the simulated consumers process during each delete. */
     rate: { type: 'string', default: '200' },
     consumers: { type: 'string', default: '4' },
+    /** Share of the consumers' messages that replay an expired message. */
+    replay: { type: 'string', default: '0.1' },
     rounds: { type: 'string', default: '3' },
   },
 });
@@ -46,6 +50,7 @@ const KEYS = Number(args.keys);
 const BATCH = Number(args.batch);
 const RATE = Number(args.rate);
 const CONSUMERS = Number(args.consumers);
+const REPLAY = Number(args.replay);
 const ROUNDS = Number(args.rounds);
 const RETENTION_HOURS = 72;
 
@@ -70,8 +75,12 @@ async function resetDatabase(): Promise<void> {
   await migrate(BENCH_URL);
 }
 
-/** The same expired rows before each contender: half past their own expires_at, half past retention. */
-async function seedExpired(pool: pg.Pool): Promise<void> {
+/**
+ * The same expired rows before each contender: half past their own
+ * expires_at, half past retention. Returns a sample of their ids, spread
+ * over the table, for the consumers to replay.
+ */
+async function seedExpired(pool: pg.Pool): Promise<string[]> {
   await pool.query('TRUNCATE processed_messages');
   await pool.query(
     `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
@@ -87,10 +96,12 @@ async function seedExpired(pool: pg.Pool): Promise<void> {
   );
   await pool.query(`VACUUM ANALYZE processed_messages`);
   await pool.query(`CHECKPOINT`);
+  const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM processed_messages TABLESAMPLE SYSTEM (1) LIMIT 5000`);
+  return rows.map((r) => r.message_id);
 }
 
-/** Consumers processing fresh messages at RATE per second in total, each latency recorded. */
-function simulate(pool: pg.Pool): { stop: () => Promise<number[]> } {
+/** Consumers processing messages at RATE per second in total, REPLAY of them expired ones again; each latency recorded. */
+function simulate(pool: pg.Pool, replayable: string[]): { stop: () => Promise<number[]> } {
   const handle = idempotent(async (m: { id: string }) => ({ handled: m.id }), {
     store: new PostgresStore(pool),
     consumer: 'bench-sim',
@@ -102,7 +113,8 @@ function simulate(pool: pg.Pool): { stop: () => Promise<number[]> } {
   const workers = Array.from({ length: CONSUMERS }, async () => {
     while (running) {
       const started = performance.now();
-      await handle.process({ id: randomUUID() });
+      const replay = replayable.length > 0 && Math.random() < REPLAY;
+      await handle.process({ id: replay ? replayable[Math.floor(Math.random() * replayable.length)]! : randomUUID() });
       const took = performance.now() - started;
       latencies.push(took);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - took)));
@@ -147,10 +159,11 @@ async function purgeBench(): Promise<void> {
     results[name].during.push(...during);
   };
   let statements = 0;
+  let skippedUnderLock = 0;
 
   const unbatched = async (withLoad: boolean) => {
-    await seedExpired(pool);
-    const load = withLoad ? simulate(pool) : null;
+    const replayable = await seedExpired(pool);
+    const load = withLoad ? simulate(pool, replayable) : null;
     const started = performance.now();
     const { rowCount } = await pool.query(
       `DELETE FROM processed_messages WHERE status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => $1)) < now()`,
@@ -160,20 +173,24 @@ async function purgeBench(): Promise<void> {
     if (rowCount !== ROWS) throw new Error(`the unbatched DELETE removed ${rowCount} rows, expected ${ROWS}`);
   };
   const batched = async (withLoad: boolean) => {
-    await seedExpired(pool);
-    const load = withLoad ? simulate(pool) : null;
+    const replayable = await seedExpired(pool);
+    const load = withLoad ? simulate(pool, replayable) : null;
     const started = performance.now();
     const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, retentionHours: RETENTION_HOURS, estimatedTotal: ROWS, estimated: false });
     await purgeRunSettled(job.jobId);
     record(`batched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
     const done = await getPurgeJob(db, job.jobId);
-    if (done.status !== 'completed' || done.purged !== ROWS) throw new Error(`purge ended ${done.status} after ${done.purged} rows: ${done.error}`);
+    // Rows a consumer held when their batch came are skipped, left for the next purge.
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer = 'old'`);
+    if (done.status !== 'completed' || done.purged + rows[0]!.n !== ROWS) {
+      throw new Error(`purge ended ${done.status} after ${done.purged} rows, ${rows[0]!.n} left: ${done.error}`);
+    }
+    skippedUnderLock += rows[0]!.n;
     statements = done.batches;
   };
 
   try {
-    await seedExpired(pool);
-    const idleLoad = simulate(pool);
+    const idleLoad = simulate(pool, await seedExpired(pool));
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const idle = await idleLoad.stop();
 
@@ -195,7 +212,7 @@ async function purgeBench(): Promise<void> {
     const rate = (name: string) => ROWS / median(results[name]!.seconds);
     console.log(`\npurge of ${fmt(ROWS)} expired rows (batches of ${fmt(BATCH)}, ${fmt(statements)} statements), median of ${ROUNDS} rounds`);
     for (const suffix of ['', '+load']) {
-      const label = suffix ? `beside ${CONSUMERS} consumers at ${RATE} msg/s` : 'alone';
+      const label = suffix ? `beside ${CONSUMERS} consumers at ${RATE} msg/s, ${fmt(REPLAY * 100)} % of them replays of expired messages` : 'alone';
       console.log(`  ${label}:`);
       console.log(`    one unbatched DELETE  ${fmt(median(results[`unbatched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`unbatched${suffix}`))} rows/s`);
       console.log(`    batched purge job     ${fmt(median(results[`batched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`batched${suffix}`))} rows/s`);
@@ -204,6 +221,7 @@ async function purgeBench(): Promise<void> {
     console.log(`  consumers, no delete running:          ${latencyLine(idle)}`);
     console.log(`  consumers during the unbatched DELETE: ${latencyLine(sorted(results['unbatched+load']!.during))}`);
     console.log(`  consumers during the batched purge:    ${latencyLine(sorted(results['batched+load']!.during))}  (target p99 <= 50 ms)`);
+    console.log(`  expired rows a consumer held, skipped by the purge and left for the next one: ${fmt(skippedUnderLock)} over ${ROUNDS} rounds`);
   } finally {
     await db.$disconnect();
     await pool.end();

@@ -9,16 +9,34 @@
 
 ALTER TABLE "purge_jobs" ADD COLUMN "scan_from" TEXT NOT NULL DEFAULT '(0,0)';
 
--- One batch of a purge job: deletes the expired rows among the next
--- `max_rows` expired rows from the job's position, reading at most
--- `max_pages` pages, and moves the position past them.
---   * The window ends just before the (max_rows + 1)-th expired row. That row
---     is found by the DELETE statement itself, so both see one snapshot and
---     the window holds at most max_rows rows to delete; the same statement
---     moves the job's position. A batch that deleted more anyway (a plan
---     that did not scan in ctid order) raises and rolls back.
---   * Every row is re-checked against the expiry rule and "not in flight"
---     as it is deleted.
+-- The expiry rule of the whole project, as the purge applies it: not in
+-- flight, and past COALESCE(expires_at, processed_at + retention). A plain
+-- SQL function, so the planner inlines it.
+CREATE FUNCTION "idemscope_purgeable"(status message_status, expires_at timestamptz, processed_at timestamptz, retention_hours integer)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => retention_hours)) < now()
+$$;
+
+-- Where a window that starts at from_tid ends: at the (max_rows + 1)-th
+-- purgeable row, or at page_cap. STABLE, so it reads with the snapshot of
+-- the statement that calls it.
+CREATE FUNCTION "idemscope_purge_window_end"(from_tid tid, page_cap tid, max_rows integer, retention_hours integer)
+RETURNS tid LANGUAGE sql STABLE AS $$
+    SELECT COALESCE((
+        SELECT w.ctid FROM processed_messages w
+        WHERE w.ctid >= from_tid AND w.ctid < page_cap
+          AND idemscope_purgeable(w.status, w.expires_at, w.processed_at, retention_hours)
+        OFFSET max_rows LIMIT 1), page_cap)
+$$;
+
+-- One batch of a purge job: deletes the purgeable rows among the next
+-- `max_rows` of them from the job's position, reading at most `max_pages`
+-- pages, and moves the position past them.
+--   * The window's end is found by the DELETE statement itself, so both see
+--     one snapshot and the window holds at most max_rows rows to delete; the
+--     same statement moves the job's position. A batch that deleted more
+--     anyway (a plan that did not scan in ctid order) raises and rolls back.
+--   * Every row is re-checked against the expiry rule as it is deleted.
 --   * The delete waits at most lock_wait_ms for a row a consumer holds.
 --     Past that it starts the window over and skips locked rows, so the purge
 --     never waits on a consumer for long and a deadlock cannot form; a
@@ -52,28 +70,17 @@ BEGIN
 
     BEGIN
         WITH window_end AS MATERIALIZED (
-            SELECT COALESCE((
-                SELECT w.ctid FROM processed_messages w
-                WHERE w.ctid >= from_tid AND w.ctid < page_cap
-                  AND w.status <> 'processing'
-                  AND COALESCE(w.expires_at, w.processed_at + make_interval(hours => retention_hours)) < now()
-                OFFSET max_rows LIMIT 1), page_cap) AS upto
+            SELECT idemscope_purge_window_end(from_tid, page_cap, max_rows, retention_hours) AS upto
         ), moved AS (
             UPDATE purge_jobs j SET scan_from = (SELECT e.upto FROM window_end e)::text WHERE j.id = job_id
         )
         DELETE FROM processed_messages m
         WHERE m.ctid >= from_tid AND m.ctid < (SELECT e.upto FROM window_end e)
-          AND m.status <> 'processing'
-          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now();
+          AND idemscope_purgeable(m.status, m.expires_at, m.processed_at, retention_hours);
         GET DIAGNOSTICS deleted = ROW_COUNT;
     EXCEPTION WHEN lock_not_available THEN
         WITH window_end AS MATERIALIZED (
-            SELECT COALESCE((
-                SELECT w.ctid FROM processed_messages w
-                WHERE w.ctid >= from_tid AND w.ctid < page_cap
-                  AND w.status <> 'processing'
-                  AND COALESCE(w.expires_at, w.processed_at + make_interval(hours => retention_hours)) < now()
-                OFFSET max_rows LIMIT 1), page_cap) AS upto
+            SELECT idemscope_purge_window_end(from_tid, page_cap, max_rows, retention_hours) AS upto
         ), moved AS (
             UPDATE purge_jobs j SET scan_from = (SELECT e.upto FROM window_end e)::text WHERE j.id = job_id
         )
@@ -81,11 +88,9 @@ BEGIN
         WHERE m.ctid = ANY(ARRAY(
                 SELECT l.ctid FROM processed_messages l
                 WHERE l.ctid >= from_tid AND l.ctid < (SELECT e.upto FROM window_end e)
-                  AND l.status <> 'processing'
-                  AND COALESCE(l.expires_at, l.processed_at + make_interval(hours => retention_hours)) < now()
+                  AND idemscope_purgeable(l.status, l.expires_at, l.processed_at, retention_hours)
                 FOR UPDATE SKIP LOCKED))
-          AND m.status <> 'processing'
-          AND COALESCE(m.expires_at, m.processed_at + make_interval(hours => retention_hours)) < now();
+          AND idemscope_purgeable(m.status, m.expires_at, m.processed_at, retention_hours);
         GET DIAGNOSTICS deleted = ROW_COUNT;
         skipped := true;
     END;
