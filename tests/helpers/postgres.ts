@@ -34,6 +34,14 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
       try {
+        // pg's pool.end() resolves before its connections have closed; FORCE-terminating one
+        // of those makes its client emit an error nobody listens to any more, failing the run.
+        const deadline = Date.now() + 1000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();

@@ -30,14 +30,15 @@ export interface StoreHarness {
 }
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/crash-consumer.ts');
-const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 /**
  * Starts a consumer process that claims `key` and then hangs in its handler,
  * and SIGKILLs it once it reports the claim: a consumer dying mid-handler.
  */
 export async function crashConsumerMidHandler(settings: Record<string, string>): Promise<void> {
-  const child = spawn(TSX, [FIXTURE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself with tsx's loader, not the tsx CLI: that one runs the script in a child of its own,
+  // which a SIGKILL of the CLI leaves running with its connections open.
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
@@ -52,6 +53,16 @@ export async function crashConsumerMidHandler(settings: Record<string, string>):
   child.kill('SIGKILL');
   const how = await exited;
   if (how !== 'SIGKILL') throw new Error(`crash fixture ended by ${how}, not SIGKILL`);
+  if (isAlive(child.pid!)) throw new Error(`crash fixture ${child.pid} is still running after SIGKILL`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
