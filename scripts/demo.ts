@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { generateToken } from '../lib/auth/tokens';
 import { env } from '../lib/config/env';
@@ -15,6 +16,7 @@ const root = process.cwd();
 const stateDir = path.join(root, '.idemscope');
 const credentialsFile = path.join(stateDir, 'demo-credentials.json');
 const rebuild = process.argv.includes('--rebuild');
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...extraEnv } });
@@ -36,6 +38,15 @@ function credentials(): { operator: string; viewer: string; secret: string } {
   return created;
 }
 
+/** Fails early when another program has the port: the health check would otherwise find that one. */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () => reject(new Error(`port ${port} is already in use; stop what runs there, or run PORT=${port + 1} npm run demo`)));
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
+
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 120; i++) {
     if (child.exitCode !== null) throw new Error('the dashboard server exited; see its output above');
@@ -53,6 +64,7 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   const config = env();
+  await assertPortFree(config.PORT);
   run('bash', ['scripts/ensure-services.sh'], { IDEMSCOPE_SKIP_CHROMIUM: '1' });
 
   const migrated = await migrate(config.DATABASE_URL);
@@ -70,21 +82,31 @@ async function main(): Promise<void> {
   };
 
   const simulatorLog = path.join(stateDir, 'simulator.log');
-  const simulator = spawn('npx', ['tsx', 'scripts/simulate.ts', '--duration', '0', '--rate', '20', '--demo'], {
+  // Node itself runs both, not npx or the tsx CLI: those start a child of their own that a
+  // SIGTERM to them would leave running after the demo has stopped.
+  const simulator = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--duration', '0', '--rate', '20', '--demo'], {
     env: serverEnv,
     stdio: ['ignore', openSync(simulatorLog, 'a'), openSync(simulatorLog, 'a')],
   });
-  const server = spawn('npx', ['next', 'start', '-p', String(config.PORT)], { env: serverEnv, stdio: 'inherit' });
+  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(config.PORT)], { env: serverEnv, stdio: 'inherit' });
 
+  const simulatorDone = new Promise<void>((resolve) => simulator.once('exit', () => resolve()));
+  let stopping = false;
   const stop = () => {
+    if (stopping) {
+      simulator.kill('SIGKILL');
+      return;
+    }
+    stopping = true;
+    console.log('\nStopping. The simulator lets its in-flight messages finish (up to 2 min); Ctrl-C again stops it at once.');
     simulator.kill('SIGTERM');
     server.kill('SIGTERM');
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   server.on('exit', (code) => {
-    simulator.kill('SIGTERM');
-    process.exit(code ?? 0);
+    if (!stopping) stop();
+    void simulatorDone.then(() => process.exit(code ?? 0));
   });
 
   const url = `http://localhost:${config.PORT}`;
