@@ -6,6 +6,7 @@ import { newActionId } from '@/components/queries/action-client';
 import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
+import { Panel } from '@/components/ui/Panel';
 import { Segmented } from '@/components/ui/Segmented';
 import { ActionOutcome } from './ActionOutcome';
 import { ConfirmWithReason } from './ConfirmWithReason';
@@ -25,13 +26,9 @@ export function BulkReleasePanel({ initialStore = 'redis' }: { initialStore?: Ac
   const [store, setStore] = useState<ActionStore>(initialStore);
   if (!canAct) return null;
   return (
-    <section className="panel stack" aria-label="Release stuck records">
-      <div className="panel-head">
-        <h2>Release stuck records</h2>
-        <Segmented className="spacer" label="Store" options={STORES} value={store} onChange={setStore} />
-      </div>
+    <Panel title="Release stuck records" className="stack" aside={<Segmented label="Store" options={STORES} value={store} onChange={setStore} />}>
       <BulkRelease key={store} store={store} />
-    </section>
+    </Panel>
   );
 }
 

@@ -8,6 +8,7 @@ import { previewPurge, useConfirmPurge } from '@/components/queries/purge';
 import { useRecentPurgeJobs } from '@/components/queries/purge-jobs';
 import { useCanAct } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
+import { Panel } from '@/components/ui/Panel';
 import { Segmented } from '@/components/ui/Segmented';
 import { ActionOutcome } from './ActionOutcome';
 import { ConfirmWithReason } from './ConfirmWithReason';
@@ -31,13 +32,9 @@ export function PurgePanel() {
   const [store, setStore] = useState<PurgeStore>('postgres');
   if (!canAct) return null;
   return (
-    <section className="panel stack" aria-label="Purge expired records">
-      <div className="panel-head">
-        <h2>Purge expired records</h2>
-        <Segmented className="spacer" label="Store" options={STORES} value={store} onChange={setStore} />
-      </div>
+    <Panel title="Purge expired records" className="stack" aside={<Segmented label="Store" options={STORES} value={store} onChange={setStore} />}>
       {store === 'postgres' ? <PostgresPurge /> : <RedisPurge />}
-    </section>
+    </Panel>
   );
 }
 
