@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-export const TEMPLATE_DB = 'idemscope_test_template';
+/** Overridable so that two checkouts on one machine can run their suites side by side. */
+export const TEMPLATE_DB = process.env.IDEMSCOPE_TEST_TEMPLATE ?? 'idemscope_test_template';
 export const ADMIN_URL = databaseUrl('postgres');
 
 export function databaseUrl(name: string): string {
