@@ -3,14 +3,16 @@ import { clientAddress } from '../auth/origin';
 import { env } from '../config/env';
 import { InvalidParameterError } from '../dashboard/errors';
 import { prisma } from '../db/prisma';
-import { redis } from '../redis/client';
-import { actionConfigFrom } from './config';
+import { createStores } from '../stores';
+import { redis } from '../stores/redis/connection';
+import { storeSettingsFrom } from '../stores/settings';
 import type { ActionDeps } from './deps';
 import type { Actor } from './run-action';
 
 /** The app's own stores and settings, for route handlers. */
 export function appActionDeps(): ActionDeps {
-  return { db: prisma(), redis: redis(), config: actionConfigFrom(env()) };
+  const config = storeSettingsFrom(env());
+  return { db: prisma(), stores: createStores({ redis: redis(), db: prisma() }, config), config };
 }
 
 export function actorOf(request: Request, principal: unknown): Actor {

@@ -1,41 +1,32 @@
 import { MAX_LISTED } from '../audit/entry';
 import { InvalidParameterError } from '../dashboard/errors';
-import { isUuid } from '../idempotency';
+import type { DedupStore } from '../stores/store';
 import type { ActionDeps } from './deps';
 import { BulkLimitError } from './errors';
-import { previewMessages, previewStuckMessages, releaseMessages } from './postgres-release';
-import { keyMatcher } from './redis-scan';
-import { previewKeys, previewStuckKeys, releaseKeys } from './redis-release';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { ReleaseBody } from './schemas';
 import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from './types';
 
 type Target = { key: string; seen?: string };
 
+/** The audit log's name for a release, per store, as the API has always called them. */
+const RELEASE_ACTION: Record<ActionStore, string> = { redis: 'keys.release', postgres: 'messages.release' };
+
 /** Checks the targets before anything runs: count, shape, and that each is a key this dashboard may touch. */
-function targetsOf(deps: ActionDeps, store: ActionStore, body: ReleaseBody): Target[] | null {
+function targetsOf(deps: ActionDeps, store: DedupStore, body: ReleaseBody): Target[] | null {
   if (!body.keys) return null;
   if (body.keys.length > deps.config.bulkLimit) throw new BulkLimitError(deps.config.bulkLimit, body.keys.length);
-  const allowed = keyMatcher(deps.config);
   const unique = new Map<string, Target>();
   body.keys.forEach((entry, i) => {
-    const target: Target = typeof entry === 'string' ? { key: entry } : entry;
-    if (store === 'postgres') {
-      if (!isUuid(target.key)) throw new InvalidParameterError(`keys.${i}`, 'must be a processed_messages message_id (uuid)');
-      target.key = target.key.toLowerCase();
-    } else if (!allowed(target.key)) {
-      throw new InvalidParameterError(`keys.${i}`, `is not under IDEMSCOPE_KEY_PATTERNS (${deps.config.keyPatterns.join(', ')})`);
-    }
+    const target: Target = typeof entry === 'string' ? { key: entry } : { ...entry };
+    target.key = store.normaliseTarget(target.key, `keys.${i}`);
     unique.set(target.key, target);
   });
   return [...unique.values()];
 }
 
-async function preview(deps: ActionDeps, store: ActionStore, keys: string[] | null, olderThanSeconds?: number): Promise<ReleasePreview> {
-  if (store === 'redis') {
-    return keys ? previewKeys(deps.redis, deps.config, keys) : previewStuckKeys(deps.redis, deps.config, olderThanSeconds!);
-  }
-  return keys ? previewMessages(deps.db, deps.config, keys) : previewStuckMessages(deps.db, deps.config, olderThanSeconds!);
+function preview(store: DedupStore, keys: string[] | null, olderThanSeconds?: number): Promise<ReleasePreview> {
+  return store.previewRelease(keys ? { keys } : { olderThanSeconds: olderThanSeconds! });
 }
 
 /**
@@ -46,19 +37,20 @@ async function preview(deps: ActionDeps, store: ActionStore, keys: string[] | nu
  */
 export async function releaseAction(
   deps: ActionDeps,
-  store: ActionStore,
+  storeName: ActionStore,
   actor: Actor,
   body: ReleaseBody,
 ): Promise<{ dryRun: true; preview: ReleasePreview } | ({ dryRun: false } & RunOutcome<ReleaseResult>)> {
+  const store = deps.stores[storeName];
   const targets = targetsOf(deps, store, body);
-  if (body.dryRun) return { dryRun: true, preview: await preview(deps, store, targets?.map((t) => t.key) ?? null, body.olderThanSeconds) };
+  if (body.dryRun) return { dryRun: true, preview: await preview(store, targets?.map((t) => t.key) ?? null, body.olderThanSeconds) };
 
   const bulk = targets === null || targets.length > 1;
   if (bulk && !body.reason) throw new InvalidParameterError('reason', 'is required for a bulk release');
 
   const outcome = await runAction<ReleaseResult>(deps.db, actor, {
-    action: store === 'redis' ? 'keys.release' : 'messages.release',
-    store,
+    action: RELEASE_ACTION[storeName],
+    store: storeName,
     actionId: body.actionId,
     reason: body.reason,
     parameters: { olderThanSeconds: body.olderThanSeconds ?? null, requestedTargets: targets?.length ?? null },
@@ -67,15 +59,15 @@ export async function releaseAction(
       const withSeen = (targets ?? []).filter((t): t is Required<Target> => t.seen !== undefined);
       const without = targets?.filter((t) => t.seen === undefined).map((t) => t.key) ?? null;
       // Targets without a preview are compared with what this request sees now.
-      const fresh = without === null || without.length ? await preview(deps, store, without, body.olderThanSeconds) : null;
+      const fresh = without === null || without.length ? await preview(store, without, body.olderThanSeconds) : null;
       const items = [...withSeen, ...(fresh?.wouldRelease ?? [])];
       // What the first targets look like right before the release, for the audit log only.
-      const before = await preview(deps, store, items.slice(0, MAX_LISTED).map((i) => i.key));
+      const before = await preview(store, items.slice(0, MAX_LISTED).map((i) => i.key));
       const stateOf = new Map(before.wouldRelease.map((i) => [i.key, i.state]));
-      const { released, skipped } = store === 'redis' ? await releaseKeys(deps.redis, deps.config, items) : await releaseMessages(deps.db, items);
+      const { released, skipped } = await store.release(items);
       const allSkipped: Skipped[] = [...(fresh?.skipped ?? []), ...skipped];
       return {
-        body: { actionId, store, released, skipped: allSkipped },
+        body: { actionId, store: storeName, released, skipped: allSkipped },
         targets: [...items.map((i) => i.key), ...(fresh?.skipped ?? []).map((s) => s.key)],
         seen: items.slice(0, MAX_LISTED).map((i) => ({ key: i.key, seen: i.seen, state: stateOf.get(i.key) ?? null })),
         result: { released: released.length, skipped: allSkipped.length, ...(fresh?.more ? { moreRemain: true } : {}) },

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/roles';
 import type { PrismaClient } from '../db/generated/client';
 import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError } from './errors';
-import { prismaQueryable } from './prisma-queryable';
+import { prismaQueryable } from '../stores/postgres/prisma-queryable';
 
 /** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
 export const ACTIONS_CONSUMER = 'idemscope-dashboard';

@@ -1,21 +1,20 @@
-import type { Redis } from 'ioredis';
 import { env } from '../config/env';
 import { prisma } from '../db/prisma';
-import { redis } from '../redis/client';
 import { KeyspaceScanner } from '../scanner/scanner';
+import type { Db } from '../stores/postgres/db';
+import { prismaReadStore } from '../stores/postgres/read-store';
+import { redis, scannerRedis, type RedisClient } from '../stores/redis/connection';
+import { redisReadStore } from '../stores/redis/read-store';
 import { dashboardConfigFromEnv, type DashboardConfig } from './config';
 import type { DashboardDeps } from './deps';
 import { Memo } from './memo';
 import { DeliveryCounterTracker } from './metrics/counter-tracker';
-import type { Db } from './stores/db';
-import { prismaReadStore } from './stores/postgres-store';
-import { ioredisReadStore } from './stores/redis-store';
 
 export interface DashboardParts {
   config: DashboardConfig;
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of the scanner's own, so API commands never queue behind its pipelines; `redis` when absent. */
-  scannerRedis?: Redis;
+  scannerRedis?: RedisClient;
   db: Db;
   now?: () => number;
 }
@@ -24,12 +23,12 @@ export interface DashboardParts {
 export function createDashboard(parts: DashboardParts): DashboardDeps {
   const { config } = parts;
   const now = parts.now ?? Date.now;
-  const redisStore = ioredisReadStore(parts.redis);
+  const redisStore = redisReadStore(parts.redis);
   return {
     config,
     redis: redisStore,
     postgres: prismaReadStore(parts.db),
-    scanner: new KeyspaceScanner(parts.scannerRedis ? ioredisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
+    scanner: new KeyspaceScanner(parts.scannerRedis ? redisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,
       scanCount: config.scanCount,
@@ -47,17 +46,15 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
 }
 
 // One per server process, on globalThis so that dev reloads do not start a second scanner.
-const holder = globalThis as unknown as { idemscopeDashboard?: DashboardDeps; idemscopeScannerRedis?: Redis };
+const holder = globalThis as unknown as { idemscopeDashboard?: DashboardDeps };
 
 /** The process's read side; its scanner starts with the first API request that uses it. */
 export function dashboard(): DashboardDeps {
   if (!holder.idemscopeDashboard) {
-    const client = redis();
-    holder.idemscopeScannerRedis = client.duplicate();
     holder.idemscopeDashboard = createDashboard({
       config: dashboardConfigFromEnv(env()),
-      redis: client,
-      scannerRedis: holder.idemscopeScannerRedis,
+      redis: redis(),
+      scannerRedis: scannerRedis(),
       db: prisma(),
     });
     holder.idemscopeDashboard.scanner.start();
@@ -65,10 +62,8 @@ export function dashboard(): DashboardDeps {
   return holder.idemscopeDashboard;
 }
 
-/** Stops the process's scanner and closes its connection (the shared Redis and Prisma clients stay). */
+/** Stops the process's scanner (the shared Redis and Prisma clients stay; disconnectRedis closes them). */
 export async function shutdownDashboard(): Promise<void> {
   await holder.idemscopeDashboard?.scanner.stop();
-  holder.idemscopeScannerRedis?.disconnect();
   holder.idemscopeDashboard = undefined;
-  holder.idemscopeScannerRedis = undefined;
 }

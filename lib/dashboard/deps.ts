@@ -2,8 +2,8 @@ import type { KeyspaceScanner } from '../scanner/scanner';
 import type { DashboardConfig } from './config';
 import type { Memo } from './memo';
 import type { DeliveryCounterTracker } from './metrics/counter-tracker';
-import type { PostgresReadStore } from './stores/postgres-store';
-import type { RedisReadStore } from './stores/redis-store';
+import type { PostgresReadStore } from '../stores/postgres/read-store';
+import type { RedisReadStore } from '../stores/redis/read-store';
 
 /** What every read-side service is given; tests build their own over their prefix and database. */
 export interface DashboardDeps {

@@ -5,7 +5,7 @@ import { floorTo } from './deliveries/cover';
 import type { DashboardDeps } from './deps';
 import { InvalidParameterError, StoreUnavailableError } from './errors';
 import { sharedRowCounts } from './row-counts';
-import { rowClock } from './stores/message-predicates';
+import { rowClock } from '../stores/postgres/rules';
 
 export interface ExpiryQuery {
   store: StoreName;

@@ -1,6 +1,6 @@
 import { classifyKey } from '../records/classify';
 import { decodeValue } from '../records/detect';
-import { createKeyFilter } from '../scanner/key-filter';
+import { createKeyFilter } from '../records/key-filter';
 import type { KeyDetail } from './api-types';
 import type { DashboardDeps } from './deps';
 import { NotFoundError } from './errors';

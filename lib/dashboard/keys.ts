@@ -1,5 +1,5 @@
-import { examine, type ExaminedKey } from '../scanner/examine';
-import { createKeyFilter } from '../scanner/key-filter';
+import { examine, type ExaminedKey } from '../records/examine';
+import { createKeyFilter } from '../records/key-filter';
 import type { RecordState } from '../records/states';
 import type { KeyItem, KeysPage } from './api-types';
 import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
@@ -56,7 +56,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
     // COUNT is only a hint: one SCAN reply may hold more keys than asked for, and the rest wait for the next page.
     const keys = batch.keys.slice(at.o, at.o + config.keysExaminedPerRequest - examined);
     const owned = keys.filter((key) => filter.owns(at!.p, key));
-    const byKey = new Map(examine(await deps.redis.keyspace.peek(owned, config.headBytes), deps.now(), config).map((e) => [e.key, e]));
+    const byKey = new Map(examine(await deps.redis.keyspace.peek(owned, config.headBytes), config.headBytes, deps.now(), config).map((e) => [e.key, e]));
 
     let used = 0;
     for (const key of keys) {

@@ -6,8 +6,8 @@ import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
 import type { DashboardDeps } from './deps';
 import { InvalidParameterError, NotFoundError } from './errors';
 import { payloadMismatch } from './records-view';
-import { rowClock } from './stores/message-predicates';
-import type { MessageRow } from './stores/postgres-messages';
+import { rowClock } from '../stores/postgres/rules';
+import type { MessageRow } from '../stores/postgres/messages';
 
 export interface MessagesQuery {
   state?: RecordState;

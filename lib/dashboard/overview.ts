@@ -6,9 +6,9 @@ import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError } from './errors';
 import { postgresHealth, redisHealth } from './health';
-import { rowClock } from './stores/message-predicates';
+import { rowClock } from '../stores/postgres/rules';
 import { sharedRowCounts } from './row-counts';
-import type { MessageRow } from './stores/postgres-messages';
+import type { MessageRow } from '../stores/postgres/messages';
 
 export interface OverviewQuery {
   /** Wait for a keyspace pass that starts after this request. */

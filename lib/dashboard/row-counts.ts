@@ -1,6 +1,6 @@
 import type { DashboardDeps } from './deps';
-import { rowClock } from './stores/message-predicates';
-import type { RowCounts } from './stores/postgres-counts';
+import { rowClock } from '../stores/postgres/rules';
+import type { RowCounts } from '../stores/postgres/counts';
 
 /** processed_messages counts by state, shared between the overview, expiry and metrics for a few seconds. */
 export function sharedRowCounts(deps: DashboardDeps, nowMs: number): Promise<{ value: RowCounts; computedAtMs: number }> {

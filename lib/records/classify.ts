@@ -83,7 +83,7 @@ export interface ClassifiedRow {
 }
 
 /**
- * The same rules as the SQL predicates in lib/dashboard/stores/message-predicates.ts;
+ * The same rules as the SQL predicates in lib/stores/postgres/rules.ts;
  * a test holds the two together.
  */
 export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClassifyConfig): ClassifiedRow {

@@ -1,7 +1,7 @@
 import type { ClassifyConfig } from '../records/classify';
-import { examine } from './examine';
-import { createKeyFilter, type KeyFilter } from './key-filter';
-import type { KeyspaceSource } from './keyspace-source';
+import { examine } from '../records/examine';
+import { createKeyFilter, type KeyFilter } from '../records/key-filter';
+import type { KeyspaceReader } from '../stores/redis/keyspace';
 import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
 
 export interface ScannerOptions {
@@ -69,7 +69,7 @@ export class KeyspaceScanner {
   private readonly now: () => number;
 
   constructor(
-    private readonly source: KeyspaceSource,
+    private readonly source: KeyspaceReader,
     private readonly options: ScannerOptions,
   ) {
     this.filter = createKeyFilter(options.patterns, options.statsPrefix);
@@ -165,7 +165,7 @@ export class KeyspaceScanner {
       builder.scanned(step.keys.length);
       const owned = step.keys.filter((key) => this.filter.owns(index, key));
       const now = this.now();
-      for (const entry of examine(await this.source.peek(owned, headBytes), now, classify)) builder.add(index, entry, now);
+      for (const entry of examine(await this.source.peek(owned, headBytes), headBytes, now, classify)) builder.add(index, entry, now);
       if (cursor !== '0') await pause(stepPauseMs);
     } while (cursor !== '0');
   }

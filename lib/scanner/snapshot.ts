@@ -1,5 +1,5 @@
 import { emptyFormatCounts, emptyStateCounts, type RecordFormat, type RecordState } from '../records/states';
-import type { ExaminedKey } from './examine';
+import type { ExaminedKey } from '../records/examine';
 
 export const HOUR_MS = 3_600_000;
 /** The expiry histogram covers this many hourly buckets ahead of the pass start. */

@@ -1,4 +1,4 @@
-import type { DeliveryBucket, DeliveryCounters } from '../stores/postgres-deliveries';
+import type { DeliveryBucket, DeliveryCounters } from '../../stores/postgres/deliveries';
 
 export function rate(duplicates: number, deliveries: number): number | null {
   return deliveries > 0 ? duplicates / deliveries : null;

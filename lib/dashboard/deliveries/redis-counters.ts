@@ -1,6 +1,6 @@
 import { parseStatsField, statsKey } from '../../idempotency/stats-keys';
-import type { RedisReadStore } from '../stores/redis-store';
-import type { DeliveryBucket, DeliveryCounters } from '../stores/postgres-deliveries';
+import type { RedisReadStore } from '../../stores/redis/read-store';
+import type { DeliveryBucket, DeliveryCounters } from '../../stores/postgres/deliveries';
 import type { BucketRef } from './cover';
 
 /**

@@ -1,5 +1,5 @@
 import type { StoreName } from '../../records/states';
-import type { DeliveryBucket, DeliveryCounters } from '../stores/postgres-deliveries';
+import type { DeliveryBucket, DeliveryCounters } from '../../stores/postgres/deliveries';
 
 const MINUTE_MS = 60_000;
 /** Minute buckets this recent may still grow; older ones are final. */

@@ -4,7 +4,7 @@ import { readRedisBuckets } from '../deliveries/redis-counters';
 import type { DashboardDeps } from '../deps';
 import { postgresHealth, redisHealth } from '../health';
 import { sharedRowCounts } from '../row-counts';
-import type { RowCounts } from '../stores/postgres-counts';
+import type { RowCounts } from '../../stores/postgres/counts';
 import { render, type MetricFamily, type Sample } from './exposition';
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

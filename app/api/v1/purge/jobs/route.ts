@@ -1,6 +1,6 @@
 import { appActionDeps } from '@/lib/actions/app';
-import { recentPurgeJobs } from '@/lib/actions/purge-jobs';
+import { recentJobs } from '@/lib/actions/purge-action';
 import { requireRole } from '@/lib/auth/guard';
 import { handle, ok } from '@/lib/http/handle';
 
-export const GET = handle(async () => ok({ items: await recentPurgeJobs(appActionDeps().db, 5) }), { guard: requireRole('viewer') });
+export const GET = handle(async () => ok({ items: await recentJobs(appActionDeps(), 5) }), { guard: requireRole('viewer') });

@@ -1,6 +1,6 @@
 import type { RecordState } from '../../records/states';
 import { num, query, type Db } from './db';
-import { expiredPredicate, processingPredicate, statePredicate, stuckPredicate, type RowClock } from './message-predicates';
+import { expiredPredicate, processingPredicate, statePredicate, stuckPredicate, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
 
 export interface MessageRow {

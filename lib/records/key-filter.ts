@@ -1,4 +1,4 @@
-import { globToRegExp } from '../records/glob';
+import { globToRegExp } from './glob';
 
 /**
  * Decides which configured pattern a key is counted under. Patterns may

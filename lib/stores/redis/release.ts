@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
-import { BUCKET_TTL_SECONDS } from '../idempotency/stats-keys';
-import type { ActionConfig } from './config';
-import { isInFlight, readKeyStates, seenStateOf, type KeyState } from './redis-read';
-import { RELEASE_IF_SEEN } from './redis-scripts';
-import { scanPatterns } from './redis-scan';
-import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from './types';
+import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../actions/types';
+import { BUCKET_TTL_SECONDS } from '../../idempotency/stats-keys';
+import type { RedisAccess } from './access';
+import { isInFlight, readKeyStates, seenStateOf, type KeyState } from './key-states';
+import { scanPatterns } from './keyspace';
+import { RELEASE_IF_SEEN } from './scripts';
 
 /** Keys per script call: each call blocks Redis, so it stays around a millisecond. */
 const SCRIPT_BATCH = 200;
@@ -14,10 +13,10 @@ function toItem(state: KeyState): PreviewItem {
 }
 
 /** Preview of named keys (already checked against the key patterns). */
-export async function previewKeys(redis: Redis, config: ActionConfig, keys: string[]): Promise<ReleasePreview> {
+export async function previewKeys(redis: RedisAccess, keys: string[]): Promise<ReleasePreview> {
   const wouldRelease: PreviewItem[] = [];
   const skipped: Skipped[] = [];
-  for (const state of await readKeyStates(redis, keys, config)) {
+  for (const state of await readKeyStates(redis.reader, keys, redis.settings, redis.now())) {
     if (!state.exists) skipped.push({ key: state.key, reason: 'missing' });
     else if (!isInFlight(state) || state.digest === null) skipped.push({ key: state.key, reason: 'not-in-flight' });
     else wouldRelease.push(toItem(state));
@@ -29,10 +28,11 @@ export async function previewKeys(redis: Redis, config: ActionConfig, keys: stri
  * Stuck keys (see lib/records/classify) stuck for at least `olderThanSeconds`,
  * found by a bounded SCAN of the key patterns; at most the bulk limit.
  */
-export async function previewStuckKeys(redis: Redis, config: ActionConfig, olderThanSeconds: number): Promise<ReleasePreview> {
+export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: number): Promise<ReleasePreview> {
+  const config = redis.settings;
   const found: PreviewItem[] = [];
-  const scan = await scanPatterns(redis, config, async (keys) => {
-    for (const state of await readKeyStates(redis, keys, config)) {
+  const scan = await scanPatterns(redis.reader, config, async (keys) => {
+    for (const state of await readKeyStates(redis.reader, keys, config, redis.now())) {
       const stuckFor = state.classified?.stuckForSeconds ?? null;
       if (state.classified?.state === 'stuck' && state.digest !== null && stuckFor !== null && stuckFor >= olderThanSeconds) {
         found.push(toItem(state));
@@ -50,18 +50,18 @@ export async function previewStuckKeys(redis: Redis, config: ActionConfig, older
  * in scripts of SCRIPT_BATCH keys (see RELEASE_IF_SEEN).
  */
 export async function releaseKeys(
-  redis: Redis,
-  config: ActionConfig,
+  redis: RedisAccess,
   items: { key: string; seen: string }[],
 ): Promise<{ released: string[]; skipped: Skipped[] }> {
+  const config = redis.settings;
   const released: string[] = [];
   const skipped: Skipped[] = [];
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
     const batch = items.slice(i, i + SCRIPT_BATCH);
-    const outcomes = (await RELEASE_IF_SEEN.run(
-      redis,
+    const outcomes = (await redis.run(
+      RELEASE_IF_SEEN,
       batch.map((b) => b.key),
-      [config.statsPrefix, BUCKET_TTL_SECONDS.m, BUCKET_TTL_SECONDS.h, ...batch.map((b) => b.seen)],
+      [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.map((b) => b.seen)],
     )) as string[];
     batch.forEach((item, j) => {
       const outcome = outcomes[j];

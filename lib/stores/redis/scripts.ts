@@ -1,4 +1,4 @@
-import { LuaScript } from '../idempotency';
+import { LuaScript } from '../../idempotency';
 
 /**
  * A key's string value, or nil and why not: 'missing', or 'not-string'. TYPE

@@ -1,5 +1,5 @@
 import { num, query, type Db } from './db';
-import type { RowClock } from './message-predicates';
+import type { RowClock } from './rules';
 import { raw, sql } from './sql';
 
 export interface RowExpiry {

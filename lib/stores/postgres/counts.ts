@@ -1,5 +1,5 @@
 import { num, query, type Db } from './db';
-import { expiredPredicate, statePredicate, type RowClock } from './message-predicates';
+import { expiredPredicate, statePredicate, type RowClock } from './rules';
 import { sql, type Sql } from './sql';
 
 export interface Count {
@@ -18,12 +18,12 @@ export interface RowCounts {
 }
 
 /** Counts up to `cap` matching rows; a LIMITed scan stops early on large sets. */
-async function countUpTo(db: Db, where: Sql, cap: number): Promise<number> {
+export async function countUpTo(db: Db, where: Sql, cap: number): Promise<number> {
   const [row] = await query<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM processed_messages WHERE ${where} LIMIT ${cap + 1}) s`);
   return num(row?.n);
 }
 
-async function planRows(db: Db, where: Sql): Promise<number> {
+export async function planRows(db: Db, where: Sql): Promise<number> {
   const [row] = await query<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
     db,
     sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages WHERE ${where}`,

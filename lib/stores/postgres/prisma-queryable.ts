@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../db/generated/client';
-import type { Queryable } from '../idempotency';
+import type { PrismaClient } from '../../db/generated/client';
+import type { Queryable } from '../../idempotency';
 
 const RETURNS_ROWS = /^\s*(select|with|values)\b|\breturning\b/i;
 

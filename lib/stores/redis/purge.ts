@@ -1,15 +1,15 @@
-import type { Redis } from 'ioredis';
-import type { ActionConfig } from './config';
-import { readKeyStates, seenStateOf, type KeyState } from './redis-read';
-import { DIGESTS, PURGE_IF_SEEN } from './redis-scripts';
-import { scanPatterns } from './redis-scan';
-import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from './types';
+import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../../actions/types';
+import type { StoreSettings } from '../settings';
+import type { RedisAccess } from './access';
+import { readKeyStates, seenStateOf, type KeyState } from './key-states';
+import { scanPatterns } from './keyspace';
+import { DIGESTS, PURGE_IF_SEEN } from './scripts';
 
 const SCRIPT_BATCH = 200;
 /** Longer values are not offered: digesting one inside Redis would block it for too long. */
 export const MAX_DIGEST_BYTES = 1024 * 1024;
 
-export const retentionSeconds = (config: ActionConfig) => config.retentionHours * 3600;
+export const retentionSeconds = (config: StoreSettings) => config.retentionHours * 3600;
 
 function why(state: KeyState): PurgeCandidate['why'] | null {
   if (!state.exists || state.type !== 'string') return null;
@@ -23,13 +23,14 @@ function why(state: KeyState): PurgeCandidate['why'] | null {
  * their own expiration, by a bounded SCAN; at most the bulk limit. Values too
  * long to digest from their head are digested inside Redis, up to MAX_DIGEST_BYTES.
  */
-export async function previewRedisPurge(redis: Redis, config: ActionConfig): Promise<RedisPurgePreview> {
+export async function previewRedisPurge(redis: RedisAccess): Promise<RedisPurgePreview> {
+  const config = redis.settings;
   const found: PurgeCandidate[] = [];
-  const scan = await scanPatterns(redis, config, async (keys) => {
-    const candidates = (await readKeyStates(redis, keys, config)).filter((s) => why(s) !== null && s.bytes <= MAX_DIGEST_BYTES);
+  const scan = await scanPatterns(redis.reader, config, async (keys) => {
+    const candidates = (await readKeyStates(redis.reader, keys, config, redis.now())).filter((s) => why(s) !== null && s.bytes <= MAX_DIGEST_BYTES);
     const long = candidates.filter((s) => s.digest === null);
     if (long.length) {
-      const digests = (await DIGESTS.run(redis, long.map((s) => s.key), [])) as (string | null)[];
+      const digests = (await redis.run(DIGESTS, long.map((s) => s.key), [])) as (string | null)[];
       long.forEach((s, i) => (s.digest = digests[i] || null));
     }
     for (const state of candidates) {
@@ -53,19 +54,19 @@ export async function previewRedisPurge(redis: Redis, config: ActionConfig): Pro
 
 /** Applies the retention as TTL to, or deletes, each previewed key that is still as seen (see PURGE_IF_SEEN). */
 export async function purgeKeys(
-  redis: Redis,
-  config: ActionConfig,
+  redis: RedisAccess,
   mode: 'expire' | 'delete',
   items: { key: string; seen: string }[],
 ): Promise<{ purged: string[]; skipped: Skipped<PurgeSkipReason>[] }> {
+  const config = redis.settings;
   const purged: string[] = [];
   const skipped: Skipped<PurgeSkipReason>[] = [];
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
     const batch = items.slice(i, i + SCRIPT_BATCH);
-    const outcomes = (await PURGE_IF_SEEN.run(
-      redis,
+    const outcomes = (await redis.run(
+      PURGE_IF_SEEN,
       batch.map((b) => b.key),
-      [mode, retentionSeconds(config), ...batch.map((b) => b.seen)],
+      [mode, String(retentionSeconds(config)), ...batch.map((b) => b.seen)],
     )) as string[];
     batch.forEach((item, j) => {
       if (outcomes[j] === 'purged') purged.push(item.key);

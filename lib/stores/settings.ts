@@ -1,7 +1,7 @@
 import type { Env } from '../config/env';
 
-/** The settings actions depend on; passed in so tests can use their own prefix and limits. */
-export interface ActionConfig {
+/** What the stores' actions depend on; passed in so tests can use their own prefix and limits. */
+export interface StoreSettings {
   keyPatterns: string[];
   statsPrefix: string;
   stuckAfterSeconds: number;
@@ -12,7 +12,7 @@ export interface ActionConfig {
   purgeBatchSize: number;
 }
 
-export function actionConfigFrom(config: Env): ActionConfig {
+export function storeSettingsFrom(config: Env): StoreSettings {
   return {
     keyPatterns: config.IDEMSCOPE_KEY_PATTERNS,
     statsPrefix: config.IDEMSCOPE_STATS_PREFIX,

@@ -1,17 +1,9 @@
-import { Prisma, type PrismaClient } from '../db/generated/client';
-import { classifyRow } from '../records/classify';
-import type { ActionConfig } from './config';
-import type { PreviewItem, ReleasePreview, Skipped } from './types';
-
-/**
- * The opaque `seen` of a row: it changes whenever the row is claimed,
- * taken over, completed or failed, since each of those rewrites owner_token
- * or lease_expires_at (and a takeover also claimed_at). Epochs as text keep
- * the microseconds that a JS Date would drop.
- */
-const SEEN = (alias: string) => Prisma.raw(`md5(coalesce(${alias}.owner_token, '') || '|'
-  || coalesce(extract(epoch FROM ${alias}.lease_expires_at)::text, '') || '|'
-  || extract(epoch FROM ${alias}.claimed_at)::text)`);
+import type { PreviewItem, ReleasePreview, Skipped } from '../../actions/types';
+import { classifyRow } from '../../records/classify';
+import type { StoreSettings } from '../settings';
+import { query, type Db } from './db';
+import { rowClock, seenToken, stuckPredicate } from './rules';
+import { sql } from './sql';
 
 interface Row {
   id: string;
@@ -25,10 +17,10 @@ interface Row {
   seen: string;
 }
 
-const COLUMNS = Prisma.sql`pm.message_id::text AS id, pm.status::text AS status, pm.consumer, pm.owner_token, pm.claimed_at,
-  pm.processed_at, pm.lease_expires_at, pm.expires_at, ${SEEN('pm')} AS seen`;
+const COLUMNS = sql`pm.message_id::text AS id, pm.status::text AS status, pm.consumer, pm.owner_token, pm.claimed_at,
+  pm.processed_at, pm.lease_expires_at, pm.expires_at, ${seenToken('pm')} AS seen`;
 
-function toItem(row: Row, config: ActionConfig, now: number): PreviewItem {
+function toItem(row: Row, config: StoreSettings, now: number): PreviewItem {
   const classified = classifyRow(
     { status: row.status, processedAt: row.processed_at, claimedAt: row.claimed_at, leaseExpiresAt: row.lease_expires_at, expiresAt: row.expires_at },
     now,
@@ -52,10 +44,9 @@ function toItem(row: Row, config: ActionConfig, now: number): PreviewItem {
 }
 
 /** Preview of named rows: those in flight now, and why the others are not releasable. */
-export async function previewMessages(db: PrismaClient, config: ActionConfig, ids: string[]): Promise<ReleasePreview> {
-  const rows = await db.$queryRaw<Row[]>`SELECT ${COLUMNS} FROM processed_messages pm WHERE pm.message_id = ANY(${ids}::uuid[])`;
+export async function previewMessages(db: Db, config: StoreSettings, ids: string[], now: number): Promise<ReleasePreview> {
+  const rows = await query<Row>(db, sql`SELECT ${COLUMNS} FROM processed_messages pm WHERE pm.message_id = ANY(${ids}::uuid[])`);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const now = Date.now();
   const wouldRelease: PreviewItem[] = [];
   const skipped: Skipped[] = [];
   for (const id of ids) {
@@ -72,15 +63,15 @@ export async function previewMessages(db: PrismaClient, config: ActionConfig, id
  * claimed at least `olderThanSeconds` ago, oldest first, at most the bulk
  * limit. Only rows in status processing are read, through the status index.
  */
-export async function previewStuckMessages(db: PrismaClient, config: ActionConfig, olderThanSeconds: number): Promise<ReleasePreview> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT ${COLUMNS} FROM processed_messages pm
-    WHERE pm.status = 'processing'
-      AND pm.claimed_at <= now() - make_interval(secs => ${olderThanSeconds})
-      AND (pm.lease_expires_at <= now() OR pm.claimed_at <= now() - make_interval(secs => ${config.stuckAfterSeconds}))
+export async function previewStuckMessages(db: Db, config: StoreSettings, olderThanSeconds: number, now: number): Promise<ReleasePreview> {
+  const clock = rowClock(now, config.stuckAfterSeconds, config.retentionHours);
+  const rows = await query<Row>(
+    db,
+    sql`SELECT ${COLUMNS} FROM processed_messages pm
+    WHERE ${stuckPredicate(clock)} AND pm.claimed_at <= ${new Date(now - olderThanSeconds * 1000)}
     ORDER BY pm.claimed_at
-    LIMIT ${config.bulkLimit + 1}`;
-  const now = Date.now();
+    LIMIT ${config.bulkLimit + 1}`,
+  );
   const wouldRelease = rows.slice(0, config.bulkLimit).map((r) => toItem(r, config, now));
   return {
     dryRun: true,
@@ -101,18 +92,20 @@ export async function previewStuckMessages(db: PrismaClient, config: ActionConfi
  * taken over meanwhile no longer matches and survives.
  */
 export async function releaseMessages(
-  db: PrismaClient,
+  db: Db,
   items: { key: string; seen: string }[],
 ): Promise<{ released: string[]; skipped: Skipped[] }> {
   if (!items.length) return { released: [], skipped: [] };
   const ids = items.map((i) => i.key);
   const seen = items.map((i) => i.seen);
-  const released = await db.$queryRaw<{ id: string }[]>`
+  const released = await query<{ id: string }>(
+    db,
+    sql`
     WITH seen AS (
       SELECT * FROM unnest(${ids}::uuid[], ${seen}::text[]) AS s(message_id, token)
     ), released AS (
       DELETE FROM processed_messages pm USING seen s
-      WHERE pm.message_id = s.message_id AND pm.status = 'processing' AND ${SEEN('pm')} = s.token
+      WHERE pm.message_id = s.message_id AND pm.status = 'processing' AND ${seenToken('pm')} = s.token
       RETURNING pm.message_id, pm.consumer
     ), counted AS (
       INSERT INTO delivery_stats AS ds (bucket_start, consumer, store, writer, releases)
@@ -120,13 +113,16 @@ export async function releaseMessages(
       FROM released GROUP BY consumer
       ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET releases = ds.releases + EXCLUDED.releases
     )
-    SELECT message_id::text AS id FROM released`;
+    SELECT message_id::text AS id FROM released`,
+  );
   const done = new Set(released.map((r) => r.id));
   const rest = ids.filter((id) => !done.has(id));
   // Only explains the skips; the decision above was already taken atomically.
   const now = rest.length
-    ? await db.$queryRaw<{ id: string; status: string }[]>`
-        SELECT message_id::text AS id, status::text AS status FROM processed_messages WHERE message_id = ANY(${rest}::uuid[])`
+    ? await query<{ id: string; status: string }>(
+        db,
+        sql`SELECT message_id::text AS id, status::text AS status FROM processed_messages WHERE message_id = ANY(${rest}::uuid[])`,
+      )
     : [];
   const statusOf = new Map(now.map((r) => [r.id, r.status]));
   return {

@@ -2,8 +2,11 @@ import type { RecordState } from '../../records/states';
 import { raw, sql, type Sql } from './sql';
 
 /**
- * The states of processed_messages rows as SQL, with the same boundaries as
- * classifyRow() in lib/records/classify.ts (a test runs both over the same rows).
+ * Every rule about processed_messages rows, as SQL, in one place: counts,
+ * listings, release and the purge's dry run all use these. They are the SQL
+ * twin of classifyRow() in lib/records/classify.ts, with the same boundaries
+ * and the same clock (the app's, passed in as a RowClock); a parity test
+ * runs both, and the purge's in-database re-check, over the same rows.
  */
 export interface RowClock {
   now: Date;
@@ -23,12 +26,22 @@ export function rowClock(nowMs: number, stuckAfterSeconds: number, retentionHour
 
 const IN_FLIGHT = raw(`status = 'processing'`);
 
+/** Past an explicit expires_at: a range of the expires_at index. */
+export function expiredExplicitly(c: RowClock): Sql {
+  return sql`(status <> 'processing' AND expires_at <= ${c.now})`;
+}
+
+/** No expires_at and past the global retention: a range of the processed_at index. */
+export function expiredByRetention(c: RowClock): Sql {
+  return sql`(status <> 'processing' AND expires_at IS NULL AND processed_at <= ${c.retentionCut})`;
+}
+
 /**
  * Past COALESCE(expires_at, processed_at + retention), the rule the purge
- * deletes by (the idemscope_purge_window migration), written as two index ranges.
+ * deletes by, written as the two index ranges above.
  */
 export function expiredPredicate(c: RowClock): Sql {
-  return sql`(status <> 'processing' AND (expires_at <= ${c.now} OR (expires_at IS NULL AND processed_at <= ${c.retentionCut})))`;
+  return sql`(${expiredExplicitly(c)} OR ${expiredByRetention(c)})`;
 }
 
 function live(status: 'completed' | 'failed', c: RowClock): Sql {
@@ -58,4 +71,16 @@ export function statePredicate(state: RecordState, c: RowClock): Sql | null {
     case 'unrecognized':
       return null;
   }
+}
+
+/**
+ * The opaque `seen` of a row: it changes whenever the row is claimed,
+ * taken over, completed or failed, since each of those rewrites owner_token
+ * or lease_expires_at (and a takeover also claimed_at). Epochs as text keep
+ * the microseconds that a JS Date would drop.
+ */
+export function seenToken(alias: string): Sql {
+  return raw(`md5(coalesce(${alias}.owner_token, '') || '|'
+  || coalesce(extract(epoch FROM ${alias}.lease_expires_at)::text, '') || '|'
+  || extract(epoch FROM ${alias}.claimed_at)::text)`);
 }

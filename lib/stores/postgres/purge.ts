@@ -1,4 +1,7 @@
-import type { PrismaClient } from '../db/generated/client';
+import type { PrismaClient } from '../../db/generated/client';
+import { countUpTo, planRows } from './counts';
+import type { Db } from './db';
+import { expiredByRetention, expiredExplicitly, rowClock } from './rules';
 
 /**
  * How a purge deletes: batch after batch, each one call of the
@@ -55,54 +58,27 @@ export async function purgeBatch(
 }
 
 /**
- * The dry-run count splits the expiry rule in two, so that each part is a
- * range of one index and never a scan of the table:
- *   explicit:  expires_at < now()                                        (expires_at index)
- *   retention: expires_at IS NULL AND processed_at < now() - retention   (processed_at index)
+ * The dry-run count splits the expiry rule in two (see rules.ts), so that
+ * each part is a range of one index and never a scan of the table.
  */
-type ExpiryKind = 'explicit' | 'retention';
-
 export interface PurgeCount {
   count: number;
-  /** True when at least one kind had more than EXACT_COUNT_CAP rows and its number is the planner's. */
+  /** True when at least one part had more than EXACT_COUNT_CAP rows and its number is the planner's. */
   estimated: boolean;
 }
 
-/** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per kind, else the planner's estimate. */
-export async function countPurgeable(db: PrismaClient, retentionHours: number): Promise<PurgeCount> {
-  const cap = EXACT_COUNT_CAP + 1;
-  const [explicit, retention] = await Promise.all([
-    db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM processed_messages WHERE expires_at < now() AND status <> 'processing' LIMIT ${cap}) s`,
-    db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM (
-        SELECT 1 FROM processed_messages
-        WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'
-        LIMIT ${cap}) s`,
-  ]);
+/** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per part, else the planner's estimate. */
+export async function countPurgeable(db: Db, retentionHours: number, now: number): Promise<PurgeCount> {
+  const clock = rowClock(now, 0, retentionHours);
   let count = 0;
   let estimated = false;
-  for (const [kind, rows] of [['explicit', explicit], ['retention', retention]] as const) {
-    const exact = rows[0]?.n ?? 0;
-    if (exact < cap) count += exact;
+  for (const part of [expiredExplicitly(clock), expiredByRetention(clock)]) {
+    const exact = await countUpTo(db, part, EXACT_COUNT_CAP);
+    if (exact <= EXACT_COUNT_CAP) count += exact;
     else {
       estimated = true;
-      count += Math.max(cap, await plannerEstimate(db, kind, retentionHours));
+      count += Math.max(exact, await planRows(db, part));
     }
   }
   return { count, estimated };
-}
-
-async function plannerEstimate(db: PrismaClient, kind: ExpiryKind, retentionHours: number): Promise<number> {
-  const plan =
-    kind === 'explicit'
-      ? await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`
-          EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages WHERE expires_at < now() AND status <> 'processing'`
-      : await db.$queryRaw<{ 'QUERY PLAN': unknown }[]>`
-          EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages
-          WHERE expires_at IS NULL AND processed_at < now() - make_interval(hours => ${retentionHours}) AND status <> 'processing'`;
-  const doc = plan[0]?.['QUERY PLAN'];
-  const parsed = (typeof doc === 'string' ? JSON.parse(doc) : doc) as { Plan: { 'Plan Rows': number } }[];
-  return Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0);
 }

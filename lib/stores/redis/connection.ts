@@ -1,0 +1,50 @@
+import { createClient, type RedisClientType } from 'redis';
+import { env } from '../../config/env';
+
+/** The node-redis client every Redis read and action of the dashboard goes through. */
+export type RedisClient = RedisClientType;
+
+const RECONNECT_CAP_MS = 2000;
+
+/**
+ * A client that connects in the background and keeps reconnecting while
+ * Redis is down. Errors are reported once per outage, not once per retry,
+ * so a Redis restart does not flood the server log.
+ */
+export function connectRedis(url: string, label = 'redis'): RedisClient {
+  const client: RedisClient = createClient({
+    url,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min((retries + 1) * 200, RECONNECT_CAP_MS) },
+  });
+  let reported = false;
+  client.on('error', (error: unknown) => {
+    if (reported) return;
+    reported = true;
+    console.error(`idemscope: ${label} connection error: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  client.on('ready', () => {
+    reported = false;
+  });
+  client.connect().catch(() => undefined);
+  return client;
+}
+
+const holder = globalThis as unknown as { idemscopeRedis?: RedisClient; idemscopeScannerRedis?: RedisClient };
+
+/** The process's Redis connection, on globalThis so that dev reloads reuse it. */
+export function redis(): RedisClient {
+  holder.idemscopeRedis ??= connectRedis(env().REDIS_URL);
+  return holder.idemscopeRedis;
+}
+
+/** A connection of the scanner's own, so API commands never queue behind its pipelines. */
+export function scannerRedis(): RedisClient {
+  holder.idemscopeScannerRedis ??= connectRedis(env().REDIS_URL, 'redis (scanner)');
+  return holder.idemscopeScannerRedis;
+}
+
+export async function disconnectRedis(): Promise<void> {
+  const clients = [holder.idemscopeRedis, holder.idemscopeScannerRedis];
+  holder.idemscopeRedis = holder.idemscopeScannerRedis = undefined;
+  await Promise.all(clients.map((c) => (c?.isOpen ? c.destroy() : undefined)));
+}
