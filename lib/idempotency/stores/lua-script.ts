@@ -1,13 +1,26 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
-/** The part of an ioredis client that running a script needs. */
-export type ScriptClient = Pick<Redis, 'evalsha' | 'eval'>;
+/** node-redis' script options; node-redis sends only strings (or Buffers), so numbers are the caller's to format. */
+export interface ScriptCall {
+  keys: string[];
+  arguments: string[];
+}
+
+/**
+ * The part of a node-redis client that running a script needs. Structural, so
+ * that a plain client, a pool or a cluster client (whose commands take the
+ * same arguments) all fit without this library importing the driver.
+ */
+export interface ScriptClient {
+  evalSha(sha1: string, options: ScriptCall): Promise<unknown>;
+  eval(script: string, options: ScriptCall): Promise<unknown>;
+}
 
 /**
  * A Lua script run by EVALSHA, falling back to EVAL (which also caches it)
  * when the server does not know it yet, e.g. after a restart or SCRIPT FLUSH.
- * Unlike ioredis' defineCommand it leaves the caller's client untouched.
+ * Unlike node-redis' defineScript it needs no special client: any caller's
+ * client runs it as it is.
  */
 export class LuaScript {
   readonly sha: string;
@@ -16,12 +29,12 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: ScriptClient, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(client: ScriptClient, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await client.evalSha(this.sha, { keys, arguments: args });
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return client.eval(this.source, keys.length, ...keys, ...args);
+      return client.eval(this.source, { keys, arguments: args });
     }
   }
 }
