@@ -1,9 +1,20 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createClient, type RedisClientType } from 'redis';
 import { env } from '../lib/config/env';
 import { formatSummary } from '../lib/simulator/format';
 import { parseSimulationArgs } from '../lib/simulator/options';
 import { runSimulation } from '../lib/simulator/run';
+
+/**
+ * A consumer's own connection. An 'error' event without a listener would end
+ * the process, so socket errors are logged while node-redis reconnects.
+ */
+async function connectRedis(url: string): Promise<RedisClientType> {
+  const client: RedisClientType = createClient({ url });
+  client.on('error', (error: Error) => console.error(`simulate: redis: ${error.message}`));
+  await client.connect();
+  return client;
+}
 
 let options;
 try {
@@ -20,7 +31,7 @@ process.on('SIGTERM', () => stop.abort());
 const summary = await runSimulation(
   { ...options, statsPrefix: options.statsPrefix ?? config.IDEMSCOPE_STATS_PREFIX },
   {
-    redis: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }),
+    redis: () => connectRedis(config.REDIS_URL),
     postgres: () => new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }),
   },
   { signal: stop.signal, log: (line) => console.log(line) },

@@ -15,9 +15,9 @@ export {
   type IdempotencyErrorContext,
 } from './errors';
 export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
-export { RedisStore, type RedisStoreOptions } from './stores/redis-store';
+export { RedisStore, type RedisStoreClient, type RedisStoreOptions } from './stores/redis-store';
 export { PostgresStore, type PostgresStoreOptions, type Queryable } from './stores/postgres-store';
-export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptClient } from './stores/lua-script';
+export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptCall, type ScriptClient } from './stores/lua-script';
 export { fingerprint, stableJson } from './fingerprint';
 export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid } from './uuid';
-export { decodeRecord, encodeRecord, type CompletedRecord, type InFlightRecord, type LibraryRecord } from './record';
+export { decodeRecord, encodeRecord, type CompletedRecord, type FailedRecord, type InFlightRecord, type LibraryRecord } from './record';

@@ -33,7 +33,23 @@ export interface CompletedRecord {
   fingerprint?: string;
 }
 
-export type LibraryRecord = InFlightRecord | CompletedRecord;
+/**
+ * A claim whose handler threw: kept (with the in-flight key's remaining TTL)
+ * so that the retry finds it, takes it over and is counted as a duplicate,
+ * as a failed row is in Postgres.
+ */
+export interface FailedRecord {
+  fmt: 'idemscope';
+  v: 1;
+  status: 'failed';
+  consumer: string;
+  startedAt: number;
+  /** Epoch ms at which the failure was recorded, by the store's clock. */
+  failedAt: number;
+  fingerprint?: string;
+}
+
+export type LibraryRecord = InFlightRecord | CompletedRecord | FailedRecord;
 
 export function encodeRecord(record: LibraryRecord): string {
   return JSON.stringify(record);
@@ -45,7 +61,7 @@ export function decodeRecord(value: string): LibraryRecord | null {
   try {
     const parsed = JSON.parse(value) as Partial<LibraryRecord>;
     if (parsed.fmt !== 'idemscope') return null;
-    if (parsed.status !== 'processing' && parsed.status !== 'completed') return null;
+    if (parsed.status !== 'processing' && parsed.status !== 'completed' && parsed.status !== 'failed') return null;
     return parsed as LibraryRecord;
   } catch {
     return null;

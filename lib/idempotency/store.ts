@@ -22,6 +22,8 @@ export interface StoredRecord {
   leaseExpiresAt?: number;
   /** Epoch ms. */
   completedAt?: number;
+  /** Epoch ms at which the handler's failure was recorded; only on failed records that keep it (Redis). */
+  failedAt?: number;
   result?: unknown;
   fingerprint?: string;
   /** How many deliveries the store has seen, where it counts them. */
@@ -60,7 +62,10 @@ export interface IdempotencyStore {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Stores the result if the claim is still ours; false means the lease was lost. */
   complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean>;
-  /** Lets a retry claim the key after the handler failed; false means the lease was already lost. */
+  /**
+   * Marks our claim failed after the handler threw, so that the retry takes it
+   * over (and counts as a duplicate); false means the lease was already lost.
+   */
   release(claim: Claim): Promise<boolean>;
   get(key: string): Promise<StoredRecord | null>;
 }

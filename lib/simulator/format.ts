@@ -33,7 +33,7 @@ export function formatSummary(summary: SimulationSummary): string {
     `simulated ${summary.seconds.toFixed(1)} s: ${summary.produced} messages produced, ${summary.producerRetries} producer retries, ${summary.rebalances} rebalances`,
     line(header),
     ...rows.map(line),
-    `plain recipe keys: ${summary.plain.written} written, ${summary.plain.leftProcessing} left "processing" by crashes, ${summary.plain.withoutTtl} without TTL`,
+    `plain recipe keys: ${summary.plain.written} written, ${summary.plain.leftProcessing} left "processing" by crashes, ${summary.plain.withoutTtl} without TTL, ${summary.plain.deletedAfterFailure} deleted after a failed handler`,
     ...verdicts,
     ...warnings,
   ].join('\n');

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import type { RedisClientType } from 'redis';
 import { PostgresStore, RedisStore, type IdempotencyStore } from '../idempotency';
 import { ConsumerGroup, type GroupTally, type SimulatedMessage } from './consumer-group';
 import type { SimulationOptions } from './options';
 import { writePlainRecipeKey, type PlainRecipeTally } from './plain-recipe';
 
-/** Connections the simulator may open: one per consumer, as separate services would. */
+/** Connections the simulator may open: one per consumer, as separate services would. Redis clients come connected. */
 export interface SimulationConnections {
-  redis?: () => Redis;
+  redis?: () => Promise<RedisClientType>;
   postgres?: () => Pool;
 }
 
@@ -62,7 +62,7 @@ export async function runSimulation(
 ): Promise<SimulationSummary> {
   const random = control.random ?? Math.random;
   const log = control.log ?? (() => undefined);
-  const redisClients: Redis[] = [];
+  const redisClients: RedisClientType[] = [];
   const pools: Pool[] = [];
   const groups: ConsumerGroup[] = [];
   const times = (n: number, make: () => IdempotencyStore) => Array.from({ length: n }, make);
@@ -70,11 +70,9 @@ export async function runSimulation(
   if (options.stores !== 'postgres') {
     if (!connections.redis) throw new Error('a Redis connection factory is needed for --stores ' + options.stores);
     const open = connections.redis;
-    const stores = times(options.consumers, () => {
-      const client = open();
-      redisClients.push(client);
-      return new RedisStore(client, { keyPrefix: options.keyPrefix, statsPrefix: options.statsPrefix });
-    });
+    const clients = await Promise.all(Array.from({ length: options.consumers }, () => open()));
+    redisClients.push(...clients);
+    const stores = clients.map((client) => new RedisStore(client, { keyPrefix: options.keyPrefix, statsPrefix: options.statsPrefix }));
     groups.push(new ConsumerGroup('orders-service', stores, (m) => `order:${m.orderId}`, options, random));
   }
   if (options.stores !== 'redis') {
@@ -88,9 +86,9 @@ export async function runSimulation(
     groups.push(new ConsumerGroup('payments-service', stores, (m) => m.id, options, random));
   }
 
-  const plainClient = options.stores !== 'postgres' && options.plainRate > 0 ? connections.redis!() : undefined;
+  const plainClient = options.stores !== 'postgres' && options.plainRate > 0 ? await connections.redis!() : undefined;
   if (plainClient) redisClients.push(plainClient);
-  const plain: PlainRecipeTally = { written: 0, leftProcessing: 0, withoutTtl: 0 };
+  const plain: PlainRecipeTally = { written: 0, leftProcessing: 0, withoutTtl: 0, deletedAfterFailure: 0 };
 
   const started = Date.now();
   let produced = 0;
@@ -146,7 +144,7 @@ export async function runSimulation(
   while (Date.now() < drainUntil && !groups.every((g) => g.idle)) await sleep(50);
 
   await Promise.all(groups.map((g) => g.close()));
-  await Promise.all([...redisClients.map((c) => c.quit().catch(() => undefined)), ...pools.map((p) => p.end())]);
+  await Promise.all([...redisClients.map((c) => c.close().catch(() => undefined)), ...pools.map((p) => p.end())]);
 
   const summaries = groups.map((g) => summarise(g.tally));
   return {

@@ -21,11 +21,6 @@ export interface StoreHarness {
   writePlainInFlight?(key: string): Promise<void>;
   /** Settings the crash fixture needs to build the same store in another process. */
   fixtureStore: Record<string, string>;
-  /**
-   * Whether a retry after a handler failure counts as a duplicate. Postgres
-   * keeps the failed row, so yes; Redis deletes the key, so the retry is a new first delivery.
-   */
-  retryCountsAsDuplicate: boolean;
   teardown(): Promise<void>;
 }
 

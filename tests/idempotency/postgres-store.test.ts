@@ -40,7 +40,6 @@ const postgresHarness = (options: PostgresStoreOptions) => async (): Promise<Sto
       return { status: 'shipped' };
     },
     fixtureStore: { store: 'postgres', url: db.url, options: JSON.stringify(options) },
-    retryCountsAsDuplicate: true,
     async teardown() {
       await admin.end();
       await db.drop();

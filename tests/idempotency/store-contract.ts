@@ -8,7 +8,7 @@ import {
   idempotent,
   type IdempotencyStore,
 } from '../../lib/idempotency/index';
-import { crashConsumerMidHandler, sleep, type StoreHarness } from './harness';
+import { crashConsumerMidHandler, sleep, type Counters, type StoreHarness } from './harness';
 
 interface Order {
   id: string;
@@ -141,11 +141,13 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
 
       const error = await handle(order).catch((e: unknown) => e);
       expect(error).toBe(boom);
-      expect((await store.get(order.id))?.status ?? 'absent').not.toBe('processing');
+      const failed = await store.get(order.id);
+      expect(failed).toMatchObject({ status: 'failed', format: 'idemscope', consumer: expect.stringMatching(/^retry-/) });
+      expect(failed?.owner).toBeUndefined();
 
       const retry = await handle.process(order);
       expect(retry.result).toBe(`charged ${order.id}`);
-      expect(retry.outcome).toBe(harness.retryCountsAsDuplicate ? 'takeover' : 'processed');
+      expect(retry.outcome).toBe('takeover');
       expect(await handle(order)).toBe(`charged ${order.id}`);
       expect(runs).toBe(2);
     });
@@ -294,15 +296,52 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       await handle({ id: c, note: 'flaky' }).catch(() => undefined);
       await handle({ id: c, note: 'flaky' });
 
-      const retryDuplicate = harness.retryCountsAsDuplicate ? 1 : 0;
       expect(await harness.counters(name)).toEqual({
         deliveries: 7,
-        first: 3 + (1 - retryDuplicate),
-        duplicates: 3 + retryDuplicate,
+        first: 3,
+        duplicates: 4,
         inProgress: 1,
         failures: 1,
         releases: 0,
       });
+    });
+
+    it('counts a delivery after a failed handler as a duplicate that takes the failed record over, with the same counter deltas in every store', async () => {
+      const name = consumer('failed-then-retried');
+      let fail = true;
+      let runs = 0;
+      const handle = idempotent(
+        async (o: Order) => {
+          runs++;
+          if (fail) throw new Error('gateway down');
+          return { charged: o.amount };
+        },
+        { store, consumer: name, key: (o) => o.id, fingerprint: (o) => o },
+      );
+      const id = harness.newKey();
+      const zero = await harness.counters(name);
+
+      await expect(handle({ id, amount: 5 })).rejects.toThrow('gateway down');
+      const afterFailure = await harness.counters(name);
+      const mismatch = await handle({ id, amount: 6 }).catch((e: unknown) => e);
+      const afterMismatch = await harness.counters(name);
+      fail = false;
+      const retry = await handle.process({ id, amount: 5 });
+      const afterRetry = await harness.counters(name);
+      const replay = await handle.process({ id, amount: 5 });
+      const afterReplay = await harness.counters(name);
+
+      expect(mismatch).toBeInstanceOf(PayloadMismatchError);
+      expect((mismatch as PayloadMismatchError).record).toMatchObject({ status: 'failed' });
+      expect(retry).toMatchObject({ outcome: 'takeover', result: { charged: 5 } });
+      expect(replay).toMatchObject({ outcome: 'duplicate', result: { charged: 5 } });
+      expect(runs).toBe(2);
+      const delta = (after: Counters, before: Counters) =>
+        Object.fromEntries(Object.keys(after).map((c) => [c, after[c as keyof Counters] - before[c as keyof Counters]]));
+      expect(delta(afterFailure, zero)).toEqual({ deliveries: 1, first: 1, duplicates: 0, inProgress: 0, failures: 1, releases: 0 });
+      expect(delta(afterMismatch, afterFailure)).toEqual({ deliveries: 1, first: 0, duplicates: 1, inProgress: 0, failures: 0, releases: 0 });
+      expect(delta(afterRetry, afterMismatch)).toEqual({ deliveries: 1, first: 0, duplicates: 1, inProgress: 0, failures: 0, releases: 0 });
+      expect(delta(afterReplay, afterRetry)).toEqual({ deliveries: 1, first: 0, duplicates: 1, inProgress: 0, failures: 0, releases: 0 });
     });
 
     it('replays a plain-recipe completed entry as a duplicate without running the handler', async () => {

@@ -1,45 +1,55 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSimulationArgs } from '../../lib/simulator/options';
 import { runSimulation, type SimulationSummary } from '../../lib/simulator/run';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
-import { TEST_REDIS_URL, deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
+import { deleteByPrefix, keysByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
 
 const prefix = testPrefix('simulator');
 let db: TestDatabase;
-let redis: Redis;
+let redis: TestRedisClient;
 let summary: SimulationSummary;
 
 beforeAll(async () => {
   db = await createTestDatabase('simulator');
-  redis = newRedis();
+  redis = await newRedisClient();
   const options = parseSimulationArgs([
     '--rate', '80', '--duration', '3', '--consumers', '4', '--lease-ms', '600',
     '--rebalance-every', '1', '--plain-rate', '20',
     '--key-prefix', `${prefix}idempotency:`, '--stats-prefix', `${prefix}stats:`,
   ]);
   summary = await runSimulation(options, {
-    redis: () => new Redis(TEST_REDIS_URL),
+    redis: newRedisClient,
     postgres: () => new pg.Pool({ connectionString: db.url, max: 2 }),
   });
 }, 60_000);
 
 afterAll(async () => {
   await deleteByPrefix(redis, prefix);
-  redis.disconnect();
+  await redis.close();
   await db.drop();
 });
 
 async function redisCounter(counter: string): Promise<number> {
   let total = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}stats:m:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) total += Number((await redis.hget(key, `orders-service|${counter}`)) ?? 0);
-  } while (cursor !== '0');
+  for (const key of await keysByPrefix(redis, `${prefix}stats:m:`)) total += Number((await redis.hGet(key, `orders-service|${counter}`)) ?? 0);
   return total;
+}
+
+async function postgresCounters(): Promise<{ deliveries: number; first: number; duplicates: number; completed: number }> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT (SELECT coalesce(sum(deliveries), 0)::int FROM delivery_stats WHERE consumer = 'payments-service') AS deliveries,
+              (SELECT coalesce(sum(first_deliveries), 0)::int FROM delivery_stats WHERE consumer = 'payments-service') AS first,
+              (SELECT coalesce(sum(duplicates), 0)::int FROM delivery_stats WHERE consumer = 'payments-service') AS duplicates,
+              (SELECT count(*)::int FROM processed_messages WHERE status = 'completed') AS completed`,
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
 }
 
 describe('npm run simulate', () => {
@@ -63,15 +73,31 @@ describe('npm run simulate', () => {
     expect((await redisCounter('first')) + (await redisCounter('duplicates'))).toBe(redisGroup.deliveries);
 
     const pgGroup = summary.groups.find((g) => g.store === 'postgres')!;
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const { rows } = await client.query<{ deliveries: string; completed: string }>(
-      `SELECT (SELECT sum(deliveries) FROM delivery_stats WHERE consumer = 'payments-service') AS deliveries,
-              (SELECT count(*) FROM processed_messages WHERE status = 'completed') AS completed`,
-    );
-    await client.end();
-    expect(Number(rows[0]!.deliveries)).toBe(pgGroup.deliveries);
-    expect(Number(rows[0]!.completed)).toBe(pgGroup.uniqueMessages);
+    const pgCounters = await postgresCounters();
+    expect(pgCounters.deliveries).toBe(pgGroup.deliveries);
+    expect(pgCounters.completed).toBe(pgGroup.uniqueMessages);
+  });
+
+  // The simulator knows the truth: every delivery of a message after its first is a redelivery
+  // (producer retry, rebalance replay, retry after a failure or a crash, nack on a conflict). Every
+  // record outlives the run, so each store must count exactly those as duplicates. Exact only
+  // while no delivery ended in a store error, which may or may not have reached the store.
+  it('counts as duplicates exactly the redeliveries the simulator made, in both stores alike', async () => {
+    const redisGroup = summary.groups.find((g) => g.store === 'redis')!;
+    const pgGroup = summary.groups.find((g) => g.store === 'postgres')!;
+    expect([redisGroup.storeErrors, pgGroup.storeErrors]).toEqual([0, 0]);
+    expect(redisGroup.failures).toBeGreaterThan(0);
+    expect(pgGroup.failures).toBeGreaterThan(0);
+
+    expect({ first: await redisCounter('first'), duplicates: await redisCounter('duplicates') }).toEqual({
+      first: redisGroup.uniqueMessages,
+      duplicates: redisGroup.duplicateDeliveries,
+    });
+    const pgCounters = await postgresCounters();
+    expect({ first: pgCounters.first, duplicates: pgCounters.duplicates }).toEqual({
+      first: pgGroup.uniqueMessages,
+      duplicates: pgGroup.duplicateDeliveries,
+    });
   });
 
   it('writes plain-recipe keys, some stuck in processing and some without a TTL', async () => {
@@ -79,17 +105,14 @@ describe('npm run simulate', () => {
     expect(plain.written).toBeGreaterThan(20);
     let processing = 0;
     let noTtl = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}idempotency:legacy:*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        if ((await redis.get(key)) === 'processing') processing++;
-        if ((await redis.ttl(key)) === -1) noTtl++;
-      }
-    } while (cursor !== '0');
+    const keys = await keysByPrefix(redis, `${prefix}idempotency:legacy:`);
+    for (const key of keys) {
+      if ((await redis.get(key)) === 'processing') processing++;
+      if ((await redis.ttl(key)) === -1) noTtl++;
+    }
     expect(processing).toBe(plain.leftProcessing);
     expect(noTtl).toBe(plain.withoutTtl);
+    expect(keys).toHaveLength(plain.written - plain.deletedAfterFailure);
   });
 });
 
@@ -98,7 +121,7 @@ describe('a second run over the same stores', () => {
     const again = await runSimulation(
       parseSimulationArgs(['--rate', '60', '--duration', '1', '--lease-ms', '600', '--plain-rate', '0',
         '--key-prefix', `${prefix}idempotency:`, '--stats-prefix', `${prefix}stats:`]),
-      { redis: () => new Redis(TEST_REDIS_URL), postgres: () => new pg.Pool({ connectionString: db.url, max: 2 }) },
+      { redis: newRedisClient, postgres: () => new pg.Pool({ connectionString: db.url, max: 2 }) },
     );
     expect(again.exactlyOnce).toBe(true);
     for (const group of again.groups) {

@@ -41,13 +41,18 @@ export const CLAIM_ARGS_PER_KEY = 5;
  * in-flight JSON (which the script completes with the server's clock), lease
  * ms, fingerprint or ''. Returns per key {'first' | 'takeover', startedAt,
  * leaseExpiresAt}, from which the caller rebuilds the exact value written, or
- * {'completed' | 'busy', value found}.
+ * {'completed' | 'busy' | 'failed', value found}.
+ * Every delivery that finds a value is a duplicate, whatever the value: in
+ * flight, completed or failed. A failed record, or one in flight whose lease
+ * ran out, is taken over by a delivery with the same payload.
  * The JSON is assembled from pieces the client encoded, rather than with
  * cjson, because cjson does not keep key order and decodeRecord recognises
- * records by their leading `{"fmt":"idemscope"`.
+ * records by their leading `{"fmt":"idemscope"`. A completed record is told
+ * by its status alone, so its result is never decoded.
  */
 export const CLAIM = new LuaScript(`${COUNTING}
 local grace = tonumber(ARGV[4])
+local HEAD = '{"fmt":"idemscope","v":1,"status":"'
 local replies = {}
 for k = 1, #KEYS do
   local at = 4 + (k - 1) * ${CLAIM_ARGS_PER_KEY}
@@ -62,19 +67,28 @@ for k = 1, #KEYS do
     replies[k] = {'first', started, expires}
   else
     count(consumer, 'duplicates')
+    local status
+    if previous == 'processing' then
+      status = 'processing'
+    elseif string.sub(previous, 1, #HEAD) == HEAD then
+      status = string.match(previous, '^(%a+)"', #HEAD + 1)
+    end
     local record
-    if previous ~= 'processing' and string.sub(previous, 1, 18) == '{"fmt":"idemscope"' then
+    if status == 'processing' or status == 'failed' then
       local ok, decoded = pcall(cjson.decode, previous)
       if ok and type(decoded) == 'table' then record = decoded end
     end
-    if previous ~= 'processing' and (not record or record.status ~= 'processing') then
+    if status ~= 'processing' and not record then
       replies[k] = {'completed', previous}
     else
       local held = record and tonumber(record.leaseExpiresAt)
+      local open = record and (record.status == 'failed' or (held and held <= now))
       local same = fingerprint == '' or type(record and record.fingerprint) ~= 'string' or record.fingerprint == fingerprint
-      if held and held <= now and same then
+      if open and same then
         redis.call('SET', KEYS[k], value, 'PX', lease + grace)
         replies[k] = {'takeover', started, expires}
+      elseif record and record.status == 'failed' then
+        replies[k] = {'failed', previous}
       else
         count(consumer, 'inProgress')
         replies[k] = {'busy', previous}
@@ -109,13 +123,17 @@ return replies
 `);
 
 /**
- * KEYS[1] the key; ARGV[4] consumer, ARGV[5] the in-flight JSON we wrote.
- * Deletes it only if it is still ours, and counts the failure either way.
+ * KEYS[1] the key; ARGV[4] consumer, ARGV[5] the in-flight JSON we wrote,
+ * ARGV[6] and ARGV[7] head and tail of the failed record around its
+ * failedAt, which the server's clock fills in. Only if the key still holds our
+ * claim, replaces it with the failed record and keeps the key's remaining TTL,
+ * so the retry finds it and counts as a duplicate, as in Postgres. Counts the
+ * failure either way.
  */
 export const RELEASE = new LuaScript(`${COUNTING}
 count(ARGV[4], 'failures')
 flush()
 if redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
-redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[6] .. ',"failedAt":' .. string.format('%d', now) .. ARGV[7], 'KEEPTTL')
 return 1
 `);

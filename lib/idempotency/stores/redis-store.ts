@@ -1,9 +1,18 @@
-import type { Redis } from 'ioredis';
 import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
 import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
+import type { ScriptClient } from './lua-script';
 import { CLAIM, COMPLETE, RELEASE } from './redis-scripts';
+
+/**
+ * What the store needs from a node-redis client (`createClient()` from
+ * `redis`, connected, with the default string replies). Structural, so that a
+ * client pool fits too and the library does not import the driver.
+ */
+export interface RedisStoreClient extends ScriptClient {
+  get(key: string): Promise<string | null>;
+}
 
 export interface RedisStoreOptions {
   /** Prepended to every idempotency key. Default `idempotency:`, the plain recipe's. */
@@ -50,7 +59,7 @@ export class RedisStore implements IdempotencyStore {
   private readonly completions: Batcher<CompleteInput, boolean>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisStoreClient,
     options: RedisStoreOptions = {},
   ) {
     this.keyPrefix = options.keyPrefix ?? 'idempotency:';
@@ -100,7 +109,8 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async release(claim: Claim): Promise<boolean> {
-    const done = await RELEASE.run(this.redis, [this.keyPrefix + claim.key], [...this.sharedArgs(), claim.consumer, claim.token]);
+    const [head, tail] = failedJson(claim);
+    const done = await RELEASE.run(this.redis, [this.keyPrefix + claim.key], [...this.sharedArgs(), claim.consumer, claim.token, head, tail]);
     return done === 1;
   }
 
@@ -110,10 +120,10 @@ export class RedisStore implements IdempotencyStore {
   }
 
   private async claimBatch(requests: ClaimRequest[]): Promise<ClaimReply[]> {
-    const args: (string | number)[] = [...this.sharedArgs(), this.inFlightGraceMs];
+    const args = [...this.sharedArgs(), String(this.inFlightGraceMs)];
     for (const request of requests) {
       const [head, tail] = inFlightJson(request);
-      args.push(request.consumer, head, tail, request.leaseMs, request.fingerprint ?? '');
+      args.push(request.consumer, head, tail, String(Math.round(request.leaseMs)), request.fingerprint ?? '');
     }
     return (await CLAIM.run(
       this.redis,
@@ -123,7 +133,7 @@ export class RedisStore implements IdempotencyStore {
   }
 
   private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
-    const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, i.retentionMs]);
+    const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
     const replies = (await COMPLETE.run(
       this.redis,
       inputs.map((i) => this.keyPrefix + i.claim.key),
@@ -132,8 +142,8 @@ export class RedisStore implements IdempotencyStore {
     return replies.map((reply) => reply === 1);
   }
 
-  private sharedArgs(): (string | number)[] {
-    return [this.statsPrefix, BUCKET_TTL_SECONDS.m, BUCKET_TTL_SECONDS.h];
+  private sharedArgs(): string[] {
+    return [this.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h)];
   }
 }
 
@@ -141,6 +151,13 @@ export class RedisStore implements IdempotencyStore {
 function inFlightJson(request: ClaimRequest): [head: string, tail: string] {
   const head = `{"fmt":"idemscope","v":1,"status":"processing","owner":${JSON.stringify(request.owner)},"consumer":${JSON.stringify(request.consumer)}`;
   const tail = request.fingerprint ? `,"fingerprint":${JSON.stringify(request.fingerprint)}}` : '}';
+  return [head, tail];
+}
+
+/** The failed record around the failedAt the script fills in, in FailedRecord's member order. */
+function failedJson(claim: Claim): [head: string, tail: string] {
+  const head = `{"fmt":"idemscope","v":1,"status":"failed","consumer":${JSON.stringify(claim.consumer)},"startedAt":${claim.record.startedAt ?? 0}`;
+  const tail = claim.record.fingerprint ? `,"fingerprint":${JSON.stringify(claim.record.fingerprint)}}` : '}';
   return [head, tail];
 }
 
@@ -153,7 +170,12 @@ export function toStoredRecord(key: string, value: string): StoredRecord {
       : { key, status: 'completed', format: 'plain', result: value };
   }
   const common = { key, format: 'idemscope' as const, consumer: record.consumer, startedAt: record.startedAt, fingerprint: record.fingerprint };
-  return record.status === 'processing'
-    ? { ...common, status: 'processing', owner: record.owner, leaseExpiresAt: record.leaseExpiresAt }
-    : { ...common, status: 'completed', completedAt: record.completedAt, result: record.result };
+  switch (record.status) {
+    case 'processing':
+      return { ...common, status: 'processing', owner: record.owner, leaseExpiresAt: record.leaseExpiresAt };
+    case 'completed':
+      return { ...common, status: 'completed', completedAt: record.completedAt, result: record.result };
+    case 'failed':
+      return { ...common, status: 'failed', failedAt: record.failedAt };
+  }
 }

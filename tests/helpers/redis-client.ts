@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { createClient, type RedisClientType } from 'redis';
+
+/** node-redis counterparts of tests/helpers/redis.ts, which stays on ioredis for its other users. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type TestRedisClient = RedisClientType;
+
+/**
+ * A connected client of its own. Reconnection is off: a test that loses Redis
+ * should fail at once rather than wait in the offline queue.
+ */
+export async function newRedisClient(): Promise<TestRedisClient> {
+  const client: TestRedisClient = createClient({ url: TEST_REDIS_URL, socket: { reconnectStrategy: false } });
+  // Without a listener node-redis rethrows socket errors as uncaught exceptions.
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** A key prefix of this test file's own; tests never FLUSHDB a Redis that others share. */
+export function testPrefix(label: string): string {
+  return `t:${label}:${randomBytes(3).toString('hex')}:`;
+}
+
+/** Every key under the prefix, found with a bounded SCAN (COUNT 1000 per step), never KEYS. */
+export async function keysByPrefix(client: TestRedisClient, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) found.push(...keys);
+  return found;
+}
+
+/** Removes every key under the prefix with UNLINK, one SCAN step at a time. */
+export async function deleteByPrefix(client: TestRedisClient, prefix: string): Promise<number> {
+  let removed = 0;
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    if (keys.length) removed += await client.unlink(keys);
+  }
+  return removed;
+}
