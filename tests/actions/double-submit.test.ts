@@ -16,7 +16,7 @@ afterAll(() => f.close());
 describe('an action id runs once', () => {
   it('answers a retried confirmation with the first result and audits once', async () => {
     const keys = ['a', 'b'].map((n) => `${f.keyPrefix}${n}`);
-    for (const key of keys) await f.redis.set(key, 'processing', 'EX', 3600);
+    for (const key of keys) await f.redis.set(key, 'processing', { EX: 3600 });
     const actionId = randomUUID();
     const confirm = releaseBody.parse({ keys, reason: 'stuck after deploy', actionId });
 

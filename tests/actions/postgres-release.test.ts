@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewMessages, previewStuckMessages, releaseMessages } from '../../lib/actions/postgres-release';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
 import { idempotent, PostgresStore } from '../../lib/idempotency';
@@ -37,7 +36,7 @@ describe('release of processed_messages rows', () => {
     const done = randomUUID();
     await pool.query(`INSERT INTO processed_messages (message_id) VALUES ($1)`, [done]);
     const missing = randomUUID();
-    const preview = await previewMessages(f.db, f.config, [stuck, done, missing]);
+    const preview = await f.stores.postgres.previewRelease({ keys: [stuck, done, missing] });
     expect(preview.wouldRelease).toHaveLength(1);
     expect(preview.wouldRelease[0]).toMatchObject({ key: stuck, state: { state: 'stuck', consumer: 'billing', ageSeconds: 900 } });
     expect(preview.wouldRelease[0]!.seen).toMatch(/^[0-9a-f]{32}$/);
@@ -52,12 +51,12 @@ describe('release of processed_messages rows', () => {
     const b = await stuckRow('shipping');
     const takenOver = await stuckRow('billing');
     const completes = await stuckRow('billing');
-    const preview = await previewMessages(f.db, f.config, [a, b, takenOver, completes]);
+    const preview = await f.stores.postgres.previewRelease({ keys: [a, b, takenOver, completes] });
     await pool.query(`UPDATE processed_messages SET owner_token = 'new-owner', lease_expires_at = now() + interval '1 minute' WHERE message_id = $1`, [takenOver]);
     await pool.query(`UPDATE processed_messages SET status = 'completed', owner_token = NULL, lease_expires_at = NULL WHERE message_id = $1`, [completes]);
     const before = await releasesCounted();
 
-    const result = await releaseMessages(f.db, preview.wouldRelease);
+    const result = await f.stores.postgres.release(preview.wouldRelease);
     expect(result.released.sort()).toEqual([a, b].sort());
     expect(result.skipped).toEqual([
       { key: takenOver, reason: 'changed' },
@@ -71,7 +70,7 @@ describe('release of processed_messages rows', () => {
   it('selects rows stuck and claimed at least olderThanSeconds ago, oldest first', async () => {
     const old = await stuckRow('c', 7200);
     const recent = await stuckRow('c', 600);
-    const preview = await previewStuckMessages(f.db, f.config, 3600);
+    const preview = await f.stores.postgres.previewRelease({ olderThanSeconds: 3600 });
     const keys = preview.wouldRelease.map((i) => i.key);
     expect(keys).toContain(old);
     expect(keys).not.toContain(recent);
@@ -95,16 +94,16 @@ describe('race: a row completes between preview and release', () => {
     for (let round = 0; round < 400; round++) {
       const key = randomUUID();
       const { claimed } = await store.claim({ key, consumer: 'racer', owner: randomUUID(), leaseMs: 1 });
-      const preview = await previewMessages(f.db, f.config, [key]);
+      const preview = await f.stores.postgres.previewRelease({ keys: [key] });
       expect(preview.wouldRelease).toHaveLength(1);
       if (round % 2 === 0) {
         expect(await store.complete(claimed!, { round }, 3600)).toBe(true);
-        const result = await releaseMessages(f.db, preview.wouldRelease);
+        const result = await f.stores.postgres.release(preview.wouldRelease);
         expect(result.skipped).toEqual([{ key, reason: 'not-in-flight' }]);
         expect((await store.get(key))?.status).toBe('completed');
       } else {
         const complete = () => store.complete(claimed!, { round }, 3600);
-        const release = () => releaseMessages(f.db, preview.wouldRelease);
+        const release = () => f.stores.postgres.release(preview.wouldRelease);
         const [completed, result] =
           round % 4 === 1 ? await Promise.all([complete(), release()]) : await Promise.all([release(), complete()]).then(([r, c]) => [c, r] as const);
         const record = await store.get(key);

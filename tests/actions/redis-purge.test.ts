@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeAction } from '../../lib/actions/purge-action';
-import { previewRedisPurge, purgeKeys } from '../../lib/actions/redis-purge';
+import type { RedisPurgePreview } from '../../lib/actions/types';
+import { redisAccess } from '../../lib/stores/redis/access';
+import { purgeKeys } from '../../lib/stores/redis/purge';
 import { purgeBody } from '../../lib/actions/schemas';
 import { actionFixture, operator, type ActionFixture } from './setup';
 
@@ -17,11 +19,11 @@ describe('Redis purge: keys without TTL and expired Powertools records', () => {
   it('previews only what Redis would never expire on its own', async () => {
     await f.redis.set(k('forever'), '{"orderId":1}');
     await f.redis.set(k('forever-big'), JSON.stringify({ blob: 'x'.repeat(5000) }));
-    await f.redis.set(k('has-ttl'), '{"orderId":2}', 'EX', 600);
-    await f.redis.set(`${f.prefix}pt:fn#old`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() - 60, data: 1 }), 'EX', 600);
-    await f.redis.set(`${f.prefix}pt:fn#fresh`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() + 600, data: 1 }), 'EX', 600);
+    await f.redis.set(k('has-ttl'), '{"orderId":2}', { EX: 600 });
+    await f.redis.set(`${f.prefix}pt:fn#old`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() - 60, data: 1 }), { EX: 600 });
+    await f.redis.set(`${f.prefix}pt:fn#fresh`, JSON.stringify({ status: 'COMPLETED', expiration: nowSeconds() + 600, data: 1 }), { EX: 600 });
 
-    const preview = await previewRedisPurge(f.redis, f.config);
+    const preview = await (f.stores.redis.previewPurge() as Promise<RedisPurgePreview>);
     const found = Object.fromEntries(preview.wouldPurge.map((c) => [c.key, c.why]));
     expect(found).toEqual({ [k('forever')]: 'no-expiry', [k('forever-big')]: 'no-expiry', [`${f.prefix}pt:fn#old`]: 'expired' });
     expect(preview).toMatchObject({ complete: true, more: false, ttlSeconds: 7200 });
@@ -30,9 +32,9 @@ describe('Redis purge: keys without TTL and expired Powertools records', () => {
   it('applies the retention as TTL, never shortening a TTL set meanwhile', async () => {
     await f.redis.set(k('t1'), 'a');
     await f.redis.set(k('t2'), 'b');
-    const preview = (await previewRedisPurge(f.redis, f.config)).wouldPurge.filter((c) => [k('t1'), k('t2')].includes(c.key));
+    const preview = (await (f.stores.redis.previewPurge() as Promise<RedisPurgePreview>)).wouldPurge.filter((c) => [k('t1'), k('t2')].includes(c.key));
     await f.redis.expire(k('t2'), 30);
-    const result = await purgeKeys(f.redis, f.config, 'expire', preview);
+    const result = await purgeKeys(redisAccess(f.redis, f.config), 'expire', preview);
     expect(result).toEqual({ purged: [k('t1')], skipped: [{ key: k('t2'), reason: 'has-ttl' }] });
     expect(await f.redis.ttl(k('t1'))).toBeGreaterThan(7000);
     expect(await f.redis.ttl(k('t2'))).toBeLessThanOrEqual(30);
@@ -42,10 +44,10 @@ describe('Redis purge: keys without TTL and expired Powertools records', () => {
     await f.redis.set(k('d1'), 'a');
     await f.redis.set(k('d2'), 'b');
     await f.redis.set(k('d3'), 'c');
-    const preview = (await previewRedisPurge(f.redis, f.config)).wouldPurge.filter((c) => c.key.match(/d[123]$/));
+    const preview = (await (f.stores.redis.previewPurge() as Promise<RedisPurgePreview>)).wouldPurge.filter((c) => c.key.match(/d[123]$/));
     await f.redis.set(k('d2'), 'rewritten');
     await f.redis.del(k('d3'));
-    const result = await purgeKeys(f.redis, f.config, 'delete', preview);
+    const result = await purgeKeys(redisAccess(f.redis, f.config), 'delete', preview);
     expect(result.purged).toEqual([k('d1')]);
     expect(result.skipped.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
       { key: k('d2'), reason: 'changed' },
@@ -63,7 +65,7 @@ describe('Redis purge: keys without TTL and expired Powertools records', () => {
     await expect(purgeAction(f, operator, purgeBody.parse({ store: 'redis', keys, reason: 'x' }))).rejects.toThrow(/^mode/);
     const done = await purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys, reason: 'clean up leaked keys' }));
     expect(done.dryRun === false && done.body).toMatchObject({ store: 'redis', mode: 'delete', skipped: [] });
-    expect(await f.redis.exists(k('forever'), `${f.prefix}pt:fn#old`)).toBe(0);
-    expect(await f.redis.exists(`${f.prefix}pt:fn#fresh`, k('has-ttl'))).toBe(2);
+    expect(await f.redis.exists([k('forever'), `${f.prefix}pt:fn#old`])).toBe(0);
+    expect(await f.redis.exists([`${f.prefix}pt:fn#fresh`, k('has-ttl')])).toBe(2);
   });
 });

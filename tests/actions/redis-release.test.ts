@@ -1,30 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkLimitError } from '../../lib/actions/errors';
-import { previewKeys, previewStuckKeys, releaseKeys } from '../../lib/actions/redis-release';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
 import { InvalidParameterError } from '../../lib/dashboard/errors';
 import { idempotent, RedisStore } from '../../lib/idempotency';
 import { encodeRecord } from '../../lib/idempotency/record';
 import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';
-import { newRedis } from '../helpers/redis';
+import { newRedisClient, type TestRedisClient } from '../helpers/redis-client';
+import { redisDedupStore } from '../../lib/stores/redis/dedup-store';
 import { actionFixture, operator, type ActionFixture } from './setup';
 
 let f: ActionFixture;
 let store: RedisStore;
-let consumerConnection: Redis;
+let consumerConnection: TestRedisClient;
 let consumerStore: RedisStore;
 
 beforeAll(async () => {
   f = await actionFixture('redis_release');
   store = new RedisStore(f.redis, { keyPrefix: f.keyPrefix, statsPrefix: f.statsPrefix });
-  consumerConnection = newRedis();
+  consumerConnection = await newRedisClient();
   consumerStore = new RedisStore(consumerConnection, { keyPrefix: f.keyPrefix, statsPrefix: f.statsPrefix });
 });
 afterAll(async () => {
-  consumerConnection.disconnect();
+  consumerConnection.destroy();
   await f.close();
 });
 
@@ -36,12 +35,12 @@ const body = (b: object) => releaseBody.parse(b);
 
 describe('release of Redis keys: preview, then compare-and-delete', () => {
   it('previews every in-flight format with its exact state and explains the rest', async () => {
-    await f.redis.set(k('plain'), 'processing', 'EX', 86_400 - 900);
-    await f.redis.set(k('idem'), inFlight('billing'), 'PX', 3_600_000);
-    await f.redis.set(`${f.prefix}pt:fn#abc`, powertools(), 'EX', 3000);
+    await f.redis.set(k('plain'), 'processing', { EX: 86_400 - 900 });
+    await f.redis.set(k('idem'), inFlight('billing'), { PX: 3_600_000 });
+    await f.redis.set(`${f.prefix}pt:fn#abc`, powertools(), { EX: 3000 });
     await f.redis.set(k('done'), encodeRecord({ fmt: 'idemscope', v: 1, status: 'completed', consumer: 'billing', startedAt: 1, completedAt: 2, result: 1 }));
 
-    const preview = await previewKeys(f.redis, f.config, [k('plain'), k('idem'), `${f.prefix}pt:fn#abc`, k('done'), k('nope')]);
+    const preview = await f.stores.redis.previewRelease({ keys: [k('plain'), k('idem'), `${f.prefix}pt:fn#abc`, k('done'), k('nope')] });
     expect(preview.wouldRelease.map((i) => [i.key, i.state.format, i.state.state])).toEqual([
       [k('plain'), 'plain', 'stuck'],
       [k('idem'), 'idemscope', 'stuck'],
@@ -55,24 +54,24 @@ describe('release of Redis keys: preview, then compare-and-delete', () => {
       { key: k('nope'), reason: 'missing' },
     ]);
 
-    const result = await releaseKeys(f.redis, f.config, preview.wouldRelease);
+    const result = await f.stores.redis.release(preview.wouldRelease);
     expect(result.released).toEqual(preview.wouldRelease.map((i) => i.key));
-    expect(await f.redis.exists(k('plain'), k('idem'), `${f.prefix}pt:fn#abc`)).toBe(0);
+    expect(await f.redis.exists([k('plain'), k('idem'), `${f.prefix}pt:fn#abc`])).toBe(0);
     expect(await f.redis.exists(k('done'))).toBe(1);
 
     const minute = statsKey(f.statsPrefix, 'm', bucketStart(Date.now(), 'm'));
-    expect(await f.redis.hget(minute, 'billing|releases')).toBe('1');
+    expect(await f.redis.hGet(minute, 'billing|releases')).toBe('1');
     expect(await f.redis.ttl(minute)).toBeGreaterThan(0);
   });
 
   it('skips a record that changed, completed or vanished after the preview', async () => {
-    for (const name of ['taken', 'completes', 'vanishes']) await f.redis.set(k(name), inFlight('c'), 'PX', 3_600_000);
-    const preview = await previewKeys(f.redis, f.config, [k('taken'), k('completes'), k('vanishes')]);
-    await f.redis.set(k('taken'), inFlight('c'), 'PX', 3_600_000);
-    await f.redis.set(k('completes'), '{"orderId":1}', 'EX', 3600);
+    for (const name of ['taken', 'completes', 'vanishes']) await f.redis.set(k(name), inFlight('c'), { PX: 3_600_000 });
+    const preview = await f.stores.redis.previewRelease({ keys: [k('taken'), k('completes'), k('vanishes')] });
+    await f.redis.set(k('taken'), inFlight('c'), { PX: 3_600_000 });
+    await f.redis.set(k('completes'), '{"orderId":1}', { EX: 3600 });
     await f.redis.del(k('vanishes'));
 
-    const result = await releaseKeys(f.redis, f.config, preview.wouldRelease);
+    const result = await f.stores.redis.release(preview.wouldRelease);
     expect(result.released).toEqual([]);
     expect(result.skipped).toEqual([
       { key: k('taken'), reason: 'changed' },
@@ -88,31 +87,31 @@ describe('release of Redis keys: preview, then compare-and-delete', () => {
     await f.redis.set(k('forged'), value);
     const { createHash } = await import('node:crypto');
     const seen = createHash('sha1').update(value).digest('hex');
-    expect((await releaseKeys(f.redis, f.config, [{ key: k('forged'), seen }])).skipped).toEqual([{ key: k('forged'), reason: 'not-in-flight' }]);
+    expect((await f.stores.redis.release([{ key: k('forged'), seen }])).skipped).toEqual([{ key: k('forged'), reason: 'not-in-flight' }]);
     expect(await f.redis.get(k('forged'))).toBe(value);
   });
 
   it('leaves non-string keys alone instead of aborting the batch', async () => {
-    await f.redis.hset(k('hash'), 'a', '1');
-    await f.redis.set(k('after-hash'), 'processing', 'EX', 60);
-    const preview = await previewKeys(f.redis, f.config, [k('hash'), k('after-hash')]);
+    await f.redis.hSet(k('hash'), 'a', '1');
+    await f.redis.set(k('after-hash'), 'processing', { EX: 60 });
+    const preview = await f.stores.redis.previewRelease({ keys: [k('hash'), k('after-hash')] });
     expect(preview.skipped).toEqual([{ key: k('hash'), reason: 'not-in-flight' }]);
     const fake = { key: k('hash'), seen: '0'.repeat(40) };
-    const result = await releaseKeys(f.redis, f.config, [fake, ...preview.wouldRelease]);
+    const result = await f.stores.redis.release([fake, ...preview.wouldRelease]);
     expect(result).toEqual({ released: [k('after-hash')], skipped: [{ key: k('hash'), reason: 'not-in-flight' }] });
   });
 
   it('selects only records stuck for at least olderThanSeconds', async () => {
-    await f.redis.set(k('old-1'), inFlight('c', Date.now() - 7_200_000), 'PX', 3_600_000);
-    await f.redis.set(k('old-2'), 'processing', 'EX', 86_400 - 7200);
-    await f.redis.set(k('recent-stuck'), inFlight('c', Date.now() - 600_000), 'PX', 3_600_000);
-    await f.redis.set(k('young'), encodeRecord({ fmt: 'idemscope', v: 1, status: 'processing', owner: 'o', consumer: 'c', startedAt: Date.now(), leaseExpiresAt: Date.now() + 60_000 }), 'PX', 60_000);
-    const preview = await previewStuckKeys(f.redis, f.config, 3600);
+    await f.redis.set(k('old-1'), inFlight('c', Date.now() - 7_200_000), { PX: 3_600_000 });
+    await f.redis.set(k('old-2'), 'processing', { EX: 86_400 - 7200 });
+    await f.redis.set(k('recent-stuck'), inFlight('c', Date.now() - 600_000), { PX: 3_600_000 });
+    await f.redis.set(k('young'), encodeRecord({ fmt: 'idemscope', v: 1, status: 'processing', owner: 'o', consumer: 'c', startedAt: Date.now(), leaseExpiresAt: Date.now() + 60_000 }), { PX: 60_000 });
+    const preview = await f.stores.redis.previewRelease({ olderThanSeconds: 3600 });
     expect(preview.wouldRelease.map((i) => i.key).sort()).toEqual([k('old-1'), k('old-2')].sort());
     expect(preview.complete).toBe(true);
     expect(preview.more).toBe(false);
 
-    const small = await previewStuckKeys(f.redis, { ...f.config, bulkLimit: 1 }, 3600);
+    const small = await redisDedupStore(f.redis, { ...f.config, bulkLimit: 1 }).previewRelease({ olderThanSeconds: 3600 });
     expect(small.count).toBe(1);
     expect(small.more).toBe(true);
   });
@@ -147,20 +146,20 @@ describe('race: a record completes between preview and release', () => {
     for (let round = 0; round < 400; round++) {
       const key = `race-${round}`;
       const { claimed } = await store.claim({ key, consumer: 'racer', owner: randomUUID(), leaseMs: 1 });
-      const preview = await previewKeys(f.redis, f.config, [f.keyPrefix + key]);
+      const preview = await f.stores.redis.previewRelease({ keys: [f.keyPrefix + key] });
       expect(preview.wouldRelease).toHaveLength(1);
 
       if (round % 2 === 0) {
         // Strictly between: the completion lands, then the confirmation arrives.
         expect(await store.complete(claimed!, { round }, 3600)).toBe(true);
-        const result = await releaseKeys(f.redis, f.config, preview.wouldRelease);
+        const result = await f.stores.redis.release(preview.wouldRelease);
         expect(result.skipped).toEqual([{ key: f.keyPrefix + key, reason: 'not-in-flight' }]);
         expect((await store.get(key))?.status).toBe('completed');
       } else {
         // Truly concurrent, over two connections, either one sent first: whichever
         // wins, a stored completion is never deleted.
         const complete = () => consumerStore.complete(claimed!, { round }, 3600);
-        const release = () => releaseKeys(f.redis, f.config, preview.wouldRelease);
+        const release = () => f.stores.redis.release(preview.wouldRelease);
         const [completed, result] =
           round % 4 === 1 ? await Promise.all([complete(), release()]) : await Promise.all([release(), complete()]).then(([r, c]) => [c, r] as const);
         const record = await store.get(key);

@@ -1,14 +1,15 @@
-import type { Redis } from 'ioredis';
-import type { ActionConfig } from '../../lib/actions/config';
 import type { ActionDeps } from '../../lib/actions/deps';
 import type { Actor } from '../../lib/actions/run-action';
 import { createPrismaClient } from '../../lib/db/prisma';
 import type { PrismaClient } from '../../lib/db/generated/client';
+import { createStores } from '../../lib/stores';
+import type { StoreSettings } from '../../lib/stores/settings';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
-import { deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
+import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
 
 export interface ActionFixture extends ActionDeps {
   database: TestDatabase;
+  redis: TestRedisClient;
   prefix: string;
   /** Where the library's RedisStore writes in this file: `<prefix>idempotency:`. */
   keyPrefix: string;
@@ -16,13 +17,13 @@ export interface ActionFixture extends ActionDeps {
   close(): Promise<void>;
 }
 
-/** A database, a Redis prefix and an ActionConfig of this test file's own. */
-export async function actionFixture(label: string, overrides: Partial<ActionConfig> = {}): Promise<ActionFixture> {
+/** A database, a Redis prefix and store settings of this test file's own. */
+export async function actionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture> {
   const database = await createTestDatabase(label);
   const db: PrismaClient = createPrismaClient(database.url, 6);
-  const redis: Redis = newRedis();
+  const redis = await newRedisClient();
   const prefix = testPrefix(label);
-  const config: ActionConfig = {
+  const config: StoreSettings = {
     keyPatterns: [`${prefix}idempotency:*`, `${prefix}pt:*`],
     statsPrefix: `${prefix}stats:`,
     stuckAfterSeconds: 300,
@@ -36,6 +37,7 @@ export async function actionFixture(label: string, overrides: Partial<ActionConf
   return {
     db,
     redis,
+    stores: createStores({ redis, db }, config),
     config,
     database,
     prefix,
@@ -43,11 +45,17 @@ export async function actionFixture(label: string, overrides: Partial<ActionConf
     statsPrefix: config.statsPrefix,
     async close() {
       await deleteByPrefix(redis, prefix);
-      redis.disconnect();
+      redis.destroy();
       await db.$disconnect();
       await database.drop();
     },
   };
+}
+
+/** The same fixture with other settings: new stores over the same clients. */
+export function withSettings(f: ActionFixture, overrides: Partial<StoreSettings>): ActionFixture {
+  const config = { ...f.config, ...overrides };
+  return { ...f, config, stores: createStores({ redis: f.redis, db: f.db }, config) };
 }
 
 export const operator: Actor = { principal: { role: 'operator', label: 'operator#test0001', via: 'bearer' }, clientAddress: '127.0.0.1' };

@@ -4,7 +4,7 @@ import * as audit from '../../app/api/v1/audit/route';
 import * as keysRelease from '../../app/api/v1/keys/release/route';
 import * as purge from '../../app/api/v1/purge/route';
 import { disconnectPrisma } from '../../lib/db/prisma';
-import { disconnectRedis } from '../../lib/redis/client';
+import { disconnectRedis } from '../../lib/stores/redis/connection';
 import type { TestDatabase } from '../helpers/postgres';
 import { OPERATOR_TOKEN, bearer, get, post, useAppEnvironment } from './app-env';
 

@@ -11,7 +11,7 @@ import * as purge from '../../app/api/v1/purge/route';
 import * as purgeJob from '../../app/api/v1/purge/[jobId]/route';
 import * as purgeCancel from '../../app/api/v1/purge/[jobId]/cancel/route';
 import { disconnectPrisma } from '../../lib/db/prisma';
-import { disconnectRedis } from '../../lib/redis/client';
+import { disconnectRedis } from '../../lib/stores/redis/connection';
 import type { TestDatabase } from '../helpers/postgres';
 import { deleteByPrefix, newRedis } from '../helpers/redis';
 import { OPERATOR_TOKEN, VIEWER_TOKEN, bearer, get, params, post, sameOrigin, useAppEnvironment } from './app-env';

@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { shutdownDashboard } = await import('../../lib/dashboard/context');
   const { disconnectPrisma } = await import('../../lib/db/prisma');
-  const { disconnectRedis } = await import('../../lib/redis/client');
+  const { disconnectRedis } = await import('../../lib/stores/redis/connection');
   await shutdownDashboard();
   await disconnectPrisma();
   await disconnectRedis();
