@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { classifyRow } from '../records/classify';
 import type { ActionConfig } from './config';
-import type { PreviewItem, ReleasePreview, Skipped } from './types';
+import type { PreviewItem, ReleasePreview, Skipped } from '../contract/actions';
 
 /**
  * The opaque `seen` of a row: it changes whenever the row is claimed,

@@ -1,15 +1,14 @@
 import { appendAudit } from '../audit/audit-log';
 import { MAX_LISTED } from '../audit/entry';
-import { InvalidParameterError } from '../dashboard/errors';
+import { BulkLimitError, InvalidParameterError } from '../errors';
 import type { ActionDeps } from './deps';
-import { BulkLimitError } from './errors';
 import { countPurgeable } from './postgres-purge';
 import { cancelPurgeJob, resumePurgeJob, startPurgeJob, type JobHooks } from './purge-jobs';
 import { purgeKeys, previewRedisPurge, retentionSeconds } from './redis-purge';
 import { keyMatcher } from './redis-scan';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { PurgeBody } from './schemas';
-import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from './types';
+import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from '../contract/actions';
 
 export type PurgeOutcome =
   | { dryRun: true; preview: PostgresPurgePreview | RedisPurgePreview }

@@ -3,7 +3,7 @@ import type { ActionConfig } from './config';
 import { readKeyStates, seenStateOf, type KeyState } from './redis-read';
 import { DIGESTS, PURGE_IF_SEEN } from './redis-scripts';
 import { scanPatterns } from './redis-scan';
-import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from './types';
+import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../contract/actions';
 
 const SCRIPT_BATCH = 200;
 /** Longer values are not offered: digesting one inside Redis would block it for too long. */

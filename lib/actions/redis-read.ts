@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { classifyKey, type ClassifiedKey } from '../records/classify';
 import { decodeValue, type DecodedRecord } from '../records/detect';
 import type { ActionConfig } from './config';
-import type { SeenState } from './types';
+import type { SeenState } from '../contract/actions';
 
 /** Bytes read per value: in-flight records are a few hundred bytes, so a longer value is never one. */
 export const HEAD_BYTES = 1024;

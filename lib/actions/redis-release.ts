@@ -4,7 +4,7 @@ import type { ActionConfig } from './config';
 import { isInFlight, readKeyStates, seenStateOf, type KeyState } from './redis-read';
 import { RELEASE_IF_SEEN } from './redis-scripts';
 import { scanPatterns } from './redis-scan';
-import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from './types';
+import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../contract/actions';
 
 /** Keys per script call: each call blocks Redis, so it stays around a millisecond. */
 const SCRIPT_BATCH = 200;

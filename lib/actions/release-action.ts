@@ -1,14 +1,13 @@
 import { MAX_LISTED } from '../audit/entry';
-import { InvalidParameterError } from '../dashboard/errors';
+import { BulkLimitError, InvalidParameterError } from '../errors';
 import { isUuid } from '../idempotency';
 import type { ActionDeps } from './deps';
-import { BulkLimitError } from './errors';
 import { previewMessages, previewStuckMessages, releaseMessages } from './postgres-release';
 import { keyMatcher } from './redis-scan';
 import { previewKeys, previewStuckKeys, releaseKeys } from './redis-release';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { ReleaseBody } from './schemas';
-import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from './types';
+import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from '../contract/actions';
 
 type Target = { key: string; seen?: string };
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BulkLimitError } from '../../lib/actions/errors';
+import { BulkLimitError, InvalidParameterError } from '../../lib/errors';
 import { previewKeys, previewStuckKeys, releaseKeys } from '../../lib/actions/redis-release';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
-import { InvalidParameterError } from '../../lib/dashboard/errors';
 import { idempotent, RedisStore } from '../../lib/idempotency';
 import { encodeRecord } from '../../lib/idempotency/record';
 import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDuplicateStats } from '../../lib/dashboard/duplicates';
-import { InvalidParameterError } from '../../lib/dashboard/errors';
+import { InvalidParameterError } from '../../lib/errors';
 import { getExpiry } from '../../lib/dashboard/expiry';
 import { getMetrics } from '../../lib/dashboard/metrics/metrics';
 import { DELIVERY_FIXTURE } from './helpers/dataset';

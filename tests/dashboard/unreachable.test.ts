@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboard } from '../../lib/dashboard/context';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
-import { StoreUnavailableError } from '../../lib/dashboard/errors';
+import { StoreUnavailableError } from '../../lib/errors';
 import { getHealth } from '../../lib/dashboard/health';
 import { listKeys } from '../../lib/dashboard/keys';
 import { listMessages } from '../../lib/dashboard/messages';

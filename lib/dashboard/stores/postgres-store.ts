@@ -1,4 +1,4 @@
-import { describeFailure, driverErrorKind, StoreUnavailableError } from '../errors';
+import { describeFailure, driverErrorKind, StoreUnavailableError } from '../../errors';
 import type { Db } from './db';
 import { deliveryBuckets, deliveryTotals, type DeliveryBucket, type DeliveryCounters, type DeliveryRange } from './postgres-deliveries';
 import { rowCounts, type CountLimits, type RowCounts } from './postgres-counts';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ioredisKeyspace, type KeyspaceSource } from '../../scanner/keyspace-source';
-import { describeFailure, StoreUnavailableError } from '../errors';
+import { describeFailure, StoreUnavailableError } from '../../errors';
 
 export interface RedisProbe {
   latencyMs: number;
