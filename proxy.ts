@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { authenticate } from '@/lib/auth/authenticate';
 import { authConfigFrom } from '@/lib/auth/config';
-import { AuthNotConfiguredError, UnauthenticatedError, accessErrorResponse } from '@/lib/auth/errors';
+import { AuthNotConfiguredError, UnauthenticatedError } from '@/lib/errors';
+import { errorResponse } from '@/lib/http/error-response';
 import { isPublicPath } from '@/lib/auth/public-paths';
 import { anyCredentialConfigured } from '@/lib/auth/tokens';
 import { env } from '@/lib/config/env';
@@ -18,7 +19,7 @@ export function proxy(request: NextRequest) {
   const config = authConfigFrom(env());
   if (authenticate(request, config)) return NextResponse.next();
   if (pathname.startsWith('/api/')) {
-    return accessErrorResponse(!config.authDisabled && !anyCredentialConfigured(config) ? new AuthNotConfiguredError() : new UnauthenticatedError());
+    return errorResponse(!config.authDisabled && !anyCredentialConfigured(config) ? new AuthNotConfiguredError() : new UnauthenticatedError());
   }
   const login = new URL('/login', request.url);
   login.searchParams.set('next', `${pathname}${search}`);

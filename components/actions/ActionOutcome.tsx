@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Skipped } from '@/lib/actions/types';
+import type { Skipped } from '@/lib/contract/actions';
 import { SkippedList } from './SkippedList';
 
 /** What an executed action did ("Released 3"), and what it left alone and why. */

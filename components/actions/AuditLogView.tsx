@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
-import type { AuditEntry } from '@/lib/audit/entry';
+import type { AuditEntry } from '@/lib/contract/audit';
 import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
 import type { AuditFilters } from '@/components/queries/query-keys';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';

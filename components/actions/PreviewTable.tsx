@@ -1,5 +1,5 @@
 import { formatDuration } from '@/lib/charts/format';
-import type { PreviewItem } from '@/lib/actions/types';
+import type { PreviewItem } from '@/lib/contract/actions';
 import { StateBadge } from '@/components/ui/StateBadge';
 
 /** The records an action would touch, exactly as seen at preview; long lists show a sample. */

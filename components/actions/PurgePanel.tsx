@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import type { PostgresPurgeStarted, RedisPurgeResult } from '@/lib/actions/types';
+import type { PostgresPurgeStarted, RedisPurgeResult } from '@/lib/contract/actions';
 import { newActionId } from '@/components/queries/action-client';
 import { previewPurge, useConfirmPurge } from '@/components/queries/purge';
 import { useRecentPurgeJobs } from '@/components/queries/purge-jobs';

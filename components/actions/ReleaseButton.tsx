@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/actions/types';
+import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/contract/actions';
 import { newActionId } from '@/components/queries/action-client';
 import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
 import { useCanAct } from '@/components/queries/session';

@@ -1,4 +1,4 @@
-import type { Skipped } from '@/lib/actions/types';
+import type { Skipped } from '@/lib/contract/actions';
 
 const WHY: Record<string, string> = {
   'not-in-flight': 'not in flight (completed, or not a claim)',

@@ -1,4 +1,4 @@
-import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 import { BulkReleasePanel, PurgePanel, ReleaseButton } from '@/components/actions';
 
 /**

@@ -1,7 +1,7 @@
 'use client';
 
 import type { FormEvent } from 'react';
-import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 import { useOverview } from '@/components/queries/overview';
 import type { ExplorerParams } from './links';
 import { STATES_BY_STORE } from './params';

@@ -1,4 +1,4 @@
-import type { MessageDetail } from '@/lib/dashboard/api-types';
+import type { MessageDetail } from '@/lib/contract/read';
 import { formatCount, formatDuration } from '@/lib/charts/format';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';

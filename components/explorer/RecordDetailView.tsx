@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { StoreName } from '@/lib/dashboard/api-types';
+import type { StoreName } from '@/lib/contract/vocabulary';
 import { ApiError } from '@/components/queries/api-client';
 import { useKeyDetail } from '@/components/queries/key-detail';
 import { useMessageDetail } from '@/components/queries/message-detail';

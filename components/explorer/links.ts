@@ -1,4 +1,4 @@
-import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 
 /** The record's own page; the id is one path segment however many `/` or `:` it holds. */
 export function recordHref(store: StoreName, id: string): string {

@@ -1,4 +1,4 @@
-import { RECORD_STATES, type RecordState, STORES, type StoreName } from '@/lib/dashboard/api-types';
+import { RECORD_STATES, type RecordState, STORES, type StoreName } from '@/lib/contract/vocabulary';
 import type { ExplorerParams } from './links';
 
 /** States each store can hold: Redis formats have no `failed`, Postgres rows are never `unrecognized`. */

@@ -1,4 +1,4 @@
-import type { DeliveryWindow, OverviewResponse } from '@/lib/dashboard/api-types';
+import type { DeliveryWindow, OverviewResponse } from '@/lib/contract/read';
 import { type Combined, headlineFigures } from '@/lib/charts/headlineFigures';
 import { formatCount, formatRate } from '@/lib/charts/format';
 import { Estimate } from '@/components/ui/Estimate';

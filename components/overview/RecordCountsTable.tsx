@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import type { OverviewResponse, PostgresCountField, RecordState, StoreName } from '@/lib/dashboard/api-types';
+import type { OverviewResponse, PostgresCountField } from '@/lib/contract/read';
+import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 import { formatCount } from '@/lib/charts/format';
 import { explorerHref } from '@/components/explorer/links';
 import { Estimate } from '@/components/ui/Estimate';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { PostgresHealth, RedisHealth } from '@/lib/dashboard/api-types';
+import type { PostgresHealth, RedisHealth } from '@/lib/contract/read';
 import { formatBytes, formatCount } from '@/lib/charts/format';
 import { useHealth } from '@/components/queries/health';
 import { ErrorNotice, Loading } from '@/components/ui/Notice';

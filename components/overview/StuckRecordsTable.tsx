@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { StuckRecord } from '@/lib/dashboard/api-types';
+import type { StuckRecord } from '@/lib/contract/read';
 import { formatDuration } from '@/lib/charts/format';
 import { recordHref } from '@/components/explorer/links';
 import { EmptyNotice } from '@/components/ui/Notice';

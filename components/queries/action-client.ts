@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@/lib/dashboard/api-types';
+import type { ApiErrorBody } from '@/lib/contract/errors';
 import { ApiError } from './api-client';
 
 // Set by the session query. Browsers that send Sec-Fetch-Site do not need

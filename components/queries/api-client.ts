@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@/lib/dashboard/api-types';
+import type { ApiErrorBody } from '@/lib/contract/errors';
 
 /** A non-2xx answer from the dashboard API, carrying the server's code and message. */
 export class ApiError extends Error {

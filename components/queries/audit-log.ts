@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { AuditPage } from '@/lib/audit/entry';
+import type { AuditPage } from '@/lib/contract/audit';
 import { apiPath, getJson } from './api-client';
 import { type AuditFilters, queryKeys } from './query-keys';
 

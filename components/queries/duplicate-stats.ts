@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import type { DuplicateStatsResponse } from '@/lib/dashboard/api-types';
+import type { DuplicateStatsResponse } from '@/lib/contract/read';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';
 import { LIVE_REFRESH } from './refresh';

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { ExpiryResponse, StoreName } from '@/lib/dashboard/api-types';
+import type { ExpiryResponse } from '@/lib/contract/read';
+import type { StoreName } from '@/lib/contract/vocabulary';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';
 

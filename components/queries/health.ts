@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { HealthResponse } from '@/lib/dashboard/api-types';
+import type { HealthResponse } from '@/lib/contract/read';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';
 import { LIVE_REFRESH } from './refresh';

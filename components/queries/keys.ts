@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { KeysPage } from '@/lib/dashboard/api-types';
+import type { KeysPage } from '@/lib/contract/read';
 import { getJson } from './api-client';
 import { type KeyListFilters, queryKeys } from './query-keys';
 

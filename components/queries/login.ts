@@ -1,11 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import type { Role } from '@/lib/auth/roles';
+import type { LoginResponse } from '@/lib/contract/auth';
 import { postJson } from './action-client';
-
-export interface LoginResponse {
-  role: Role;
-  readOnly: boolean;
-}
 
 export const postLogin = (token: string) => postJson<LoginResponse>('/api/auth/login', { token });
 

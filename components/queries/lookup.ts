@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { LookupResponse } from '@/lib/dashboard/api-types';
+import type { LookupResponse } from '@/lib/contract/read';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';
 

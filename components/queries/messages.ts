@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { MessagesPage } from '@/lib/dashboard/api-types';
+import type { MessagesPage } from '@/lib/contract/read';
 import { getJson } from './api-client';
 import { type MessageListFilters, queryKeys } from './query-keys';
 import { PAGE_SIZE } from './keys';

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { PurgeJobView } from '@/lib/actions/types';
+import type { PurgeJobView } from '@/lib/contract/actions';
 import { newActionId, postJson } from './action-client';
 import { queryKeys } from './query-keys';
 

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { PurgeJobView } from '@/lib/actions/types';
+import type { PurgeJobView } from '@/lib/contract/actions';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';
 

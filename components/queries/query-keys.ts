@@ -3,7 +3,7 @@
  * after an action can name exactly what it touched. Keys are hierarchical:
  * invalidating `queryKeys.keys.all` also refreshes every key list and detail.
  */
-import type { RecordState, StoreName } from '@/lib/dashboard/api-types';
+import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 
 export interface KeyListFilters {
   state?: RecordState;

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/actions/types';
+import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/contract/actions';
 import { postJson } from './action-client';
 import { queryKeys } from './query-keys';
 

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { SessionInfo } from '@/lib/auth/sign-in';
+import type { SessionInfo } from '@/lib/contract/auth';
 import { rememberCsrfToken } from './action-client';
 import { getJson } from './api-client';
 import { queryKeys } from './query-keys';

@@ -1,4 +1,4 @@
-import type { RecordState } from '@/lib/dashboard/api-types';
+import type { RecordState } from '@/lib/contract/vocabulary';
 
 export function StateBadge({ state }: { state: RecordState }) {
   return <span className={`badge state-${state}`}>{state}</span>;

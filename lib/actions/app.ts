@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/roles';
 import { clientAddress } from '../auth/origin';
 import { env } from '../config/env';
-import { InvalidParameterError } from '../dashboard/errors';
+import { InvalidParameterError } from '../errors';
 import { prisma } from '../db/prisma';
 import { createStores } from '../stores';
 import { redis } from '../stores/redis/connection';

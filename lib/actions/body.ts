@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { InvalidParameterError } from '../dashboard/errors';
-import { BodyTooLargeError } from './errors';
+import { BodyTooLargeError, InvalidParameterError } from '../errors';
 
 /**
  * Reads a JSON body of at most `maxBytes` and validates it; every problem is

@@ -1,10 +1,10 @@
 import { appendAudit } from '../audit/audit-log';
+import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from '../contract/actions';
 import { guarded } from '../stores/postgres/guard';
 import { cancelPurgeJob, getPurgeJob, recentPurgeJobs, resumePurgeJob, type JobHooks } from '../stores/postgres/purge-jobs';
 import type { ActionDeps } from './deps';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { PurgeBody } from './schemas';
-import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from './types';
 
 export type PurgeOutcome =
   | { dryRun: true; preview: PostgresPurgePreview | RedisPurgePreview }

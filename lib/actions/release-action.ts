@@ -1,11 +1,10 @@
 import { MAX_LISTED } from '../audit/entry';
-import { InvalidParameterError } from '../dashboard/errors';
+import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from '../contract/actions';
+import { BulkLimitError, InvalidParameterError } from '../errors';
 import type { DedupStore } from '../stores/store';
 import type { ActionDeps } from './deps';
-import { BulkLimitError } from './errors';
 import { type Actor, runAction, type RunOutcome } from './run-action';
 import type { ReleaseBody } from './schemas';
-import type { ActionStore, ReleasePreview, ReleaseResult, Skipped } from './types';
 
 type Target = { key: string; seen?: string };
 

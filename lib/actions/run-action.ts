@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/roles';
 import type { PrismaClient } from '../db/generated/client';
 import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
-import { ActionIdReusedError, ActionInProgressError } from './errors';
+import { ActionIdReusedError, ActionInProgressError } from '../errors';
 import { prismaQueryable } from '../stores/postgres/prisma-queryable';
 
 /** The consumer name the dashboard's own action ids are claimed under in processed_messages. */

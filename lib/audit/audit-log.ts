@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/generated/client';
-import { type AuditEntry, type AuditFilter, type AuditInput, type AuditPage, MAX_LISTED } from './entry';
+import { type AuditFilter, type AuditInput, MAX_LISTED } from './entry';
+import type { AuditEntry, AuditPage } from '../contract/audit';
 
 type Row = Awaited<ReturnType<PrismaClient['auditEntry']['findFirstOrThrow']>>;
 

@@ -1,4 +1,4 @@
-import type { AuditEntry } from './entry';
+import type { AuditEntry } from '../contract/audit';
 
 export const AUDIT_CSV_COLUMNS = [
   'id',

@@ -18,25 +18,6 @@ export interface AuditInput {
   clientAddress?: string;
 }
 
-export interface AuditEntry {
-  /** Decimal string of a bigint. */
-  id: string;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  actionId: string | null;
-  store: string | null;
-  outcome: string;
-  parameters: Record<string, unknown>;
-  targets: string[];
-  targetCount: number;
-  seen: unknown[];
-  reason: string | null;
-  result: Record<string, unknown>;
-  clientAddress: string | null;
-}
-
 export interface AuditFilter {
   action?: string;
   actor?: string;
@@ -45,11 +26,6 @@ export interface AuditFilter {
   beforeId?: bigint;
   from?: Date;
   to?: Date;
-}
-
-export interface AuditPage {
-  items: AuditEntry[];
-  nextCursor: string | null;
 }
 
 export const MAX_LISTED = 100;

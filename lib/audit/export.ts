@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/generated/client';
 import { listAudit } from './audit-log';
-import type { AuditEntry, AuditFilter } from './entry';
+import type { AuditFilter } from './entry';
+import type { AuditEntry } from '../contract/audit';
 
 /** Most entries one export carries; narrow the filters (or page with the API) for more. */
 export const EXPORT_MAX = 10_000;

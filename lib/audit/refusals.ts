@@ -1,4 +1,4 @@
-import type { AccessError } from '../auth/errors';
+import type { AccessError } from '../errors';
 import { clientAddress } from '../auth/origin';
 import { SlidingWindowLimiter } from '../auth/rate-limit';
 import type { Principal } from '../auth/roles';

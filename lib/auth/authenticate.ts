@@ -1,6 +1,6 @@
 import type { AuthConfig } from './config';
 import { readCookie } from './cookies';
-import { AuthNotConfiguredError, UnauthenticatedError } from './errors';
+import { AuthNotConfiguredError, UnauthenticatedError } from '../errors';
 import type { Principal } from './roles';
 import { SESSION_COOKIE, type Session, verifySession } from './session';
 import { anyCredentialConfigured, roleForToken, userLabel } from './tokens';

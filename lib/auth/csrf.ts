@@ -1,6 +1,6 @@
 import type { Authenticated } from './authenticate';
 import type { AuthConfig } from './config';
-import { CrossSiteRequestError } from './errors';
+import { CrossSiteRequestError } from '../errors';
 import { expectedHost } from './origin';
 import { validCsrfToken } from './session';
 

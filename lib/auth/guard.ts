@@ -4,7 +4,7 @@ import { prisma } from '../db/prisma';
 import { type Authenticated, requireAuthenticated } from './authenticate';
 import { type AuthConfig, authConfigFrom } from './config';
 import { checkCsrf } from './csrf';
-import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from './errors';
+import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from '../errors';
 import { SlidingWindowLimiter } from './rate-limit';
 import { hasRole, type Principal, type Role } from './roles';
 

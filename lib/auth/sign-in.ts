@@ -2,33 +2,15 @@ import { type AuthConfig } from './config';
 import { authenticate } from './authenticate';
 import { clearedSessionCookieHeader, sessionCookieHeader } from './cookies';
 import { checkSignInRequest } from './csrf';
-import { AccessError, AuthNotConfiguredError, RateLimitedError, UnauthenticatedError } from './errors';
+import type { LoginResponse, SessionInfo } from '../contract/auth';
+import { AuthNotConfiguredError, InvalidTokenError, RateLimitedError, UnauthenticatedError } from '../errors';
 import { clientAddress, isHttps } from './origin';
 import { SlidingWindowLimiter } from './rate-limit';
-import type { Role } from './roles';
 import { csrfTokenFor, issueSession } from './session';
 import { anyCredentialConfigured, roleForToken } from './tokens';
 
-/** A wrong token; its own code so the page can say "not valid" rather than "sign in". */
-export class InvalidTokenError extends AccessError {
-  override readonly name = 'InvalidTokenError';
-  constructor() {
-    super(401, 'invalid_token', 'That access token is not valid.');
-  }
-}
-
-export interface SessionInfo {
-  role: Role;
-  readOnly: boolean;
-  /** `operator#1a2b3c4d`, as the audit log shows this user. */
-  label: string;
-  authDisabled: boolean;
-  /** For browsers that send no Sec-Fetch-Site: echo it in X-Idemscope-CSRF on mutations. */
-  csrfToken: string | null;
-}
-
 export interface SignInResult {
-  body: { role: Role; readOnly: boolean };
+  body: LoginResponse;
   setCookie: string | null;
 }
 

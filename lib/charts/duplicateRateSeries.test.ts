@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DuplicatePoint } from '@/lib/dashboard/api-types';
+import type { DuplicatePoint } from '@/lib/contract/read';
 import { ALL_CONSUMERS, OTHER_CONSUMERS, duplicateRateSeries } from './duplicateRateSeries';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');

@@ -1,4 +1,4 @@
-import type { DuplicatePoint } from '@/lib/dashboard/api-types';
+import type { DuplicatePoint } from '@/lib/contract/read';
 
 /** One chart row per bucket; each series key holds a duplicate rate in percent, or null when nothing was delivered. */
 export interface DuplicateRateRow {

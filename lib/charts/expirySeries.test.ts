@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExpiryResponse } from '@/lib/dashboard/api-types';
+import type { ExpiryResponse } from '@/lib/contract/read';
 import { expirySeries } from './expirySeries';
 
 const NOW = Date.parse('2026-11-26T10:20:00Z');

@@ -1,4 +1,5 @@
-import type { ExpiryResponse, StoreName } from '@/lib/dashboard/api-types';
+import type { ExpiryResponse } from '@/lib/contract/read';
+import type { StoreName } from '@/lib/contract/vocabulary';
 
 /** Records expiring in one bucket; a store that could not be read is null rather than 0. */
 export interface ExpiryRow {

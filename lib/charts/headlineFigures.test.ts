@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeliveryWindow, OverviewResponse } from '@/lib/dashboard/api-types';
+import type { DeliveryWindow, OverviewResponse } from '@/lib/contract/read';
 import { combine, headlineFigures } from './headlineFigures';
 
 const window = (name: '1h' | '24h', total: number, duplicates: number): DeliveryWindow => ({

@@ -1,4 +1,4 @@
-import type { DeliveryWindow, DeliveryWindowName, OverviewResponse } from '@/lib/dashboard/api-types';
+import type { DeliveryWindow, DeliveryWindowName, OverviewResponse } from '@/lib/contract/read';
 
 /** A figure summed over both stores; `partial` when one store could not be counted. */
 export interface Combined {

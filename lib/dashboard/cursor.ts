@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidParameterError } from './errors';
+import { InvalidParameterError } from '../errors';
 
 /**
  * Listing cursors are opaque to clients: base64url JSON, checked with a

@@ -1,10 +1,11 @@
-import type { DuplicateStatsResponse, StoreName } from './api-types';
+import type { DuplicateStatsResponse } from '../contract/read';
+import type { StoreName } from '../contract/vocabulary';
 import { bucketsOf, ceilTo, floorTo } from './deliveries/cover';
 import { mergeSeries, rate } from './deliveries/merge';
 import { readRedisBuckets } from './deliveries/redis-counters';
 import { fromStores } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
-import { InvalidParameterError } from './errors';
+import { InvalidParameterError } from '../errors';
 
 export interface DuplicateStatsQuery {
   fromMs: number;

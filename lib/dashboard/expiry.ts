@@ -1,9 +1,9 @@
 import type { StoreName } from '../records/states';
 import { HOUR_MS, type KeyspaceSnapshot } from '../scanner/snapshot';
-import type { ExpiryResponse } from './api-types';
+import type { ExpiryResponse } from '../contract/read';
 import { floorTo } from './deliveries/cover';
 import type { DashboardDeps } from './deps';
-import { InvalidParameterError, StoreUnavailableError } from './errors';
+import { InvalidParameterError, StoreUnavailableError } from '../errors';
 import { sharedRowCounts } from './row-counts';
 import { rowClock } from '../stores/postgres/rules';
 

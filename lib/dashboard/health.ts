@@ -1,6 +1,6 @@
-import type { HealthResponse, PostgresHealth, RedisHealth } from './api-types';
+import type { HealthResponse, PostgresHealth, RedisHealth } from '../contract/read';
 import type { DashboardDeps } from './deps';
-import { describeFailure } from './errors';
+import { describeFailure } from '../errors';
 
 /** A probe that has not answered by then counts as unreachable; the page must not hang on it. */
 const PROBE_TIMEOUT_MS = 3000;

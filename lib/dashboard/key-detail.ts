@@ -1,9 +1,9 @@
 import { classifyKey } from '../records/classify';
 import { decodeValue } from '../records/detect';
 import { createKeyFilter } from '../records/key-filter';
-import type { KeyDetail } from './api-types';
+import type { KeyDetail } from '../contract/read';
 import type { DashboardDeps } from './deps';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../errors';
 import { iso, payloadMismatch, viewOfText } from './records-view';
 
 export interface KeyDetailQuery {

@@ -1,10 +1,10 @@
 import { examine, type ExaminedKey } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
 import type { RecordState } from '../records/states';
-import type { KeyItem, KeysPage } from './api-types';
+import type { KeyItem, KeysPage } from '../contract/read';
 import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
 import type { DashboardDeps } from './deps';
-import { InvalidParameterError } from './errors';
+import { InvalidParameterError } from '../errors';
 
 export interface KeysQuery {
   state?: RecordState;

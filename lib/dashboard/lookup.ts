@@ -1,6 +1,6 @@
-import type { KeyDetail, LookupResponse, MessageDetail } from './api-types';
+import type { KeyDetail, LookupResponse, MessageDetail } from '../contract/read';
 import type { DashboardDeps } from './deps';
-import { describeFailure } from './errors';
+import { describeFailure } from '../errors';
 import { getKeyDetail } from './key-detail';
 import { getMessageDetail, isUuid } from './messages';
 

@@ -1,10 +1,10 @@
 import { classifyRow } from '../records/classify';
 import { maskJson } from '../records/mask';
 import type { RecordState } from '../records/states';
-import type { MessageDetail, MessageItem, MessagesPage } from './api-types';
+import type { MessageDetail, MessageItem, MessagesPage } from '../contract/read';
 import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
 import type { DashboardDeps } from './deps';
-import { InvalidParameterError, NotFoundError } from './errors';
+import { InvalidParameterError, NotFoundError } from '../errors';
 import { payloadMismatch } from './records-view';
 import { rowClock } from '../stores/postgres/rules';
 import type { MessageRow } from '../stores/postgres/messages';

@@ -1,10 +1,10 @@
 import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
-import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, StuckRecord } from './api-types';
+import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
-import { describeFailure, FreshSnapshotTimeoutError } from './errors';
+import { describeFailure, FreshSnapshotTimeoutError } from '../errors';
 import { postgresHealth, redisHealth } from './health';
 import { rowClock } from '../stores/postgres/rules';
 import { sharedRowCounts } from './row-counts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidParameterError } from '../dashboard/errors';
+import { InvalidParameterError } from '../errors';
 
 /**
  * Parses the query string against a zod shape, one value per name (empty

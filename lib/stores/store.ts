@@ -1,4 +1,4 @@
-import type { PostgresPurgePreview, PostgresPurgeStarted, RedisPurgePreview, RedisPurgeResult, ReleasePreview, Skipped } from '../actions/types';
+import type { PostgresPurgePreview, PostgresPurgeStarted, RedisPurgePreview, RedisPurgeResult, ReleasePreview, Skipped } from '../contract/actions';
 import type { StoreName } from '../records/states';
 import type { JobHooks } from './postgres/purge-jobs';
 

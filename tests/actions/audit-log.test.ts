@@ -3,7 +3,7 @@ import { appendAudit, listAudit } from '../../lib/audit/audit-log';
 import { auditToCsv, csvCell } from '../../lib/audit/csv';
 import { MAX_LISTED } from '../../lib/audit/entry';
 import { attemptedAction, auditRefusals } from '../../lib/audit/refusals';
-import { ForbiddenError } from '../../lib/auth/errors';
+import { ForbiddenError } from '../../lib/errors';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import { actionFixture, type ActionFixture } from './setup';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionIdReusedError } from '../../lib/actions/errors';
+import { ActionIdReusedError } from '../../lib/errors';
 import { releaseAction } from '../../lib/actions/release-action';
 import { ACTIONS_CONSUMER, runAction } from '../../lib/actions/run-action';
 import { releaseBody } from '../../lib/actions/schemas';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PurgeAlreadyRunningError } from '../../lib/actions/errors';
+import { PurgeAlreadyRunningError } from '../../lib/errors';
 import { EXACT_COUNT_CAP, LOCK_WAIT_MS, countPurgeable, purgeBatch } from '../../lib/stores/postgres/purge';
 import { cancelPurgeJob, getPurgeJob, purgeRunSettled, resumePurgeJob, startPurgeJob } from '../../lib/stores/postgres/purge-jobs';
 import { createPrismaClient } from '../../lib/db/prisma';

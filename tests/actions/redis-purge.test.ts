@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeAction } from '../../lib/actions/purge-action';
-import type { RedisPurgePreview } from '../../lib/actions/types';
+import type { RedisPurgePreview } from '../../lib/contract/actions';
 import { redisAccess } from '../../lib/stores/redis/access';
 import { purgeKeys } from '../../lib/stores/redis/purge';
 import { purgeBody } from '../../lib/actions/schemas';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BulkLimitError } from '../../lib/actions/errors';
+import { BulkLimitError } from '../../lib/errors';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
-import { InvalidParameterError } from '../../lib/dashboard/errors';
+import { InvalidParameterError } from '../../lib/errors';
 import { idempotent, RedisStore } from '../../lib/idempotency';
 import { encodeRecord } from '../../lib/idempotency/record';
 import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';

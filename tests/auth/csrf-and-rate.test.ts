@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Authenticated } from '../../lib/auth/authenticate';
 import type { AuthConfig } from '../../lib/auth/config';
 import { CSRF_HEADER, checkCsrf, checkSignInRequest } from '../../lib/auth/csrf';
-import { CrossSiteRequestError } from '../../lib/auth/errors';
+import { CrossSiteRequestError } from '../../lib/errors';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import { csrfTokenFor, issueSession } from '../../lib/auth/session';
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as login from '../../app/api/auth/login/route';
 import * as logout from '../../app/api/auth/logout/route';
@@ -13,17 +12,17 @@ import * as purgeCancel from '../../app/api/v1/purge/[jobId]/cancel/route';
 import { disconnectPrisma } from '../../lib/db/prisma';
 import { disconnectRedis } from '../../lib/stores/redis/connection';
 import type { TestDatabase } from '../helpers/postgres';
-import { deleteByPrefix, newRedis } from '../helpers/redis';
+import { deleteByPrefix, newRedisClient, type TestRedisClient } from '../helpers/redis-client';
 import { OPERATOR_TOKEN, VIEWER_TOKEN, bearer, get, params, post, sameOrigin, useAppEnvironment } from './app-env';
 
 let database: TestDatabase;
 let prefix: string;
-let redis: Redis;
+let redis: TestRedisClient;
 const logged: string[] = [];
 
 beforeAll(async () => {
   ({ database, prefix } = await useAppEnvironment('routes'));
-  redis = newRedis();
+  redis = await newRedisClient();
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
   }
@@ -32,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   await deleteByPrefix(redis, prefix);
-  redis.disconnect();
+  redis.destroy();
   await disconnectRedis();
   await disconnectPrisma();
   await database.drop();
@@ -131,7 +130,7 @@ describe('every mutation: POST only, signed in, same origin, operator', () => {
   });
 
   it('never mutates on GET: 405 on every action route, and the record is still there', async () => {
-    await redis.set(key('still-here'), 'processing', 'EX', 86_300);
+    await redis.set(key('still-here'), 'processing', { EX: 86_300 });
     const routes = [
       [keysRelease.GET, `/api/v1/keys/release?keys=${encodeURIComponent(key('still-here'))}`],
       [messagesRelease.GET, '/api/v1/messages/release'],
@@ -175,8 +174,8 @@ describe('every mutation: POST only, signed in, same origin, operator', () => {
 
 describe('release over HTTP, preview to audit', () => {
   it('previews, confirms once per action id, and leaves an audit entry a viewer can read and export', async () => {
-    await redis.set(key('stuck-1'), 'processing', 'EX', 86_400 - 4000);
-    await redis.set(key('stuck-2'), 'processing', 'EX', 86_400 - 4000);
+    await redis.set(key('stuck-1'), 'processing', { EX: 86_400 - 4000 });
+    await redis.set(key('stuck-2'), 'processing', { EX: 86_400 - 4000 });
     const cookie = await signInCookie(OPERATOR_TOKEN);
     const op = { ...sameOrigin, cookie, 'x-forwarded-for': '203.0.113.9' };
 
@@ -201,7 +200,7 @@ describe('release over HTTP, preview to audit', () => {
     expect(firstBody).toMatchObject({ actionId, store: 'redis', skipped: [] });
     expect(await second.json()).toEqual(firstBody);
     expect([...firstBody.released].sort()).toEqual([key('stuck-1'), key('stuck-2')]);
-    expect(await redis.exists(key('stuck-1'), key('stuck-2'))).toBe(0);
+    expect(await redis.exists([key('stuck-1'), key('stuck-2')])).toBe(0);
 
     const viewer = bearer(VIEWER_TOKEN);
     const page = await json(await audit.GET(get('/api/v1/audit?action=keys.release', viewer)));

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, UnauthenticatedError } from '../../lib/auth/errors';
-import { FreshSnapshotTimeoutError, InvalidParameterError, NotFoundError, StoreUnavailableError, describeFailure } from '../../lib/dashboard/errors';
+import { describeFailure, ForbiddenError, FreshSnapshotTimeoutError, InvalidParameterError, NotFoundError, StoreUnavailableError, UnauthenticatedError } from '../../lib/errors';
 import { mapError } from '../../lib/http/error-response';
 import { handle, ok } from '../../lib/http/handle';
 import { durationParam, flagParam, instantParam, limitParam, parseQuery } from '../../lib/http/query';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KeyItem } from '../../lib/dashboard/api-types';
+import type { KeyItem } from '../../lib/contract/read';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
-import { InvalidParameterError, NotFoundError } from '../../lib/dashboard/errors';
+import { InvalidParameterError, NotFoundError } from '../../lib/errors';
 import { getKeyDetail, requireKeyDetail } from '../../lib/dashboard/key-detail';
 import { listKeys, type KeysQuery } from '../../lib/dashboard/keys';
 import { lookup } from '../../lib/dashboard/lookup';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageItem } from '../../lib/dashboard/api-types';
+import type { MessageItem } from '../../lib/contract/read';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
-import { InvalidParameterError, NotFoundError } from '../../lib/dashboard/errors';
+import { InvalidParameterError, NotFoundError } from '../../lib/errors';
 import { listMessages, requireMessageDetail, type MessagesQuery } from '../../lib/dashboard/messages';
 import { rowClock, statePredicate } from '../../lib/stores/postgres/rules';
 import { sql } from '../../lib/stores/postgres/sql';

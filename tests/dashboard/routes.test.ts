@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, KeyDetail, KeysPage, LookupResponse, MessageDetail, OverviewResponse } from '../../lib/dashboard/api-types';
+import type { ApiErrorBody } from '../../lib/contract/errors';
+import type { KeyDetail, KeysPage, LookupResponse, MessageDetail, OverviewResponse } from '../../lib/contract/read';
 import { createWorld, type World } from './helpers/world';
 
 /**

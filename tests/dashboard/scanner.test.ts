@@ -1,14 +1,13 @@
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ioredisKeyspace } from '../../lib/scanner/keyspace-source';
+import { redisKeyspace } from '../../lib/stores/redis/keyspace';
 import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../lib/scanner/scanner';
 import { EXPIRY_HOURS } from '../../lib/scanner/snapshot';
 import { RECORD_FORMATS, RECORD_STATES } from '../../lib/records/states';
-import { deleteByPrefix, newRedis, testPrefix } from '../helpers/redis';
+import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
 import { countBy, seedRedis, seedRedisStats, testConfig, type SeededKey } from './helpers/dataset';
 import { connectPowertoolsClient, type PowertoolsClient } from './helpers/powertools';
 
-let redis: Redis;
+let redis: TestRedisClient;
 let powertools: PowertoolsClient;
 let seeded: SeededKey[];
 const prefix = testPrefix('scanner');
@@ -27,7 +26,7 @@ const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => ({
 });
 
 beforeAll(async () => {
-  redis = newRedis();
+  redis = await newRedisClient();
   powertools = await connectPowertoolsClient();
   seeded = await seedRedis(redis, powertools, prefix);
   await seedRedisStats(redis, config.statsPrefix, Date.now());
@@ -35,13 +34,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await deleteByPrefix(redis, prefix);
-  redis.disconnect();
+  redis.destroy();
   await powertools.close();
 });
 
 describe('one keyspace pass', () => {
   it('counts every seeded key exactly once, by state, format, pattern and expiry', async () => {
-    const snapshot = await new KeyspaceScanner(ioredisKeyspace(redis), options()).runPass();
+    const snapshot = await new KeyspaceScanner(redisKeyspace(redis), options()).runPass();
 
     const byState = countBy(seeded, (k) => k.state);
     for (const state of RECORD_STATES) expect(snapshot.byState[state], state).toBe(byState[state] ?? 0);
@@ -69,7 +68,7 @@ describe('one keyspace pass', () => {
   });
 
   it('keeps only the longest-stuck records, longest first', async () => {
-    const snapshot = await new KeyspaceScanner(ioredisKeyspace(redis), options({ topStuck: 3 })).runPass();
+    const snapshot = await new KeyspaceScanner(redisKeyspace(redis), options({ topStuck: 3 })).runPass();
     expect(snapshot.oldestStuck).toHaveLength(3);
     // A plain claim without TTL and a Powertools record without lease are never
     // released by time, so they head the list.
@@ -80,15 +79,15 @@ describe('one keyspace pass', () => {
     expect(snapshot.oldestStuck[2]).toMatchObject({ key: `${prefix}idempotency:lib:old`, owner: 'owner-old', consumer: 'billing', format: 'idemscope' });
     expect(snapshot.oldestStuck[2]!.ageSeconds).toBeGreaterThanOrEqual(2000);
 
-    const wider = await new KeyspaceScanner(ioredisKeyspace(redis), options({ topStuck: 10 })).runPass();
+    const wider = await new KeyspaceScanner(redisKeyspace(redis), options({ topStuck: 10 })).runPass();
     expect(wider.oldestStuck.map((s) => s.key).sort()).toEqual(seeded.filter((k) => k.state === 'stuck').map((k) => k.key).sort());
     expect(wider.oldestStuck[3]).toMatchObject({ key: `${prefix}idempotency:plain:old` });
     expect(wider.oldestStuck[3]!.ageSeconds).toBeGreaterThanOrEqual(1000);
   });
 
   it('gives the same counts whatever the SCAN step size', async () => {
-    const small = await new KeyspaceScanner(ioredisKeyspace(redis), options({ scanCount: 10 })).runPass();
-    const large = await new KeyspaceScanner(ioredisKeyspace(redis), options({ scanCount: 10_000 })).runPass();
+    const small = await new KeyspaceScanner(redisKeyspace(redis), options({ scanCount: 10 })).runPass();
+    const large = await new KeyspaceScanner(redisKeyspace(redis), options({ scanCount: 10_000 })).runPass();
     expect(small.byState).toEqual(large.byState);
     expect(small.keys).toBe(seeded.length);
   });
@@ -96,7 +95,7 @@ describe('one keyspace pass', () => {
 
 describe('background loop', () => {
   it('reports a pass in progress, then replaces the snapshot when a fresh pass completes', async () => {
-    const scanner = new KeyspaceScanner(ioredisKeyspace(redis), options({ stepPauseMs: 1 }));
+    const scanner = new KeyspaceScanner(redisKeyspace(redis), options({ stepPauseMs: 1 }));
     expect(scanner.snapshot).toBeNull();
     const first = scanner.fresh(10_000);
     expect(scanner.status()).toMatchObject({ running: true });
@@ -104,7 +103,7 @@ describe('background loop', () => {
     expect(scanner.snapshot).toBe(snapshot);
     expect(snapshot.keys).toBe(seeded.length);
 
-    await redis.set(`${prefix}idempotency:late`, 'processing', 'EX', 86_400);
+    await redis.set(`${prefix}idempotency:late`, 'processing', { EX: 86_400 });
     try {
       const second = await scanner.fresh(10_000);
       expect(second.startedAtMs).toBeGreaterThanOrEqual(snapshot.completedAtMs);
@@ -148,7 +147,7 @@ describe('background loop', () => {
 
   it('keeps the last snapshot and reports the error when Redis fails mid-pass', async () => {
     let fail = false;
-    const source = ioredisKeyspace(redis);
+    const source = redisKeyspace(redis);
     const flaky = { ...source, scan: (p: string, c: string, n: number) => (fail ? Promise.reject(new Error('connection lost')) : source.scan(p, c, n)) };
     const scanner = new KeyspaceScanner(flaky, options());
     const good = await scanner.runPass();

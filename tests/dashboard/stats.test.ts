@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDuplicateStats } from '../../lib/dashboard/duplicates';
-import { InvalidParameterError } from '../../lib/dashboard/errors';
+import { InvalidParameterError } from '../../lib/errors';
 import { getExpiry } from '../../lib/dashboard/expiry';
 import { getMetrics } from '../../lib/dashboard/metrics/metrics';
 import { DELIVERY_FIXTURE } from './helpers/dataset';
@@ -88,7 +88,7 @@ describe('expiry', () => {
     expect(expiry.estimated).toBe(false);
     expect(expiry.buckets[0]!.t).toBe(new Date(Math.floor(Date.now() / H) * H).toISOString());
     // Seeded TTLs: 600 s, 3,600 s and 86,400 s (minus a little).
-    const ttls = await Promise.all(world.keys.filter((k) => !k.noExpiry).map((k) => world.redis.pttl(k.key)));
+    const ttls = await Promise.all(world.keys.filter((k) => !k.noExpiry).map((k) => world.redis.pTTL(k.key)));
     const nowMs = Date.now();
     const expected = new Array(expiry.buckets.length).fill(0);
     for (const ttl of ttls) expected[Math.floor((nowMs + ttl - Math.floor(nowMs / H) * H) / H)]++;
@@ -149,7 +149,7 @@ describe('metrics', () => {
     expect(sample(text, 'idemscope_duplicates_total', 'store="postgres",consumer="billing"')).toBe(2);
 
     const minute = Math.floor(world.seededAt / 60_000) * 60;
-    await world.redis.hincrby(`${world.config.statsPrefix}m:${minute}`, 'billing|deliveries', 5);
+    await world.redis.hIncrBy(`${world.config.statsPrefix}m:${minute}`, 'billing|deliveries', 5);
     await world.redis.expire(`${world.config.statsPrefix}m:${minute}`, 600);
     const again = await getMetrics(world.deps);
     expect(sample(again, 'idemscope_deliveries_total', 'store="redis",consumer="billing"')).toBe(15);

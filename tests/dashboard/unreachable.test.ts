@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboard } from '../../lib/dashboard/context';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
-import { StoreUnavailableError } from '../../lib/dashboard/errors';
+import { StoreUnavailableError } from '../../lib/errors';
 import { getHealth } from '../../lib/dashboard/health';
 import { listKeys } from '../../lib/dashboard/keys';
 import { listMessages } from '../../lib/dashboard/messages';
@@ -11,9 +10,10 @@ import { getOverview } from '../../lib/dashboard/overview';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { mapError } from '../../lib/http/error-response';
 import { createWorld, type World } from './helpers/world';
+import { connectRedis, type RedisClient } from '../../lib/stores/redis/connection';
 
 let world: World;
-let deadRedis: Redis;
+let deadRedis: RedisClient;
 let deadPg: ReturnType<typeof createPrismaClient>;
 let worldPg: ReturnType<typeof createPrismaClient>;
 let redisDown: DashboardDeps;
@@ -23,9 +23,8 @@ const SECRET = 's3cret-pw';
 
 beforeAll(async () => {
   world = await createWorld('unreachable');
-  // Nothing listens on port 1; the same fail-fast options as lib/redis/client.ts.
-  deadRedis = new Redis('redis://:' + SECRET + '@127.0.0.1:1', { connectTimeout: 500, maxRetriesPerRequest: 1, retryStrategy: () => 1000 });
-  deadRedis.on('error', () => undefined);
+  // Nothing listens on port 1; the app's own connection, which keeps trying in the background.
+  deadRedis = connectRedis('redis://:' + SECRET + '@127.0.0.1:1', 'dead redis');
   deadPg = createPrismaClient(`postgresql://postgres:${SECRET}@127.0.0.1:1/nowhere`, 1);
   worldPg = createPrismaClient(world.db.url, 2);
   redisDown = createDashboard({ config: world.config, redis: deadRedis, db: worldPg });
@@ -35,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await redisDown.scanner.stop();
   await postgresDown.scanner.stop();
-  deadRedis.disconnect();
+  deadRedis.destroy();
   await deadPg.$disconnect().catch(() => undefined);
   await worldPg.$disconnect();
   await world.close();

@@ -1,4 +1,5 @@
-import type { DeliveryWindow, DeliveryWindowName, StoreName } from '../api-types';
+import type { DeliveryWindow, DeliveryWindowName } from '../../contract/read';
+import type { StoreName } from '../../contract/vocabulary';
 import type { DashboardDeps } from '../deps';
 import { coverRange, floorTo } from './cover';
 import { rate, sumCounters } from './merge';

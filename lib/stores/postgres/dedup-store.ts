@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../../dashboard/errors';
+import { InvalidParameterError } from '../../errors';
 import type { PrismaClient } from '../../db/generated/client';
 import { isUuid } from '../../idempotency';
 import type { StoreSettings } from '../settings';

@@ -1,4 +1,4 @@
-import { describeFailure, driverErrorKind, StoreUnavailableError } from '../../dashboard/errors';
+import { describeFailure, driverErrorKind, StoreUnavailableError } from '../../errors';
 
 // Failures that mean "cannot talk to the database" rather than a bad query.
 const UNREACHABLE_KINDS = new Set([

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient } from '../../db/generated/client';
-import { JobNotFoundError, JobStateError, PurgeAlreadyRunningError } from '../../actions/errors';
+import { JobNotFoundError, JobStateError, PurgeAlreadyRunningError } from '../../errors';
 import { purgeBatch } from './purge';
-import type { PurgeJobStatus, PurgeJobView } from '../../actions/types';
+import type { PurgeJobStatus, PurgeJobView } from '../../contract/actions';
 
 /** A running job whose heartbeat is older than this was interrupted (its process died). */
 export const STALE_AFTER_SECONDS = 60;

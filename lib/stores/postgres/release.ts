@@ -1,4 +1,4 @@
-import type { PreviewItem, ReleasePreview, Skipped } from '../../actions/types';
+import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
 import { classifyRow } from '../../records/classify';
 import type { StoreSettings } from '../settings';
 import { query, type Db } from './db';

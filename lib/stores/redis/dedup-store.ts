@@ -1,6 +1,6 @@
-import { BulkLimitError } from '../../actions/errors';
+import { BulkLimitError } from '../../errors';
 import { MAX_LISTED } from '../../audit/entry';
-import { InvalidParameterError } from '../../dashboard/errors';
+import { InvalidParameterError } from '../../errors';
 import type { StoreSettings } from '../settings';
 import type { DedupStore } from '../store';
 import { redisAccess } from './access';

@@ -1,4 +1,4 @@
-import { describeFailure, StoreUnavailableError } from '../../dashboard/errors';
+import { describeFailure, StoreUnavailableError } from '../../errors';
 import type { RedisClient } from './connection';
 
 /** How long a first request waits for a connection that is still being set up. */

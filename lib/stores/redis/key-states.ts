@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClassifiedKey, ClassifyConfig } from '../../records/classify';
 import type { DecodedRecord } from '../../records/detect';
 import { examineKey, PTTL_GONE } from '../../records/examine';
-import type { SeenState } from '../../actions/types';
+import type { SeenState } from '../../contract/actions';
 import type { KeyspaceReader } from './keyspace';
 
 /** Bytes read per value: in-flight records are a few hundred bytes, so a longer value is never one. */

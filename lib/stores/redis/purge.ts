@@ -1,4 +1,4 @@
-import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../../actions/types';
+import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../../contract/actions';
 import type { StoreSettings } from '../settings';
 import type { RedisAccess } from './access';
 import { readKeyStates, seenStateOf, type KeyState } from './key-states';

@@ -1,4 +1,4 @@
-import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../actions/types';
+import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../contract/actions';
 import { BUCKET_TTL_SECONDS } from '../../idempotency/stats-keys';
 import type { RedisAccess } from './access';
 import { isInFlight, readKeyStates, seenStateOf, type KeyState } from './key-states';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { TestRedisClient as Redis } from '../../helpers/redis-client';
 import pg from 'pg';
 import type { DashboardConfig } from '../../../lib/dashboard/config';
 import { encodeRecord } from '../../../lib/idempotency/record';
@@ -60,7 +60,7 @@ export async function seedRedis(redis: Redis, powertools: PowertoolsClient, pref
   const idem = (name: string) => `${prefix}idempotency:${name}`;
   const put = async (key: string, value: string, ttlSeconds: number | null, expected: Omit<SeededKey, 'key' | 'noExpiry' | 'pattern'>) => {
     if (ttlSeconds === null) await redis.set(key, value);
-    else await redis.set(key, value, 'EX', ttlSeconds);
+    else await redis.set(key, value, { EX: ttlSeconds });
     seeded.push({ key, ...expected, noExpiry: ttlSeconds === null, pattern: 0 });
   };
 
@@ -98,16 +98,16 @@ export async function seedRedis(redis: Redis, powertools: PowertoolsClient, pref
   pt(await writer.completed({ orderId: 'pt-5' }, { receipt: 'r-5', password: 'pt-secret' }), 'completed');
   pt(await writer.completed({ orderId: 'pt-6' }, { receipt: 'r-6' }, { at: now - 2 * 3_600_000 }), 'expired');
   // The helper key Powertools takes while replacing an orphaned record.
-  await redis.set(`${writer.keyFor({ orderId: 'pt-4' })}:lock`, 'true', 'EX', 10);
+  await redis.set(`${writer.keyFor({ orderId: 'pt-4' })}:lock`, 'true', { EX: 10 });
 
   // Values nobody should trip over.
   await put(idem('junk:text'), 'not json at all', 600, { state: 'unrecognized', format: 'unknown' });
-  await redis.hset(idem('junk:hash'), 'a', '1');
+  await redis.hSet(idem('junk:hash'), 'a', '1');
   seeded.push({ key: idem('junk:hash'), state: 'unrecognized', format: 'unknown', noExpiry: true, pattern: 0 });
   await put(idem('junk:huge'), 'x'.repeat(1024 * 1024), 600, { state: 'unrecognized', format: 'unknown' });
 
   // Not dedup keys: outside every pattern, and the library's own counters.
-  await redis.set(`${prefix}other:key`, 'processing', 'EX', 600);
+  await redis.set(`${prefix}other:key`, 'processing', { EX: 600 });
   return seeded;
 }
 
@@ -129,7 +129,7 @@ export async function seedRedisStats(redis: Redis, statsPrefix: string, now: num
       const key = statsKey(statsPrefix, granularity, bucketStart(at, granularity));
       const counters = { deliveries: b.deliveries, first: b.first, duplicates: b.duplicates, failures: b.failures } as const;
       for (const [counter, n] of Object.entries(counters)) {
-        await redis.hincrby(key, statsField(b.consumer, counter as keyof typeof counters), n);
+        await redis.hIncrBy(key, statsField(b.consumer, counter as keyof typeof counters), n);
       }
       await redis.expire(key, 3 * 86_400);
     }

@@ -1,11 +1,10 @@
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { DashboardConfig } from '../../../lib/dashboard/config';
 import { createDashboard } from '../../../lib/dashboard/context';
 import type { DashboardDeps } from '../../../lib/dashboard/deps';
 import { createPrismaClient } from '../../../lib/db/prisma';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres';
-import { deleteByPrefix, newRedis, testPrefix } from '../../helpers/redis';
+import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../../helpers/redis-client';
 import { connectPg, seedMessages, seedPostgresStats, seedRedis, seedRedisStats, testConfig, type SeededKey, type SeededRow } from './dataset';
 import { connectPowertoolsClient, type PowertoolsClient } from './powertools';
 
@@ -13,7 +12,7 @@ import { connectPowertoolsClient, type PowertoolsClient } from './powertools';
 export interface World {
   prefix: string;
   config: DashboardConfig;
-  redis: Redis;
+  redis: TestRedisClient;
   pg: pg.Client;
   db: TestDatabase;
   deps: DashboardDeps;
@@ -26,7 +25,7 @@ export interface World {
 export async function createWorld(label: string, overrides: Partial<DashboardConfig> = {}): Promise<World> {
   const prefix = testPrefix(label);
   const config = testConfig(prefix, overrides);
-  const redis = newRedis();
+  const redis = await newRedisClient();
   const powertools: PowertoolsClient = await connectPowertoolsClient();
   const db = await createTestDatabase(label);
   const client = await connectPg(db.url);
@@ -51,7 +50,7 @@ export async function createWorld(label: string, overrides: Partial<DashboardCon
     async close() {
       await deps.scanner.stop();
       await deleteByPrefix(redis, prefix);
-      redis.disconnect();
+      redis.destroy();
       await client.end();
       await prisma.$disconnect();
       await db.drop();

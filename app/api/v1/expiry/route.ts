@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORES } from '@/lib/dashboard/api-types';
+import { STORES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
 import { getExpiry, MAX_HORIZON_SECONDS } from '@/lib/dashboard/expiry';
 import { handle, ok } from '@/lib/http/handle';

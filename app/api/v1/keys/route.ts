@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_STATES } from '@/lib/dashboard/api-types';
+import { RECORD_STATES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
 import { listKeys } from '@/lib/dashboard/keys';
 import { handle, ok } from '@/lib/http/handle';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { STORES, type StoreName } from '@/lib/dashboard/api-types';
+import { STORES, type StoreName } from '@/lib/contract/vocabulary';
 import { RecordDetailView } from '@/components/explorer/RecordDetailView';
 
 export const metadata: Metadata = { title: 'Record' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORES } from '@/lib/dashboard/api-types';
+import { STORES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
 import { getDuplicateStats } from '@/lib/dashboard/duplicates';
 import { handle, ok } from '@/lib/http/handle';

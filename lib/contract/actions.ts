@@ -1,8 +1,8 @@
 /**
  * The JSON contract of the action routes (beside the read API's in
- * lib/dashboard/api-types.ts). Fields are only ever added.
+ * read.ts). Fields are only ever added.
  */
-import type { RecordFormat, RecordState } from '../records/states';
+import type { RecordFormat, RecordState } from './vocabulary';
 
 export type ActionStore = 'redis' | 'postgres';
 

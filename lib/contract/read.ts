@@ -8,26 +8,7 @@
  * from planner statistics rather than an exact count and must be labelled so.
  */
 
-import type { RecordFormat, RecordState, StoreName } from '../records/states';
-
-export { RECORD_FORMATS, RECORD_STATES, STORES } from '../records/states';
-export type { RecordFormat, RecordState, StoreName };
-
-// ---------------------------------------------------------------- errors
-
-/** Codes the read side produces; others (e.g. from sign-in) may be added. */
-export type ApiErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'store_unavailable'
-  | 'timeout'
-  | 'internal'
-  | (string & {});
-
-/** Body of every non-2xx answer. For `bad_request` the message names the parameter. */
-export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; parameter?: string };
-}
+import type { RecordFormat, RecordState, StoreName } from './vocabulary';
 
 // ---------------------------------------------------------------- health: GET /api/v1/health
 

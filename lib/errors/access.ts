@@ -1,54 +1,46 @@
+import { IdemscopeError } from './base';
+
 /**
- * Every refusal of the access layer is an AccessError carrying the HTTP status
- * and the API error code, so lib/http maps the whole family in one place and
- * proxy.ts can answer with the same body.
+ * A refusal by the access layer. Its own branch so the guard can tell a
+ * refusal (audited once the user is known) from a failure of the action.
  */
-export type AccessErrorCode =
-  | 'unauthenticated'
-  | 'invalid_token'
-  | 'auth_not_configured'
-  | 'forbidden'
-  | 'cross_site_request'
-  | 'read_only'
-  | 'method_not_allowed'
-  | 'rate_limited';
-
-export class AccessError extends Error {
+export abstract class AccessError extends IdemscopeError {
   override readonly name: string = 'AccessError';
-
-  constructor(
-    readonly status: number,
-    readonly code: AccessErrorCode,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** Headers the answer must carry (Retry-After, Allow, WWW-Authenticate). */
-  headers(): Record<string, string> {
-    return {};
-  }
 }
 
 export class UnauthenticatedError extends AccessError {
   override readonly name = 'UnauthenticatedError';
+  readonly status = 401;
+  readonly code = 'unauthenticated';
+
   constructor(message = 'Sign in first: send the session cookie from /login or an Authorization: Bearer token.') {
-    super(401, 'unauthenticated', message);
+    super(message);
   }
+
   override headers(): Record<string, string> {
     return { 'WWW-Authenticate': 'Bearer realm="idemscope"' };
+  }
+}
+
+/** A wrong token; its own code so the sign-in page can say "not valid" rather than "sign in". */
+export class InvalidTokenError extends AccessError {
+  override readonly name = 'InvalidTokenError';
+  readonly status = 401;
+  readonly code = 'invalid_token';
+
+  constructor() {
+    super('That access token is not valid.');
   }
 }
 
 /** Neither credential variable is set, so nobody can sign in. */
 export class AuthNotConfiguredError extends AccessError {
   override readonly name = 'AuthNotConfiguredError';
+  readonly status = 503;
+  readonly code = 'auth_not_configured';
+
   constructor() {
     super(
-      503,
-      'auth_not_configured',
       'No credential is configured: set IDEMSCOPE_OPERATOR_TOKEN (and optionally IDEMSCOPE_VIEWER_TOKEN), or IDEMSCOPE_AUTH_DISABLED=1 for local development.',
     );
   }
@@ -56,23 +48,33 @@ export class AuthNotConfiguredError extends AccessError {
 
 export class ForbiddenError extends AccessError {
   override readonly name = 'ForbiddenError';
+  readonly status = 403;
+  readonly code = 'forbidden';
+
   constructor(message: string, context: Record<string, unknown> = {}) {
-    super(403, 'forbidden', message, context);
+    super(message, { context });
   }
 }
 
 export class CrossSiteRequestError extends AccessError {
   override readonly name = 'CrossSiteRequestError';
+  readonly status = 403;
+  readonly code = 'cross_site_request';
+
   constructor(reason: string) {
-    super(403, 'cross_site_request', `Refused as a possible cross-site request: ${reason}.`, { reason });
+    super(`Refused as a possible cross-site request: ${reason}.`, { context: { reason } });
   }
 }
 
 export class ReadOnlyError extends AccessError {
   override readonly name = 'ReadOnlyError';
+  readonly status = 405;
+  readonly code = 'read_only';
+
   constructor() {
-    super(405, 'read_only', 'Actions are turned off: this dashboard runs with IDEMSCOPE_READ_ONLY=1.');
+    super('Actions are turned off: this dashboard runs with IDEMSCOPE_READ_ONLY=1.');
   }
+
   override headers(): Record<string, string> {
     return { Allow: 'GET, HEAD' };
   }
@@ -80,12 +82,16 @@ export class ReadOnlyError extends AccessError {
 
 export class MethodNotAllowedError extends AccessError {
   override readonly name = 'MethodNotAllowedError';
+  readonly status = 405;
+  readonly code = 'method_not_allowed';
+
   constructor(
     method: string,
     readonly allow: string[],
   ) {
-    super(405, 'method_not_allowed', `${method} is not allowed here; use ${allow.join(' or ')}.`, { method });
+    super(`${method} is not allowed here; use ${allow.join(' or ')}.`, { context: { method } });
   }
+
   override headers(): Record<string, string> {
     return { Allow: this.allow.join(', ') };
   }
@@ -93,22 +99,17 @@ export class MethodNotAllowedError extends AccessError {
 
 export class RateLimitedError extends AccessError {
   override readonly name = 'RateLimitedError';
+  readonly status = 429;
+  readonly code = 'rate_limited';
+
   constructor(
     readonly retryAfterSeconds: number,
     limit: number,
   ) {
-    super(429, 'rate_limited', `Too many requests: at most ${limit} per minute; retry in ${retryAfterSeconds} s.`, { limit });
+    super(`Too many requests: at most ${limit} per minute; retry in ${retryAfterSeconds} s.`, { context: { limit } });
   }
+
   override headers(): Record<string, string> {
     return { 'Retry-After': String(this.retryAfterSeconds) };
   }
-}
-
-/** The body every API error has; the same shape lib/http produces. */
-export function accessErrorBody(error: AccessError): { error: { code: string; message: string } } {
-  return { error: { code: error.code, message: error.message } };
-}
-
-export function accessErrorResponse(error: AccessError): Response {
-  return Response.json(accessErrorBody(error), { status: error.status, headers: error.headers() });
 }

@@ -1,0 +1,34 @@
+import { IdemscopeError } from './base';
+
+/** A store could not be reached or failed; the message never carries its URL. */
+export class StoreUnavailableError extends IdemscopeError {
+  override readonly name = 'StoreUnavailableError';
+  readonly status = 503;
+  readonly code = 'store_unavailable';
+
+  constructor(
+    readonly store: 'redis' | 'postgres',
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${store === 'redis' ? 'Redis' : 'PostgreSQL'} is unavailable: ${reason}`, { context: { store }, cause: options?.cause });
+  }
+
+  // A dropped connection usually comes back within seconds; clients should not hammer it meanwhile.
+  override headers(): Record<string, string> {
+    return { 'Retry-After': '5' };
+  }
+}
+
+/** `?fresh=1` waited longer than allowed for a complete keyspace pass. */
+export class FreshSnapshotTimeoutError extends IdemscopeError {
+  override readonly name = 'FreshSnapshotTimeoutError';
+  readonly status = 504;
+  readonly code = 'timeout';
+
+  constructor(readonly timeoutMs: number) {
+    super(`No complete keyspace pass within ${Math.round(timeoutMs / 1000)} s; try again without fresh=1 for the last snapshot.`, {
+      context: { timeoutMs },
+    });
+  }
+}
