@@ -13,24 +13,31 @@
  *
  * The purge contenders alternate over several rounds (each on freshly seeded
  * rows) and the median round is reported, since a shared machine's load
- * moves single runs by a factor of two or more.
+ * moves single runs by a factor of two or more. The benchmark's Redis keys
+ * and its database are removed at the end.
  *
  *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --replay 0.1 --rounds 3]
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import pg from 'pg';
-import { actionConfigFrom, type ActionConfig } from '../lib/actions/config';
-import { previewStuckKeys } from '../lib/actions/redis-release';
+import type { ActionDeps } from '../lib/actions/deps';
 import { releaseAction } from '../lib/actions/release-action';
-import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/actions/purge-jobs';
 import { parseEnv } from '../lib/config/env';
 import { migrate } from '../lib/db/migrate';
 import { createPrismaClient } from '../lib/db/prisma';
 import { idempotent, PostgresStore } from '../lib/idempotency';
 import { encodeRecord } from '../lib/idempotency/record';
+import { createStores } from '../lib/stores';
+import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/stores/postgres/purge-jobs';
+import { redisAccess } from '../lib/stores/redis/access';
+import type { RedisClient } from '../lib/stores/redis/connection';
+import { previewStuckKeys } from '../lib/stores/redis/release';
+import { storeSettingsFrom, type StoreSettings } from '../lib/stores/settings';
+import { unlinkPrefix } from './dataset/cleanup';
+import { dropDatabase } from './dataset/postgres-rows';
+import { benchRedis, closeRedis } from './dataset/redis-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -229,33 +236,35 @@ async function purgeBench(): Promise<void> {
 }
 
 async function releaseBench(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  let redis: RedisClient | undefined;
   const db = createPrismaClient(BENCH_URL, 2);
-  const config: ActionConfig = {
-    ...actionConfigFrom(parseEnv({})),
+  const config: StoreSettings = {
+    ...storeSettingsFrom(parseEnv({})),
     keyPatterns: [`${PREFIX}idempotency:*`],
     statsPrefix: `${PREFIX}stats:`,
     bulkLimit: Math.max(KEYS, 10_000),
   };
   try {
+    redis = await benchRedis(REDIS_URL);
     const now = Date.now();
     for (let i = 0; i < KEYS; i += 1000) {
-      const batch = redis.pipeline();
+      const batch = redis.multi();
       for (let j = i; j < Math.min(KEYS, i + 1000); j++) {
         const key = `${PREFIX}idempotency:order-${j}`;
-        if (j % 2) batch.set(key, 'processing', 'EX', 86_400 - 7200);
+        if (j % 2) batch.set(key, 'processing', { EX: 86_400 - 7200 });
         else {
           const startedAt = now - 7_200_000;
-          batch.set(key, encodeRecord({ fmt: 'idemscope', v: 1, status: 'processing', owner: randomUUID(), consumer: 'orders', startedAt, leaseExpiresAt: startedAt + 30_000 }), 'PX', 3_600_000);
+          batch.set(key, encodeRecord({ fmt: 'idemscope', v: 1, status: 'processing', owner: randomUUID(), consumer: 'orders', startedAt, leaseExpiresAt: startedAt + 30_000 }), { PX: 3_600_000 });
         }
       }
-      await batch.exec();
+      await batch.execAsPipeline();
     }
     const actor = { principal: { role: 'operator' as const, label: 'operator#bench000', via: 'bearer' as const }, clientAddress: '127.0.0.1' };
-    const deps = { db, redis, config };
+    const deps: ActionDeps = { db, stores: createStores({ redis, db }, config), config };
 
     let started = performance.now();
-    const preview = await previewStuckKeys(redis, config, 3600);
+    // The preview as the dashboard's store runs it: through the guarded reader, in bounded SCAN steps.
+    const preview = await previewStuckKeys(redisAccess(redis, config), 3600);
     const previewSeconds = (performance.now() - started) / 1000;
     if (preview.count !== KEYS) throw new Error(`the preview found ${preview.count} stuck keys, expected ${KEYS}`);
 
@@ -273,13 +282,11 @@ async function releaseBench(): Promise<void> {
     console.log(`  confirm (dedup claim, compare-and-delete, audit)   ${fmt(releaseSeconds, 2)} s  (target < 2 s)`);
     console.log(`  preview + confirm   ${fmt(previewSeconds + releaseSeconds, 2)} s`);
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    if (redis) {
+      const removed = await unlinkPrefix(redis, PREFIX);
+      console.log(`  removed ${fmt(removed)} bench keys under ${PREFIX}`);
+      await closeRedis(redis);
+    }
     await db.$disconnect();
   }
 }
@@ -287,9 +294,14 @@ async function releaseBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   await resetDatabase();
-  await purgeBench();
-  await releaseBench();
-  console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  try {
+    await purgeBench();
+    await releaseBench();
+  } finally {
+    await dropDatabase(BENCH_URL);
+    console.log(`\ndropped the bench database idemscope_bench_actions`);
+  }
+  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 main().catch((error) => {

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { expect, test } from '@playwright/test';
-import { E2E_REDIS_URL, OPERATOR_TOKEN } from './config';
+import { OPERATOR_TOKEN } from './config';
 import { ACTIONS } from './fixtures/dataset';
+import { connectE2eRedis } from './fixtures/seed';
 
 const recordPage = (store: 'redis' | 'postgres', id: string) => `/explorer/${store}/${encodeURIComponent(id)}`;
 
@@ -32,11 +32,11 @@ test.describe('operator actions', () => {
     await expect(dialog.getByTestId('release-result')).toContainText('Released 1');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
-    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    const redis = await connectE2eRedis();
     try {
       expect(await redis.exists(key)).toBe(0);
     } finally {
-      redis.disconnect();
+      redis.destroy();
     }
 
     await page.goto('/audit');
@@ -90,11 +90,11 @@ test.describe('operator actions', () => {
     await confirm.click();
     await expect(panel.getByTestId('release-result')).toContainText(`Released ${count}`);
 
-    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    const redis = await connectE2eRedis();
     try {
       expect(await redis.exists(key)).toBe(0);
     } finally {
-      redis.disconnect();
+      redis.destroy();
     }
   });
 });
@@ -128,11 +128,11 @@ test.describe('purge', () => {
     await panel.getByRole('button', { name: /^Apply TTL to \d+$/ }).click();
     await expect(panel.getByTestId('redis-purge-result')).toContainText(/TTL applied to [1-9]\d*/);
 
-    const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+    const redis = await connectE2eRedis();
     try {
       expect(await redis.ttl(key)).toBeGreaterThan(0);
     } finally {
-      redis.disconnect();
+      redis.destroy();
     }
   });
 });

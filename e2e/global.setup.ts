@@ -1,29 +1,27 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { type APIRequestContext, expect, test as setup } from '@playwright/test';
 import { migrate } from '../lib/db/migrate';
 import {
   AUTH_FILES,
   E2E_DATABASE_URL,
-  E2E_REDIS_URL,
   OPERATOR_TOKEN,
   VIEWER_TOKEN,
 } from './config';
 import { EXPECTED } from './fixtures/dataset';
-import { clearRedis, seedPostgres, seedRedis } from './fixtures/seed';
+import { clearRedis, connectE2eRedis, seedPostgres, seedRedis } from './fixtures/seed';
 
 setup.describe.configure({ mode: 'serial' });
 
 setup('migrate and seed the e2e stores', async () => {
   await migrate(E2E_DATABASE_URL);
   const now = Date.now();
-  const redis = new Redis(E2E_REDIS_URL, { maxRetriesPerRequest: 2 });
+  const redis = await connectE2eRedis();
   try {
     await clearRedis(redis);
     await seedRedis(redis, now);
   } finally {
-    redis.disconnect();
+    redis.destroy();
   }
   await seedPostgres(E2E_DATABASE_URL, now);
 });

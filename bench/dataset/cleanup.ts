@@ -1,13 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../lib/stores/redis/connection';
 
 /** Unlinks every key under the prefix with bounded SCAN steps, never KEYS. */
-export async function unlinkPrefix(client: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+export async function unlinkPrefix(client: RedisClient, prefix: string): Promise<number> {
   let removed = 0;
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) removed += await client.unlink(...keys);
-  } while (cursor !== '0');
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 5000 })) {
+    if (keys.length) removed += await client.unlink(keys);
+  }
   return removed;
 }

@@ -19,6 +19,24 @@ export interface PostgresDataset {
 const CHUNK = 1_000_000;
 
 /**
+ * Drops a benchmark's database (closing its sessions) through the server's
+ * `postgres` database. Only databases named idemscope_bench_*: false, and
+ * nothing dropped, for any other name.
+ */
+export async function dropDatabase(url: string): Promise<boolean> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!name.startsWith('idemscope_bench_')) return false;
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    return true;
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
  * processed_messages rows spread evenly over `days`: 1 % in flight (claimed
  * within the last 10 minutes, half with their 30 s lease run out), 2 %
  * failed, the rest completed with expires_at = processed_at + 72 h (so

@@ -3,17 +3,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
-import { idempotent, PostgresStore } from '../../lib/idempotency';
 import { actionFixture, operator, type ActionFixture } from './setup';
 
+// What every store does is in tests/stores (the contract); here, what only Postgres has: rows and their counters.
 let f: ActionFixture;
 let pool: pg.Pool;
-let store: PostgresStore;
 
 beforeAll(async () => {
   f = await actionFixture('pg_release');
   pool = new pg.Pool({ connectionString: f.database.url, max: 4 });
-  store = new PostgresStore(pool);
 });
 afterAll(async () => {
   await pool.end();
@@ -38,7 +36,10 @@ describe('release of processed_messages rows', () => {
     const missing = randomUUID();
     const preview = await f.stores.postgres.previewRelease({ keys: [stuck, done, missing] });
     expect(preview.wouldRelease).toHaveLength(1);
-    expect(preview.wouldRelease[0]).toMatchObject({ key: stuck, state: { state: 'stuck', consumer: 'billing', ageSeconds: 900 } });
+    expect(preview.wouldRelease[0]).toMatchObject({ key: stuck, state: { state: 'stuck', consumer: 'billing' } });
+    // Time passes between the insert and the preview: a range, never an exact age.
+    expect(preview.wouldRelease[0]!.state.ageSeconds).toBeGreaterThanOrEqual(900);
+    expect(preview.wouldRelease[0]!.state.ageSeconds).toBeLessThan(930);
     expect(preview.wouldRelease[0]!.seen).toMatch(/^[0-9a-f]{32}$/);
     expect(preview.skipped).toEqual([
       { key: done, reason: 'not-in-flight' },
@@ -88,60 +89,3 @@ async function releasesCounted(): Promise<number> {
   return rows[0].n;
 }
 
-describe('race: a row completes between preview and release', () => {
-  it('never loses the completion, in 200 rounds of each interleaving', { timeout: 120_000 }, async () => {
-    let releasedFirst = 0;
-    for (let round = 0; round < 400; round++) {
-      const key = randomUUID();
-      const { claimed } = await store.claim({ key, consumer: 'racer', owner: randomUUID(), leaseMs: 1 });
-      const preview = await f.stores.postgres.previewRelease({ keys: [key] });
-      expect(preview.wouldRelease).toHaveLength(1);
-      if (round % 2 === 0) {
-        expect(await store.complete(claimed!, { round }, 3600)).toBe(true);
-        const result = await f.stores.postgres.release(preview.wouldRelease);
-        expect(result.skipped).toEqual([{ key, reason: 'not-in-flight' }]);
-        expect((await store.get(key))?.status).toBe('completed');
-      } else {
-        const complete = () => store.complete(claimed!, { round }, 3600);
-        const release = () => f.stores.postgres.release(preview.wouldRelease);
-        const [completed, result] =
-          round % 4 === 1 ? await Promise.all([complete(), release()]) : await Promise.all([release(), complete()]).then(([r, c]) => [c, r] as const);
-        const record = await store.get(key);
-        if (completed) {
-          expect(result.released).toEqual([]);
-          expect(record?.status).toBe('completed');
-        } else {
-          releasedFirst++;
-          expect(result.released).toEqual([key]);
-          expect(record).toBeNull();
-        }
-      }
-    }
-    console.info(`concurrent rounds where the release won: ${releasedFirst}/200`);
-  });
-});
-
-describe('after a release, a redelivery is processed normally', () => {
-  it('runs the handler again through the library', async () => {
-    const runs: string[] = [];
-    const handle = idempotent(
-      async (m: { id: string }) => {
-        runs.push(m.id);
-        return { shipped: m.id };
-      },
-      { store, consumer: 'shipping', key: (m) => m.id, leaseMs: 60_000 },
-    );
-    const id = randomUUID();
-    await store.claim({ key: id, consumer: 'shipping', owner: randomUUID(), leaseMs: 60_000 });
-    await expect(handle.process({ id })).rejects.toThrow(/being processed/);
-
-    const preview = await releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: [id], dryRun: true }));
-    const items = preview.dryRun ? preview.preview.wouldRelease.map(({ key, seen }) => ({ key, seen })) : [];
-    const done = await releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: items }));
-    expect(done.dryRun === false && done.body.released).toEqual([id]);
-
-    expect(await handle.process({ id })).toEqual({ outcome: 'processed', key: id, result: { shipped: id } });
-    expect(runs).toEqual([id]);
-    expect(await handle.process({ id })).toMatchObject({ outcome: 'duplicate' });
-  });
-});

@@ -1,31 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BulkLimitError } from '../../lib/errors';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
-import { InvalidParameterError } from '../../lib/errors';
-import { idempotent, RedisStore } from '../../lib/idempotency';
+import { BulkLimitError, InvalidParameterError } from '../../lib/errors';
 import { encodeRecord } from '../../lib/idempotency/record';
 import { bucketStart, statsKey } from '../../lib/idempotency/stats-keys';
-import { newRedisClient, type TestRedisClient } from '../helpers/redis-client';
 import { redisDedupStore } from '../../lib/stores/redis/dedup-store';
 import { actionFixture, operator, type ActionFixture } from './setup';
 
+// What every store does is in tests/stores (the contract); here, what only Redis has: its formats, types and counters.
 let f: ActionFixture;
-let store: RedisStore;
-let consumerConnection: TestRedisClient;
-let consumerStore: RedisStore;
 
 beforeAll(async () => {
   f = await actionFixture('redis_release');
-  store = new RedisStore(f.redis, { keyPrefix: f.keyPrefix, statsPrefix: f.statsPrefix });
-  consumerConnection = await newRedisClient();
-  consumerStore = new RedisStore(consumerConnection, { keyPrefix: f.keyPrefix, statsPrefix: f.statsPrefix });
 });
-afterAll(async () => {
-  consumerConnection.destroy();
-  await f.close();
-});
+afterAll(() => f.close());
 
 const k = (name: string) => `${f.keyPrefix}${name}`;
 const inFlight = (consumer: string, startedAt = Date.now() - 600_000) =>
@@ -46,7 +35,9 @@ describe('release of Redis keys: preview, then compare-and-delete', () => {
       [k('idem'), 'idemscope', 'stuck'],
       [`${f.prefix}pt:fn#abc`, 'powertools', 'stuck'],
     ]);
-    expect(preview.wouldRelease[0]!.state.ageSeconds).toBe(900);
+    // Time passes between the SET and the preview: a range, never an exact age.
+    expect(preview.wouldRelease[0]!.state.ageSeconds).toBeGreaterThanOrEqual(900);
+    expect(preview.wouldRelease[0]!.state.ageSeconds).toBeLessThan(930);
     expect(preview.wouldRelease[1]!.state.consumer).toBe('billing');
     for (const item of preview.wouldRelease) expect(item.seen).toMatch(/^[0-9a-f]{40}$/);
     expect(preview.skipped).toEqual([
@@ -62,24 +53,6 @@ describe('release of Redis keys: preview, then compare-and-delete', () => {
     const minute = statsKey(f.statsPrefix, 'm', bucketStart(Date.now(), 'm'));
     expect(await f.redis.hGet(minute, 'billing|releases')).toBe('1');
     expect(await f.redis.ttl(minute)).toBeGreaterThan(0);
-  });
-
-  it('skips a record that changed, completed or vanished after the preview', async () => {
-    for (const name of ['taken', 'completes', 'vanishes']) await f.redis.set(k(name), inFlight('c'), { PX: 3_600_000 });
-    const preview = await f.stores.redis.previewRelease({ keys: [k('taken'), k('completes'), k('vanishes')] });
-    await f.redis.set(k('taken'), inFlight('c'), { PX: 3_600_000 });
-    await f.redis.set(k('completes'), '{"orderId":1}', { EX: 3600 });
-    await f.redis.del(k('vanishes'));
-
-    const result = await f.stores.redis.release(preview.wouldRelease);
-    expect(result.released).toEqual([]);
-    expect(result.skipped).toEqual([
-      { key: k('taken'), reason: 'changed' },
-      { key: k('completes'), reason: 'not-in-flight' },
-      { key: k('vanishes'), reason: 'missing' },
-    ]);
-    expect(await f.redis.get(k('completes'))).toBe('{"orderId":1}');
-    expect(await f.redis.exists(k('taken'))).toBe(1);
   });
 
   it('refuses a forged seen that would delete a completed record', async () => {
@@ -140,65 +113,3 @@ describe('releaseAction input rules', () => {
   });
 });
 
-describe('race: a record completes between preview and release', () => {
-  it('never loses the completion, in 200 rounds of each interleaving', { timeout: 60_000 }, async () => {
-    let releasedFirst = 0;
-    for (let round = 0; round < 400; round++) {
-      const key = `race-${round}`;
-      const { claimed } = await store.claim({ key, consumer: 'racer', owner: randomUUID(), leaseMs: 1 });
-      const preview = await f.stores.redis.previewRelease({ keys: [f.keyPrefix + key] });
-      expect(preview.wouldRelease).toHaveLength(1);
-
-      if (round % 2 === 0) {
-        // Strictly between: the completion lands, then the confirmation arrives.
-        expect(await store.complete(claimed!, { round }, 3600)).toBe(true);
-        const result = await f.stores.redis.release(preview.wouldRelease);
-        expect(result.skipped).toEqual([{ key: f.keyPrefix + key, reason: 'not-in-flight' }]);
-        expect((await store.get(key))?.status).toBe('completed');
-      } else {
-        // Truly concurrent, over two connections, either one sent first: whichever
-        // wins, a stored completion is never deleted.
-        const complete = () => consumerStore.complete(claimed!, { round }, 3600);
-        const release = () => f.stores.redis.release(preview.wouldRelease);
-        const [completed, result] =
-          round % 4 === 1 ? await Promise.all([complete(), release()]) : await Promise.all([release(), complete()]).then(([r, c]) => [c, r] as const);
-        const record = await store.get(key);
-        if (completed) {
-          expect(result.released).toEqual([]);
-          expect(record?.status).toBe('completed');
-        } else {
-          releasedFirst++;
-          expect(result.released).toEqual([f.keyPrefix + key]);
-          expect(record).toBeNull();
-        }
-      }
-    }
-    console.info(`concurrent rounds where the release won: ${releasedFirst}/200`);
-  });
-});
-
-describe('after a release, a redelivery is processed normally', () => {
-  it('runs the handler again through the library', async () => {
-    const runs: string[] = [];
-    const handle = idempotent(
-      async (m: { id: string }) => {
-        runs.push(m.id);
-        return { charged: m.id };
-      },
-      { store, consumer: 'payments', key: (m) => m.id, leaseMs: 60_000 },
-    );
-    // A delivery that crashed mid-handler: its claim stays in flight.
-    await store.claim({ key: 'order-7', consumer: 'payments', owner: randomUUID(), leaseMs: 60_000 });
-    await expect(handle.process({ id: 'order-7' })).rejects.toThrow(/being processed/);
-
-    const preview = await releaseAction(f, 'redis', operator, body({ keys: [f.keyPrefix + 'order-7'], dryRun: true }));
-    expect(preview.dryRun && preview.preview.count).toBe(1);
-    const items = preview.dryRun ? preview.preview.wouldRelease.map(({ key, seen }) => ({ key, seen })) : [];
-    const done = await releaseAction(f, 'redis', operator, body({ keys: items }));
-    expect(done.dryRun === false && done.body.released).toEqual([f.keyPrefix + 'order-7']);
-
-    expect(await handle.process({ id: 'order-7' })).toEqual({ outcome: 'processed', key: 'order-7', result: { charged: 'order-7' } });
-    expect(runs).toEqual(['order-7']);
-    expect(await handle.process({ id: 'order-7' })).toMatchObject({ outcome: 'duplicate' });
-  });
-});

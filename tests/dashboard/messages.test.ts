@@ -3,9 +3,6 @@ import type { MessageItem } from '../../lib/contract/read';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
 import { InvalidParameterError, NotFoundError } from '../../lib/errors';
 import { listMessages, requireMessageDetail, type MessagesQuery } from '../../lib/dashboard/messages';
-import { rowClock, statePredicate } from '../../lib/stores/postgres/rules';
-import { sql } from '../../lib/stores/postgres/sql';
-import { classifyRow } from '../../lib/records/classify';
 import { MASK } from '../../lib/records/mask';
 import { RECORD_STATES } from '../../lib/records/states';
 import { createWorld, type World } from './helpers/world';
@@ -93,65 +90,5 @@ describe('one message', () => {
   it('says 400 for a malformed id and 404 for an unknown one', async () => {
     await expect(requireMessageDetail(world.deps, 'not-a-uuid')).rejects.toMatchObject({ parameter: 'message_id' });
     await expect(requireMessageDetail(world.deps, '00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
-  });
-});
-
-describe('state predicates', () => {
-  it('put every row, boundary cases included, in the state classifyRow gives it', async () => {
-    const nowMs = Math.floor(Date.now() / 1000) * 1000;
-    const stuckMs = world.config.stuckAfterSeconds * 1000;
-    const retentionMs = world.config.retentionHours * 3_600_000;
-    const at = (offset: number) => new Date(nowMs + offset);
-    const boundary = [
-      { status: 'processing', claimed: -stuckMs, lease: 60_000, processed: 0, expires: null },
-      { status: 'processing', claimed: -stuckMs + 1, lease: 60_000, processed: 0, expires: null },
-      { status: 'processing', claimed: -1_000, lease: 0, processed: 0, expires: null },
-      { status: 'processing', claimed: -1_000, lease: 1, processed: -retentionMs, expires: -1 },
-      { status: 'completed', claimed: -retentionMs, lease: null, processed: -retentionMs, expires: null },
-      { status: 'completed', claimed: -retentionMs, lease: null, processed: -retentionMs + 1, expires: null },
-      { status: 'completed', claimed: -1_000, lease: null, processed: -1_000, expires: 0 },
-      { status: 'failed', claimed: -1_000, lease: null, processed: -1_000, expires: 1 },
-      { status: 'failed', claimed: -retentionMs, lease: null, processed: -retentionMs, expires: 10_000 },
-    ];
-    await world.pg.query('BEGIN');
-    try {
-      for (const b of boundary) {
-        await world.pg.query(
-          `INSERT INTO processed_messages (message_id, status, claimed_at, processed_at, lease_expires_at, expires_at)
-           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
-          [b.status, at(b.claimed), at(b.processed), b.lease === null ? null : at(b.lease), b.expires === null ? null : at(b.expires)],
-        );
-      }
-      const { rows } = await world.pg.query(
-        'SELECT message_id::text AS id, status, processed_at, claimed_at, lease_expires_at, expires_at FROM processed_messages',
-      );
-      expect(rows).toHaveLength(world.rows.length + boundary.length);
-      const clock = rowClock(nowMs, world.config.stuckAfterSeconds, world.config.retentionHours);
-      let placed = 0;
-      for (const state of RECORD_STATES) {
-        const predicate = statePredicate(state, clock);
-        let matched: string[] = [];
-        if (predicate) {
-          const { text, values } = sql`SELECT message_id::text AS id FROM processed_messages WHERE ${predicate}`.build();
-          matched = (await world.pg.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
-        }
-        const classified = rows
-          .filter(
-            (r) =>
-              classifyRow(
-                { status: r.status, processedAt: r.processed_at, claimedAt: r.claimed_at, leaseExpiresAt: r.lease_expires_at, expiresAt: r.expires_at },
-                nowMs,
-                world.config,
-              ).state === state,
-          )
-          .map((r) => r.id as string)
-          .sort();
-        expect(matched, state).toEqual(classified);
-        placed += matched.length;
-      }
-      expect(placed).toBe(rows.length);
-    } finally {
-      await world.pg.query('ROLLBACK');
-    }
   });
 });

@@ -1,0 +1,133 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient } from '../../lib/db/prisma';
+import { classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
+import { RECORD_STATES } from '../../lib/records/states';
+import { countPurgeable } from '../../lib/stores/postgres/purge';
+import { rowClock, statePredicate } from '../../lib/stores/postgres/rules';
+import { sql } from '../../lib/stores/postgres/sql';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+
+/**
+ * Each row rule is written twice, once in TypeScript (classifyRow) and once
+ * in SQL (lib/stores/postgres/rules.ts, and the purge's in-database re-check
+ * idemscope_purgeable); these tests run all of them over the same rows, at
+ * and around every boundary, on one clock.
+ */
+const config: RowClassifyConfig = { stuckAfterSeconds: 300, retentionHours: 72 };
+const STUCK_MS = config.stuckAfterSeconds * 1000;
+const RETENTION_MS = config.retentionHours * 3_600_000;
+
+let database: TestDatabase;
+let client: pg.Client;
+
+beforeAll(async () => {
+  database = await createTestDatabase('row_rules');
+  client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+  await database.drop();
+});
+
+interface Row extends MessageRowFacts {
+  id: string;
+}
+const facts = (r: Row): MessageRowFacts => ({
+  status: r.status,
+  processedAt: r.processedAt,
+  claimedAt: r.claimedAt,
+  leaseExpiresAt: r.leaseExpiresAt,
+  expiresAt: r.expiresAt,
+});
+
+async function readRows(): Promise<Row[]> {
+  const { rows } = await client.query(
+    `SELECT message_id::text AS id, status, processed_at AS "processedAt", claimed_at AS "claimedAt",
+            lease_expires_at AS "leaseExpiresAt", expires_at AS "expiresAt" FROM processed_messages`,
+  );
+  return rows;
+}
+
+/** Offsets in ms from the clock; null for NULL. Every boundary of every rule, and one millisecond either side. */
+const CASES: { status: string; claimed: number; lease: number | null; processed: number; expires: number | null }[] = [];
+for (const d of [-1, 0, 1]) {
+  CASES.push({ status: 'processing', claimed: -STUCK_MS + d, lease: 60_000, processed: 0, expires: null });
+  CASES.push({ status: 'processing', claimed: -1_000, lease: d, processed: 0, expires: null });
+  CASES.push({ status: 'processing', claimed: -1_000, lease: null, processed: -RETENTION_MS + d, expires: d });
+  for (const status of ['completed', 'failed']) {
+    CASES.push({ status, claimed: -RETENTION_MS, lease: null, processed: -RETENTION_MS + d, expires: null });
+    CASES.push({ status, claimed: -1_000, lease: null, processed: -1_000, expires: d });
+    CASES.push({ status, claimed: -RETENTION_MS, lease: null, processed: -RETENTION_MS - 1, expires: 10_000 + d });
+  }
+}
+
+describe('the row rules in TypeScript and in SQL', () => {
+  it('put every row, boundaries included, in the same state, and count the purgeable ones alike', async () => {
+    const nowMs = Math.floor(Date.now() / 1000) * 1000;
+    const at = (offset: number | null) => (offset === null ? null : new Date(nowMs + offset));
+    try {
+      for (const c of CASES) {
+        await client.query(
+          `INSERT INTO processed_messages (message_id, status, claimed_at, processed_at, lease_expires_at, expires_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
+          [c.status, at(c.claimed), at(c.processed), at(c.lease), at(c.expires)],
+        );
+      }
+      const rows = await readRows();
+      expect(rows).toHaveLength(CASES.length);
+      const clock = rowClock(nowMs, config.stuckAfterSeconds, config.retentionHours);
+      let placed = 0;
+      for (const state of RECORD_STATES) {
+        const predicate = statePredicate(state, clock);
+        let matched: string[] = [];
+        if (predicate) {
+          const { text, values } = sql`SELECT message_id::text AS id FROM processed_messages WHERE ${predicate}`.build();
+          matched = (await client.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
+        }
+        const classified = rows.filter((r) => classifyRow(facts(r), nowMs, config).state === state).map((r) => r.id).sort();
+        expect(matched, state).toEqual(classified);
+        placed += matched.length;
+      }
+      expect(placed).toBe(rows.length);
+      const expired = rows.filter((r) => classifyRow(facts(r), nowMs, config).state === 'expired').length;
+      expect(expired).toBeGreaterThan(0);
+      const prisma = createPrismaClient(database.url, 1);
+      try {
+        expect(await countPurgeable(prisma, config.retentionHours, nowMs)).toEqual({ count: expired, estimated: false });
+      } finally {
+        await prisma.$disconnect();
+      }
+    } finally {
+      await client.query('DELETE FROM processed_messages');
+    }
+  });
+
+  it('agree with the purge, which deletes by idemscope_purgeable on the database clock', async () => {
+    await client.query('BEGIN');
+    try {
+      // now() is fixed for the transaction: rows placed relative to it sit exactly on the purge's boundaries.
+      for (const c of CASES) {
+        await client.query(
+          `INSERT INTO processed_messages (message_id, status, claimed_at, processed_at, lease_expires_at, expires_at)
+           VALUES (gen_random_uuid(), $1, now() + $2 * interval '1 millisecond', now() + $3 * interval '1 millisecond',
+                   now() + $4 * interval '1 millisecond', now() + $5 * interval '1 millisecond')`,
+          [c.status, c.claimed, c.processed, c.lease, c.expires],
+        );
+      }
+      const { rows: purgeable } = await client.query<{ id: string; purgeable: boolean; now: Date }>(
+        `SELECT message_id::text AS id, now() AS now, idemscope_purgeable(status, expires_at, processed_at, $1) AS purgeable FROM processed_messages`,
+        [config.retentionHours],
+      );
+      const nowMs = purgeable[0]!.now.getTime();
+      const byId = new Map((await readRows()).map((r) => [r.id, r]));
+      const disagreements = purgeable.filter((p) => p.purgeable !== (classifyRow(facts(byId.get(p.id)!), nowMs, config).state === 'expired'));
+      expect(disagreements.map((p) => byId.get(p.id))).toEqual([]);
+      expect(purgeable.filter((p) => p.purgeable).length).toBeGreaterThan(0);
+      expect(purgeable.filter((p) => !p.purgeable).length).toBeGreaterThan(0);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+});
