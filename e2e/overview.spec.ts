@@ -39,6 +39,7 @@ test.describe('overview', () => {
     await expect(chart.locator('.recharts-line-dot').first()).toBeVisible();
     await expect(chart.getByText('Duplicate rate (%)')).toBeVisible();
     await expect(chart.locator('.recharts-legend-item-text', { hasText: 'orders' })).toBeVisible();
+    await expect(page.getByTestId('duplicate-definition')).toContainText('retry after a failed handler');
 
     const rangeButton = page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '24 h' });
     await rangeButton.click();

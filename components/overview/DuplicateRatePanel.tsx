@@ -43,6 +43,10 @@ export function DuplicateRatePanel() {
             {series.bucketSeconds >= 3600 ? 'hour' : 'minute'}, from the delivery counters of every reachable store.
           </p>
           <DuplicateRateChart series={series} spanSeconds={DUPLICATE_RANGES[range].seconds} />
+          <p className="muted small" data-testid="duplicate-definition">
+            A duplicate is any delivery of a message after its first: a redelivery, a retry after a failed handler, or a
+            replay that found the message in flight or already done. Both stores count it the same way.
+          </p>
         </>
       ) : null}
     </Panel>

@@ -1,5 +1,4 @@
 import { BulkLimitError } from '../../errors';
-import { MAX_LISTED } from '../../audit/entry';
 import { InvalidParameterError } from '../../errors';
 import type { StoreSettings } from '../settings';
 import type { DedupStore } from '../store';
@@ -40,7 +39,7 @@ export function redisDedupStore(client: RedisClient, settings: StoreSettings, no
           return {
             body: { actionId, store: 'redis', mode, purged, skipped },
             targets: items.map((i) => i.key),
-            seen: items.slice(0, MAX_LISTED).map((i) => ({ key: i.key, seen: i.seen })),
+            seen: items.map((i) => ({ key: i.key, seen: i.seen })),
             result: { purged: purged.length, skipped: skipped.length },
           };
         },
