@@ -7,8 +7,9 @@ import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, IN_FLIGHT_HEAD, RELEASE } from './re
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
- * `redis`, connected, with the default string replies). Structural, so that a
- * client pool fits too and the library does not import the driver.
+ * `redis`, connected, with the default string replies). Structural, so that
+ * the library does not import the driver and a cluster client's type fits as
+ * well (the scripts themselves are not cluster-safe yet, see RedisStore).
  */
 export interface RedisStoreClient extends ScriptClient {
   get(key: string): Promise<string | null>;
