@@ -5,7 +5,7 @@ import { decodeValue, type DecodedRecord } from './detect';
 const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
 const NOW = 1_800_000_000_000;
 
-function idemscope(status: 'processing' | 'completed', extra: Partial<Record<string, unknown>> = {}): DecodedRecord {
+function idemscope(status: 'processing' | 'completed' | 'failed', extra: Partial<Record<string, unknown>> = {}): DecodedRecord {
   return decodeValue(JSON.stringify({ fmt: 'idemscope', v: 1, status, owner: 'o', consumer: 'c', ...extra }), false);
 }
 
@@ -56,6 +56,18 @@ describe('classifyKey: idemscope records', () => {
   it('is completed, aged from completion', () => {
     const r = classifyKey(idemscope('completed', { startedAt: NOW - 9_000, completedAt: NOW - 4_000, result: 1 }), 60_000, NOW, config);
     expect(r).toMatchObject({ state: 'completed', ageSeconds: 4 });
+  });
+
+  it('is failed, aged from the failure, and never stuck however old: no lease holds it', () => {
+    const r = classifyKey(idemscope('failed', { startedAt: NOW - 9_000, failedAt: NOW - 4_000 }), 60_000, NOW, config);
+    expect(r).toMatchObject({ state: 'failed', format: 'idemscope', ageSeconds: 4, ttlSeconds: 60, stuckForSeconds: null });
+    const old = classifyKey(idemscope('failed', { startedAt: NOW - 900_000, failedAt: NOW - 800_000 }), 60_000, NOW, config);
+    expect(old).toMatchObject({ state: 'failed', ageSeconds: 800 });
+  });
+
+  it('reads the failed record the Redis store writes as failed', () => {
+    const value = '{"fmt":"idemscope","v":1,"status":"failed","consumer":"billing","startedAt":1799999990000,"failedAt":1799999999000}';
+    expect(classifyKey(decodeValue(value, false), 3_000_000, NOW, config)).toMatchObject({ state: 'failed', ageSeconds: 1 });
   });
 });
 

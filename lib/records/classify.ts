@@ -39,6 +39,12 @@ export function classifyKey(record: DecodedRecord, pttlMs: number, nowMs: number
 
   if (record.kind === 'unrecognized') return { ...base, state: 'unrecognized' };
 
+  // A failed record has no lease to run out: it waits, until its TTL, for the retry that takes it over.
+  if (record.kind === 'failed') {
+    const ageMs = record.failedAtMs ?? record.startedAtMs;
+    return { ...base, state: 'failed', ageSeconds: ageMs === null ? null : seconds(nowMs - ageMs) };
+  }
+
   if (record.kind === 'completed') {
     const expired = record.expiresAtMs !== null && record.expiresAtMs <= nowMs;
     const ageMs = record.completedAtMs ?? record.startedAtMs;

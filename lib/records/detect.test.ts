@@ -22,6 +22,16 @@ const completed = encodeRecord({
   result: { ok: true },
 });
 
+const failed = encodeRecord({
+  fmt: 'idemscope',
+  v: 1,
+  status: 'failed',
+  consumer: 'billing',
+  startedAt: 1_000,
+  failedAt: 1_500,
+  fingerprint: 'fp',
+});
+
 describe('decodeValue', () => {
   it('reads the plain claim marker as in flight', () => {
     expect(decodeValue('processing', false)).toMatchObject({ format: 'plain', kind: 'in-flight' });
@@ -42,6 +52,7 @@ describe('decodeValue', () => {
       startedAtMs: 1_000,
       leaseExpiresAtMs: 31_000,
       completedAtMs: null,
+      failedAtMs: null,
       expiresAtMs: null,
       fingerprint: 'fp',
       truncated: false,
@@ -50,6 +61,23 @@ describe('decodeValue', () => {
 
   it('reads idemscope completed records', () => {
     expect(decodeValue(completed, false)).toMatchObject({ format: 'idemscope', kind: 'completed', completedAtMs: 2_000 });
+  });
+
+  it('reads idemscope failed records, which the Redis store leaves for the retry to take over', () => {
+    expect(decodeValue(failed, false)).toEqual({
+      format: 'idemscope',
+      kind: 'failed',
+      owner: null,
+      consumer: 'billing',
+      startedAtMs: 1_000,
+      leaseExpiresAtMs: null,
+      completedAtMs: null,
+      failedAtMs: 1_500,
+      expiresAtMs: null,
+      fingerprint: 'fp',
+      truncated: false,
+    });
+    expect(decodeValue(failed.slice(0, 50), true)).toMatchObject({ format: 'idemscope', kind: 'failed', truncated: true });
   });
 
   it('does not take an idemscope-tagged value without timing facts for an in-flight record', () => {

@@ -8,13 +8,15 @@ import type { RecordFormat } from './states';
  */
 export interface DecodedRecord {
   format: RecordFormat;
-  kind: 'in-flight' | 'completed' | 'unrecognized';
+  kind: 'in-flight' | 'completed' | 'failed' | 'unrecognized';
   owner: string | null;
   consumer: string | null;
   startedAtMs: number | null;
   /** Idemscope lease, or Powertools in_progress_expiration. */
   leaseExpiresAtMs: number | null;
   completedAtMs: number | null;
+  /** When an idemscope claim's handler failed; the record stays until the claim's TTL runs out. */
+  failedAtMs: number | null;
   /** The format's own expiry (Powertools `expiration`), independent of the Redis TTL. */
   expiresAtMs: number | null;
   fingerprint: string | null;
@@ -36,6 +38,7 @@ const UNRECOGNIZED: DecodedRecord = {
   startedAtMs: null,
   leaseExpiresAtMs: null,
   completedAtMs: null,
+  failedAtMs: null,
   expiresAtMs: null,
   fingerprint: null,
   truncated: false,
@@ -90,10 +93,12 @@ function decodeIdemscope(fields: Map<string, Scalar>, truncated: boolean): Decod
     startedAtMs: num(fields.get('startedAt')),
     leaseExpiresAtMs: num(fields.get('leaseExpiresAt')),
     completedAtMs: num(fields.get('completedAt')),
+    failedAtMs: num(fields.get('failedAt')),
     fingerprint: str(fields.get('fingerprint')),
     truncated,
   };
   if (status === 'completed') return { ...base, kind: 'completed' };
+  if (status === 'failed') return { ...base, kind: 'failed' };
   // An in-flight record is small; one without its timing facts is not ours to judge.
   if (status === 'processing' && base.startedAtMs !== null && base.leaseExpiresAtMs !== null) {
     return { ...base, kind: 'in-flight' };

@@ -9,7 +9,11 @@ export type StoreName = (typeof STORES)[number];
 export const RECORD_FORMATS = ['plain', 'idemscope', 'powertools', 'unknown'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
-/** Exactly one per record. `failed` only occurs in Postgres. */
+/**
+ * Exactly one per record. `failed` is a claim whose handler threw, kept for
+ * the retry to take over: a Postgres row, or an idemscope Redis value until
+ * the claim's TTL runs out.
+ */
 export const RECORD_STATES = ['processing', 'stuck', 'completed', 'failed', 'expired', 'unrecognized'] as const;
 export type RecordState = (typeof RECORD_STATES)[number];
 

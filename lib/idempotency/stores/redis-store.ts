@@ -3,12 +3,13 @@ import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
 import type { ScriptClient } from './lua-script';
-import { CLAIM, COMPLETE, RELEASE } from './redis-scripts';
+import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, IN_FLIGHT_HEAD, RELEASE } from './redis-scripts';
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
- * `redis`, connected, with the default string replies). Structural, so that a
- * client pool fits too and the library does not import the driver.
+ * `redis`, connected, with the default string replies). Structural, so that
+ * the library does not import the driver and a cluster client's type fits as
+ * well (the scripts themselves are not cluster-safe yet, see RedisStore).
  */
 export interface RedisStoreClient extends ScriptClient {
   get(key: string): Promise<string | null>;
@@ -43,7 +44,20 @@ interface CompleteInput {
   retentionMs: number;
 }
 
-type ClaimReply = [outcome: string, first: string, second?: string];
+/** A claim on its way to the script, with the JSON pieces of its in-flight value. */
+interface ClaimInput {
+  request: ClaimRequest;
+  ownerJson: string;
+  consumerJson: string;
+  fingerprintMember: string;
+  leaseMs: number;
+}
+
+/** The server's time of the batch, and CLAIMED_FIRST, CLAIMED_TAKEOVER or the value found. */
+interface ClaimAnswer {
+  now: number;
+  outcome: number | string;
+}
 
 /**
  * Store on a single Redis (or Sentinel-managed primary), Redis >= 7. Each step
@@ -55,7 +69,7 @@ export class RedisStore implements IdempotencyStore {
   readonly keyPrefix: string;
   readonly statsPrefix: string;
   readonly inFlightGraceMs: number;
-  private readonly claims: Batcher<ClaimRequest, ClaimReply>;
+  private readonly claims: Batcher<ClaimInput, ClaimAnswer>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
   constructor(
@@ -76,22 +90,32 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    const [outcome, first, second] = await this.claims.submit(request);
-    if (outcome !== 'first' && outcome !== 'takeover') return { existing: toStoredRecord(request.key, first) };
+    const input: ClaimInput = {
+      request,
+      ownerJson: JSON.stringify(request.owner),
+      consumerJson: JSON.stringify(request.consumer),
+      fingerprintMember: fingerprintMember(request.fingerprint),
+      leaseMs: Math.round(request.leaseMs),
+    };
+    const { now, outcome } = await this.claims.submit(input);
+    if (typeof outcome === 'string') return { existing: toStoredRecord(request.key, outcome) };
     const fingerprint = request.fingerprint;
+    const leaseExpiresAt = now + input.leaseMs;
     const record: StoredRecord = {
       key: request.key,
       status: 'processing',
       format: 'idemscope',
       consumer: request.consumer,
       owner: request.owner,
-      startedAt: Number(first),
-      leaseExpiresAt: Number(second),
+      startedAt: now,
+      leaseExpiresAt,
       ...(fingerprint ? { fingerprint } : {}),
     };
-    const [head, tail] = inFlightJson(request);
-    const token = `${head},"startedAt":${first},"leaseExpiresAt":${second}${tail}`;
-    return { claimed: { key: request.key, consumer: request.consumer, owner: request.owner, takeover: outcome === 'takeover', record, token } };
+    // The value the script wrote, byte for byte: RELEASE compares against it.
+    const token = `${IN_FLIGHT_HEAD}${input.ownerJson},"consumer":${input.consumerJson},"startedAt":${now},"leaseExpiresAt":${leaseExpiresAt}${input.fingerprintMember}}`;
+    return {
+      claimed: { key: request.key, consumer: request.consumer, owner: request.owner, takeover: outcome === CLAIMED_TAKEOVER, record, token },
+    };
   }
 
   complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean> {
@@ -109,8 +133,18 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async release(claim: Claim): Promise<boolean> {
-    const [head, tail] = failedJson(claim);
-    const done = await RELEASE.run(this.redis, [this.keyPrefix + claim.key], [...this.sharedArgs(), claim.consumer, claim.token, head, tail]);
+    const done = await RELEASE.run(
+      this.redis,
+      [this.keyPrefix + claim.key],
+      [
+        ...this.sharedArgs(),
+        claim.consumer,
+        claim.token,
+        JSON.stringify(claim.consumer),
+        String(claim.record.startedAt ?? 0),
+        fingerprintMember(claim.record.fingerprint),
+      ],
+    );
     return done === 1;
   }
 
@@ -119,26 +153,23 @@ export class RedisStore implements IdempotencyStore {
     return value === null ? null : toStoredRecord(key, value);
   }
 
-  private async claimBatch(requests: ClaimRequest[]): Promise<ClaimReply[]> {
-    const args = [...this.sharedArgs(), String(this.inFlightGraceMs)];
-    for (const request of requests) {
-      const [head, tail] = inFlightJson(request);
-      args.push(request.consumer, head, tail, String(Math.round(request.leaseMs)), request.fingerprint ?? '');
+  private async claimBatch(inputs: ClaimInput[]): Promise<ClaimAnswer[]> {
+    const consumers = new BatchConsumers();
+    const perKey: string[] = [];
+    const keys: string[] = [];
+    for (const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } of inputs) {
+      keys.push(this.keyPrefix + request.key);
+      perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
     }
-    return (await CLAIM.run(
-      this.redis,
-      requests.map((r) => this.keyPrefix + r.key),
-      args,
-    )) as ClaimReply[];
+    const args = [...this.sharedArgs(), String(this.inFlightGraceMs), ...consumers.args(), ...perKey];
+    const [now, ...outcomes] = (await CLAIM.run(this.redis, keys, args)) as [number, ...(number | string)[]];
+    return outcomes.map((outcome) => ({ now, outcome }));
   }
 
   private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
+    const keys = inputs.map((i) => this.keyPrefix + i.claim.key);
     const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
-    const replies = (await COMPLETE.run(
-      this.redis,
-      inputs.map((i) => this.keyPrefix + i.claim.key),
-      args,
-    )) as number[];
+    const replies = (await COMPLETE.run(this.redis, keys, args)) as number[];
     return replies.map((reply) => reply === 1);
   }
 
@@ -147,18 +178,31 @@ export class RedisStore implements IdempotencyStore {
   }
 }
 
-/** The in-flight value around the two times the script fills in, in InFlightRecord's member order. */
-function inFlightJson(request: ClaimRequest): [head: string, tail: string] {
-  const head = `{"fmt":"idemscope","v":1,"status":"processing","owner":${JSON.stringify(request.owner)},"consumer":${JSON.stringify(request.consumer)}`;
-  const tail = request.fingerprint ? `,"fingerprint":${JSON.stringify(request.fingerprint)}}` : '}';
-  return [head, tail];
+/** The fingerprint member of a record, or nothing when the caller did not ask for payload checking. */
+function fingerprintMember(fingerprint: string | undefined): string {
+  return fingerprint ? `,"fingerprint":${JSON.stringify(fingerprint)}` : '';
 }
 
-/** The failed record around the failedAt the script fills in, in FailedRecord's member order. */
-function failedJson(claim: Claim): [head: string, tail: string] {
-  const head = `{"fmt":"idemscope","v":1,"status":"failed","consumer":${JSON.stringify(claim.consumer)},"startedAt":${claim.record.startedAt ?? 0}`;
-  const tail = claim.record.fingerprint ? `,"fingerprint":${JSON.stringify(claim.record.fingerprint)}}` : '}';
-  return [head, tail];
+/** The distinct consumers of a batch, which the scripts take once each and refer to by 1-based index. */
+class BatchConsumers {
+  private readonly positions = new Map<string, string>();
+  private readonly names: string[] = [];
+  private readonly jsons: string[] = [];
+
+  index(consumer: string, json: string): string {
+    let position = this.positions.get(consumer);
+    if (position === undefined) {
+      this.names.push(consumer);
+      this.jsons.push(json);
+      position = String(this.names.length);
+      this.positions.set(consumer, position);
+    }
+    return position;
+  }
+
+  args(): string[] {
+    return [String(this.names.length), ...this.names, ...this.jsons];
+  }
 }
 
 /** Reads any value found under a key: a library record, the plain recipe's `processing` marker, or a plain result. */
