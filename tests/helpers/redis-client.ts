@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 
-/** node-redis counterparts of tests/helpers/redis.ts, which stays on ioredis for its other users. */
+/** The tests' own Redis connections and key prefixes. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type TestRedisClient = RedisClientType;
