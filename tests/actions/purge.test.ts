@@ -145,17 +145,21 @@ describe('purge of processed_messages', () => {
         latencies.push(performance.now() - started);
       }
     })();
+    const purgeStarted = performance.now();
     const job = await start(f.db, 5000);
     await purgeRunSettled(job.jobId);
+    const purgeMs = performance.now() - purgeStarted;
     purging = false;
     await claims;
 
     expect((await getPurgeJob(f.db, job.jobId)).purged).toBe(200_000);
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
-    console.info(`claims during purge: ${latencies.length}, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
-    expect(latencies.length).toBeGreaterThan(50);
-    expect(p99).toBeLessThan(250);
+    console.info(`claims during a ${purgeMs.toFixed(0)} ms purge: ${latencies.length}, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+    // Relative to the purge itself, so that a loaded machine slows both alike: a claim that
+    // waited for the purge would take about as long as the purge, and few would complete.
+    expect(latencies.length).toBeGreaterThan(3);
+    expect(latencies.at(-1)!).toBeLessThan(purgeMs / 2);
     const live = await pool.query(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer = 'live' AND status = 'completed'`);
     expect(live.rows[0].n).toBe(latencies.length);
   });

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
-import { TEST_REDIS_URL, testPrefix } from '../helpers/redis';
+import { TEST_REDIS_URL, testPrefix } from '../helpers/redis-client';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 export const VIEWER_TOKEN = 'test-viewer-token-0123456789abcdef';

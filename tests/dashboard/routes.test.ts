@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../lib/contract/errors';
 import type { KeyDetail, KeysPage, LookupResponse, MessageDetail, OverviewResponse } from '../../lib/contract/read';
+import { TEST_REDIS_URL } from '../helpers/redis-client';
 import { createWorld, type World } from './helpers/world';
 
 /**
@@ -16,6 +17,7 @@ beforeAll(async () => {
   world = await createWorld('routes');
   Object.assign(process.env, {
     DATABASE_URL: world.db.url,
+    REDIS_URL: TEST_REDIS_URL,
     IDEMSCOPE_KEY_PATTERNS: world.config.keyPatterns.join(','),
     IDEMSCOPE_STATS_PREFIX: world.config.statsPrefix,
   });

@@ -3,7 +3,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
 import { createClient } from '@redis/client';
 import { vi } from 'vitest';
-import { TEST_REDIS_URL } from '../../helpers/redis';
+import { TEST_REDIS_URL } from '../../helpers/redis-client';
 
 const newClient = () => createClient({ url: TEST_REDIS_URL });
 export type PowertoolsClient = ReturnType<typeof newClient>;
