@@ -19,8 +19,7 @@ export const MAX_HORIZON_SECONDS = 72 * 3600;
 /**
  * When records leave their store, per bucket, from the start of the current
  * bucket up to the horizon, plus those already past expiry but still stored.
- * Redis: the scanner snapshot's hourly TTL histogram (no SCAN here).
- * Postgres: see rowExpiry; `overdue` is the expired count of the overview.
+ * Each store has its own source: Redis the keyspace snapshot, Postgres SQL.
  */
 export async function getExpiry(deps: DashboardDeps, q: ExpiryQuery): Promise<ExpiryResponse> {
   if (q.bucketSeconds % 3600 !== 0) throw new InvalidParameterError('bucket', 'must be a whole number of hours');
@@ -30,41 +29,59 @@ export async function getExpiry(deps: DashboardDeps, q: ExpiryQuery): Promise<Ex
   const bucketMs = q.bucketSeconds * 1000;
   const originMs = floorTo(nowMs, bucketMs);
   const count = Math.ceil((nowMs + q.horizonSeconds * 1000 - originMs) / bucketMs);
-  const t = (i: number) => new Date(originMs + i * bucketMs).toISOString();
+  return EXPIRY_SOURCES[q.store](deps, q, { nowMs, originMs, bucketMs, count });
+}
 
-  if (q.store === 'redis') {
-    deps.scanner.start();
-    const snapshot = deps.scanner.snapshot;
-    if (!snapshot) throw new StoreUnavailableError('redis', deps.scanner.status().lastError ?? 'the first keyspace pass has not completed yet');
-    const buckets = rebucket(snapshot, originMs, bucketMs, count);
-    return {
-      store: 'redis',
-      bucketSeconds: q.bucketSeconds,
-      horizonSeconds: q.horizonSeconds,
-      overdue: snapshot.expiry.overdue,
-      buckets: buckets.map((n, i) => ({ t: t(i), count: n })),
-      estimated: false,
-      snapshotAgeSeconds: Math.max(0, Math.round((nowMs - snapshot.completedAtMs) / 1000)),
-    };
-  }
+interface Grid {
+  nowMs: number;
+  originMs: number;
+  bucketMs: number;
+  count: number;
+}
 
-  const clock = rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
+const at = (grid: Grid, i: number) => new Date(grid.originMs + i * grid.bucketMs).toISOString();
+
+/** Redis: the scanner snapshot's hourly TTL histogram (no SCAN here). */
+async function redisExpiry(deps: DashboardDeps, q: ExpiryQuery, grid: Grid): Promise<ExpiryResponse> {
+  deps.scanner.start();
+  const snapshot = deps.scanner.snapshot;
+  if (!snapshot) throw new StoreUnavailableError('redis', deps.scanner.status().lastError ?? 'the first keyspace pass has not completed yet');
+  const buckets = rebucket(snapshot, grid.originMs, grid.bucketMs, grid.count);
+  return {
+    store: 'redis',
+    bucketSeconds: q.bucketSeconds,
+    horizonSeconds: q.horizonSeconds,
+    overdue: snapshot.expiry.overdue,
+    buckets: buckets.map((n, i) => ({ t: at(grid, i), count: n })),
+    estimated: false,
+    snapshotAgeSeconds: Math.max(0, Math.round((grid.nowMs - snapshot.completedAtMs) / 1000)),
+  };
+}
+
+/** Postgres: see rowExpiry; `overdue` is the expired count of the overview. */
+async function postgresExpiry(deps: DashboardDeps, q: ExpiryQuery, grid: Grid): Promise<ExpiryResponse> {
+  const clock = rowClock(grid.nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
   const [{ value: histogram }, { value: counts }] = await Promise.all([
-    deps.memo.get(`pg:expiry:${originMs}:${q.bucketSeconds}:${count}`, deps.config.aggregateCacheMs, () =>
-      deps.postgres.expiry(clock, deps.config.retentionHours, originMs, q.bucketSeconds, count),
+    deps.memo.get(`pg:expiry:${grid.originMs}:${q.bucketSeconds}:${grid.count}`, deps.config.aggregateCacheMs, () =>
+      deps.postgres.expiry(clock, deps.config.retentionHours, grid.originMs, q.bucketSeconds, grid.count),
     ),
-    sharedRowCounts(deps, nowMs),
+    sharedRowCounts(deps, grid.nowMs),
   ]);
   return {
     store: 'postgres',
     bucketSeconds: q.bucketSeconds,
     horizonSeconds: q.horizonSeconds,
     overdue: counts.expired.value,
-    buckets: histogram.buckets.map((n, i) => ({ t: t(i), count: n })),
+    buckets: histogram.buckets.map((n, i) => ({ t: at(grid, i), count: n })),
     estimated: histogram.estimated || counts.expired.estimated,
     snapshotAgeSeconds: null,
   };
 }
+
+const EXPIRY_SOURCES: Record<StoreName, (deps: DashboardDeps, q: ExpiryQuery, grid: Grid) => Promise<ExpiryResponse>> = {
+  redis: redisExpiry,
+  postgres: postgresExpiry,
+};
 
 /** Moves the snapshot's hourly buckets onto the requested grid; hours already past are gone from Redis. */
 function rebucket(snapshot: KeyspaceSnapshot, originMs: number, bucketMs: number, count: number): number[] {

@@ -1,5 +1,7 @@
 import { IdemscopeError } from './base';
 
+const DISPLAY_NAME = { redis: 'Redis', postgres: 'PostgreSQL' } as const;
+
 /** A store could not be reached or failed; the message never carries its URL. */
 export class StoreUnavailableError extends IdemscopeError {
   override readonly name = 'StoreUnavailableError';
@@ -11,7 +13,7 @@ export class StoreUnavailableError extends IdemscopeError {
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${store === 'redis' ? 'Redis' : 'PostgreSQL'} is unavailable: ${reason}`, { context: { store }, cause: options?.cause });
+    super(`${DISPLAY_NAME[store]} is unavailable: ${reason}`, { context: { store }, cause: options?.cause });
   }
 
   // A dropped connection usually comes back within seconds; clients should not hammer it meanwhile.
