@@ -56,7 +56,8 @@ describe('components/ (browser code)', () => {
   it.each(["import { Redis } from 'ioredis';\nexport const planted = Redis;", "import { createClient } from 'redis';\nexport const planted = createClient;"])(
     'may not import a Redis client: %s',
     async (code) => {
-      expect(await errorsIn(PLANTED_COMPONENT, `${code}\n`)).toEqual([expect.stringMatching(/^import\/no-restricted-paths: .*Redis clients are imported only in/)]);
+      // By name: ioredis is no longer installed, so no resolved-path rule could see it.
+      expect(await errorsIn(PLANTED_COMPONENT, `${code}\n`)).toEqual([expect.stringMatching(/^no-restricted-imports: .*no database or Redis driver/)]);
     },
   );
 
@@ -74,17 +75,24 @@ describe('components/ (browser code)', () => {
     const code = [
       "import { formatCount } from '@/lib/charts/format';",
       "import { duplicateRateSeries } from '../lib/charts/duplicateRateSeries';",
-      "import type { StoreName } from '@/lib/dashboard/api-types';",
-      "import type { SessionInfo } from '@/lib/auth/sign-in';",
-      'export const planted = (store: StoreName, session: SessionInfo) => [formatCount(1), duplicateRateSeries, store, session];',
+      "import type { StoreName } from '@/lib/contract/vocabulary';",
+      "import { STORES } from '../lib/contract/vocabulary';",
+      'export const planted = (store: StoreName) => [formatCount(1), duplicateRateSeries, store, STORES];',
       '',
     ].join('\n');
     expect(await errorsIn(PLANTED_COMPONENT, code)).toEqual([]);
   });
 
-  it('may take only types from the legacy server modules that hold contract types', async () => {
-    const errors = await errorsIn(PLANTED_COMPONENT, "import { signIn } from '@/lib/auth/sign-in';\nexport const planted = signIn;\n");
-    expect(errors).toEqual([expect.stringContaining('@typescript-eslint/no-restricted-imports')]);
+  it('may not reach past lib/contract into what it re-exports', async () => {
+    const errors = await errorsIn(PLANTED_COMPONENT, "import { STORES } from '@/lib/records/states';\nexport const planted = STORES;\n");
+    expect(errors).toEqual([expect.stringContaining('components/ may import from lib/ only lib/contract')]);
+  });
+});
+
+describe('lib/contract and lib/charts (imported by browser code)', () => {
+  it('may not import server code', async () => {
+    const errors = await errorsIn('lib/contract/planted.ts', "import { env } from '../config/env';\nexport const planted = env;\n");
+    expect(errors).toEqual([expect.stringContaining('lib/contract and lib/charts are imported by browser code')]);
   });
 });
 
@@ -110,14 +118,22 @@ describe('lib/', () => {
     expect(await errorsIn('app/api/planted/route.ts', "import pg from 'pg';\nexport const planted = pg;\n")).toEqual([expect.stringContaining('Prisma, pg')]);
   });
 
-  it('imports Redis clients only in their homes; the transitional list names files, not folders', async () => {
-    const ioredis = "import { Redis } from 'ioredis';\nexport const planted = Redis;\n";
-    for (const home of ['lib/redis', 'lib/stores/redis', 'lib/idempotency/stores', 'lib/simulator']) {
-      expect(await errorsIn(`${home}/planted.ts`, ioredis), home).toEqual([]);
+  it('imports Redis clients only in their homes', async () => {
+    const redis = "import { createClient } from 'redis';\nexport const planted = createClient;\n";
+    for (const home of ['lib/stores/redis', 'lib/idempotency/stores', 'lib/simulator']) {
+      expect(await errorsIn(`${home}/planted.ts`, redis), home).toEqual([]);
     }
-    expect(await errorsIn('lib/actions/redis-scan.ts', ioredis)).toEqual([]);
-    expect(await errorsIn('lib/actions/planted.ts', ioredis)).toEqual([expect.stringContaining('Redis clients are imported only in')]);
-    expect(await errorsIn('lib/actions/redis-scan.ts', "import pg from 'pg';\nexport const planted = pg;\n")).toEqual([expect.stringContaining('Prisma, pg')]);
+    expect(await errorsIn('lib/dashboard/planted.ts', redis)).toEqual([expect.stringContaining('Redis clients are imported only in')]);
+    expect(await errorsIn('app/api/planted/route.ts', redis)).toEqual([expect.stringContaining('Redis clients are imported only in')]);
+  });
+
+  it('exempts the files of the transitional list, one by one and per driver', async () => {
+    const prisma = "import { Prisma } from '../db/generated/client';\nexport const planted = Prisma;\n";
+    expect(await errorsIn('lib/actions/deps.ts', prisma)).toEqual([]);
+    expect(await errorsIn('lib/actions/planted.ts', prisma)).toEqual([expect.stringContaining('Prisma, pg and the generated client')]);
+    expect(await errorsIn('lib/actions/deps.ts', "import { createClient } from 'redis';\nexport const planted = createClient;\n")).toEqual([
+      expect.stringContaining('Redis clients are imported only in'),
+    ]);
   });
 
   it('keeps the processor library standalone', async () => {
@@ -211,8 +227,8 @@ const filesIn = (dir: string, pattern: RegExp): string[] =>
     : [];
 
 describe('server-only markers', () => {
-  it('mark the modules that hold the clients and the session secret', () => {
-    for (const file of ['lib/db/prisma.ts', 'lib/redis/client.ts', 'lib/dashboard/context.ts', 'lib/actions/app.ts', 'lib/auth/session.ts']) {
+  it('mark the modules that hold the connections and the session secret', () => {
+    for (const file of ['lib/db/prisma.ts', 'lib/stores/redis/connection.ts', 'lib/dashboard/context.ts', 'lib/actions/app.ts', 'lib/auth/session.ts']) {
       expect(fs.readFileSync(path.join(ROOT, file), 'utf8'), file).toMatch(/^import 'server-only';$/m);
     }
   });
