@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Principal } from '../auth/roles';
 import { clientAddress } from '../auth/origin';
 import { env } from '../config/env';

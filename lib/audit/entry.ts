@@ -5,7 +5,7 @@ export interface AuditInput {
   action: string;
   actionId?: string;
   store?: string;
-  /** `refused`: a signed-in user's request the access checks turned down (see lib/audit/refusals.ts). */
+  /** `refused`: a signed-in user's request the access checks turned down (see lib/auth/refusals.ts). */
   outcome: 'ok' | 'error' | 'started' | 'refused';
   parameters?: Record<string, unknown>;
   /** Every target; only the first MAX_LISTED are stored, with the full count. */

@@ -1,4 +1,3 @@
-import { auditRefusals, type RefusalRecorder } from '../audit/refusals';
 import { env } from '../config/env';
 import { prisma } from '../db/prisma';
 import { type Authenticated, requireAuthenticated } from './authenticate';
@@ -6,6 +5,7 @@ import { type AuthConfig, authConfigFrom } from './config';
 import { checkCsrf } from './csrf';
 import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from '../errors';
 import { SlidingWindowLimiter } from './rate-limit';
+import { auditRefusals, type RefusalRecorder } from './refusals';
 import { hasRole, type Principal, type Role } from './roles';
 
 /** What a guard needs; tests pass their own, routes use the process's. */

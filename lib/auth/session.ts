@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Credentials, tokenForRole, userLabel } from './tokens';
 import { ROLES, type Role } from './roles';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { env } from '../config/env';
 import { prisma } from '../db/prisma';
 import { KeyspaceScanner } from '../scanner/scanner';

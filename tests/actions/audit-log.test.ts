@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendAudit, listAudit } from '../../lib/audit/audit-log';
 import { auditToCsv, csvCell } from '../../lib/audit/csv';
 import { MAX_LISTED } from '../../lib/audit/entry';
-import { attemptedAction, auditRefusals } from '../../lib/audit/refusals';
+import { attemptedAction, auditRefusals } from '../../lib/auth/refusals';
 import { ForbiddenError } from '../../lib/errors';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import { actionFixture, type ActionFixture } from './setup';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createClient, type RedisClientType } from 'redis';
 import { env } from '../../config/env';
 

@@ -1,9 +1,9 @@
-import type { AccessError } from '../errors';
-import { clientAddress } from '../auth/origin';
-import { SlidingWindowLimiter } from '../auth/rate-limit';
-import type { Principal } from '../auth/roles';
+import { appendAudit } from '../audit/audit-log';
 import type { PrismaClient } from '../db/generated/client';
-import { appendAudit } from './audit-log';
+import type { AccessError } from '../errors';
+import { clientAddress } from './origin';
+import { SlidingWindowLimiter } from './rate-limit';
+import type { Principal } from './roles';
 
 /**
  * Refusals one user may add to the audit log per minute. The log is
