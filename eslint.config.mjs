@@ -3,7 +3,7 @@ import path from 'node:path';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
-// What each folder may import is described in docs/architecture-rules.md; this
+// What each folder may import is described in docs/architecture.md; this
 // file is where it is enforced. Paths are relative to the repository root.
 
 const ROOT = import.meta.dirname;
@@ -24,9 +24,6 @@ const CLIENT_SAFE_LIB = ['lib/contract', 'lib/charts'];
 const CLIENT_SAFE_DEPENDENCIES = [
   // The store, format and state names, next to the pure classifiers; lib/contract/vocabulary.ts re-exports them.
   'lib/records/states.ts',
-  // TRANSITIONAL: lib/contract/auth.ts takes `Role` from here (a type import). Remove when `ROLES`/`Role` move into
-  // lib/contract and lib/auth/roles.ts imports them from there, which also ends the lib/contract <-> lib/auth cycle.
-  'lib/auth/roles.ts',
 ];
 
 // ------------------------------------------------------------ store drivers
@@ -35,30 +32,6 @@ const CLIENT_SAFE_DEPENDENCIES = [
 const POSTGRES_HOMES = ['lib/db', 'lib/stores/postgres'];
 /** Who may import a Redis client. */
 const REDIS_HOMES = ['lib/stores/redis', 'lib/idempotency/stores', 'lib/simulator'];
-
-/**
- * TRANSITIONAL — lib/ files that still import a store driver outside its home,
- * each with the drivers it still uses. All of them take Prisma's or pg's types
- * to pass a client through; they go when that I/O is behind lib/stores.
- * Remove a file's entry when it stops (tests/architecture/boundaries.test.ts
- * fails on an entry whose file is gone or no longer imports that driver).
- * Only shrink this list.
- */
-export const TRANSITIONAL_STORE_IMPORTERS = {
-  'lib/actions/deps.ts': ['postgres'],
-  'lib/actions/run-action.ts': ['postgres'],
-  'lib/audit/audit-log.ts': ['postgres'],
-  'lib/audit/export.ts': ['postgres'],
-  'lib/auth/refusals.ts': ['postgres'],
-  'lib/stores/index.ts': ['postgres'],
-  // The simulator may use Redis (a tool that drives both stores) but not pg: `import type { Pool } from 'pg'`.
-  'lib/simulator/run.ts': ['postgres'],
-};
-
-const transitional = (store) =>
-  Object.entries(TRANSITIONAL_STORE_IMPORTERS)
-    .filter(([, stores]) => stores.includes(store))
-    .map(([file]) => file);
 
 // ------------------------------------------------------------ helpers
 
@@ -127,13 +100,13 @@ const zones = [
 
   // Prisma in one place.
   {
-    target: layerFilesExcept([...POSTGRES_HOMES, ...transitional('postgres')]),
+    target: layerFilesExcept(POSTGRES_HOMES),
     from: [...packageDirs('@prisma'), ...packageDirs('pg'), 'lib/db/generated'],
     message: 'Prisma, pg and the generated client are imported only in lib/db and lib/stores/postgres.',
   },
   // Redis clients in their homes.
   {
-    target: layerFilesExcept([...REDIS_HOMES, ...transitional('redis')]),
+    target: layerFilesExcept(REDIS_HOMES),
     from: [...packageDirs('redis'), ...packageDirs('@redis'), ...packageDirs('ioredis')],
     message: 'Redis clients are imported only in lib/stores/redis, lib/idempotency/stores and lib/simulator.',
   },

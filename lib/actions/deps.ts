@@ -1,11 +1,11 @@
-import type { PrismaClient } from '../db/generated/client';
+import type { Database } from '../db/prisma';
 import type { StoreSettings } from '../stores/settings';
 import type { DedupStores } from '../stores/store';
 
 /** The stores and settings an action runs against; routes pass the app's, tests their own. */
 export interface ActionDeps {
   /** Idemscope's own tables: the audit log, action ids and purge jobs. */
-  db: PrismaClient;
+  db: Database;
   stores: DedupStores;
   config: StoreSettings;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/roles';
-import type { PrismaClient } from '../db/generated/client';
+import type { Database } from '../db/prisma';
 import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError } from '../errors';
 import { prismaQueryable } from '../stores/postgres/prisma-queryable';
@@ -57,7 +57,7 @@ export interface RunOutcome<R> {
  * together inside the wrapper, so a replay is never audited twice; a failed
  * run is audited as an error and released so that a retry may run again.
  */
-export async function runAction<R>(db: PrismaClient, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
+export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
   const actionId = run.actionId ?? randomUUID();
   // Durable: an action's result must survive a crash, and actions are rare enough not to mind the fsync.
   const store = new PostgresStore(prismaQueryable(db), { prepare: false, durableCompletion: true });

@@ -1,11 +1,11 @@
-import type { PrismaClient } from '../db/generated/client';
+import type { Database } from '../db/prisma';
 import { type AuditFilter, type AuditInput, MAX_LISTED } from './entry';
 import type { AuditEntry, AuditPage } from '../contract/audit';
 
-type Row = Awaited<ReturnType<PrismaClient['auditEntry']['findFirstOrThrow']>>;
+type Row = Awaited<ReturnType<Database['auditEntry']['findFirstOrThrow']>>;
 
 /** Appends one entry; the table rejects any later change to it. */
-export async function appendAudit(db: PrismaClient, input: AuditInput): Promise<AuditEntry> {
+export async function appendAudit(db: Database, input: AuditInput): Promise<AuditEntry> {
   const targets = input.targets ?? [];
   const row = await db.auditEntry.create({
     data: {
@@ -28,7 +28,7 @@ export async function appendAudit(db: PrismaClient, input: AuditInput): Promise<
 }
 
 /** Newest first, keyset-paged on id; each filter column leads an index together with id. */
-export async function listAudit(db: PrismaClient, filter: AuditFilter, limit: number): Promise<AuditPage> {
+export async function listAudit(db: Database, filter: AuditFilter, limit: number): Promise<AuditPage> {
   const rows = await db.auditEntry.findMany({
     where: {
       ...(filter.action ? { action: filter.action } : {}),

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/generated/client';
+import type { Database } from '../db/prisma';
 import { listAudit } from './audit-log';
 import type { AuditFilter } from './entry';
 import type { AuditEntry } from '../contract/audit';
@@ -8,7 +8,7 @@ export const EXPORT_MAX = 10_000;
 const PAGE = 1000;
 
 /** The filtered log, newest first, read in keyset pages so each query stays small. */
-export async function exportAudit(db: PrismaClient, filter: AuditFilter, max = EXPORT_MAX): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+export async function exportAudit(db: Database, filter: AuditFilter, max = EXPORT_MAX): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
   const entries: AuditEntry[] = [];
   let beforeId = filter.beforeId;
   for (;;) {

@@ -6,7 +6,8 @@ import { checkCsrf } from './csrf';
 import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from '../errors';
 import { SlidingWindowLimiter } from './rate-limit';
 import { auditRefusals, type RefusalRecorder } from './refusals';
-import { hasRole, type Principal, type Role } from './roles';
+import type { Role } from '../contract/auth';
+import { hasRole, type Principal } from './roles';
 
 /** What a guard needs; tests pass their own, routes use the process's. */
 export interface GuardDeps {

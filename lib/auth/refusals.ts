@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/audit-log';
-import type { PrismaClient } from '../db/generated/client';
+import type { Database } from '../db/prisma';
 import type { AccessError } from '../errors';
 import { clientAddress } from './origin';
 import { SlidingWindowLimiter } from './rate-limit';
@@ -31,7 +31,7 @@ export interface RefusalRecorder {
  * not trusted, and may be anything. A failed write only reaches the server
  * log, so the refusal itself is always answered.
  */
-export function auditRefusals(db: () => PrismaClient, limiter = new SlidingWindowLimiter(AUDITED_REFUSALS_PER_MINUTE)): RefusalRecorder {
+export function auditRefusals(db: () => Database, limiter = new SlidingWindowLimiter(AUDITED_REFUSALS_PER_MINUTE)): RefusalRecorder {
   return async (principal, request, error) => {
     if (!limiter.take(principal.label).allowed) {
       console.warn(`[audit] refusal of ${principal.label} not audited: over ${AUDITED_REFUSALS_PER_MINUTE} per minute`);

@@ -1,5 +1,4 @@
-export const ROLES = ['viewer', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../contract/auth';
 
 /** Who sent a request. `label` is the only identity ever logged or audited. */
 export interface Principal {

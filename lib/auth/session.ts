@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Credentials, tokenForRole, userLabel } from './tokens';
-import { ROLES, type Role } from './roles';
+import { ROLES, type Role } from '../contract/auth';
 
 export const SESSION_COOKIE = 'idemscope_session';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from './roles';
+import type { Role } from '../contract/auth';
 
 export interface Credentials {
   operatorToken?: string;

@@ -1,7 +1,6 @@
 /** The sign-in API: POST /api/auth/login and GET /api/auth/session. */
-import type { Role } from '../auth/roles';
-
-export type { Role };
+export const ROLES = ['viewer', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** POST /api/auth/login. */
 export interface LoginResponse {

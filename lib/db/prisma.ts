@@ -3,6 +3,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
 import { env } from '../config/env';
 
+/** The Prisma client's type, for modules outside lib/db and lib/stores that pass Idemscope's own database along. */
+export type Database = PrismaClient;
+
 /** A client over its own small pool; tests and scripts use it for databases of their own. */
 export function createPrismaClient(connectionString: string, poolSize = 10): PrismaClient {
   return new PrismaClient({

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
 import type { RedisClientType } from 'redis';
-import { PostgresStore, RedisStore, type IdempotencyStore } from '../idempotency';
+import { PostgresStore, RedisStore, type IdempotencyStore, type Queryable } from '../idempotency';
 import { ConsumerGroup, type GroupTally, type SimulatedMessage } from './consumer-group';
 import type { SimulationOptions } from './options';
 import { writePlainRecipeKey, type PlainRecipeTally } from './plain-recipe';
 
+type ClosablePool = Queryable & { end(): Promise<void> };
+
 /** Connections the simulator may open: one per consumer, as separate services would. Redis clients come connected. */
 export interface SimulationConnections {
   redis?: () => Promise<RedisClientType>;
-  postgres?: () => Pool;
+  /** A pg Pool or anything else the library's PostgresStore can query and the run can close. */
+  postgres?: () => ClosablePool;
 }
 
 export interface GroupSummary extends Omit<GroupTally, 'sideEffects' | 'unique'> {
@@ -63,7 +65,7 @@ export async function runSimulation(
   const random = control.random ?? Math.random;
   const log = control.log ?? (() => undefined);
   const redisClients: RedisClientType[] = [];
-  const pools: Pool[] = [];
+  const pools: ClosablePool[] = [];
   const groups: ConsumerGroup[] = [];
   const times = (n: number, make: () => IdempotencyStore) => Array.from({ length: n }, make);
 

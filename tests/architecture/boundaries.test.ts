@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The import rules of eslint.config.mjs (docs/architecture-rules.md), tried on
+// The import rules of eslint.config.mjs (docs/architecture.md), tried on
 // planted code: each must refuse what it is for and let the allowed through.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -127,13 +126,10 @@ describe('lib/', () => {
     expect(await errorsIn('app/api/planted/route.ts', redis)).toEqual([expect.stringContaining('Redis clients are imported only in')]);
   });
 
-  it('exempts the files of the transitional list, one by one and per driver', async () => {
+  it('refuses Prisma in the use cases, which reach Idemscope\'s database through lib/db\'s type only', async () => {
     const prisma = "import { Prisma } from '../db/generated/client';\nexport const planted = Prisma;\n";
-    expect(await errorsIn('lib/actions/deps.ts', prisma)).toEqual([]);
     expect(await errorsIn('lib/actions/planted.ts', prisma)).toEqual([expect.stringContaining('Prisma, pg and the generated client')]);
-    expect(await errorsIn('lib/actions/deps.ts', "import { createClient } from 'redis';\nexport const planted = createClient;\n")).toEqual([
-      expect.stringContaining('Redis clients are imported only in'),
-    ]);
+    expect(await errorsIn('lib/actions/planted.ts', "import type { Database } from '../db/prisma';\nexport type Planted = Database;\n")).toEqual([]);
   });
 
   it('keeps the processor library standalone', async () => {
@@ -166,24 +162,6 @@ describe('import cycles', () => {
     fs.writeFileSync(path.join(dir, 'd.ts'), "import type { C } from './c';\nexport const d: C = 'd';\n");
     const [result] = await eslint.lintFiles([path.join(dir, 'c.ts')]);
     expect(result!.messages).toEqual([]);
-  });
-});
-
-describe('the transitional store list', () => {
-  const DRIVERS: Record<string, RegExp> = {
-    postgres: /from '(@prisma\/[^']+|pg|[^']*\/db\/generated\/[^']*)'/,
-    redis: /from '(ioredis|redis|@redis\/[^']+)'/,
-  };
-
-  it('names only files that exist and still import that driver (remove an entry when its file moves)', async () => {
-    const config: { TRANSITIONAL_STORE_IMPORTERS: Record<string, string[]> } = await import(pathToFileURL(path.join(ROOT, 'eslint.config.mjs')).href);
-    const stale = Object.entries(config.TRANSITIONAL_STORE_IMPORTERS).flatMap(([file, stores]) => {
-      const full = path.join(ROOT, file);
-      if (!fs.existsSync(full)) return [`${file}: no such file`];
-      const source = fs.readFileSync(full, 'utf8');
-      return stores.filter((store) => !DRIVERS[store]!.test(source)).map((store) => `${file}: no longer imports ${store}`);
-    });
-    expect(stale).toEqual([]);
   });
 });
 
