@@ -31,6 +31,15 @@ describe('classifyKey: plain recipe', () => {
     expect(classifyKey(claim, 90_000_000, NOW, config)).toMatchObject({ state: 'processing', ageSeconds: 0 });
   });
 
+  it('has neither TTL nor age once the key is gone (PTTL -2), and a TTL of its own with one millisecond left', () => {
+    expect(classifyKey(claim, -2, NOW, config)).toMatchObject({ ttlSeconds: null, ageSeconds: null, noExpiry: false });
+    expect(classifyKey(claim, 1, NOW, config)).toMatchObject({ ttlSeconds: 1, noExpiry: false });
+  });
+
+  it('has a TTL of 0 s, not none, in its last millisecond, and its full age', () => {
+    expect(classifyKey(claim, 0, NOW, config)).toMatchObject({ ttlSeconds: 0, ageSeconds: 86_400, state: 'stuck' });
+  });
+
   it('is completed for any stored result, with or without TTL', () => {
     expect(classifyKey(decodeValue('{"ok":1}', false), 5_000, NOW, config)).toMatchObject({ state: 'completed', ttlSeconds: 5 });
     expect(classifyKey(decodeValue('{"ok":1}', false), PTTL_NO_EXPIRY, NOW, config)).toMatchObject({ state: 'completed', noExpiry: true });
@@ -91,6 +100,20 @@ describe('classifyKey: Powertools records', () => {
   });
 });
 
+describe('classifyKey: records without times', () => {
+  it('has no age rather than one counted from 1970', () => {
+    const completed = decodeValue(JSON.stringify({ status: 'COMPLETED', expiration: NOW / 1000 + 60, data: 1 }), false);
+    expect(classifyKey(completed, 60_000, NOW, config).ageSeconds).toBeNull();
+    const failed = decodeValue('{"fmt":"idemscope","v":1,"status":"failed","consumer":"c"}', false);
+    expect(classifyKey(failed, 60_000, NOW, config)).toMatchObject({ state: 'failed', ageSeconds: null });
+  });
+
+  it('is not stuck by age when its age is unknown, even with a zero threshold', () => {
+    const leased = decodeValue(JSON.stringify({ status: 'INPROGRESS', expiration: NOW / 1000 + 3600, in_progress_expiration: NOW + 60_000 }), false);
+    expect(classifyKey(leased, 3_600_000, NOW, { ...config, stuckAfterSeconds: 0 })).toMatchObject({ state: 'processing', ageSeconds: null });
+  });
+});
+
 describe('classifyKey: unrecognized', () => {
   it('stays unrecognized whatever the TTL', () => {
     expect(classifyKey(decodeValue('garbage', false), PTTL_NO_EXPIRY, NOW, config)).toMatchObject({
@@ -133,6 +156,7 @@ describe('classifyRow', () => {
     expect(classifyRow(row({ status: 'failed', processedAt: at(72 * 3_600_000) }), NOW, rowConfig).state).toBe('expired');
     expect(classifyRow(row({ processedAt: at(72 * 3_600_000 - 1), expiresAt: at(-1) }), NOW, rowConfig).state).toBe('completed');
     expect(classifyRow(row({ status: 'failed' }), NOW, rowConfig)).toEqual({ state: 'failed', ageSeconds: 0 });
+    expect(classifyRow(row({ processedAt: at(72 * 3_600_000 - 1) }), NOW, rowConfig).state).toBe('completed');
   });
 
   it('lets an explicit expiry win over the global retention, as the purge does', () => {

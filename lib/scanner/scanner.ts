@@ -154,38 +154,20 @@ export class KeyspaceScanner {
     }
   }
 
-  /**
-   * One round trip per step, and the classifying of a batch overlapped with
-   * Redis's work on the next: the peek of a step's keys goes out with the
-   * SCAN of the step after it, and the batch it answers is classified while
-   * the next request is in flight. There is never more than one request
-   * outstanding, and the pause still comes between the reply to one request
-   * and the sending of the next, so Redis gets the same breathing space.
-   */
   private async scanPattern(index: number, builder: SnapshotBuilder): Promise<void> {
     const { scanCount, headBytes, stepPauseMs, classify } = this.options;
     const pattern = this.options.patterns[index]!;
-    const request = (step: { cursor: string; keys: string[] }) => {
+    let cursor = '0';
+    do {
+      if (this.stopping) throw new Error('scanner stopped');
+      const step = await this.source.scan(pattern, cursor, scanCount);
+      cursor = step.cursor;
       builder.scanned(step.keys.length);
       const owned = step.keys.filter((key) => this.filter.owns(index, key));
-      return Promise.all([this.source.peek(owned, headBytes), step.cursor === '0' ? null : this.source.scan(pattern, step.cursor, scanCount)]);
-    };
-    if (this.stopping) throw new Error('scanner stopped');
-    let inFlight = request(await this.source.scan(pattern, '0', scanCount));
-    for (;;) {
-      const [peeks, next] = await inFlight;
-      if (next) {
-        await pause(stepPauseMs);
-        if (this.stopping) throw new Error('scanner stopped');
-        inFlight = request(next);
-        // Awaited on the next turn; this only keeps a failure from being unhandled if classifying throws first.
-        inFlight.catch(() => undefined);
-        await afterWrite();
-      }
       const now = this.now();
-      for (const entry of examine(peeks, headBytes, now, classify)) builder.add(index, entry, now);
-      if (!next) return;
-    }
+      for (const entry of examine(await this.source.peek(owned, headBytes), headBytes, now, classify)) builder.add(index, entry, now);
+      if (cursor !== '0') await pause(stepPauseMs);
+    } while (cursor !== '0');
   }
 
   private async runLoop(): Promise<void> {
@@ -225,19 +207,6 @@ export class KeyspaceScanner {
       };
     });
   }
-}
-
-/**
- * Resolves once the commands issued so far are on the socket: node-redis
- * writes its queue in a setImmediate scheduled when the first command is
- * queued (which, behind the guard, happens a few microtasks after the call).
- * An immediate queued now would run before that write; one queued from
- * inside it runs on the next turn of the event loop, after the write. Were
- * the write ever made sooner, this would only cost a turn of the loop.
- */
-async function afterWrite(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setImmediate(resolve));
 }
 
 function pause(ms: number): Promise<void> {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { PTTL_NO_EXPIRY } from './classify';
+import { examine, examineKey, headText, PTTL_GONE, type KeyPeek } from './examine';
+
+const NOW = 1_800_000_000_000;
+const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
+const peek = (key: string, value: string | null, pttlMs = 60_000, bytes: number | null = null): KeyPeek => ({
+  key,
+  pttlMs,
+  head: value === null ? null : Buffer.from(value),
+  bytes,
+});
+
+describe('headText', () => {
+  it('is null for a key of another type', () => {
+    expect(headText(peek('k', null), 10)).toBeNull();
+  });
+
+  it('cuts at headBytes and says so when the reader got the extra byte', () => {
+    expect(headText(peek('k', 'abcdefghijk'), 10)).toEqual({ text: 'abcdefghij', truncated: true });
+    expect(headText(peek('k', 'abcdefghij'), 10)).toEqual({ text: 'abcdefghij', truncated: false });
+  });
+
+  it('believes STRLEN over the bytes read when it was asked for', () => {
+    expect(headText(peek('k', 'abc', 60_000, 3), 3)).toEqual({ text: 'abc', truncated: false });
+    expect(headText(peek('k', 'abc', 60_000, 4), 3)).toEqual({ text: 'abc', truncated: true });
+  });
+});
+
+describe('examineKey', () => {
+  it('classifies from the head: a plain claim by its TTL, a result as completed, another type as unrecognized', () => {
+    expect(examineKey(peek('a', 'processing', (86_400 - 10) * 1000), 512, NOW, config)).toMatchObject({
+      key: 'a',
+      state: 'processing',
+      format: 'plain',
+      ageSeconds: 10,
+      pttlMs: (86_400 - 10) * 1000,
+    });
+    expect(examineKey(peek('b', '{"ok":1}'), 512, NOW, config)).toMatchObject({ state: 'completed', format: 'plain' });
+    expect(examineKey(peek('c', null, PTTL_NO_EXPIRY), 512, NOW, config)).toMatchObject({ state: 'unrecognized', format: 'unknown', noExpiry: true });
+  });
+
+  it('reads a record cut at headBytes as truncated, never as the bare marker', () => {
+    const examined = examineKey(peek('d', 'processing-and-more'), 10, NOW, config);
+    expect(examined.decoded.truncated).toBe(true);
+    expect(examined.state).not.toBe('processing');
+  });
+});
+
+describe('examine', () => {
+  it('drops keys gone since SCAN and the Powertools lock helper, and keeps everything else in order', () => {
+    const peeks = [
+      peek('gone', 'processing', PTTL_GONE),
+      peek('fn#abc:lock', 'true', 10_000),
+      peek('plain:lock', 'true', 10_000),
+      peek('fn#abc:lock2', 'true', 10_000),
+      peek('fn#def:lock', 'false', 10_000),
+      peek('kept', '{"ok":1}'),
+      peek('about-to-go', '{"ok":1}', 2),
+      peek('hash#x:lock', null, 10_000),
+    ];
+    expect(examine(peeks, 512, NOW, config).map((e) => e.key)).toEqual(['plain:lock', 'fn#abc:lock2', 'fn#def:lock', 'kept', 'about-to-go', 'hash#x:lock']);
+  });
+});

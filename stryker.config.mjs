@@ -1,0 +1,23 @@
+/**
+ * Mutation testing of the record rules: each mutant changes one operator or
+ * condition of a rule, and some test must fail for it.
+ *   npm run test:mutation          the TypeScript rules, against their unit tests
+ *   npm run test:mutation:sql      the SQL rules, against the parity test (real Postgres)
+ */
+const sql = process.env.RULES === 'sql';
+
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.rules.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: sql
+    ? ['lib/stores/postgres/rules.ts']
+    : ['lib/records/classify.ts', 'lib/records/examine.ts', 'lib/records/key-filter.ts', 'lib/records/detect.ts'],
+  coverageAnalysis: 'perTest',
+  // One runner for the SQL rules: each vitest run migrates the shared template database in its global setup.
+  concurrency: sql ? 1 : 2,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress'],
+  tempDirName: '.stryker-tmp',
+  thresholds: { high: 90, low: 80, break: null },
+};

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests that hold the record rules, for the mutation runs
+ * (stryker.config.mjs): the unit tests of lib/records alone, with no
+ * database, or with RULES=sql the parity test of the SQL rules.
+ */
+const sql = process.env.RULES === 'sql';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname), 'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js') } },
+  test: {
+    include: sql ? ['tests/stores/row-rules-parity.test.ts'] : ['lib/records/*.test.ts'],
+    globalSetup: sql ? ['tests/helpers/global-setup.ts'] : [],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
