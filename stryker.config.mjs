@@ -6,7 +6,7 @@
  */
 const sql = process.env.RULES === 'sql';
 
-export default {
+const config = {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.rules.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
@@ -21,3 +21,5 @@ export default {
   tempDirName: '.stryker-tmp',
   thresholds: { high: 90, low: 80, break: null },
 };
+
+export default config;
