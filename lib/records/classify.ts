@@ -35,20 +35,29 @@ export interface ClassifiedKey {
 export function classifyKey(record: DecodedRecord, pttlMs: number, nowMs: number, config: ClassifyConfig): ClassifiedKey {
   const noExpiry = pttlMs === PTTL_NO_EXPIRY;
   const ttlSeconds = noExpiry || pttlMs < 0 ? null : Math.ceil(pttlMs / 1000);
-  const base = { format: record.format, ttlSeconds, noExpiry, ageSeconds: null, stuckForSeconds: null };
+  const format = record.format;
+  // One object per key, built once: the scanner classifies millions of keys a pass.
+  const result = (state: RecordState, ageSeconds: number | null, stuckForSeconds: number | null): ClassifiedKey => ({
+    format,
+    ttlSeconds,
+    noExpiry,
+    ageSeconds,
+    stuckForSeconds,
+    state,
+  });
 
-  if (record.kind === 'unrecognized') return { ...base, state: 'unrecognized' };
+  if (record.kind === 'unrecognized') return result('unrecognized', null, null);
 
   // A failed record has no lease to run out: it waits, until its TTL, for the retry that takes it over.
   if (record.kind === 'failed') {
     const ageMs = record.failedAtMs ?? record.startedAtMs;
-    return { ...base, state: 'failed', ageSeconds: ageMs === null ? null : seconds(nowMs - ageMs) };
+    return result('failed', ageMs === null ? null : seconds(nowMs - ageMs), null);
   }
 
   if (record.kind === 'completed') {
     const expired = record.expiresAtMs !== null && record.expiresAtMs <= nowMs;
     const ageMs = record.completedAtMs ?? record.startedAtMs;
-    return { ...base, state: expired ? 'expired' : 'completed', ageSeconds: ageMs === null ? null : seconds(nowMs - ageMs) };
+    return result(expired ? 'expired' : 'completed', ageMs === null ? null : seconds(nowMs - ageMs), null);
   }
 
   const stuckAfterMs = config.stuckAfterSeconds * 1000;
@@ -72,7 +81,7 @@ export function classifyKey(record: DecodedRecord, pttlMs: number, nowMs: number
     else if (record.leaseExpiresAtMs !== null) stuckForSeconds = seconds(nowMs - record.leaseExpiresAtMs);
     else stuckForSeconds = Number.POSITIVE_INFINITY;
   }
-  return { ...base, state: stuck ? 'stuck' : 'processing', ageSeconds: ageMs === null ? null : seconds(ageMs), stuckForSeconds };
+  return result(stuck ? 'stuck' : 'processing', ageMs === null ? null : seconds(ageMs), stuckForSeconds);
 }
 
 export interface MessageRowFacts {

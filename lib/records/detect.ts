@@ -70,7 +70,9 @@ function wholeFields(text: string): Map<string, Scalar> | null {
   }
   const fields = new Map<string, Scalar>();
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) {
+    const object = value as Record<string, unknown>;
+    for (const k of Object.keys(object)) {
+      const v = object[k];
       if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields.set(k, v);
     }
   }
