@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { storableText } from '../http/text';
 
 /** A previewed target sent back with the confirmation: the key and its opaque `seen`. */
 export const seenTarget = z.strictObject({
-  key: z.string().min(1).max(1024),
+  key: storableText(1024).min(1),
   seen: z.string().regex(/^[0-9a-f]{32,40}$/, 'must be the `seen` value the preview returned'),
 });
 
-const reason = z.string().trim().min(1, 'must not be empty').max(500);
+const reason = storableText(500).trim().min(1, 'must not be empty');
 
 /**
  * POST /api/v1/keys/release and /api/v1/messages/release. Either `keys`
@@ -14,7 +15,7 @@ const reason = z.string().trim().min(1, 'must not be empty').max(500);
  */
 export const releaseBody = z
   .strictObject({
-    keys: z.array(z.union([z.string().min(1).max(1024), seenTarget])).min(1).optional(),
+    keys: z.array(z.union([storableText(1024).min(1), seenTarget])).min(1).optional(),
     olderThanSeconds: z.number().int().min(0).max(315_360_000).optional(),
     dryRun: z.boolean().default(false),
     reason: reason.optional(),

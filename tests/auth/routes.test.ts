@@ -172,6 +172,32 @@ describe('every mutation: POST only, signed in, same origin, operator', () => {
   });
 });
 
+describe('text no store can hold', () => {
+  it('is refused before anything runs, naming the field: a NUL in a reason, a key or a filter', async () => {
+    await redis.set(key('nul-victim'), 'processing', { EX: 86_400 - 4000 });
+    const op = bearer(OPERATOR_TOKEN);
+    const before = await json(await audit.GET(get('/api/v1/audit?action=keys.release', op)));
+
+    const withNulReason = await json(await keysRelease.POST(post('/api/v1/keys/release', { keys: [key('nul-victim')], reason: 'a\u0000b' }, op)));
+    expect(withNulReason.status).toBe(400);
+    expect(withNulReason.body.error).toMatchObject({ code: 'bad_request', parameter: 'reason' });
+    const withNulKey = await json(await keysRelease.POST(post('/api/v1/keys/release', { keys: [`${key('nul-victim')}\u0000`] }, op)));
+    expect(withNulKey.status).toBe(400);
+    expect(withNulKey.body.error.parameter).toBe('keys.0');
+    const nulPurge = await json(await purge.POST(post('/api/v1/purge', { store: 'postgres', reason: '\u0000' }, op)));
+    expect(nulPurge.status).toBe(400);
+    expect(nulPurge.body.error.parameter).toBe('reason');
+    expect(await redis.get(key('nul-victim'))).toBe('processing');
+    await redis.del(key('nul-victim'));
+
+    const filter = await json(await audit.GET(get('/api/v1/audit?actor=a%00b', op)));
+    expect(filter.status).toBe(400);
+    expect(filter.body.error.parameter).toBe('actor');
+    const after = await json(await audit.GET(get('/api/v1/audit?action=keys.release', op)));
+    expect(after.body.items.length).toBe(before.body.items.length);
+  });
+});
+
 describe('release over HTTP, preview to audit', () => {
   it('previews, confirms once per action id, and leaves an audit entry a viewer can read and export', async () => {
     await redis.set(key('stuck-1'), 'processing', { EX: 86_400 - 4000 });

@@ -6,12 +6,13 @@ import { exportAudit } from '@/lib/audit/export';
 import { requireRole } from '@/lib/auth/guard';
 import { handle, ok } from '@/lib/http/handle';
 import { limitParam, parseQuery } from '@/lib/http/query';
+import { storableText } from '@/lib/http/text';
 
 const query = {
   cursor: z.string().regex(/^\d{1,19}$/, 'must be the nextCursor of a previous page').optional(),
   limit: limitParam(50, 500),
-  action: z.string().max(100).optional(),
-  actor: z.string().max(100).optional(),
+  action: storableText(100).optional(),
+  actor: storableText(100).optional(),
   outcome: z.enum(['ok', 'error', 'started', 'refused']).optional(),
   format: z.enum(['csv', 'json']).optional(),
 };

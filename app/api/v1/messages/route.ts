@@ -4,11 +4,12 @@ import { dashboard } from '@/lib/dashboard/context';
 import { listMessages } from '@/lib/dashboard/messages';
 import { handle, ok } from '@/lib/http/handle';
 import { limitParam, parseQuery } from '@/lib/http/query';
+import { storableText } from '@/lib/http/text';
 
 export const GET = handle(async ({ url }) => {
   const query = parseQuery(url, {
     state: z.enum(RECORD_STATES).optional(),
-    consumer: z.string().max(512).optional(),
+    consumer: storableText(512).optional(),
     cursor: z.string().max(2000).optional(),
     limit: limitParam(50, 500),
   });

@@ -4,6 +4,7 @@ import { dashboard } from '@/lib/dashboard/context';
 import { getDuplicateStats } from '@/lib/dashboard/duplicates';
 import { handle, ok } from '@/lib/http/handle';
 import { durationParam, instantParam, parseQuery } from '@/lib/http/query';
+import { storableText } from '@/lib/http/text';
 
 export const GET = handle(async ({ url }) => {
   const now = Date.now();
@@ -11,7 +12,7 @@ export const GET = handle(async ({ url }) => {
     from: instantParam.optional(),
     to: instantParam.optional(),
     bucket: durationParam.optional(),
-    consumer: z.string().max(512).optional(),
+    consumer: storableText(512).optional(),
     groupBy: z.enum(['consumer']).optional(),
     store: z.enum(STORES).optional(),
   });
