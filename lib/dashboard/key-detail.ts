@@ -1,5 +1,4 @@
-import { classifyKey } from '../records/classify';
-import { decodeValue } from '../records/detect';
+import { examineKey, headText } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
 import type { KeyDetail } from '../contract/read';
 import type { DashboardDeps } from './deps';
@@ -24,12 +23,10 @@ export async function getKeyDetail(deps: DashboardDeps, key: string, q: KeyDetai
   if (!found) return null;
 
   // Classified from the same first bytes the scanner and the listing read, so all views agree.
-  const headBytes = found.head === null ? null : Buffer.from(found.head, 'utf8');
-  const head = headBytes === null ? null : headBytes.subarray(0, config.headBytes).toString('utf8');
-  const truncatedForClass = found.bytes !== null && found.bytes > config.headBytes;
-  const decoded = head === null ? decodeValue('', false) : decodeValue(head, truncatedForClass);
-  const classified = classifyKey(decoded, found.pttlMs, deps.now(), config);
-  const view = viewOfText(found.head, found.truncated, config.maskFields);
+  const classified = examineKey(found.peek, config.headBytes, deps.now(), config);
+  const decoded = classified.decoded;
+  const shown = headText(found.peek, config.detailBytes);
+  const view = viewOfText(shown?.text ?? null, shown?.truncated ?? false, config.maskFields);
 
   return {
     key,
@@ -44,8 +41,8 @@ export async function getKeyDetail(deps: DashboardDeps, key: string, q: KeyDetai
     redisType: found.type,
     value: view.value,
     valueEncoding: view.valueEncoding,
-    valueTruncated: found.truncated,
-    valueBytes: found.bytes,
+    valueTruncated: shown?.truncated ?? false,
+    valueBytes: found.peek.bytes,
     maskedPaths: view.maskedPaths,
     startedAt: iso(decoded.startedAtMs),
     completedAt: iso(decoded.completedAtMs),

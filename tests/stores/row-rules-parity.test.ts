@@ -4,7 +4,7 @@ import { createPrismaClient } from '../../lib/db/prisma';
 import { classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
 import { RECORD_STATES } from '../../lib/records/states';
 import { countPurgeable } from '../../lib/stores/postgres/purge';
-import { rowClock, statePredicate } from '../../lib/stores/postgres/rules';
+import { expiryTime, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
 import { sql } from '../../lib/stores/postgres/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
@@ -54,6 +54,7 @@ async function readRows(): Promise<Row[]> {
 const CASES: { status: string; claimed: number; lease: number | null; processed: number; expires: number | null }[] = [];
 for (const d of [-1, 0, 1]) {
   CASES.push({ status: 'processing', claimed: -STUCK_MS + d, lease: 60_000, processed: 0, expires: null });
+  CASES.push({ status: 'processing', claimed: -STUCK_MS + d, lease: -1, processed: 0, expires: null });
   CASES.push({ status: 'processing', claimed: -1_000, lease: d, processed: 0, expires: null });
   CASES.push({ status: 'processing', claimed: -1_000, lease: null, processed: -RETENTION_MS + d, expires: d });
   for (const status of ['completed', 'failed']) {
@@ -91,6 +92,22 @@ describe('the row rules in TypeScript and in SQL', () => {
         placed += matched.length;
       }
       expect(placed).toBe(rows.length);
+
+      // The halves the counts and the stuck list read separately: disjoint, and together exactly the stuck rows.
+      const ids = async (where: ReturnType<typeof stuckByAge>) => {
+        const { text, values } = sql`SELECT message_id::text AS id FROM processed_messages WHERE ${where}`.build();
+        return (await client.query<{ id: string }>(text, values)).rows.map((r) => r.id);
+      };
+      const [byAge, byLease] = [await ids(stuckByAge(clock)), await ids(stuckByLease(clock))];
+      const stuck = rows.filter((r) => classifyRow(facts(r), nowMs, config).state === 'stuck').map((r) => r.id);
+      expect(byAge.filter((id) => byLease.includes(id))).toEqual([]);
+      expect([...byAge, ...byLease].sort()).toEqual(stuck.sort());
+
+      // The expiry histogram buckets rows by expiryTime(): past it is exactly expired.
+      const pastExpiry = await ids(sql`status <> 'processing' AND ${expiryTime(config.retentionHours)} <= ${clock.now}`);
+      const expiredIds = rows.filter((r) => classifyRow(facts(r), nowMs, config).state === 'expired').map((r) => r.id);
+      expect(pastExpiry.sort()).toEqual(expiredIds.sort());
+
       const expired = rows.filter((r) => classifyRow(facts(r), nowMs, config).state === 'expired').length;
       expect(expired).toBeGreaterThan(0);
       const prisma = createPrismaClient(database.url, 1);

@@ -1,5 +1,5 @@
 import { num, query, type Db } from './db';
-import { expiredPredicate, statePredicate, type RowClock } from './rules';
+import { expiredPredicate, statePredicate, stuckByAge, stuckByLease, type RowClock } from './rules';
 import { sql, type Sql } from './sql';
 
 export interface Count {
@@ -53,8 +53,8 @@ export async function boundedCount(db: Db, where: Sql, cap: number): Promise<Cou
 async function inFlightCounts(db: Db, c: RowClock, cap: number): Promise<{ processing: Count; stuck: Count }> {
   const [processing, old, leaseLost] = await Promise.all([
     countUpTo(db, statePredicate('processing', c)!, cap),
-    countUpTo(db, sql`status = 'processing' AND claimed_at <= ${c.stuckCut}`, cap),
-    countUpTo(db, sql`status = 'processing' AND claimed_at > ${c.stuckCut} AND lease_expires_at <= ${c.now}`, cap),
+    countUpTo(db, stuckByAge(c), cap),
+    countUpTo(db, stuckByLease(c), cap),
   ]);
   const stuck = old + leaseLost;
   return {

@@ -1,5 +1,5 @@
 import { num, query, type Db } from './db';
-import type { RowClock } from './rules';
+import { expiryTime, type RowClock } from './rules';
 import { raw, sql } from './sql';
 
 export interface RowExpiry {
@@ -37,7 +37,7 @@ export async function rowExpiry(
     db,
     sql`SELECT floor(extract(epoch FROM (e.at - ${origin}::timestamptz)) / ${bucketSeconds}::float8)::int AS i, count(*) AS n
         FROM (
-          SELECT COALESCE(expires_at, processed_at + ${`${retentionHours} hours`}::interval) AS at
+          SELECT ${expiryTime(retentionHours)} AS at
           FROM processed_messages${sample}
           WHERE status <> 'processing'
         ) e

@@ -1,6 +1,6 @@
 import type { RecordState } from '../../records/states';
 import { num, query, type Db } from './db';
-import { expiredPredicate, processingPredicate, statePredicate, stuckPredicate, type RowClock } from './rules';
+import { expiredPredicate, processingPredicate, statePredicate, stuckByAge, stuckByLease, stuckPredicate, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
 
 export interface MessageRow {
@@ -167,11 +167,9 @@ export async function getRow(db: Db, messageId: string): Promise<MessageRowWithR
 export async function oldestStuckRows(db: Db, clock: RowClock, limit: number): Promise<MessageRow[]> {
   const rows = await query<RawRow>(
     db,
-    sql`(SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND claimed_at <= ${clock.stuckCut}
-          ORDER BY claimed_at, message_id LIMIT ${limit})
+    sql`(SELECT ${COLUMNS} FROM processed_messages WHERE ${stuckByAge(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})
         UNION ALL
-        (SELECT ${COLUMNS} FROM processed_messages WHERE status = 'processing' AND claimed_at > ${clock.stuckCut}
-          AND lease_expires_at <= ${clock.now} ORDER BY claimed_at, message_id LIMIT ${limit})`,
+        (SELECT ${COLUMNS} FROM processed_messages WHERE ${stuckByLease(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})`,
   );
   return rows
     .map(toRow)

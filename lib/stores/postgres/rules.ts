@@ -52,8 +52,18 @@ export function processingPredicate(c: RowClock): Sql {
   return sql`(${IN_FLIGHT} AND claimed_at > ${c.stuckCut} AND (lease_expires_at IS NULL OR lease_expires_at > ${c.now}))`;
 }
 
+/** Stuck by age: claimed at or before the stuck cut. A range of the (status, claimed_at) index. */
+export function stuckByAge(c: RowClock): Sql {
+  return sql`(${IN_FLIGHT} AND claimed_at <= ${c.stuckCut})`;
+}
+
+/** Stuck because the lease ran out while the claim is still young: the other, disjoint half. */
+export function stuckByLease(c: RowClock): Sql {
+  return sql`(${IN_FLIGHT} AND claimed_at > ${c.stuckCut} AND lease_expires_at <= ${c.now})`;
+}
+
 export function stuckPredicate(c: RowClock): Sql {
-  return sql`(${IN_FLIGHT} AND (claimed_at <= ${c.stuckCut} OR lease_expires_at <= ${c.now}))`;
+  return sql`(${stuckByAge(c)} OR ${stuckByLease(c)})`;
 }
 
 /** The predicate for a state; null for states no row can be in. */
@@ -71,6 +81,11 @@ export function statePredicate(state: RecordState, c: RowClock): Sql | null {
     case 'unrecognized':
       return null;
   }
+}
+
+/** When a finished row expires: its own expires_at, else processed_at plus the retention. */
+export function expiryTime(retentionHours: number): Sql {
+  return sql`COALESCE(expires_at, processed_at + ${`${retentionHours} hours`}::interval)`;
 }
 
 /**

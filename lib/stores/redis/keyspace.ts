@@ -18,18 +18,20 @@ export interface KeyspaceReader {
 
 const WRONGTYPE = /^WRONGTYPE/;
 
-export function orWrongType<T>(reply: Promise<T>, fallback: T): Promise<T> {
-  return reply.catch((error: unknown) => {
+/**
+ * A rejection handler that reads WRONGTYPE, and only WRONGTYPE, as `fallback`
+ * (a key of another type is no record); any other error is a store error and
+ * is thrown on.
+ */
+export function whenWrongType<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
     if (error instanceof Error && WRONGTYPE.test(error.message)) return fallback;
     throw error;
-  });
+  };
 }
 
-/** A non-string key answers GETRANGE and STRLEN with WRONGTYPE: no head, no length. Any other error is thrown. */
-function nullIfWrongType(error: unknown): null {
-  if (error instanceof Error && WRONGTYPE.test(error.message)) return null;
-  throw error;
-}
+/** A non-string key answers GETRANGE and STRLEN with WRONGTYPE: no head, no length. */
+const nullIfWrongType = whenWrongType(null);
 
 /** GETRANGE replies as Buffers: a value cut mid-character must keep its bytes. */
 const AS_BUFFER = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
@@ -38,16 +40,12 @@ const AS_BUFFER = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const
  * node-redis pipelines every command issued in the same tick into one write,
  * so one peek is one round trip without MULTI's overhead.
  *
- * The scanner peeks a million keys a pass, so this is its hot path. Each
- * command goes through sendCommand (the replies of PTTL, GETRANGE and STRLEN
- * need no transformation), which costs one promise per command; the typed
- * helpers (client.pTTL, ...) add an async wrapper and a parser per command,
- * and a Promise.all per key added two more promises. Measured against a
- * bare SCAN + PTTL/GETRANGE loop: a peek now keeps pace with it (it was
- * about 0.6 of it), and a scanner pass went from 0.49 to 0.62 of it, its CPU
- * per key from 35 to 24 us; what remains is classifying the values.
- * execAsPipeline is not an option: its promise rejects as a whole when one
- * reply is an error, and a hash under the pattern answers GETRANGE with one.
+ * The scanner peeks a million keys a pass, so this is its hot path: each
+ * command goes through sendCommand (PTTL, GETRANGE and STRLEN replies need no
+ * transformation), one promise per command, where the typed helpers add an
+ * async wrapper and a parser to each. execAsPipeline is not an option: its
+ * promise rejects as a whole when one reply is an error, and a hash under the
+ * pattern answers GETRANGE with one.
  */
 export function redisKeyspace(client: RedisClient): KeyspaceReader {
   return {

@@ -1,8 +1,8 @@
-import { PTTL_GONE } from '../../records/examine';
+import { PTTL_GONE, type KeyPeek } from '../../records/examine';
 import type { RedisClient } from './connection';
 import { guarded } from './guard';
 import { guardedReader } from './access';
-import { orWrongType, type KeyspaceReader } from './keyspace';
+import { whenWrongType, type KeyspaceReader } from './keyspace';
 
 export interface RedisProbe {
   latencyMs: number;
@@ -12,15 +12,10 @@ export interface RedisProbe {
   usedMemoryBytes: number | null;
 }
 
-/** One key, read for the detail view: at most `maxBytes` of its value. */
+/** One key, read for the detail view: its type, and a peek of at most `maxBytes` with STRLEN. */
 export interface KeyInspection {
-  key: string;
   type: string;
-  pttlMs: number;
-  /** STRLEN; null for other types. */
-  bytes: number | null;
-  head: string | null;
-  truncated: boolean;
+  peek: KeyPeek;
 }
 
 /** Everything the read side asks of Redis. */
@@ -50,22 +45,15 @@ export function redisReadStore(client: RedisClient): RedisReadStore {
     async inspect(key: string, maxBytes: number) {
       const [peek] = await keyspace.peek([key], maxBytes, true);
       if (!peek || peek.pttlMs === PTTL_GONE) return null;
-      const type = peek.head === null ? await guarded(client, () => client.type(key))() : 'string';
-      if (type === 'none') return null;
-      return {
-        key,
-        type: String(type),
-        pttlMs: peek.pttlMs,
-        bytes: peek.bytes,
-        head: peek.head === null ? null : peek.head.subarray(0, maxBytes).toString('utf8'),
-        truncated: peek.head !== null && (peek.bytes ?? 0) > maxBytes,
-      };
+      const type = peek.head === null ? String(await guarded(client, () => client.type(key))()) : 'string';
+      return type === 'none' ? null : { type, peek };
     },
 
     hashes: guarded(client, async (keys: readonly string[]) => {
       if (keys.length === 0) return [];
       // A key of another type under the stats prefix is not ours to count.
-      return Promise.all(keys.map((key) => orWrongType(client.hGetAll(key).then((hash) => ({ ...hash }) as Record<string, string>), {})));
+      const none = whenWrongType<Record<string, string>>({});
+      return Promise.all(keys.map((key) => client.hGetAll(key).then((hash) => ({ ...hash }) as Record<string, string>, none)));
     }),
   };
 }
