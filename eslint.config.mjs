@@ -9,7 +9,7 @@ import nextTs from 'eslint-config-next/typescript';
 const ROOT = import.meta.dirname;
 
 /** The layers: app/ (pages, route handlers) -> components/ -> lib/. scripts/, bench/, tests/ and e2e/ are tools, not layers. */
-const LAYERS = ['app', 'components', 'lib', 'proxy.ts'];
+const LAYERS = ['app', 'components', 'lib', 'proxy.ts', 'instrumentation.ts'];
 
 // ------------------------------------------------------------ client side
 

@@ -34,4 +34,9 @@ describe('parseEnv', () => {
     }
     expect((error as ConfigError).issues).toHaveLength(4);
   });
+
+  it('reads a flag as on only for 1 or true, and as off for 0, false or unset', () => {
+    for (const on of ['1', 'true']) expect(parseEnv({ IDEMSCOPE_READ_ONLY: on, IDEMSCOPE_AUTH_DISABLED: on })).toMatchObject({ IDEMSCOPE_READ_ONLY: true, IDEMSCOPE_AUTH_DISABLED: true });
+    for (const off of ['0', 'false', '']) expect(parseEnv({ IDEMSCOPE_READ_ONLY: off, IDEMSCOPE_AUTH_DISABLED: off })).toMatchObject({ IDEMSCOPE_READ_ONLY: false, IDEMSCOPE_AUTH_DISABLED: false });
+  });
 });
