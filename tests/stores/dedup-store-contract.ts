@@ -112,8 +112,27 @@ export function dedupStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(small).toMatchObject({ count: 1, more: true });
     });
 
-    it('never loses a completion that races the release, in 100 rounds of each interleaving', { timeout: 120_000 }, async () => {
-      for (let round = 0; round < 200; round++) {
+    it('keeps a completion that lands between the preview and the release: the release skips the key', async () => {
+      const { key, target, claim } = await crashedDelivery('racer', 1);
+      const preview = await t.store.previewRelease({ keys: [target] });
+      expect(preview.wouldRelease).toHaveLength(1);
+      expect(await t.library.complete(claim, { won: 'completion' }, 3600)).toBe(true);
+      const result = await t.store.release(preview.wouldRelease);
+      expect(result.released).toEqual([]);
+      expect(result.skipped.map((s) => s.key)).toEqual([target]);
+      expect(await t.library.get(key)).toMatchObject({ status: 'completed', result: { won: 'completion' } });
+    });
+
+    it('refuses a completion that comes after the release: the handler learns it lost its claim', async () => {
+      const { key, target, claim } = await crashedDelivery('racer', 1);
+      const preview = await t.store.previewRelease({ keys: [target] });
+      expect((await t.store.release(preview.wouldRelease)).released).toEqual([target]);
+      expect(await t.library.complete(claim, { won: 'release' }, 3600)).toBe(false);
+      expect(await t.library.get(key)).toBeNull();
+    });
+
+    it('never loses a completion that races the release, whichever wins', { timeout: 120_000 }, async () => {
+      for (let round = 0; round < 60; round++) {
         const { key, target, claim } = await crashedDelivery('racer', 1);
         const preview = await t.store.previewRelease({ keys: [target] });
         expect(preview.wouldRelease).toHaveLength(1);
