@@ -164,9 +164,14 @@ export class KeyspaceScanner {
       cursor = step.cursor;
       builder.scanned(step.keys.length);
       const owned = step.keys.filter((key) => this.filter.owns(index, key));
+      const peeks = await this.source.peek(owned, headBytes);
+      // Timed from the reply, so it runs while this batch is classified: Redis still has at
+      // least stepPauseMs to itself before the next step (of this pattern or the next one),
+      // and the pass loses no time to it unless classifying takes less.
+      const paused = pause(stepPauseMs);
       const now = this.now();
-      for (const entry of examine(await this.source.peek(owned, headBytes), headBytes, now, classify)) builder.add(index, entry, now);
-      if (cursor !== '0') await pause(stepPauseMs);
+      for (const entry of examine(peeks, headBytes, now, classify)) builder.add(index, entry, now);
+      await paused;
     } while (cursor !== '0');
   }
 

@@ -93,6 +93,30 @@ describe('one keyspace pass', () => {
   });
 });
 
+describe('pacing', () => {
+  it('leaves Redis at least the step pause between one step\'s reply and the next step', async () => {
+    const reader = redisKeyspace(redis);
+    const events: { at: number; what: 'scan' | 'replied' }[] = [];
+    const timed = {
+      scan: (pattern: string, cursor: string, count: number) => {
+        events.push({ at: performance.now(), what: 'scan' });
+        return reader.scan(pattern, cursor, count);
+      },
+      peek: async (...args: Parameters<typeof reader.peek>) => {
+        const peeks = await reader.peek(...args);
+        events.push({ at: performance.now(), what: 'replied' });
+        return peeks;
+      },
+    };
+    const stepPauseMs = 25;
+    await new KeyspaceScanner(timed, options({ scanCount: 20, stepPauseMs })).runPass();
+    const gaps = events.flatMap((e, i) => (e.what === 'scan' && events[i - 1]?.what === 'replied' ? [e.at - events[i - 1]!.at] : []));
+    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    // A timer may fire up to a millisecond early by performance.now(); never more.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(stepPauseMs - 1);
+  });
+});
+
 describe('background loop', () => {
   it('reports a pass in progress, then replaces the snapshot when a fresh pass completes', async () => {
     const scanner = new KeyspaceScanner(redisKeyspace(redis), options({ stepPauseMs: 1 }));
