@@ -21,6 +21,19 @@ describe('globMatches (Redis MATCH semantics)', () => {
     ['a.b', 'axb', false],
     ['t:(x)*', 't:(x)1', true],
     ['line*', 'line1\nline2', true],
+    // A set is not a range: the actions may touch only the keys a pattern admits.
+    ['k[abz]', 'kb', true],
+    ['k[abz]', 'kc', false],
+    // As Redis reads odd classes (tests/stores/glob-parity.test.ts checks these against Redis itself).
+    ['k[]a]', 'ka]', false],
+    ['k[]a]', 'k]', false],
+    ['k[a-]', 'k]', true],
+    ['k[a-]', 'k^', true],
+    ['k[a-]', 'k-', false],
+    ['k[a', 'ka', true],
+    ['k[a', 'k[a', false],
+    ['k[', 'k[', false],
+    ['k[^', 'kx', true],
   ])('%s against %j is %s', (glob, key, expected) => {
     expect(globMatches(glob, key)).toBe(expected);
   });

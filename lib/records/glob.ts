@@ -1,7 +1,12 @@
 /**
  * Redis's MATCH glob (`*`, `?`, `[abc]`, `[^a-z]`, `\x`) as a RegExp. The
  * scanner needs it to count a key only once when several configured patterns
- * match it, and to tell stats keys apart; Redis offers no command for that.
+ * match it, and to tell stats keys apart; the actions need it to refuse keys
+ * outside the patterns. Redis offers no command for either, so this follows
+ * Redis's own matcher (stringmatchlen in util.c) case by case, odd patterns
+ * included, and tests/stores/glob-parity.test.ts holds it to Redis. Keys are
+ * compared as JavaScript strings: a class or range of non-ASCII characters is
+ * read per character where Redis reads bytes.
  */
 export function globToRegExp(glob: string): RegExp {
   let out = '';
@@ -9,15 +14,12 @@ export function globToRegExp(glob: string): RegExp {
     const c = glob[i]!;
     if (c === '*') out += '[\\s\\S]*';
     else if (c === '?') out += '[\\s\\S]';
-    else if (c === '\\' && i + 1 < glob.length) out += escape(glob[++i]!);
     else if (c === '[') {
-      const end = classEnd(glob, i);
-      if (end < 0) out += '\\[';
-      else {
-        out += charClass(glob.slice(i + 1, end));
-        i = end;
-      }
-    } else out += escape(c);
+      const charClass = readClass(glob, i + 1);
+      out += charClass.source;
+      i = charClass.end;
+    } else if (c === '\\' && i + 1 < glob.length) out += escape(glob[++i]!);
+    else out += escape(c);
   }
   return new RegExp(`^${out}$`);
 }
@@ -26,32 +28,30 @@ export function globMatches(glob: string, key: string): boolean {
   return globToRegExp(glob).test(key);
 }
 
-function classEnd(glob: string, start: number): number {
-  for (let j = start + 1; j < glob.length; j++) {
-    if (glob[j] === '\\') j++;
-    else if (glob[j] === ']' && j > start + 1) return j;
-  }
-  return -1;
-}
-
-function charClass(body: string): string {
-  let negate = false;
-  let i = 0;
-  if (body[0] === '^') {
-    negate = true;
-    i = 1;
-  }
-  let out = '';
-  for (; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '\\' && i + 1 < body.length) out += escapeInClass(body[++i]!);
-    else if (body[i + 1] === '-' && i + 2 < body.length) {
-      const [lo, hi] = [c, body[i + 2]!].sort();
-      out += `${escapeInClass(lo!)}-${escapeInClass(hi!)}`;
+/**
+ * A class as Redis reads it from just after its `[`: it ends at the first
+ * unescaped `]`, even one right after the `[` (an empty class, which matches
+ * nothing), or else at the end of the pattern; `x-y` is a range whatever y is
+ * (`]` included) and in either order. `end` is the index of the closing `]`,
+ * or the last index of the pattern when there is none.
+ */
+function readClass(glob: string, start: number): { source: string; end: number } {
+  let i = start;
+  const negate = glob[i] === '^';
+  if (negate) i++;
+  let members = '';
+  for (; i < glob.length && glob[i] !== ']'; i++) {
+    const c = glob[i]!;
+    if (c === '\\' && i + 1 < glob.length) members += escapeInClass(glob[++i]!);
+    else if (glob[i + 1] === '-' && i + 2 < glob.length) {
+      const [lo, hi] = [c, glob[i + 2]!].sort();
+      members += `${escapeInClass(lo!)}-${escapeInClass(hi!)}`;
       i += 2;
-    } else out += escapeInClass(c);
+    } else members += escapeInClass(c);
   }
-  return `[${negate ? '^' : ''}${out}]`;
+  const end = Math.min(i, glob.length - 1);
+  if (members === '') return { source: negate ? '[\\s\\S]' : '(?!)', end };
+  return { source: `[${negate ? '^' : ''}${members}]`, end };
 }
 
 function escape(c: string): string {
