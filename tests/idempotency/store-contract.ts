@@ -124,6 +124,8 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
 
       await expect(handle({})).rejects.toBeInstanceOf(MissingIdempotencyKeyError);
       await expect(handle({ id: '' })).rejects.toThrow(MissingIdempotencyKeyError);
+      // A null key must not become the string "null", one key shared by every such message.
+      await expect(handle({ id: null as unknown as string })).rejects.toBeInstanceOf(MissingIdempotencyKeyError);
       expect(runs).toBe(0);
     });
 
