@@ -1,6 +1,7 @@
 import 'server-only';
 import { createClient, type RedisClientType } from 'redis';
 import { env } from '../../config/env';
+import { describeFailure } from '../../errors';
 
 /** The node-redis client every Redis read and action of the dashboard goes through. */
 export type RedisClient = RedisClientType;
@@ -15,13 +16,14 @@ const RECONNECT_CAP_MS = 2000;
 export function connectRedis(url: string, label = 'redis'): RedisClient {
   const client: RedisClient = createClient({
     url,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min((retries + 1) * 200, RECONNECT_CAP_MS) },
+    socket: { connectTimeout: env().IDEMSCOPE_REDIS_TIMEOUT_MS, reconnectStrategy: (retries) => Math.min((retries + 1) * 200, RECONNECT_CAP_MS) },
   });
   let reported = false;
   client.on('error', (error: unknown) => {
     if (reported) return;
     reported = true;
-    console.error(`idemscope: ${label} connection error: ${error instanceof Error ? error.message : String(error)}`);
+    // One line, no stack: an outage is an expected event, and the URL never reaches the log.
+    console.error(`idemscope: ${label} connection error: ${describeFailure(error)}`);
   });
   client.on('ready', () => {
     reported = false;
