@@ -18,7 +18,7 @@ const UNAVAILABLE_CODES: Record<string, string> = {
   '57014': 'no answer within the statement timeout',
   '53300': 'too many connections',
   '53000': 'out of resources',
-  '57P01': 'the server is shutting down',
+  '57P01': 'the server closed the connection',
   '57P02': 'the server is shutting down',
   '57P03': 'the server is starting up',
   '40P01': 'deadlock detected',

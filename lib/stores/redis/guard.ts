@@ -7,20 +7,27 @@ export function redisDeadlineMs(): number {
   return env().IDEMSCOPE_REDIS_TIMEOUT_MS;
 }
 
+// One listener per client for every call waiting on the same reconnection.
+const readiness = new WeakMap<RedisClient, Promise<void>>();
+
+function nextReady(client: RedisClient): Promise<void> {
+  let waiting = readiness.get(client);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve) => client.once('ready', () => resolve())).finally(() => readiness.delete(client));
+    readiness.set(client, waiting);
+  }
+  return waiting;
+}
+
 /** Waits for a connection that is being set up, within the call's own deadline. */
 async function ready(client: RedisClient, deadlineAt: number): Promise<void> {
   if (client.isReady) return;
   if (!client.isOpen) void client.connect().catch(() => undefined);
-  const ok = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => done(false), Math.max(0, deadlineAt - performance.now()));
-    const onReady = () => done(true);
-    function done(value: boolean) {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      resolve(value);
-    }
-    client.once('ready', onReady);
-  });
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([
+    nextReady(client).then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadlineAt - performance.now())))),
+  ]).finally(() => clearTimeout(timer));
   if (!ok) throw new StoreUnavailableError('redis', client.isOpen ? 'reconnecting' : 'not connected');
 }
 
