@@ -9,6 +9,12 @@ export class ConfigError extends Error {
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/**
+ * The default deadlines of store calls, also used by clients made outside the
+ * app's wiring (tests, scripts), which must not read the environment.
+ */
+export const STORE_DEADLINES = { redisMs: 2000, pgStatementMs: 3000, pgLockMs: 1000, pgAcquireMs: 1000 } as const;
+
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(60_000).default(fallback);
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -82,10 +88,10 @@ const schema = z.object({
    * call waits at most IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS for a pooled connection, then at most
    * IDEMSCOPE_PG_LOCK_TIMEOUT_MS for a lock and IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS in all.
    */
-  IDEMSCOPE_REDIS_TIMEOUT_MS: ms(2000),
-  IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS: ms(3000),
-  IDEMSCOPE_PG_LOCK_TIMEOUT_MS: ms(1000),
-  IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS: ms(1000),
+  IDEMSCOPE_REDIS_TIMEOUT_MS: ms(STORE_DEADLINES.redisMs),
+  IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS: ms(STORE_DEADLINES.pgStatementMs),
+  IDEMSCOPE_PG_LOCK_TIMEOUT_MS: ms(STORE_DEADLINES.pgLockMs),
+  IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS: ms(STORE_DEADLINES.pgAcquireMs),
   /** Connections of the dashboard's Postgres pool. */
   IDEMSCOPE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** HTTP port of `npm start`. */

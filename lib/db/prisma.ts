@@ -1,7 +1,7 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
-import { env } from '../config/env';
+import { env, STORE_DEADLINES } from '../config/env';
 import { postgresUnavailableReason, StoreUnavailableError } from '../errors';
 
 /** The Prisma client's type, for modules outside lib/db and lib/stores that pass Idemscope's own database along. */
@@ -13,6 +13,12 @@ export interface PoolLimits {
   lockTimeoutMs: number;
   acquireTimeoutMs: number;
 }
+
+const DEFAULT_LIMITS: PoolLimits = {
+  statementTimeoutMs: STORE_DEADLINES.pgStatementMs,
+  lockTimeoutMs: STORE_DEADLINES.pgLockMs,
+  acquireTimeoutMs: STORE_DEADLINES.pgAcquireMs,
+};
 
 export function poolLimitsFromEnv(): PoolLimits {
   const e = env();
@@ -37,7 +43,7 @@ const READ_TIMEOUT_MARGIN_MS = 1000;
  * (unreachable, locked, timed out, out of connections) comes out as
  * StoreUnavailableError with the reason in plain words, never the driver's text.
  */
-export function createPrismaClient(connectionString: string, poolSize = 10, limits: PoolLimits = poolLimitsFromEnv()): PrismaClient {
+export function createPrismaClient(connectionString: string, poolSize = 10, limits: PoolLimits = DEFAULT_LIMITS): PrismaClient {
   const client = new PrismaClient({
     adapter: new PrismaPg({
       connectionString,
@@ -73,7 +79,7 @@ export function asStoreFailure(error: unknown): unknown {
 const holder = globalThis as unknown as { idemscopePrisma?: PrismaClient };
 
 export function prisma(): PrismaClient {
-  holder.idemscopePrisma ??= createPrismaClient(env().DATABASE_URL, env().IDEMSCOPE_PG_POOL_SIZE);
+  holder.idemscopePrisma ??= createPrismaClient(env().DATABASE_URL, env().IDEMSCOPE_PG_POOL_SIZE, poolLimitsFromEnv());
   return holder.idemscopePrisma;
 }
 

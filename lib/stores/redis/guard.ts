@@ -1,11 +1,6 @@
-import { env } from '../../config/env';
 import { describeFailure, StoreUnavailableError } from '../../errors';
 import type { RedisClient } from './connection';
-
-/** No Redis call may take longer (IDEMSCOPE_REDIS_TIMEOUT_MS); a paused or black-holed server is unavailable, not slow. */
-export function redisDeadlineMs(): number {
-  return env().IDEMSCOPE_REDIS_TIMEOUT_MS;
-}
+import { deadlineOf } from './deadline';
 
 // One listener per client for every call waiting on the same reconnection.
 const readiness = new WeakMap<RedisClient, Promise<void>>();
@@ -48,7 +43,7 @@ function withDeadline<R>(work: Promise<R>, ms: number, deadlineMs: number): Prom
  */
 export function guarded<A extends unknown[], R>(client: RedisClient, fn: (...args: A) => Promise<R>, deadlineMs?: number) {
   return async (...args: A): Promise<R> => {
-    const budget = deadlineMs ?? redisDeadlineMs();
+    const budget = deadlineMs ?? deadlineOf(client);
     const deadlineAt = performance.now() + budget;
     try {
       await ready(client, deadlineAt);
