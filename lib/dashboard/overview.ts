@@ -4,7 +4,7 @@ import { classifyRow } from '../records/classify';
 import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, Sources, StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
-import { describeFailure, FreshSnapshotTimeoutError } from '../errors';
+import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
 import { postgresHealth, redisHealth } from './health';
 import { rowClock } from '../stores/postgres/rules';
 import { ROW_COUNTS_KEY, sharedRowCounts } from './row-counts';
@@ -24,11 +24,12 @@ export interface OverviewQuery {
  */
 export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Promise<OverviewResponse> {
   deps.scanner.start();
-  const snapshotPromise = query.fresh ? freshSnapshot(deps) : Promise.resolve(deps.scanner.snapshot);
+  const redisProbe = redisHealth(deps);
+  const snapshotPromise = query.fresh ? freshOrUnavailable(deps, redisProbe) : Promise.resolve(deps.scanner.snapshot);
   const nowMs = deps.now();
   const [snapshot, redisH, postgresH, postgres, stuckRows, hour, day] = await Promise.all([
     snapshotPromise,
-    redisHealth(deps),
+    redisProbe,
     postgresHealth(deps),
     postgresOverview(deps, nowMs),
     shared(deps, 'pg:oldest-stuck', () =>
@@ -57,6 +58,14 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
 
 async function shared<T>(deps: DashboardDeps, key: string, compute: () => Promise<T>): Promise<T> {
   return (await deps.memo.get(key, deps.config.aggregateCacheMs, compute)).value;
+}
+
+/** A fresh pass cannot come from a Redis that does not answer: say so at once rather than wait out the timeout. */
+async function freshOrUnavailable(deps: DashboardDeps, probe: Promise<RedisHealth>): Promise<KeyspaceSnapshot> {
+  const down = probe.then((health) =>
+    health.reachable ? new Promise<never>(() => undefined) : Promise.reject(new StoreUnavailableError('redis', health.error ?? 'no answer')),
+  );
+  return Promise.race([freshSnapshot(deps), down]);
 }
 
 async function freshSnapshot(deps: DashboardDeps): Promise<KeyspaceSnapshot> {

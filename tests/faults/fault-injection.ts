@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { createClient, type RedisClientType } from 'redis';
 
@@ -11,6 +11,25 @@ export interface OwnRedis {
   /** A control connection straight to the server (not through the proxy). */
   control: RedisClientType;
   stop(): Promise<void>;
+}
+
+/** Whether a redis-server binary is on the PATH to start one of our own. */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** A port nobody listens on now: `preferred` (6390) when it is free, else one the system picks. */
+export async function sparePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(null));
+      probe.listen(port, '127.0.0.1', () => {
+        const taken = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(taken));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0))!;
 }
 
 export async function startOwnRedis(port: number): Promise<OwnRedis> {
