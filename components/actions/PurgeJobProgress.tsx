@@ -7,6 +7,7 @@ import styles from './actions.module.css';
 
 const STATUS_TEXT: Record<string, string> = {
   running: 'Running',
+  waiting: 'Waiting (retries by itself)',
   completed: 'Completed',
   cancelled: 'Cancelled',
   failed: 'Failed',
@@ -54,9 +55,15 @@ export function PurgeJobProgress({ jobId }: { jobId: string }) {
       >
         <div className={styles.progressFill} style={{ width: `${percent}%` }} />
       </div>
-      {error ? <p className="notice error">The last batch failed: {error}. Every batch before it is committed; resume to carry on.</p> : null}
+      {error && status === 'waiting' ? (
+        <p className="notice" data-testid="purge-job-waiting">
+          Paused, {error.replace(/^waiting: /, '')}: the job retries with backoff and carries on by itself. Every batch before it is committed.
+        </p>
+      ) : error ? (
+        <p className="notice error">The last batch failed: {error}. Every batch before it is committed; resume to carry on.</p>
+      ) : null}
       <div className={styles.buttons}>
-        {status === 'running' ? (
+        {status === 'running' || status === 'waiting' ? (
           <button type="button" className="button" disabled={command.isPending || cancelRequested} onClick={() => command.mutate('cancel')}>
             Cancel purge
           </button>

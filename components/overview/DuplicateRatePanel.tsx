@@ -32,6 +32,12 @@ export function DuplicateRatePanel() {
       {stats.isError ? (
         <ErrorNotice title="Delivery counters could not be loaded." error={stats.error} onRetry={() => void stats.refetch()} />
       ) : null}
+      {stats.data?.missing.length ? (
+        <p className="notice" role="status" data-testid="duplicate-missing">
+          Without {stats.data.missing.map((s) => (s === 'redis' ? 'Redis' : 'Postgres')).join(' and ')}: it did not answer, so its
+          counters are not in these rates.
+        </p>
+      ) : null}
       {series && series.deliveries === 0 ? (
         <EmptyNotice>No deliveries recorded in the last {DUPLICATE_RANGES[range].label}.</EmptyNotice>
       ) : null}

@@ -2,6 +2,7 @@ import type { DeliveryWindow, OverviewResponse } from '@/lib/contract/read';
 import { type Combined, headlineFigures } from '@/lib/charts/headlineFigures';
 import { formatCount, formatRate } from '@/lib/charts/format';
 import { Estimate } from '@/components/ui/Estimate';
+import { FreshnessNote, notLive } from '@/components/ui/FreshnessNote';
 import { Stat } from './Stat';
 
 function storeSplit(figure: Combined) {
@@ -17,6 +18,8 @@ const STORE_LABELS = { redis: 'Redis', postgres: 'Postgres' } as const;
 
 /** Counters from one store only must not pass for the whole picture. */
 function storesNote(window: DeliveryWindow): string {
+  const missing = window.missing ?? [];
+  if (missing.length) return ` · ${STORE_LABELS[window.stores[0]!] ?? 'no'} counters only: ${missing.map((s) => STORE_LABELS[s]).join(', ')} not answering`;
   return window.stores.length === 1 ? ` · ${STORE_LABELS[window.stores[0]!]} counters only` : '';
 }
 
@@ -53,41 +56,68 @@ function SnapshotPending({ overview }: { overview: OverviewResponse }) {
   );
 }
 
+/** Redis near maxmemory: what happens to dedup under its policy. */
+function MemoryWarning({ overview }: { overview: OverviewResponse }) {
+  const warning = overview.health.redis.memoryWarning;
+  if (!warning) return null;
+  return (
+    <p className="notice error" role="alert" data-testid="redis-memory-warning">
+      {warning}.
+    </p>
+  );
+}
+
 export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
   const figures = headlineFigures(overview);
+  const redisStale = notLive(overview.redis.freshness);
+  const postgresStale = notLive(overview.postgres.freshness);
+  const eitherStale = redisStale || postgresStale;
   return (
     <div className="stack">
+      <MemoryWarning overview={overview} />
+      <FreshnessNote store="redis" freshness={overview.redis.freshness} />
+      <FreshnessNote store="postgres" freshness={overview.postgres.freshness} />
       <SnapshotPending overview={overview} />
       <dl className="stats" aria-label="Deliveries">
         <DeliveryStats window={figures.deliveries['1h']} label="1 h" />
         <DeliveryStats window={figures.deliveries['24h']} label="24 h" />
       </dl>
       <dl className="stats" aria-label="Records">
-        <Stat label="In flight" value={formatCount(figures.inFlight.total)} hint={storeSplit(figures.inFlight)} testId="in-flight" />
+        <Stat
+          label="In flight"
+          value={formatCount(figures.inFlight.total)}
+          hint={storeSplit(figures.inFlight)}
+          stale={eitherStale}
+          testId="in-flight"
+        />
         <Stat
           label="Stuck"
           value={formatCount(figures.stuck.total)}
           hint={storeSplit(figures.stuck)}
           alert={(figures.stuck.total ?? 0) > 0}
+          stale={eitherStale}
           testId="stuck"
         />
-        <Stat label="No expiry (Redis)" value={formatCount(figures.noExpiry)} hint="keys without a TTL" testId="no-expiry" />
+        <Stat label="No expiry (Redis)" value={formatCount(figures.noExpiry)} hint="keys without a TTL" stale={redisStale} testId="no-expiry" />
         <Stat
           label="Expired, awaiting purge"
           value={formatCount(figures.expiredAwaitingPurge.total)}
           hint={storeSplit(figures.expiredAwaitingPurge)}
+          stale={eitherStale}
           testId="expired-awaiting-purge"
         />
         <Stat
           label="Failed (Postgres)"
           value={formatCount(figures.failed.value)}
           hint={<Estimate show={figures.failed.estimated} />}
+          stale={postgresStale}
           testId="failed"
         />
         <Stat
           label="Unrecognized (Redis)"
           value={formatCount(figures.unrecognized)}
           hint="values in no known format"
+          stale={redisStale}
           testId="unrecognized"
         />
       </dl>

@@ -43,7 +43,7 @@ export function OverviewView() {
       </Panel>
       <DuplicateRatePanel />
       <Panel title="Oldest stuck records" id="oldest-stuck">
-        {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} /> : <Loading />}
+        {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} sources={overview.data.oldestStuckSources} /> : <Loading />}
       </Panel>
       <div className="columns">
         <Panel title="Records by state" id="record-counts">

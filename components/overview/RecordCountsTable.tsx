@@ -4,6 +4,7 @@ import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 import { formatCount } from '@/lib/charts/format';
 import { explorerHref } from '@/components/explorer/links';
 import { Estimate } from '@/components/ui/Estimate';
+import { notLive } from '@/components/ui/FreshnessNote';
 
 interface Row {
   label: string;
@@ -27,11 +28,23 @@ function rows(o: OverviewResponse): Row[] {
   ];
 }
 
-function Cell({ value, store, state, estimated }: { value: Row['redis']; store: StoreName; state?: RecordState; estimated?: boolean }) {
+function Cell({
+  value,
+  store,
+  state,
+  estimated,
+  stale,
+}: {
+  value: Row['redis'];
+  store: StoreName;
+  state?: RecordState;
+  estimated?: boolean;
+  stale?: boolean;
+}) {
   if (value === 'n/a') return <td className="num muted">n/a</td>;
   const text = formatCount(value);
   return (
-    <td className="num" data-testid={`count-${store}-${state ?? 'other'}`}>
+    <td className={`num${stale ? ' muted' : ''}`} data-testid={`count-${store}-${state ?? 'other'}`} data-stale={stale ? 'true' : undefined}>
       {state && value ? <Link href={explorerHref({ store, state })}>{text}</Link> : text}{' '}
       {estimated ? <Estimate /> : null}
     </td>
@@ -43,7 +56,7 @@ export function RecordCountsTable({ overview }: { overview: OverviewResponse }) 
   return (
     <div className="table-wrap">
       <table className="data">
-        <caption>Records by state. Redis counts come from the latest keyspace snapshot.</caption>
+        <caption>Records by state. Redis counts come from the latest keyspace snapshot; greyed counts are from before their store stopped answering.</caption>
         <thead>
           <tr>
             <th scope="col">State</th>
@@ -59,12 +72,13 @@ export function RecordCountsTable({ overview }: { overview: OverviewResponse }) 
           {rows(overview).map((row) => (
             <tr key={row.label}>
               <th scope="row">{row.label}</th>
-              <Cell value={row.redis} store="redis" state={row.state} />
+              <Cell value={row.redis} store="redis" state={row.state} stale={notLive(overview.redis.freshness)} />
               <Cell
                 value={row.postgres}
                 store="postgres"
                 state={row.state}
                 estimated={row.pgField ? overview.postgres.estimated[row.pgField] : false}
+                stale={notLive(overview.postgres.freshness)}
               />
             </tr>
           ))}

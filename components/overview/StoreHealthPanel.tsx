@@ -6,18 +6,37 @@ import { useHealth } from '@/components/queries/health';
 import { ErrorNotice, Loading } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
 
-function Reachability({ reachable }: { reachable: boolean }) {
+function Reachability({ reachable, unknown }: { reachable: boolean; unknown: boolean }) {
+  // A health answer that could not be refreshed says nothing about now: no green badge stays up.
+  if (unknown) return <span className="badge neutral">Unknown</span>;
   return <span className={`badge ${reachable ? 'ok' : 'down'}`}>{reachable ? 'Reachable' : 'Unreachable'}</span>;
 }
 
-function StoreCard({ name, health, children }: { name: string; health: RedisHealth | PostgresHealth; children: React.ReactNode }) {
+function StoreCard({
+  name,
+  health,
+  unknown,
+  warning,
+  children,
+}: {
+  name: string;
+  health: RedisHealth | PostgresHealth;
+  unknown: boolean;
+  warning?: string | null;
+  children: React.ReactNode;
+}) {
   const id = `store-${name.toLowerCase()}`;
   return (
-    <article className={`store${health.reachable ? '' : ' down'}`} aria-labelledby={`${id}-name`} data-testid={id}>
+    <article className={`store${health.reachable && !unknown ? '' : ' down'}`} aria-labelledby={`${id}-name`} data-testid={id}>
       <div className="panel-head">
         <h3 id={`${id}-name`}>{name}</h3>
-        <Reachability reachable={health.reachable} />
+        <Reachability reachable={health.reachable} unknown={unknown} />
       </div>
+      {warning ? (
+        <p role="alert" data-testid={`${id}-warning`}>
+          <strong>{warning}.</strong>
+        </p>
+      ) : null}
       {health.reachable ? null : (
         <p role="alert">
           <strong>{name} cannot be reached.</strong> {health.error ?? 'No answer.'} Numbers from {name} are missing
@@ -44,13 +63,16 @@ export function StoreHealthPanel() {
       ) : null}
       {health.data ? (
         <div className="stores">
-          <StoreCard name="Redis" health={health.data.redis}>
+          <StoreCard name="Redis" health={health.data.redis} unknown={health.isError} warning={health.data.redis.memoryWarning}>
             <dt>Keyspace size</dt>
             <dd>{health.data.redis.keyspaceSize == null ? '—' : `${formatCount(health.data.redis.keyspaceSize)} keys`}</dd>
             <dt>Memory used</dt>
-            <dd>{formatBytes(health.data.redis.usedMemoryBytes)}</dd>
+            <dd>
+              {formatBytes(health.data.redis.usedMemoryBytes)}
+              {health.data.redis.maxMemoryBytes ? ` of ${formatBytes(health.data.redis.maxMemoryBytes)} (${health.data.redis.maxMemoryPolicy})` : ''}
+            </dd>
           </StoreCard>
-          <StoreCard name="Postgres" health={health.data.postgres}>
+          <StoreCard name="Postgres" health={health.data.postgres} unknown={health.isError}>
             <dt>processed_messages</dt>
             <dd>{formatBytes(health.data.postgres.tableBytes)}</dd>
             <dt>delivery_stats</dt>

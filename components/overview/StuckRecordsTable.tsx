@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { StuckRecord } from '@/lib/contract/read';
+import type { Sources, StuckRecord } from '@/lib/contract/read';
 import { formatDuration } from '@/lib/charts/format';
 import { recordHref } from '@/components/explorer/links';
 import { EmptyNotice } from '@/components/ui/Notice';
@@ -11,10 +11,30 @@ function age(r: StuckRecord): string {
   return 'never expires';
 }
 
-export function StuckRecordsTable({ records }: { records: StuckRecord[] }) {
-  if (records.length === 0) return <EmptyNotice>No stuck records. Every in-flight record is within its lease.</EmptyNotice>;
+const STORE_LABELS = { redis: 'Redis', postgres: 'Postgres' } as const;
+
+/** A store whose records could not be read must not look like a store with none stuck. */
+function MissingSources({ sources }: { sources?: Sources }) {
+  if (!sources?.missing.length) return null;
+  return (
+    <p className="notice" role="status" data-testid="oldest-stuck-missing">
+      Without {sources.missing.map((s) => STORE_LABELS[s]).join(' and ')}: it did not answer, so its stuck records are not listed.
+    </p>
+  );
+}
+
+export function StuckRecordsTable({ records, sources }: { records: StuckRecord[]; sources?: Sources }) {
+  if (records.length === 0) {
+    return (
+      <>
+        <MissingSources sources={sources} />
+        {sources?.used.length === 0 ? null : <EmptyNotice>No stuck records. Every in-flight record is within its lease.</EmptyNotice>}
+      </>
+    );
+  }
   return (
     <div className="table-wrap">
+      <MissingSources sources={sources} />
       <table className="data" data-testid="oldest-stuck">
         <caption>Oldest first, both stores.</caption>
         <thead>

@@ -49,6 +49,11 @@ async function errorFrom(response: Response): Promise<ApiError> {
  * session ended, so the browser is sent to sign in and come back here.
  */
 export async function getJson<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<T> {
+  return (await getJsonWithHeaders<T>(path, params, signal)).body;
+}
+
+/** getJson, with the answer's headers (e.g. which stores a figure includes). */
+export async function getJsonWithHeaders<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(apiPath(path, params), {
@@ -66,7 +71,7 @@ export async function getJson<T>(path: string, params?: QueryParams, signal?: Ab
     throw await errorFrom(response);
   }
   if (!response.ok) throw await errorFrom(response);
-  return (await response.json()) as T;
+  return { body: (await response.json()) as T, headers: response.headers };
 }
 
 /** 4xx answers will not change on retry; network trouble and 5xx might. */

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { DuplicateStatsResponse } from '@/lib/contract/read';
-import { getJson } from './api-client';
+import type { StoreName } from '@/lib/contract/vocabulary';
+import { getJsonWithHeaders } from './api-client';
 import { queryKeys } from './query-keys';
 import { LIVE_REFRESH } from './refresh';
 
@@ -17,6 +18,8 @@ export interface DuplicateStats {
   fromMs: number;
   toMs: number;
   bucketSeconds: number;
+  /** Stores whose counters could not be read (X-Idemscope-Sources-Missing). */
+  missing: StoreName[];
 }
 
 /** The window is taken at fetch time, so each refresh slides it forward under the same query key. */
@@ -24,12 +27,13 @@ export async function getDuplicateStats(range: DuplicateRange, signal?: AbortSig
   const { seconds, bucket, bucketSeconds } = DUPLICATE_RANGES[range];
   const toMs = Date.now();
   const fromMs = toMs - seconds * 1000;
-  const points = await getJson<DuplicateStatsResponse>(
+  const { body: points, headers } = await getJsonWithHeaders<DuplicateStatsResponse>(
     '/api/v1/stats/duplicates',
     { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket, groupBy: 'consumer' },
     signal,
   );
-  return { points, fromMs, toMs, bucketSeconds };
+  const missing = (headers.get('x-idemscope-sources-missing') ?? '').split(',').filter((s): s is StoreName => s === 'redis' || s === 'postgres');
+  return { points, fromMs, toMs, bucketSeconds, missing };
 }
 
 export const duplicateStatsQueryOptions = (range: DuplicateRange) =>

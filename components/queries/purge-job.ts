@@ -10,7 +10,7 @@ export const purgeJobQueryOptions = (jobId: string) =>
   queryOptions({
     queryKey: queryKeys.purgeJobs.detail(jobId),
     queryFn: ({ signal }) => getPurgeJob(jobId, signal),
-    refetchInterval: (query) => (query.state.data?.status === 'running' ? 1000 : false),
+    refetchInterval: (query) => (query.state.data?.status === 'running' || query.state.data?.status === 'waiting' ? 1000 : false),
   });
 
 export const usePurgeJob = (jobId: string | null) => useQuery({ ...purgeJobQueryOptions(jobId ?? ''), enabled: jobId !== null });

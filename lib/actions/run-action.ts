@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/roles';
 import type { Database } from '../db/prisma';
-import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
-import { ActionIdReusedError, ActionInProgressError } from '../errors';
+import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore, StoreError } from '../idempotency';
+import { ActionIdReusedError, ActionInProgressError, StoreUnavailableError } from '../errors';
 import { prismaQueryable } from '../stores/postgres/prisma-queryable';
 
 /** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
@@ -104,6 +104,8 @@ export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>
       return { actionId, body: processed.result, replayed: processed.outcome === 'duplicate' };
     } catch (error) {
       if (error instanceof PayloadMismatchError) throw new ActionIdReusedError(actionId);
+      // The library wraps what its store threw; an unreachable or locked database is a 503, never a 500.
+      if (error instanceof StoreError && error.cause instanceof StoreUnavailableError) throw error.cause;
       if (!(error instanceof AlreadyInProgressError)) throw error;
       // The first submit is still running: wait for its result rather than fail the second.
       if (!(await completedBefore(store, actionId, deadline))) throw new ActionInProgressError(actionId);

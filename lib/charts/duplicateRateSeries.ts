@@ -77,6 +77,8 @@ export function duplicateRateSeries(points: readonly DuplicatePoint[], window: S
   const all = new Map<number, Tally>();
   const byConsumer = new Map<string, Map<number, Tally>>();
   for (const point of points) {
+    // The bucket under way holds a part of its deliveries: its ratio would be noise, not a rate.
+    if (point.partial) continue;
     const t = Date.parse(point.t);
     if (Number.isNaN(t) || t < start || t >= start + rowCount * bucketMs) continue;
     const bucket = Math.floor((t - start) / bucketMs);

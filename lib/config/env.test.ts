@@ -14,6 +14,17 @@ describe('parseEnv', () => {
     expect(config.IDEMSCOPE_READ_ONLY).toBe(false);
   });
 
+  it('gives every store call a deadline that keeps an answer under 5 s, and lets each be set', () => {
+    const config = parseEnv({});
+    expect(config.IDEMSCOPE_REDIS_TIMEOUT_MS).toBe(2000);
+    expect(config.IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS + config.IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS).toBeLessThan(5000);
+    expect(config.IDEMSCOPE_PG_LOCK_TIMEOUT_MS).toBeLessThan(config.IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS);
+    expect(config.IDEMSCOPE_PG_POOL_SIZE).toBe(10);
+    const set = parseEnv({ IDEMSCOPE_REDIS_TIMEOUT_MS: '500', IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS: '10000', IDEMSCOPE_PG_POOL_SIZE: '3' });
+    expect([set.IDEMSCOPE_REDIS_TIMEOUT_MS, set.IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS, set.IDEMSCOPE_PG_POOL_SIZE]).toEqual([500, 10000, 3]);
+    expect(() => parseEnv({ IDEMSCOPE_REDIS_TIMEOUT_MS: '0' })).toThrow(/IDEMSCOPE_REDIS_TIMEOUT_MS/);
+  });
+
   it('splits key patterns and treats empty strings as unset', () => {
     const config = parseEnv({ IDEMSCOPE_KEY_PATTERNS: ' idempotency:* , *#* ', PORT: '' });
     expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual(['idempotency:*', '*#*']);

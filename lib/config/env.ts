@@ -9,6 +9,13 @@ export class ConfigError extends Error {
 }
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/**
+ * The default deadlines of store calls, also used by clients made outside the
+ * app's wiring (tests, scripts), which must not read the environment.
+ */
+export const STORE_DEADLINES = { redisMs: 2000, pgStatementMs: 3000, pgLockMs: 1000, pgAcquireMs: 1000 } as const;
+
+const ms = (fallback: number) => z.coerce.number().int().min(50).max(60_000).default(fallback);
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .default('0')
@@ -75,6 +82,18 @@ const schema = z.object({
    * (about 4 ms per 10,000 rows), which a consumer claiming one of those rows waits for at most.
    */
   IDEMSCOPE_PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(10000),
+  /**
+   * Deadlines of the store calls. With the defaults every API answers within 5 s whatever a store
+   * does: a Redis call gives up after IDEMSCOPE_REDIS_TIMEOUT_MS (connecting included); a Postgres
+   * call waits at most IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS for a pooled connection, then at most
+   * IDEMSCOPE_PG_LOCK_TIMEOUT_MS for a lock and IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS in all.
+   */
+  IDEMSCOPE_REDIS_TIMEOUT_MS: ms(STORE_DEADLINES.redisMs),
+  IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS: ms(STORE_DEADLINES.pgStatementMs),
+  IDEMSCOPE_PG_LOCK_TIMEOUT_MS: ms(STORE_DEADLINES.pgLockMs),
+  IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS: ms(STORE_DEADLINES.pgAcquireMs),
+  /** Connections of the dashboard's Postgres pool. */
+  IDEMSCOPE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

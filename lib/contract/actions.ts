@@ -102,7 +102,12 @@ export interface PostgresPurgePreview {
   batchSize: number;
 }
 
-export type PurgeJobStatus = 'running' | 'cancelled' | 'completed' | 'failed' | 'interrupted';
+/**
+ * waiting: running, but paused by a store fault (a locked table, a lost
+ * connection); it retries with backoff and carries on by itself, and `error`
+ * says why it waits, in plain words.
+ */
+export type PurgeJobStatus = 'running' | 'waiting' | 'cancelled' | 'completed' | 'failed' | 'interrupted';
 
 export interface PurgeJobView {
   jobId: string;

@@ -10,6 +10,31 @@
 
 import type { RecordFormat, RecordState, StoreName } from './vocabulary';
 
+// ---------------------------------------------------------------- freshness: every figure says how old it is
+
+/**
+ * How current a store's figures are. live: read now (or within the shared
+ * cache's few seconds, or Redis from a snapshot of a store that answers);
+ * stale: the store is not answering since `unavailableSince`, and the figures
+ * shown are the last ones read, as of `asOf`; unavailable: not answering and
+ * no figures to show.
+ */
+export interface Freshness {
+  state: 'live' | 'stale' | 'unavailable';
+  /** When the figures shown were read; null when there are none. */
+  asOf: string | null;
+  /** Since when the store has not answered; null while it answers. */
+  unavailableSince: string | null;
+  /** Why it does not answer, in plain words; null while it answers. */
+  error: string | null;
+}
+
+/** Which stores a merged figure (deliveries, oldest stuck) includes, and which it lacks because they did not answer. */
+export interface Sources {
+  used: StoreName[];
+  missing: StoreName[];
+}
+
 // ---------------------------------------------------------------- health: GET /api/v1/health
 
 export interface StoreHealth {
@@ -25,6 +50,12 @@ export interface RedisHealth extends StoreHealth {
   keyspaceSize: number | null;
   /** INFO memory used_memory. */
   usedMemoryBytes: number | null;
+  /** INFO memory maxmemory; null when unknown, 0 when unlimited. */
+  maxMemoryBytes?: number | null;
+  /** INFO memory maxmemory_policy (noeviction, allkeys-lru, …). */
+  maxMemoryPolicy?: string | null;
+  /** Set when used_memory is near maxmemory: what happens to dedup under the policy. */
+  memoryWarning?: string | null;
 }
 
 export interface PostgresHealth extends StoreHealth {
@@ -36,7 +67,7 @@ export interface PostgresHealth extends StoreHealth {
 
 export interface HealthResponse {
   generatedAt: string;
-  /** ok: both reachable; degraded: one is; down: neither. */
+  /** ok: both reachable and no warning; degraded: one is, or a store warns (Redis memory); down: neither. */
   status: 'ok' | 'degraded' | 'down';
   redis: RedisHealth;
   postgres: PostgresHealth;
@@ -85,6 +116,8 @@ export interface RedisOverview {
   byPattern: PatternCounts[] | null;
   /** The configured key patterns (IDEMSCOPE_KEY_PATTERNS), known before any snapshot exists. Always sent. */
   patterns?: string[];
+  /** Whether these figures are current: stale when Redis does not answer and they come from an older snapshot. */
+  freshness?: Freshness;
 }
 
 export type PostgresCountField = 'rows' | 'processing' | 'stuck' | 'completed' | 'failed' | 'expired';
@@ -103,6 +136,8 @@ export interface PostgresOverview {
   estimated: Record<PostgresCountField, boolean>;
   /** When these counts were taken; requests within a few seconds share them (IDEMSCOPE_AGGREGATE_CACHE_SECONDS). */
   countedAt: string | null;
+  /** stale: Postgres does not answer and these are the last counts taken (as of countedAt). */
+  freshness?: Freshness;
 }
 
 export type DeliveryWindowName = '1h' | '24h';
@@ -118,6 +153,8 @@ export interface DeliveryWindow {
   duplicateRate: number | null;
   /** Stores whose counters are included; a store that could not be read is missing here. */
   stores: StoreName[];
+  /** Stores whose counters could not be read, so the totals lack them. */
+  missing?: StoreName[];
 }
 
 /** An in-flight record past IDEMSCOPE_STUCK_AFTER_SECONDS or its lease. */
@@ -148,6 +185,8 @@ export interface OverviewResponse {
   deliveryWindows: DeliveryWindow[];
   /** Oldest first, both stores, at most a handful. */
   oldestStuck: StuckRecord[];
+  /** Which stores the oldest-stuck list includes (Redis from its snapshot, which may be stale). */
+  oldestStuckSources?: Sources;
   /** Records past retention that a purge would remove. */
   expiredAwaitingPurge: { redis: number | null; postgres: number | null; postgresEstimated: boolean };
   health: { redis: RedisHealth; postgres: PostgresHealth };
@@ -254,6 +293,11 @@ export interface DuplicatePoint {
   duplicateRate: number | null;
   /** Present when the request asked for `groupBy=consumer`. */
   consumer?: string;
+  /**
+   * True for the bucket still under way: its counts are incomplete and its
+   * rate is null (a partial minute is never a rate).
+   */
+  partial?: boolean;
 }
 
 export type DuplicateStatsResponse = DuplicatePoint[];
@@ -276,6 +320,7 @@ export interface ExpiryResponse {
   estimated: boolean;
   /** Redis numbers come from the scanner snapshot. */
   snapshotAgeSeconds: number | null;
+  freshness?: Freshness;
 }
 
 // ---------------------------------------------------------------- lookup: GET /api/v1/lookup?q=

@@ -9,6 +9,7 @@ import { redisReadStore } from '../stores/redis/read-store';
 import { dashboardConfigFromEnv, type DashboardConfig } from './config';
 import type { DashboardDeps } from './deps';
 import { Memo } from './memo';
+import { StoreAvailability } from './availability';
 import { DeliveryCounterTracker } from './metrics/counter-tracker';
 
 export interface DashboardParts {
@@ -42,6 +43,7 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
     }),
     counters: new DeliveryCounterTracker(),
     memo: new Memo(now),
+    availability: new StoreAvailability(),
     now,
   };
 }

@@ -1,3 +1,4 @@
+import type { StoreAvailability } from './availability';
 import type { KeyspaceScanner } from '../scanner/scanner';
 import type { DashboardConfig } from './config';
 import type { Memo } from './memo';
@@ -15,5 +16,7 @@ export interface DashboardDeps {
   counters: DeliveryCounterTracker;
   /** Shares recent aggregates between requests (see DashboardConfig.aggregateCacheMs). */
   memo: Memo;
+  /** Whether each store answered its last call, and since when not. */
+  availability: StoreAvailability;
   now(): number;
 }

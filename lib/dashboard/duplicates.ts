@@ -1,4 +1,4 @@
-import type { DuplicateStatsResponse } from '../contract/read';
+import type { DuplicateStatsResponse, Sources } from '../contract/read';
 import type { StoreName } from '../contract/vocabulary';
 import { bucketsOf, ceilTo, floorTo } from './deliveries/cover';
 import { mergeSeries, rate } from './deliveries/merge';
@@ -27,6 +27,15 @@ export const MAX_POINTS = 2000;
  * keeps minute hashes 2 days and hour hashes 8).
  */
 export async function getDuplicateStats(deps: DashboardDeps, q: DuplicateStatsQuery): Promise<DuplicateStatsResponse> {
+  return (await getDuplicateStatsWithSources(deps, q)).points;
+}
+
+/**
+ * The points, and which stores they include: a store that did not answer is
+ * listed as missing (the route sends both as headers), never silently left
+ * out. The bucket still under way is marked partial and has no rate.
+ */
+export async function getDuplicateStatsWithSources(deps: DashboardDeps, q: DuplicateStatsQuery): Promise<{ points: DuplicateStatsResponse; sources: Sources }> {
   const bucketMs = q.bucketSeconds * 1000;
   if (q.bucketSeconds % 60 !== 0) throw new InvalidParameterError('bucket', 'must be a whole number of minutes: counters are kept per minute');
   if (q.toMs <= q.fromMs) throw new InvalidParameterError('to', 'must be after from');
@@ -40,14 +49,20 @@ export async function getDuplicateStats(deps: DashboardDeps, q: DuplicateStatsQu
     redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, fromMs, toMs), q.consumer),
     postgres: () => deps.postgres.deliveryBuckets({ fromMs, toMs, consumer: q.consumer }, q.bucketSeconds, q.groupByConsumer),
   };
-  const { parts, stores, errors } = await fromStores(q.store ? { [q.store]: readers[q.store] } : readers);
+  const { parts, stores, missing, errors } = await fromStores(q.store ? { [q.store]: readers[q.store] } : readers);
   if (stores.length === 0) throw errors[0];
-  return mergeSeries(parts, fromMs, toMs, bucketMs, q.groupByConsumer).map((p) => ({
-    t: new Date(p.t).toISOString(),
-    deliveries: p.deliveries,
-    duplicates: p.duplicates,
-    failures: p.failures,
-    duplicateRate: rate(p.duplicates, p.deliveries),
-    ...(q.groupByConsumer ? { consumer: p.consumer ?? '' } : {}),
-  }));
+  const nowMs = deps.now();
+  const points = mergeSeries(parts, fromMs, toMs, bucketMs, q.groupByConsumer).map((p) => {
+    const partial = p.t + bucketMs > nowMs;
+    return {
+      t: new Date(p.t).toISOString(),
+      deliveries: p.deliveries,
+      duplicates: p.duplicates,
+      failures: p.failures,
+      duplicateRate: partial ? null : rate(p.duplicates, p.deliveries),
+      ...(q.groupByConsumer ? { consumer: p.consumer ?? '' } : {}),
+      ...(partial ? { partial: true } : {}),
+    };
+  });
+  return { points, sources: { used: stores, missing } };
 }

@@ -55,13 +55,15 @@ async function redisExpiry(deps: DashboardDeps, q: ExpiryQuery, grid: Grid): Pro
     buckets: buckets.map((n, i) => ({ t: at(grid, i), count: n })),
     estimated: false,
     snapshotAgeSeconds: Math.max(0, Math.round((grid.nowMs - snapshot.completedAtMs) / 1000)),
+    // No Redis call here: stale when the last call to Redis went unanswered.
+    freshness: deps.availability.freshness('redis', snapshot.completedAtMs, deps.availability.isUp('redis'), grid.nowMs),
   };
 }
 
 /** Postgres: see rowExpiry; `overdue` is the expired count of the overview. */
 async function postgresExpiry(deps: DashboardDeps, q: ExpiryQuery, grid: Grid): Promise<ExpiryResponse> {
   const clock = rowClock(grid.nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours);
-  const [{ value: histogram }, { value: counts }] = await Promise.all([
+  const [{ value: histogram, computedAtMs }, { value: counts }] = await Promise.all([
     deps.memo.get(`pg:expiry:${grid.originMs}:${q.bucketSeconds}:${grid.count}`, deps.config.aggregateCacheMs, () =>
       deps.postgres.expiry(clock, deps.config.retentionHours, grid.originMs, q.bucketSeconds, grid.count),
     ),
@@ -75,6 +77,7 @@ async function postgresExpiry(deps: DashboardDeps, q: ExpiryQuery, grid: Grid): 
     buckets: histogram.buckets.map((n, i) => ({ t: at(grid, i), count: n })),
     estimated: histogram.estimated || counts.expired.estimated,
     snapshotAgeSeconds: null,
+    freshness: deps.availability.freshness('postgres', computedAtMs, true, grid.nowMs),
   };
 }
 

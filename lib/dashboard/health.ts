@@ -1,32 +1,40 @@
 import type { HealthResponse, PostgresHealth, RedisHealth } from '../contract/read';
 import type { DashboardDeps } from './deps';
 import { describeFailure } from '../errors';
+import { memoryWarning } from './memory-pressure';
 
-/** A probe that has not answered by then counts as unreachable; the page must not hang on it. */
-const PROBE_TIMEOUT_MS = 3000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
+/**
+ * The probes run under their store's own deadline (lib/stores/*\/guard.ts and
+ * the pool's timeouts), so a probe gives up within the same budget as every
+ * other call and never keeps a pooled connection past it.
+ */
 export async function redisHealth(deps: DashboardDeps): Promise<RedisHealth> {
   try {
-    const probe = await withTimeout(deps.redis.probe(), PROBE_TIMEOUT_MS);
-    return { reachable: true, error: null, ...probe };
+    const probe = await deps.redis.probe();
+    deps.availability.answered('redis');
+    return { reachable: true, error: null, ...probe, memoryWarning: memoryWarning(probe.usedMemoryBytes, probe.maxMemoryBytes, probe.maxMemoryPolicy) };
   } catch (error) {
-    return { reachable: false, latencyMs: null, error: describeFailure(error), keyspaceSize: null, usedMemoryBytes: null };
+    deps.availability.failed('redis', deps.now(), describeFailure(error));
+    return {
+      reachable: false,
+      latencyMs: null,
+      error: describeFailure(error),
+      keyspaceSize: null,
+      usedMemoryBytes: null,
+      maxMemoryBytes: null,
+      maxMemoryPolicy: null,
+      memoryWarning: null,
+    };
   }
 }
 
 export async function postgresHealth(deps: DashboardDeps): Promise<PostgresHealth> {
   try {
-    const probe = await withTimeout(deps.postgres.probe(), PROBE_TIMEOUT_MS);
+    const probe = await deps.postgres.probe();
+    deps.availability.answered('postgres');
     return { reachable: true, error: null, ...probe };
   } catch (error) {
+    deps.availability.failed('postgres', deps.now(), describeFailure(error));
     return { reachable: false, latencyMs: null, error: describeFailure(error), tableBytes: null, statsTableBytes: null };
   }
 }
@@ -36,7 +44,7 @@ export async function getHealth(deps: DashboardDeps): Promise<HealthResponse> {
   const up = Number(redis.reachable) + Number(postgres.reachable);
   return {
     generatedAt: new Date(deps.now()).toISOString(),
-    status: up === 2 ? 'ok' : up === 1 ? 'degraded' : 'down',
+    status: up === 2 && !redis.memoryWarning ? 'ok' : up === 0 ? 'down' : 'degraded',
     redis,
     postgres,
   };

@@ -7,6 +7,8 @@
 export class Memo {
   private readonly entries = new Map<string, { atMs: number; value: unknown }>();
   private readonly pending = new Map<string, Promise<{ value: unknown; computedAtMs: number }>>();
+  /** The last success of each key, whatever its age: what a stale figure shows while its store does not answer. */
+  private readonly lastGood = new Map<string, { value: unknown; computedAtMs: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -19,11 +21,17 @@ export class Memo {
     const promise = compute()
       .then((value) => {
         if (ttlMs > 0) this.keep(key, computedAtMs, value, ttlMs);
+        if (this.lastGood.size < MAX_ENTRIES || this.lastGood.has(key)) this.lastGood.set(key, { value, computedAtMs });
         return { value: value as unknown, computedAtMs };
       })
       .finally(() => this.pending.delete(key));
     this.pending.set(key, promise);
     return promise as Promise<{ value: T; computedAtMs: number }>;
+  }
+
+  /** The last value computed for `key`, however old; null when none ever was. */
+  last<T>(key: string): { value: T; computedAtMs: number } | null {
+    return (this.lastGood.get(key) as { value: T; computedAtMs: number } | undefined) ?? null;
   }
 
   private keep(key: string, atMs: number, value: unknown, ttlMs: number): void {

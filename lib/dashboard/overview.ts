@@ -1,13 +1,14 @@
 import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
-import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, StuckRecord } from '../contract/read';
+import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, Sources, StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
-import { describeFailure, FreshSnapshotTimeoutError } from '../errors';
+import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
 import { postgresHealth, redisHealth } from './health';
 import { rowClock } from '../stores/postgres/rules';
-import { sharedRowCounts } from './row-counts';
+import { ROW_COUNTS_KEY, sharedRowCounts } from './row-counts';
+import type { RowCounts } from '../stores/postgres/counts';
 import type { MessageRow } from '../stores/postgres/messages';
 
 export interface OverviewQuery {
@@ -23,28 +24,33 @@ export interface OverviewQuery {
  */
 export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Promise<OverviewResponse> {
   deps.scanner.start();
-  const snapshotPromise = query.fresh ? freshSnapshot(deps) : Promise.resolve(deps.scanner.snapshot);
+  const redisProbe = redisHealth(deps);
+  const snapshotPromise = query.fresh ? freshOrUnavailable(deps, redisProbe) : Promise.resolve(deps.scanner.snapshot);
   const nowMs = deps.now();
   const [snapshot, redisH, postgresH, postgres, stuckRows, hour, day] = await Promise.all([
     snapshotPromise,
-    redisHealth(deps),
+    redisProbe,
     postgresHealth(deps),
     postgresOverview(deps, nowMs),
     shared(deps, 'pg:oldest-stuck', () =>
       deps.postgres.oldestStuck(rowClock(nowMs, deps.config.stuckAfterSeconds, deps.config.retentionHours), deps.config.topStuck),
-    ).catch(() => []),
+    ).catch(() => null),
     shared(deps, 'deliveries:1h', () => deliveryWindow(deps, '1h', nowMs)),
     shared(deps, 'deliveries:24h', () => deliveryWindow(deps, '24h', nowMs)),
   ]);
   const generatedMs = deps.now();
   const redis = redisOverview(deps, snapshot, redisH, generatedMs);
+  const stuckSources: Sources = { used: [], missing: [] };
+  (snapshot ? stuckSources.used : stuckSources.missing).push('redis');
+  (stuckRows ? stuckSources.used : stuckSources.missing).push('postgres');
   return {
     generatedAt: new Date(generatedMs).toISOString(),
     redis,
     postgres,
     deliveries: hour,
     deliveryWindows: [hour, day],
-    oldestStuck: oldestStuck(deps, snapshot, stuckRows, nowMs),
+    oldestStuck: oldestStuck(deps, snapshot, stuckRows ?? [], nowMs),
+    oldestStuckSources: stuckSources,
     expiredAwaitingPurge: { redis: redis.expired, postgres: postgres.expired, postgresEstimated: postgres.estimated.expired },
     health: { redis: redisH, postgres: postgresH },
   };
@@ -52,6 +58,14 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
 
 async function shared<T>(deps: DashboardDeps, key: string, compute: () => Promise<T>): Promise<T> {
   return (await deps.memo.get(key, deps.config.aggregateCacheMs, compute)).value;
+}
+
+/** A fresh pass cannot come from a Redis that does not answer: say so at once rather than wait out the timeout. */
+async function freshOrUnavailable(deps: DashboardDeps, probe: Promise<RedisHealth>): Promise<KeyspaceSnapshot> {
+  const down = probe.then((health) =>
+    health.reachable ? new Promise<never>(() => undefined) : Promise.reject(new StoreUnavailableError('redis', health.error ?? 'no answer')),
+  );
+  return Promise.race([freshSnapshot(deps), down]);
 }
 
 async function freshSnapshot(deps: DashboardDeps): Promise<KeyspaceSnapshot> {
@@ -74,6 +88,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     keysExamined: snapshot?.keysExamined ?? null,
   };
   const error = health.error ?? (snapshot ? null : status.lastError);
+  const freshness = deps.availability.freshness('redis', snapshot?.completedAtMs ?? null, health.reachable, nowMs);
   if (!snapshot) {
     return {
       reachable: health.reachable,
@@ -90,6 +105,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
       byFormat: null,
       byPattern: null,
       patterns: deps.config.keyPatterns,
+      freshness,
     };
   }
   return {
@@ -107,46 +123,50 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     byFormat: snapshot.byFormat,
     byPattern: snapshot.byPattern,
     patterns: deps.config.keyPatterns,
+    freshness,
   };
 }
 
+/**
+ * The row counts, shared for a few seconds between requests. When Postgres
+ * does not answer, the last counts taken are shown, marked stale as of when
+ * they were taken; none at all when there were none.
+ */
 async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<PostgresOverview> {
+  let counted: { value: RowCounts; computedAtMs: number } | null;
+  let error: string | null = null;
   try {
-    const { value: c, computedAtMs } = await sharedRowCounts(deps, nowMs);
-    return {
-      reachable: true,
-      error: null,
-      rows: c.rows.value,
-      processing: c.processing.value,
-      stuck: c.stuck.value,
-      completed: c.completed.value,
-      failed: c.failed.value,
-      expired: c.expired.value,
-      estimated: {
-        rows: c.rows.estimated,
-        processing: c.processing.estimated,
-        stuck: c.stuck.estimated,
-        completed: c.completed.estimated,
-        failed: c.failed.estimated,
-        expired: c.expired.estimated,
-      },
-      countedAt: new Date(computedAtMs).toISOString(),
-    };
-  } catch (error) {
-    const none = { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false };
-    return {
-      reachable: false,
-      error: describeFailure(error),
-      rows: null,
-      processing: null,
-      stuck: null,
-      completed: null,
-      failed: null,
-      expired: null,
-      estimated: none,
-      countedAt: null,
-    };
+    counted = await sharedRowCounts(deps, nowMs);
+  } catch (failure) {
+    error = describeFailure(failure);
+    deps.availability.failed('postgres', deps.now(), error);
+    counted = deps.memo.last<RowCounts>(ROW_COUNTS_KEY);
   }
+  const freshness = deps.availability.freshness('postgres', counted?.computedAtMs ?? null, error === null, deps.now());
+  const c = counted?.value ?? null;
+  const none = { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false };
+  return {
+    reachable: error === null,
+    error,
+    rows: c?.rows.value ?? null,
+    processing: c?.processing.value ?? null,
+    stuck: c?.stuck.value ?? null,
+    completed: c?.completed.value ?? null,
+    failed: c?.failed.value ?? null,
+    expired: c?.expired.value ?? null,
+    estimated: c
+      ? {
+          rows: c.rows.estimated,
+          processing: c.processing.estimated,
+          stuck: c.stuck.estimated,
+          completed: c.completed.estimated,
+          failed: c.failed.estimated,
+          expired: c.expired.estimated,
+        }
+      : none,
+    countedAt: counted ? new Date(counted.computedAtMs).toISOString() : null,
+    freshness,
+  };
 }
 
 function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, rows: MessageRow[], nowMs: number): StuckRecord[] {

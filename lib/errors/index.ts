@@ -15,3 +15,4 @@ export {
   UnauthenticatedError,
 } from './access';
 export { describeFailure, driverErrorKind } from './describe-failure';
+export { isLockTimeout, postgresUnavailableReason } from './store-failure';

@@ -8,12 +8,18 @@ export class StoreUnavailableError extends IdemscopeError {
   readonly status = 503;
   readonly code = 'store_unavailable';
 
+  /** The reason alone, in plain words (the message adds the store's name). */
+  readonly reason: string;
+
   constructor(
     readonly store: 'redis' | 'postgres',
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${DISPLAY_NAME[store]} is unavailable: ${reason}`, { context: { store }, cause: options?.cause });
+    // A reason taken from another StoreUnavailableError's message must not repeat the prefix.
+    const bare = reason.replace(/^((Redis|PostgreSQL) is unavailable: )+/, '');
+    super(`${DISPLAY_NAME[store]} is unavailable: ${bare}`, { context: { store }, cause: options?.cause });
+    this.reason = bare;
   }
 
   // A dropped connection usually comes back within seconds; clients should not hammer it meanwhile.

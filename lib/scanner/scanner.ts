@@ -183,6 +183,12 @@ export class KeyspaceScanner {
       } catch (error) {
         failed = true;
         this.lastError = error instanceof Error ? error.message : String(error);
+        // A fresh() request waiting on this pass gets its failure now (a 503 when Redis does not answer),
+        // not after its whole timeout.
+        const failedPass = this.passesStarted;
+        const waiting = this.waiters.filter((w) => w.minPass <= failedPass);
+        this.waiters = this.waiters.filter((w) => !waiting.includes(w));
+        for (const waiter of waiting) waiter.reject(error);
       }
       if (!this.running) break;
       // A waiting fresh() request skips the pause, unless Redis just failed:

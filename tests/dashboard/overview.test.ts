@@ -71,6 +71,7 @@ describe('GET overview (service)', () => {
       expired: byState.expired,
       estimated: { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false },
       countedAt: expect.any(String),
+      freshness: { state: 'live', asOf: postgres.countedAt, unavailableSince: null, error: null },
     });
     expect([postgres.rows, postgres.processing, postgres.stuck, postgres.completed, postgres.failed, postgres.expired]).toEqual([12, 2, 2, 4, 1, 3]);
     expect(expiredAwaitingPurge).toEqual({ redis: 1, postgres: 3, postgresEstimated: false });

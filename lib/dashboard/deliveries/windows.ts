@@ -20,24 +20,28 @@ export function windowRange(name: DeliveryWindowName, nowMs: number): { fromMs: 
  */
 export async function fromStores<T>(
   readers: Partial<Record<StoreName, () => Promise<T[]>>>,
-): Promise<{ parts: T[]; stores: StoreName[]; errors: unknown[] }> {
+): Promise<{ parts: T[]; stores: StoreName[]; missing: StoreName[]; errors: unknown[] }> {
   const names = Object.keys(readers) as StoreName[];
   const results = await Promise.allSettled(names.map((name) => readers[name]!()));
   const parts: T[] = [];
   const stores: StoreName[] = [];
+  const missing: StoreName[] = [];
   const errors: unknown[] = [];
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') {
       parts.push(...result.value);
       stores.push(names[i]!);
-    } else errors.push(result.reason);
+    } else {
+      missing.push(names[i]!);
+      errors.push(result.reason);
+    }
   });
-  return { parts, stores, errors };
+  return { parts, stores, missing, errors };
 }
 
 export async function deliveryWindow(deps: DashboardDeps, name: DeliveryWindowName, nowMs: number): Promise<DeliveryWindow> {
   const { fromMs, toMs } = windowRange(name, nowMs);
-  const { parts, stores } = await fromStores({
+  const { parts, stores, missing } = await fromStores({
     redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, coverRange(fromMs, toMs)),
     postgres: async () => [await deps.postgres.deliveryTotals({ fromMs, toMs })],
   });
@@ -51,5 +55,6 @@ export async function deliveryWindow(deps: DashboardDeps, name: DeliveryWindowNa
     failures: total.failures,
     duplicateRate: rate(total.duplicates, total.deliveries),
     stores,
+    missing,
   };
 }

@@ -18,7 +18,9 @@ function postgresStates(c: RowCounts): StateCounts {
 /**
  * GET /api/metrics. Gauges come from the scanner snapshot (Redis) and the
  * bounded counts (Postgres); a store that cannot be read is left out rather
- * than reported as zero. Counters: see DeliveryCounterTracker.
+ * than reported as zero, and so are the snapshot's gauges while Redis does
+ * not answer (idemscope_snapshot_age_seconds still says how old it is).
+ * Counters: see DeliveryCounterTracker.
  */
 export async function getMetrics(deps: DashboardDeps): Promise<string> {
   deps.scanner.start();
@@ -40,7 +42,9 @@ export async function getMetrics(deps: DashboardDeps): Promise<string> {
   deps.counters.finish(nowMs);
 
   const states: Partial<Record<StoreName, StateCounts>> = {};
-  if (snapshot) {
+  // A snapshot of a Redis that no longer answers is stale: its gauges stop rather than repeat old values as current.
+  const redisLive = snapshot !== null && redisUp.reachable;
+  if (snapshot && redisLive) {
     states.redis = Object.fromEntries(RECORD_STATES.filter((s) => s !== 'failed').map((s) => [s, { value: snapshot.byState[s], estimated: false }]));
   }
   if (pgCounts) states.postgres = postgresStates(pgCounts);
@@ -86,7 +90,7 @@ export async function getMetrics(deps: DashboardDeps): Promise<string> {
       name: 'idemscope_no_expiry',
       help: 'Redis dedup keys without a TTL.',
       type: 'gauge',
-      samples: snapshot ? [{ labels: { store: 'redis' }, value: snapshot.noExpiry }] : [],
+      samples: snapshot && redisLive ? [{ labels: { store: 'redis' }, value: snapshot.noExpiry }] : [],
     },
     {
       name: 'idemscope_snapshot_age_seconds',

@@ -1,30 +1,23 @@
-import { describeFailure, driverErrorKind, StoreUnavailableError } from '../../errors';
-
-// Failures that mean "cannot talk to the database" rather than a bad query.
-const UNREACHABLE_KINDS = new Set([
-  'DatabaseNotReachable',
-  'DatabaseDoesNotExist',
-  'DatabaseAccessDenied',
-  'AuthenticationFailed',
-  'ConnectionClosed',
-  'SocketTimeout',
-  'TooManyConnections',
-  'TlsConnectionError',
-]);
-const UNREACHABLE_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|timeout exceeded|Connection terminated|the database system is (starting up|shutting down)/i;
+import { postgresUnavailableReason, StoreUnavailableError } from '../../errors';
 
 export function unreachable(error: unknown): boolean {
-  const kind = driverErrorKind(error);
-  return (kind !== null && UNREACHABLE_KINDS.has(kind)) || UNREACHABLE_TEXT.test(describeFailure(error));
+  return error instanceof StoreUnavailableError || postgresUnavailableReason(error) !== null;
 }
 
-/** Turns "cannot reach the database" into StoreUnavailableError; any other failure stays what it is. */
+/**
+ * Turns any failure that is the store's (unreachable, a lock or statement
+ * timeout, no free connection) into StoreUnavailableError; any other failure
+ * stays what it is. The client of lib/db/prisma.ts already does this for
+ * every query; this also covers clients made elsewhere and a transaction's start.
+ */
 export function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
   return async (...args: A): Promise<R> => {
     try {
       return await fn(...args);
     } catch (error) {
-      if (unreachable(error)) throw new StoreUnavailableError('postgres', describeFailure(error), { cause: error });
+      if (error instanceof StoreUnavailableError) throw error;
+      const reason = postgresUnavailableReason(error);
+      if (reason !== null) throw new StoreUnavailableError('postgres', reason, { cause: error });
       throw error;
     }
   };

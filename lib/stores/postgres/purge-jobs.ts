@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient } from '../../db/generated/client';
-import { JobNotFoundError, JobStateError, PurgeAlreadyRunningError } from '../../errors';
+import { isLockTimeout, JobNotFoundError, JobStateError, PurgeAlreadyRunningError, StoreUnavailableError } from '../../errors';
 import { purgeBatch } from './purge';
 import type { PurgeJobStatus, PurgeJobView } from '../../contract/actions';
 
@@ -32,17 +32,30 @@ interface JobRow {
 }
 
 // scanned: the job's page over the table's pages now; a file-size lookup, no read of the table.
-const SELECT_JOB = `SELECT id::text, status, (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER_SECONDS} seconds') AS stale,
+const selectJob = (pages: string) => `SELECT id::text, status, (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER_SECONDS} seconds') AS stale,
   actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error,
-  LEAST(1, (scan_from::tid::text::point)[0]
-    / GREATEST(1, pg_relation_size('processed_messages') / current_setting('block_size')::float8)) AS scanned
+  LEAST(1, (scan_from::tid::text::point)[0] / GREATEST(1, ${pages})) AS scanned
   FROM purge_jobs`;
+const SELECT_JOB = selectJob(`pg_relation_size('processed_messages') / current_setting('block_size')::float8`);
+// The file size waits for a lock of the purged table; while a migration holds one, the status
+// answers from Idemscope's own table with the planner's page count (kept by VACUUM and ANALYZE).
+const SELECT_JOB_UNLOCKED = selectJob(`(SELECT relpages FROM pg_class WHERE oid = 'processed_messages'::regclass)`);
+
+/** Runs a job query, falling back to the lock-free page count when the purged table is locked. */
+async function jobRows(db: PrismaClient, where: string, ...values: unknown[]): Promise<JobRow[]> {
+  try {
+    return await db.$queryRawUnsafe<JobRow[]>(`${SELECT_JOB} ${where}`, ...values);
+  } catch (error) {
+    if (!isLockTimeout(error instanceof StoreUnavailableError ? error.cause : error)) throw error;
+    return db.$queryRawUnsafe<JobRow[]>(`${SELECT_JOB_UNLOCKED} ${where}`, ...values);
+  }
+}
 
 export function toJobView(row: JobRow): PurgeJobView {
   return {
     jobId: row.id,
     store: 'postgres',
-    status: row.stale ? 'interrupted' : row.status,
+    status: row.stale ? 'interrupted' : row.status === 'running' && row.error !== null ? 'waiting' : row.status,
     actor: row.actor,
     purged: Number(row.purged),
     batches: row.batches,
@@ -82,13 +95,13 @@ export function purgeRunSettled(jobId: string): Promise<void> {
 }
 
 export async function getPurgeJob(db: PrismaClient, jobId: string): Promise<PurgeJobView> {
-  const [row] = await db.$queryRawUnsafe<JobRow[]>(`${SELECT_JOB} WHERE id = $1::uuid`, jobId);
+  const [row] = await jobRows(db, 'WHERE id = $1::uuid', jobId);
   if (!row) throw new JobNotFoundError(jobId);
   return toJobView(row);
 }
 
 export async function recentPurgeJobs(db: PrismaClient, limit: number): Promise<PurgeJobView[]> {
-  const rows = await db.$queryRawUnsafe<JobRow[]>(`${SELECT_JOB} WHERE store = 'postgres' ORDER BY created_at DESC LIMIT $1`, limit);
+  const rows = await jobRows(db, `WHERE store = 'postgres' ORDER BY created_at DESC LIMIT $1`, limit);
   return rows.map(toJobView);
 }
 
@@ -120,7 +133,9 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
 /** Takes over a cancelled, failed or interrupted job; it carries on from the position its last batch committed. */
 export async function resumePurgeJob(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks = {}): Promise<PurgeJobView> {
   const current = await getPurgeJob(db, jobId);
-  if (current.status === 'running' || current.status === 'completed') throw new JobStateError(jobId, current.status, 'resumed');
+  if (current.status === 'running' || current.status === 'waiting' || current.status === 'completed') {
+    throw new JobStateError(jobId, current.status, 'resumed');
+  }
   const taken = await db.$transaction(async (tx) => {
     await assertNoneRunning(tx as unknown as PrismaClient, jobId);
     return tx.$executeRaw`
@@ -145,7 +160,7 @@ export async function cancelPurgeJob(db: PrismaClient, jobId: string): Promise<P
     await db.$executeRaw`
       UPDATE purge_jobs SET status = 'cancelled', cancel_requested = true, finished_at = now(), updated_at = now()
       WHERE id = ${jobId}::uuid AND status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
-  } else if (current.status === 'running') {
+  } else if (current.status === 'running' || current.status === 'waiting') {
     await db.$executeRaw`UPDATE purge_jobs SET cancel_requested = true, updated_at = now() WHERE id = ${jobId}::uuid AND status = 'running'`;
   } else {
     throw new JobStateError(jobId, current.status, 'cancelled');
@@ -170,12 +185,28 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
     const [{ batch_size: batchSize } = { batch_size: 0 }] = await db.$queryRaw<{ batch_size: number }[]>`
       SELECT batch_size FROM purge_jobs WHERE id = ${jobId}::uuid`;
     let cancel = false;
+    let waits = 0;
     for (;;) {
       if (cancel) {
         ended = await finish(db, jobId, 'cancelled', null);
         return;
       }
-      const batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, retentionHours);
+      let batch: Awaited<ReturnType<typeof purgeBatch>>;
+      try {
+        batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, retentionHours);
+      } catch (error) {
+        const reason = pauseReason(error);
+        if (reason === null) throw error;
+        const state = await markWaiting(db, jobId, reason).catch(() => 'unknown' as const);
+        if (state === 'lost') return;
+        cancel = state === 'cancel';
+        if (!cancel) await sleep(retryDelayMs(waits++));
+        continue;
+      }
+      if (waits > 0) {
+        waits = 0;
+        await db.$executeRaw`UPDATE purge_jobs SET error = NULL, updated_at = now() WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'`;
+      }
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.
       if (!batch.owned) return;
       cancel = batch.cancelRequested;
@@ -190,6 +221,34 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
   } finally {
     if (ended) await Promise.resolve(hooks.onFinish?.(ended)).catch(() => undefined);
   }
+}
+
+/** First retry after 0.5 s, doubling up to 8 s: a lock held by a migration is usually gone within seconds. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(8000, 500 * 2 ** attempt);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Why a batch must wait, in plain words, when the failure is the store's (it will pass); null for any other failure. */
+function pauseReason(error: unknown): string | null {
+  if (!(error instanceof StoreUnavailableError)) return isLockTimeout(error) ? 'table locked' : null;
+  return isLockTimeout(error.cause) ? 'table locked' : error.reason;
+}
+
+/**
+ * Records why the job waits (in `error`, while its status stays running, so
+ * it reads as `waiting`) and keeps its heartbeat: a waiting job is not an
+ * interrupted one. Says whether the job is still this runner's and whether a
+ * cancel was asked for meanwhile.
+ */
+async function markWaiting(db: PrismaClient, jobId: string, reason: string): Promise<'wait' | 'cancel' | 'lost'> {
+  const rows = await db.$queryRaw<{ cancel_requested: boolean }[]>`
+    UPDATE purge_jobs SET error = ${`waiting: ${reason}`}, heartbeat_at = now(), updated_at = now()
+    WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'
+    RETURNING cancel_requested`;
+  if (rows.length === 0) return 'lost';
+  return rows[0]!.cancel_requested ? 'cancel' : 'wait';
 }
 
 async function finish(db: PrismaClient, jobId: string, status: 'completed' | 'cancelled' | 'failed', error: string | null): Promise<PurgeJobView | null> {

@@ -1,48 +1,67 @@
 import { describeFailure, StoreUnavailableError } from '../../errors';
 import type { RedisClient } from './connection';
+import { deadlineOf } from './deadline';
 
-/** How long a first request waits for a connection that is still being set up. */
-const READY_TIMEOUT_MS = 2000;
-/** No Redis call may take longer; a paused or black-holed server is unavailable, not slow. */
-export const REDIS_DEADLINE_MS = 5000;
+// One listener per client for every call waiting on the same reconnection.
+const readiness = new WeakMap<RedisClient, Promise<void>>();
 
-async function ready(client: RedisClient): Promise<void> {
+function nextReady(client: RedisClient): Promise<void> {
+  let waiting = readiness.get(client);
+  if (!waiting) {
+    waiting = new Promise<void>((resolve) => client.once('ready', () => resolve())).finally(() => readiness.delete(client));
+    readiness.set(client, waiting);
+  }
+  return waiting;
+}
+
+/** Waits for a connection that is being set up, within the call's own deadline. */
+async function ready(client: RedisClient, deadlineAt: number): Promise<void> {
   if (client.isReady) return;
   if (!client.isOpen) void client.connect().catch(() => undefined);
-  const ok = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => done(false), READY_TIMEOUT_MS);
-    const onReady = () => done(true);
-    function done(value: boolean) {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      resolve(value);
-    }
-    client.once('ready', onReady);
-  });
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([
+    nextReady(client).then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadlineAt - performance.now())))),
+  ]).finally(() => clearTimeout(timer));
   if (!ok) throw new StoreUnavailableError('redis', client.isOpen ? 'reconnecting' : 'not connected');
 }
 
-function withDeadline<R>(work: Promise<R>, ms: number): Promise<R> {
+function withDeadline<R>(work: Promise<R>, ms: number, deadlineMs: number): Promise<R> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError('redis', `no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new StoreUnavailableError('redis', `no answer within ${deadlineMs} ms`)), Math.max(0, ms));
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Every Redis call of the dashboard goes through this: it fails at once when
- * Redis is known to be down, gives up after REDIS_DEADLINE_MS, and turns any
- * failure into StoreUnavailableError, so no outage is ever read as data.
+ * Redis is known to be down, gives up after the deadline (waiting for a
+ * connection included), and turns any failure or error reply into
+ * StoreUnavailableError, so no outage is ever read as data. The one error
+ * reply read as an answer, WRONGTYPE, is handled inside `fn` (see keyspace.ts).
  */
-export function guarded<A extends unknown[], R>(client: RedisClient, fn: (...args: A) => Promise<R>, deadlineMs = REDIS_DEADLINE_MS) {
+export function guarded<A extends unknown[], R>(client: RedisClient, fn: (...args: A) => Promise<R>, deadlineMs?: number) {
   return async (...args: A): Promise<R> => {
-    await ready(client);
+    const budget = deadlineMs ?? deadlineOf(client);
+    const deadlineAt = performance.now() + budget;
     try {
-      return await withDeadline(fn(...args), deadlineMs);
+      await ready(client, deadlineAt);
+      return await withDeadline(fn(...args), deadlineAt - performance.now(), budget);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      throw new StoreUnavailableError('redis', describeFailure(error), { cause: error });
+      throw new StoreUnavailableError('redis', redisReason(error), { cause: error });
     }
   };
+}
+
+/** Plain words for a Redis failure; an error reply keeps its first word (OOM, BUSY, LOADING…). */
+function redisReason(error: unknown): string {
+  const text = describeFailure(error);
+  if (/^OOM\b/.test(text)) return 'out of memory (maxmemory reached): writes are refused';
+  if (/^BUSY\b/.test(text)) return 'busy running a script';
+  if (/^LOADING\b/.test(text)) return 'loading its dataset';
+  if (/^(MASTERDOWN|READONLY)\b/.test(text)) return 'a replica that cannot serve this now';
+  if (/Socket closed|ECONNRESET|ECONNREFUSED|closed unexpectedly/i.test(text)) return 'the connection was lost';
+  return text;
 }

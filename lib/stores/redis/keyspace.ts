@@ -68,9 +68,12 @@ export function redisKeyspace(client: RedisClient): KeyspaceReader {
       const peeks: KeyPeek[] = new Array(keys.length);
       for (let i = 0, j = 0; i < keys.length; i++, j += width) {
         const bytes = measure ? values[j + 2] : null;
+        const pttlMs = Number(values[j]);
+        // Anything but an integer is no answer about the key; never read it as "gone" or "no TTL".
+        if (!Number.isInteger(pttlMs)) throw new Error(`PTTL answered ${String(values[j])}`);
         peeks[i] = {
           key: keys[i]!,
-          pttlMs: Number(values[j]),
+          pttlMs,
           head: values[j + 1] as Buffer | null,
           bytes: bytes === null || bytes === undefined ? null : Number(bytes),
         };

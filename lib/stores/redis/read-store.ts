@@ -10,6 +10,9 @@ export interface RedisProbe {
   keyspaceSize: number;
   /** INFO memory used_memory */
   usedMemoryBytes: number | null;
+  /** INFO memory maxmemory (0: no limit) */
+  maxMemoryBytes: number | null;
+  maxMemoryPolicy: string | null;
 }
 
 /** One key, read for the detail view: its type, and a peek of at most `maxBytes` with STRLEN. */
@@ -38,8 +41,18 @@ export function redisReadStore(client: RedisClient): RedisReadStore {
       await client.ping();
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       const [size, info] = await Promise.all([client.dbSize(), client.info('memory')]);
-      const used = /^used_memory:(\d+)/m.exec(String(info));
-      return { latencyMs, keyspaceSize: Number(size), usedMemoryBytes: used ? Number(used[1]) : null };
+      const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(String(info))?.[1] ?? null;
+      const number = (name: string) => {
+        const value = field(name);
+        return value === null ? null : Number(value);
+      };
+      return {
+        latencyMs,
+        keyspaceSize: Number(size),
+        usedMemoryBytes: number('used_memory'),
+        maxMemoryBytes: number('maxmemory'),
+        maxMemoryPolicy: field('maxmemory_policy'),
+      };
     }),
 
     async inspect(key: string, maxBytes: number) {

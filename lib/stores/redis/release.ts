@@ -63,6 +63,8 @@ export async function releaseKeys(
       batch.map((b) => b.key),
       [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.map((b) => b.seen)],
     )) as string[];
+    // Only an answer for every key counts; anything else is not Redis confirming a release.
+    if (!Array.isArray(outcomes) || outcomes.length !== batch.length) throw new Error('the release script answered for the wrong number of keys');
     batch.forEach((item, j) => {
       const outcome = outcomes[j];
       if (outcome === 'released') released.push(item.key);

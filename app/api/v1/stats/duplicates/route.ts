@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STORES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
-import { getDuplicateStats } from '@/lib/dashboard/duplicates';
+import { getDuplicateStatsWithSources } from '@/lib/dashboard/duplicates';
 import { handle, ok } from '@/lib/http/handle';
 import { durationParam, instantParam, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
@@ -17,14 +17,14 @@ export const GET = handle(async ({ url }) => {
     store: z.enum(STORES).optional(),
   });
   const toMs = q.to ?? now;
-  return ok(
-    await getDuplicateStats(dashboard(), {
-      fromMs: q.from ?? toMs - 86_400_000,
-      toMs,
-      bucketSeconds: q.bucket ?? 3600,
-      consumer: q.consumer,
-      groupByConsumer: q.groupBy === 'consumer',
-      store: q.store,
-    }),
-  );
+  const { points, sources } = await getDuplicateStatsWithSources(dashboard(), {
+    fromMs: q.from ?? toMs - 86_400_000,
+    toMs,
+    bucketSeconds: q.bucket ?? 3600,
+    consumer: q.consumer,
+    groupByConsumer: q.groupBy === 'consumer',
+    store: q.store,
+  });
+  // The body stays a plain array of points; which stores it includes travels alongside.
+  return ok(points, { 'X-Idemscope-Sources': sources.used.join(','), 'X-Idemscope-Sources-Missing': sources.missing.join(',') });
 });
