@@ -231,7 +231,8 @@ describe('release over HTTP, preview to audit', () => {
     const viewer = bearer(VIEWER_TOKEN);
     const page = await json(await audit.GET(get('/api/v1/audit?action=keys.release', viewer)));
     const entries = page.body.items.filter((e: { actionId: string }) => e.actionId === actionId);
-    expect(entries).toHaveLength(1);
+    expect(entries.map((e: { outcome: string }) => e.outcome)).toEqual(['ok', 'intent']);
+    expect(entries[1]).toMatchObject({ reason: 'worker crash', targetCount: 2, result: {} });
     expect(entries[0]).toMatchObject({
       action: 'keys.release',
       outcome: 'ok',
