@@ -4,7 +4,7 @@ import { clearedSessionCookieHeader, sessionCookieHeader } from './cookies';
 import { checkSignInRequest } from './csrf';
 import type { LoginResponse, SessionInfo } from '../contract/auth';
 import { AuthNotConfiguredError, InvalidTokenError, RateLimitedError, UnauthenticatedError } from '../errors';
-import { clientAddress, isHttps } from './origin';
+import { addressBucket, clientAddress, isHttps } from './origin';
 import { SlidingWindowLimiter } from './rate-limit';
 import { csrfTokenFor, issueSession } from './session';
 import { anyCredentialConfigured, roleForToken } from './tokens';
@@ -14,24 +14,21 @@ export interface SignInResult {
   setCookie: string | null;
 }
 
-// Guessing a 32-byte token is hopeless anyway; the limits keep failed
-// attempts out of the logs' top talkers. Per address, plus a global ceiling
-// since the address is whatever X-Forwarded-For says.
-const holder = globalThis as unknown as { idemscopeSignInLimits?: { perAddress: SlidingWindowLimiter; overall: SlidingWindowLimiter } };
-const limits = (holder.idemscopeSignInLimits ??= { perAddress: new SlidingWindowLimiter(10), overall: new SlidingWindowLimiter(100) });
+// Guessing a 32-byte token is hopeless anyway; the limit keeps failed
+// attempts out of the logs' top talkers. Per client address only: the
+// address is the socket's (or a trusted proxy's word), so it cannot be
+// forged, and a shared ceiling would let one client lock everyone out.
+export const SIGN_INS_PER_ADDRESS_PER_MINUTE = 10;
+const holder = globalThis as unknown as { idemscopeSignInLimiter?: SlidingWindowLimiter };
+const perAddress = (holder.idemscopeSignInLimiter ??= new SlidingWindowLimiter(SIGN_INS_PER_ADDRESS_PER_MINUTE));
 
 /** POST /api/auth/login with `{ token }`: a session cookie for the token's role. */
 export function signIn(request: Request, token: string, config: AuthConfig): SignInResult {
   checkSignInRequest(request, config);
   if (config.authDisabled) return { body: { role: 'operator', readOnly: config.readOnly }, setCookie: null };
   if (!anyCredentialConfigured(config)) throw new AuthNotConfiguredError();
-  for (const [limiter, key] of [
-    [limits.perAddress, clientAddress(request)],
-    [limits.overall, '*'],
-  ] as const) {
-    const decision = limiter.take(key);
-    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, limiter.limit);
-  }
+  const decision = perAddress.take(addressBucket(clientAddress(request)));
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, perAddress.limit);
   const role = roleForToken(token, config);
   if (!role) throw new InvalidTokenError();
   const { value } = issueSession(role, token, config);

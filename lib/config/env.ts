@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 /** Raised once at start-up, listing every bad variable rather than the first one. */
 export class ConfigError extends Error {
@@ -75,6 +76,20 @@ const schema = z.object({
    * (about 4 ms per 10,000 rows), which a consumer claiming one of those rows waits for at most.
    */
   IDEMSCOPE_PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(10000),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, as CIDRs (`10.0.0.0/8,::1/128`).
+   * Empty: a client's address is its socket's, and X-Forwarded-For is ignored.
+   */
+  IDEMSCOPE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const cidrs = v.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const cidr of cidrs) {
+        if (!parseCidr(cidr)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 or fd00::/8` });
+      }
+      return cidrs;
+    }),
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

@@ -37,9 +37,10 @@ describe('proxy: sign-in required by default', () => {
   });
 
   it('lets the sign-in page, the sign-in API and the health check through', () => {
-    for (const path of ['/login', '/login?next=%2Faudit', '/api/auth/login', '/api/auth/session', '/api/v1/health']) {
+    for (const path of ['/login', '/login?next=%2Faudit', '/api/auth/session', '/api/v1/health']) {
       expect(passes(proxy(request(path))), path).toBe(true);
     }
+    expect(passes(proxy(request('/api/auth/login', {}, 'POST')))).toBe(true);
     expect(passes(proxy(request('/login-page-lookalike')))).toBe(false);
     expect(passes(proxy(request('/api/v1/healthz')))).toBe(false);
   });
@@ -53,11 +54,83 @@ describe('proxy: sign-in required by default', () => {
   });
 });
 
+describe('proxy: what no route serves, and the headers of every answer', () => {
+  const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+  it('answers a malformed percent-encoding in any path with a JSON 400, pages included', async () => {
+    for (const path of ['/api/v1/keys/idempotency:%ff', '/api/v1/messages/%ff', '/api/v1/purge/%ff', '/api/v1/purge/%ff/cancel', '/explorer/redis/%ff', '/api/v1/keys/a%00b', '/explorer/redis/%E0%A4%A']) {
+      const response = proxy(request(path, operator, path.endsWith('cancel') ? 'POST' : 'GET'));
+      expect(response.status, path).toBe(400);
+      expect((await response.json()).error, path).toMatchObject({ code: 'bad_request', parameter: 'path', message: expect.any(String) });
+    }
+    expect(passes(proxy(request('/api/v1/keys/idempotency:%E2%9C%93', operator)))).toBe(true);
+  });
+
+  it('answers a method a path does not take with a JSON 405 and its Allow header', async () => {
+    for (const [path, method, allow] of [
+      ['/api/v1/keys', 'PUT', 'GET, HEAD'],
+      ['/api/v1/keys', 'DELETE', 'GET, HEAD'],
+      ['/api/v1/keys/release', 'PATCH', 'POST'],
+      ['/api/v1/keys/some-key', 'POST', 'GET, HEAD'],
+      ['/api/v1/purge/6f1c1c9e-3b7e-4d51-9a55-0b9a4c0d2e11/cancel', 'PUT', 'POST'],
+      ['/explorer', 'DELETE', 'GET, HEAD'],
+      ['/login', 'PUT', 'GET, HEAD'],
+    ] as const) {
+      const response = proxy(request(path, operator, method));
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect((await response.json()).error.code).toBe('method_not_allowed');
+    }
+  });
+
+  it('puts the security headers on every answer: pass, redirect, refusal', () => {
+    const answers = [proxy(request('/explorer')), proxy(request('/api/v1/overview')), proxy(request('/api/v1/overview', operator)), proxy(request('/login')), proxy(request('/api/v1/keys', operator, 'PUT'))];
+    for (const response of answers) {
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('gives each page its own script nonce and hands it to Next on the request', () => {
+    const csp = (response: Response) => response.headers.get('content-security-policy')!;
+    const [a, b] = [proxy(request('/login')), proxy(request('/login'))];
+    const nonce = /'nonce-([^']+)'/.exec(csp(a))?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(csp(b)).not.toContain(nonce);
+    // NextResponse.next({ request: { headers } }) forwards overridden request headers as x-middleware-request-*.
+    expect(a.headers.get('x-middleware-request-content-security-policy')).toBe(csp(a));
+    expect(csp(proxy(request('/api/v1/overview', operator)))).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  });
+});
+
 describe('safeNextPath', () => {
   it('keeps paths on this site and drops anything else', () => {
     expect(safeNextPath('/explorer?store=redis')).toBe('/explorer?store=redis');
-    for (const bad of [null, '', 'https://evil.example', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/login?next=/x']) {
-      expect(safeNextPath(bad), String(bad)).toBe('/');
-    }
+    // Encoded slashes and spaces are path text, not a host: they stay on this site.
+    expect(safeNextPath('/%2F/evil.example')).toBe('/%2F/evil.example');
+    expect(safeNextPath('/ /evil.example')).toBe('/ /evil.example');
+    const refused = [
+      null,
+      '',
+      'https://evil.example',
+      '//evil.example/x',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '/login?next=/x',
+      // The reproductions: /login?next=/%09/evil.example/x and %0A; browsers drop the tab or newline and land on //evil.example/x.
+      '/\t/evil.example/x',
+      '/\n/evil.example/x',
+      '/\r/evil.example/x',
+      '/\t\t/evil.example',
+      '/\u0000/evil.example',
+      '/\u007f/evil.example',
+      '/x\\..\\\\evil.example',
+      '\\\\evil.example',
+      '/LOGIN/../login?next=//evil.example',
+      `/${'a'.repeat(3000)}`,
+    ];
+    for (const bad of refused) expect(safeNextPath(bad), JSON.stringify(bad)).toBe('/');
   });
 });

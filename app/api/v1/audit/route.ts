@@ -6,11 +6,11 @@ import { AUDIT_OUTCOMES } from '@/lib/audit/entry';
 import { exportAudit } from '@/lib/audit/export';
 import { requireRole } from '@/lib/auth/guard';
 import { handle, ok } from '@/lib/http/handle';
-import { limitParam, parseQuery } from '@/lib/http/query';
+import { bigintIdParam, limitParam, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
 
 const query = {
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be the nextCursor of a previous page').optional(),
+  cursor: bigintIdParam('must be the nextCursor of a previous page').optional(),
   limit: limitParam(50, 500),
   action: storableText(100).optional(),
   actor: storableText(100).optional(),
