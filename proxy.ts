@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { authenticate } from '@/lib/auth/authenticate';
 import { authConfigFrom } from '@/lib/auth/config';
+import { appSessions } from '@/lib/auth/guard';
 import { AuthNotConfiguredError, InvalidParameterError, MethodNotAllowedError, UnauthenticatedError } from '@/lib/errors';
 import { errorResponse } from '@/lib/http/error-response';
 import { allowedMethods, badPathSegment } from '@/lib/http/routes';
@@ -27,7 +28,7 @@ function refusal(request: NextRequest): Error | null {
  * each route handler checks the role again (and CSRF for mutations), so a
  * matcher mistake cannot open an action.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const api = pathname.startsWith('/api/');
   const nonce = api ? null : newNonce();
@@ -49,7 +50,12 @@ export function proxy(request: NextRequest) {
 
   if (isPublicPath(pathname)) return pass();
   const config = authConfigFrom(env());
-  if (authenticate(request, config)) return pass();
+  try {
+    if (await authenticate(request, config, appSessions())) return pass();
+  } catch (error) {
+    // Sessions live in Postgres: without it nobody's cookie can be checked (a 503, not a 500 or a sign-in page).
+    return secured(errorResponse(error));
+  }
   if (api) {
     return secured(errorResponse(!config.authDisabled && !anyCredentialConfigured(config) ? new AuthNotConfiguredError() : new UnauthenticatedError()));
   }

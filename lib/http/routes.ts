@@ -7,7 +7,6 @@ export const API_ROUTES: readonly { path: string; methods: readonly ('GET' | 'PO
   { path: '/api/auth/login', methods: ['POST'] },
   { path: '/api/auth/logout', methods: ['POST'] },
   { path: '/api/auth/session', methods: ['GET'] },
-  { path: '/api/auth/sessions/revoke', methods: ['POST'] },
   { path: '/api/metrics', methods: ['GET'] },
   { path: '/api/v1/audit', methods: ['GET'] },
   { path: '/api/v1/expiry', methods: ['GET'] },
@@ -25,6 +24,7 @@ export const API_ROUTES: readonly { path: string; methods: readonly ('GET' | 'PO
   { path: '/api/v1/purge/[jobId]', methods: ['GET'] },
   { path: '/api/v1/purge/[jobId]/cancel', methods: ['POST'] },
   { path: '/api/v1/purge/[jobId]/resume', methods: ['POST'] },
+  { path: '/api/v1/sessions/end-all', methods: ['POST'] },
   { path: '/api/v1/stats/duplicates', methods: ['GET'] },
 ];
 
