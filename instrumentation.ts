@@ -2,6 +2,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { installNodeRequestGuard } = await import('./lib/http/node-guard');
-  const { SECURITY_HEADERS } = await import('./lib/http/security-headers');
-  installNodeRequestGuard(SECURITY_HEADERS);
+  const { API_CSP, SECURITY_HEADERS } = await import('./lib/http/security-headers');
+  installNodeRequestGuard({ ...SECURITY_HEADERS, 'Content-Security-Policy': API_CSP });
 }

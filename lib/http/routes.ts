@@ -1,6 +1,6 @@
 /**
  * Every API route and the methods it serves, for the proxy's 405 (with the
- * right Allow header) before Next routes a request; tests/dashboard/route-table.test.ts
+ * right Allow header) before Next routes a request; tests/dashboard/http-edge.test.ts
  * holds this list to the route files' exports, and the fuzz test walks it.
  */
 export const API_ROUTES: readonly { path: string; methods: readonly ('GET' | 'POST')[] }[] = [
