@@ -38,7 +38,7 @@ export const keysCursorSchema = z.strictObject({
   c: z
     .string()
     .regex(/^\d{1,20}$/)
-    .refine((c) => BigInt(c) <= MAX_SCAN_CURSOR),
+    .refine((c) => /^\d{1,20}$/.test(c) && BigInt(c) <= MAX_SCAN_CURSOR),
   o: z.number().int().min(0).max(MAX_BATCH_OFFSET),
   n: z.number().int().min(1).max(100_000),
 });

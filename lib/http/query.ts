@@ -83,4 +83,4 @@ export const bigintIdParam = (message: string) =>
   z
     .string()
     .regex(/^\d{1,19}$/, message)
-    .refine((v) => BigInt(v) <= 9_223_372_036_854_775_807n, message);
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n, message);
