@@ -17,14 +17,15 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
  * allow inline because the charts and the progress bar set style attributes,
  * which a nonce cannot cover; no script can ride on a style.
  */
-export function pageCsp(nonce: string): string {
+export function pageCsp(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
+  // `next dev` evaluates modules and talks to its HMR socket; a production build does neither.
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
