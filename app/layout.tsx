@@ -4,6 +4,9 @@ import { AppHeader } from '@/components/layout/AppHeader';
 import { Providers } from './providers';
 import './globals.css';
 
+// Every page is rendered per request: its scripts carry the nonce of that response's CSP (see proxy.ts).
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: { default: 'Idemscope', template: '%s · Idemscope' },
   description: 'Idempotency and dedup stores at a glance.',

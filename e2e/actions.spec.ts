@@ -40,7 +40,11 @@ test.describe('operator actions', () => {
     }
 
     await page.goto('/audit');
-    const entry = page.getByTestId('audit-table').getByRole('row').filter({ hasText: 'keys.release' }).filter({ hasText: reason });
+    // Two entries: the intent, written before the release ran, and its outcome.
+    const entries = page.getByTestId('audit-table').getByRole('row').filter({ hasText: 'keys.release' }).filter({ hasText: reason });
+    await expect(entries).toHaveCount(2);
+    await expect(entries.filter({ hasText: 'intent' })).toHaveCount(1);
+    const entry = entries.filter({ hasText: 'released: 1' });
     await expect(entry).toHaveCount(1);
     await expect(entry).toContainText(/operator#[0-9a-f]{8}/);
     await expect(entry).toContainText('released: 1');
@@ -65,8 +69,11 @@ test.describe('operator actions', () => {
     await expect(dialog.getByTestId('release-result')).toContainText('Released 1');
 
     const answer = await page.request.get(`/api/v1/audit?action=messages.release`);
-    const { items } = (await answer.json()) as { items: { reason: string; targets: string[]; result: { released: number } }[] };
-    expect(items.filter((e) => e.reason === reason)).toMatchObject([{ targets: [id], result: { released: 1 } }]);
+    const { items } = (await answer.json()) as { items: { reason: string; outcome: string; targets: string[]; result: { released: number } }[] };
+    expect(items.filter((e) => e.reason === reason)).toMatchObject([
+      { outcome: 'ok', targets: [id], result: { released: 1 } },
+      { outcome: 'intent', targets: [id] },
+    ]);
   });
 
   test('the bulk panel releases every record stuck longer than a threshold, with a reason', async ({ page }) => {
@@ -112,7 +119,7 @@ test.describe('purge', () => {
     await expect(panel.getByRole('progressbar', { name: 'Purge progress' })).toHaveAttribute('aria-valuenow', '100');
 
     const { items } = (await (await page.request.get('/api/v1/audit?action=purge.postgres')).json()) as { items: { reason: string; outcome: string }[] };
-    expect(items.filter((e) => e.reason === reason)).toMatchObject([{ outcome: 'started' }]);
+    expect(items.filter((e) => e.reason === reason)).toMatchObject([{ outcome: 'started' }, { outcome: 'intent' }]);
   });
 
   test('an operator gives Redis keys without a TTL the retention as TTL', async ({ page }) => {

@@ -104,6 +104,7 @@ export function AuditLogView() {
           <label htmlFor={outcomeId}>Outcome</label>
           <select id={outcomeId} value={draft.outcome ?? ''} onChange={(e) => setDraft({ ...draft, outcome: e.target.value || undefined })}>
             <option value="">Any</option>
+            <option value="intent">intent</option>
             <option value="ok">ok</option>
             <option value="started">started</option>
             <option value="error">error</option>

@@ -43,6 +43,7 @@ export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBod
     store: body.store,
     actionId: body.actionId,
     reason: body.reason,
+    intendedTargets: body.store === 'redis' ? body.keys?.map((k) => k.key) : undefined,
   });
   return { dryRun: false, ...outcome };
 }

@@ -54,6 +54,7 @@ export async function releaseAction(
     reason: body.reason,
     parameters: { olderThanSeconds: body.olderThanSeconds ?? null, requestedTargets: targets?.length ?? null },
     identity: { targets: targets ?? null, olderThanSeconds: body.olderThanSeconds ?? null },
+    intendedTargets: targets?.map((t) => t.key),
     async execute(actionId) {
       const withSeen = (targets ?? []).filter((t): t is Required<Target> => t.seen !== undefined);
       const without = targets?.filter((t) => t.seen === undefined).map((t) => t.key) ?? null;

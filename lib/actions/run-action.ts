@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
+import type { AuditInput } from '../audit/entry';
 import type { Principal } from '../auth/roles';
 import type { Database } from '../db/prisma';
 import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore, StoreError } from '../idempotency';
-import { ActionIdReusedError, ActionInProgressError, StoreUnavailableError } from '../errors';
+import { ActionIdReusedError, ActionInProgressError, describeFailure, IdemscopeError, StoreUnavailableError } from '../errors';
 import { prismaQueryable } from '../stores/postgres/prisma-queryable';
 
 /** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
@@ -40,6 +41,8 @@ export interface ActionRun<R> {
    */
   identity?: unknown;
   reason?: string;
+  /** Targets named by the request, recorded with the intent (capped like every target list). */
+  intendedTargets?: string[];
   execute(actionId: string): Promise<Executed<R>>;
 }
 
@@ -50,18 +53,30 @@ export interface RunOutcome<R> {
   replayed: boolean;
 }
 
+/** What the outcome entry says of a failed run: an outage is named as one, never as the action's result. */
+export function failureResult(error: unknown): Record<string, unknown> {
+  if (error instanceof StoreUnavailableError) return { error: 'store unavailable', code: error.code, store: error.store };
+  if (error instanceof IdemscopeError) return { error: error.message, code: error.code };
+  return { error: describeFailure(error) };
+}
+
 /**
  * Runs an action at most once per actionId, with the processor library's own
  * idempotent wrapper and Postgres store (dog food): a double click or a retried
- * request gets the first run's result. The run and its audit entry happen
- * together inside the wrapper, so a replay is never audited twice; a failed
- * run is audited as an error and released so that a retry may run again.
+ * request gets the first run's result, and a replay is never audited twice.
+ *
+ * Two audit entries, linked by action_id: the intent, written before the
+ * action touches a store (if it cannot be written, nothing runs), and the
+ * outcome after. The log is append-only, so an intent is never completed in
+ * place; an intent without an outcome is an action the process did not live
+ * to finish. A failed run is audited as an error and released so that a
+ * retry may run again.
  */
 export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
   const actionId = run.actionId ?? randomUUID();
   // Durable: an action's result must survive a crash, and actions are rare enough not to mind the fsync.
   const store = new PostgresStore(prismaQueryable(db), { prepare: false, durableCompletion: true });
-  const audit = (entry: Partial<Parameters<typeof appendAudit>[1]>) =>
+  const audit = (entry: Pick<AuditInput, 'outcome'> & Partial<AuditInput>) =>
     appendAudit(db, {
       actor: actor.principal.label,
       role: actor.principal.role,
@@ -71,20 +86,25 @@ export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>
       parameters: run.parameters,
       reason: run.reason,
       clientAddress: actor.clientAddress,
-      outcome: 'ok',
       ...entry,
+    });
+  // The action already ran: a lost outcome entry must not turn its answer into a failure the client would retry.
+  const auditOutcome = (entry: Pick<AuditInput, 'outcome'> & Partial<AuditInput>) =>
+    audit(entry).catch((failure: unknown) => {
+      console.error(`[audit] outcome of ${run.action} ${actionId} not recorded (its intent is): ${describeFailure(failure)}`);
     });
 
   const handler = idempotent(
     async () => {
+      await audit({ outcome: 'intent', targets: run.intendedTargets });
       let executed: Executed<R>;
       try {
         executed = await run.execute(actionId);
       } catch (error) {
-        await audit({ outcome: 'error', result: { error: error instanceof Error ? error.message : String(error) } }).catch(() => undefined);
+        await auditOutcome({ outcome: 'error', result: failureResult(error) });
         throw error;
       }
-      await audit({ outcome: executed.outcome ?? 'ok', targets: executed.targets, seen: executed.seen, result: executed.result });
+      await auditOutcome({ outcome: executed.outcome ?? 'ok', targets: executed.targets, seen: executed.seen, result: executed.result });
       return executed.body;
     },
     {

@@ -1,3 +1,6 @@
+export const AUDIT_OUTCOMES = ['intent', 'ok', 'error', 'started', 'refused'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
 /** One operator action as the audit log records it. */
 export interface AuditInput {
   actor: string;
@@ -5,8 +8,12 @@ export interface AuditInput {
   action: string;
   actionId?: string;
   store?: string;
-  /** `refused`: a signed-in user's request the access checks turned down (see lib/auth/refusals.ts). */
-  outcome: 'ok' | 'error' | 'started' | 'refused';
+  /**
+   * `intent`: written before an action touches a store; its outcome (`ok`,
+   * `error`, `started`) follows as a second entry with the same actionId.
+   * `refused`: a signed-in user's request the access checks turned down (see lib/auth/refusals.ts).
+   */
+  outcome: AuditOutcome;
   parameters?: Record<string, unknown>;
   /** Every target; only the first MAX_LISTED are stored, with the full count. */
   targets?: string[];

@@ -6,6 +6,7 @@ import { checkCsrf } from './csrf';
 import { AccessError, ForbiddenError, RateLimitedError, ReadOnlyError } from '../errors';
 import { SlidingWindowLimiter } from './rate-limit';
 import { auditRefusals, type RefusalRecorder } from './refusals';
+import { databaseSessionStore, type SessionStore } from './session-store';
 import type { Role } from '../contract/auth';
 import { hasRole, type Principal } from './roles';
 
@@ -15,10 +16,16 @@ export interface GuardDeps {
   actionLimiter: SlidingWindowLimiter;
   /** Audits an action request refused after sign-in. */
   recordRefusal: RefusalRecorder;
+  sessions: SessionStore;
 }
 
 // On globalThis so that dev reloads keep counting instead of resetting the window.
-const holder = globalThis as unknown as { idemscopeActionLimiter?: SlidingWindowLimiter; idemscopeRefusals?: RefusalRecorder };
+const holder = globalThis as unknown as { idemscopeActionLimiter?: SlidingWindowLimiter; idemscopeRefusals?: RefusalRecorder; idemscopeSessions?: SessionStore };
+
+/** The app's live sessions, in its own database. */
+export function appSessions(): SessionStore {
+  return (holder.idemscopeSessions ??= databaseSessionStore(prisma));
+}
 
 export function defaultGuardDeps(): GuardDeps {
   const config = authConfigFrom(env());
@@ -26,14 +33,14 @@ export function defaultGuardDeps(): GuardDeps {
     holder.idemscopeActionLimiter = new SlidingWindowLimiter(config.actionsPerMinute);
   }
   holder.idemscopeRefusals ??= auditRefusals(prisma);
-  return { config, actionLimiter: holder.idemscopeActionLimiter, recordRefusal: holder.idemscopeRefusals };
+  return { config, actionLimiter: holder.idemscopeActionLimiter, recordRefusal: holder.idemscopeRefusals, sessions: appSessions() };
 }
 
 /** A step for the handler wrapper: the request's principal, or a 401/403. Reads only. */
 export function requireRole(role: Role, deps?: () => GuardDeps) {
-  return (request: Request): Principal => {
-    const { config } = (deps ?? defaultGuardDeps)();
-    const { principal } = requireAuthenticated(request, config);
+  return async (request: Request): Promise<Principal> => {
+    const { config, sessions } = (deps ?? defaultGuardDeps)();
+    const { principal } = await requireAuthenticated(request, config, sessions);
     if (!hasRole(principal, role)) throw new ForbiddenError(`This needs the ${role} role; you are signed in as ${principal.role}.`);
     return principal;
   };
@@ -46,8 +53,8 @@ export function requireRole(role: Role, deps?: () => GuardDeps) {
  */
 export function requireOperatorAction(deps?: () => GuardDeps) {
   return async (request: Request): Promise<Principal> => {
-    const { config, actionLimiter, recordRefusal } = (deps ?? defaultGuardDeps)();
-    const authenticated: Authenticated = requireAuthenticated(request, config);
+    const { config, actionLimiter, recordRefusal, sessions } = (deps ?? defaultGuardDeps)();
+    const authenticated: Authenticated = await requireAuthenticated(request, config, sessions);
     const { principal } = authenticated;
     try {
       checkCsrf(request, authenticated, config);

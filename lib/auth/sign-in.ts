@@ -1,12 +1,13 @@
 import { type AuthConfig } from './config';
 import { authenticate } from './authenticate';
-import { clearedSessionCookieHeader, sessionCookieHeader } from './cookies';
+import { clearedSessionCookieHeader, readCookie, sessionCookieHeader } from './cookies';
 import { checkSignInRequest } from './csrf';
 import type { LoginResponse, SessionInfo } from '../contract/auth';
 import { AuthNotConfiguredError, InvalidTokenError, RateLimitedError, UnauthenticatedError } from '../errors';
-import { clientAddress, isHttps } from './origin';
+import { addressBucket, clientAddress, isHttps } from './origin';
 import { SlidingWindowLimiter } from './rate-limit';
-import { csrfTokenFor, issueSession } from './session';
+import { csrfTokenFor, issueSession, SESSION_COOKIE, verifySession } from './session';
+import type { SessionStore } from './session-store';
 import { anyCredentialConfigured, roleForToken } from './tokens';
 
 export interface SignInResult {
@@ -14,39 +15,42 @@ export interface SignInResult {
   setCookie: string | null;
 }
 
-// Guessing a 32-byte token is hopeless anyway; the limits keep failed
-// attempts out of the logs' top talkers. Per address, plus a global ceiling
-// since the address is whatever X-Forwarded-For says.
-const holder = globalThis as unknown as { idemscopeSignInLimits?: { perAddress: SlidingWindowLimiter; overall: SlidingWindowLimiter } };
-const limits = (holder.idemscopeSignInLimits ??= { perAddress: new SlidingWindowLimiter(10), overall: new SlidingWindowLimiter(100) });
+// Guessing a 32-byte token is hopeless anyway; the limit keeps failed
+// attempts out of the logs' top talkers. Per client address only: the
+// address is the socket's (or a trusted proxy's word), so it cannot be
+// forged, and a shared ceiling would let one client lock everyone out.
+export const SIGN_INS_PER_ADDRESS_PER_MINUTE = 10;
+const holder = globalThis as unknown as { idemscopeSignInLimiter?: SlidingWindowLimiter };
+const perAddress = (holder.idemscopeSignInLimiter ??= new SlidingWindowLimiter(SIGN_INS_PER_ADDRESS_PER_MINUTE));
 
 /** POST /api/auth/login with `{ token }`: a session cookie for the token's role. */
-export function signIn(request: Request, token: string, config: AuthConfig): SignInResult {
+export async function signIn(request: Request, token: string, config: AuthConfig, sessions: SessionStore): Promise<SignInResult> {
   checkSignInRequest(request, config);
   if (config.authDisabled) return { body: { role: 'operator', readOnly: config.readOnly }, setCookie: null };
   if (!anyCredentialConfigured(config)) throw new AuthNotConfiguredError();
-  for (const [limiter, key] of [
-    [limits.perAddress, clientAddress(request)],
-    [limits.overall, '*'],
-  ] as const) {
-    const decision = limiter.take(key);
-    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, limiter.limit);
-  }
+  const decision = perAddress.take(addressBucket(clientAddress(request)));
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, perAddress.limit);
   const role = roleForToken(token, config);
   if (!role) throw new InvalidTokenError();
-  const { value } = issueSession(role, token, config);
+  const { value, session } = issueSession(role, token, config);
+  await sessions.add(session);
   return { body: { role, readOnly: config.readOnly }, setCookie: sessionCookieHeader(value, config.ttlSeconds, isHttps(request, config.publicOrigin)) };
 }
 
-/** POST /api/auth/logout: clears the cookie (sessions are stateless; rotating a token ends them all). */
-export function signOut(request: Request, config: AuthConfig): string {
+/**
+ * POST /api/auth/logout: ends the session the cookie names, on the server, so
+ * that a copy of the cookie stops working too, and clears the cookie.
+ */
+export async function signOut(request: Request, config: AuthConfig, sessions: SessionStore): Promise<string> {
   checkSignInRequest(request, config);
+  const session = verifySession(readCookie(request.headers.get('cookie'), SESSION_COOKIE), config);
+  if (session) await sessions.end(session);
   return clearedSessionCookieHeader(isHttps(request, config.publicOrigin));
 }
 
 /** GET /api/auth/session. */
-export function sessionInfo(request: Request, config: AuthConfig): SessionInfo {
-  const found = authenticate(request, config);
+export async function sessionInfo(request: Request, config: AuthConfig, sessions: SessionStore): Promise<SessionInfo> {
+  const found = await authenticate(request, config, sessions);
   if (!found) {
     if (!config.authDisabled && !anyCredentialConfigured(config)) throw new AuthNotConfiguredError();
     throw new UnauthenticatedError();

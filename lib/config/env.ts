@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 /** Raised once at start-up, listing every bad variable rather than the first one. */
 export class ConfigError extends Error {
@@ -94,6 +95,20 @@ const schema = z.object({
   IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS: ms(STORE_DEADLINES.pgAcquireMs),
   /** Connections of the dashboard's Postgres pool. */
   IDEMSCOPE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, as CIDRs (`10.0.0.0/8,::1/128`).
+   * Empty: a client's address is its socket's, and X-Forwarded-For is ignored.
+   */
+  IDEMSCOPE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const cidrs = v.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const cidr of cidrs) {
+        if (!parseCidr(cidr)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 or fd00::/8` });
+      }
+      return cidrs;
+    }),
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

@@ -22,18 +22,31 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
   return result.data;
 }
 
-/** Where a key listing stands: pattern index, the SCAN cursor of the batch, and how far into that batch it got. */
-export const keysCursorSchema = z.object({
-  p: z.number().int().min(0),
-  c: z.string().regex(/^\d+$/),
-  o: z.number().int().min(0),
-  n: z.number().int().min(1),
+/** Redis SCAN cursors are unsigned 64-bit integers; anything larger is an error on Redis's side. */
+const MAX_SCAN_CURSOR = 2n ** 64n - 1n;
+/** No SCAN reply holds anywhere near this many keys past its COUNT; an offset beyond it is forged. */
+export const MAX_BATCH_OFFSET = 1_000_000;
+
+/**
+ * Where a key listing stands: pattern index, the SCAN cursor of the batch, how
+ * far into that batch it got, and the COUNT the batch was read with. Every
+ * field is bounded here and `n` is clamped again by the listing to its own
+ * COUNT, so a forged cursor can neither fail on Redis nor ask it for more work.
+ */
+export const keysCursorSchema = z.strictObject({
+  p: z.number().int().min(0).max(1000),
+  c: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .refine((c) => /^\d{1,20}$/.test(c) && BigInt(c) <= MAX_SCAN_CURSOR),
+  o: z.number().int().min(0).max(MAX_BATCH_OFFSET),
+  n: z.number().int().min(1).max(100_000),
 });
 export type KeysCursor = z.infer<typeof keysCursorSchema>;
 
 /** Where a message listing stands: the state it lists (all = none) and the last row's sort key. */
-export const messagesCursorSchema = z.object({
-  s: z.string(),
+export const messagesCursorSchema = z.strictObject({
+  s: z.string().max(32),
   at: z.iso.datetime({ offset: true }),
   id: z.guid(),
 });

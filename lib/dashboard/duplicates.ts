@@ -5,6 +5,7 @@ import { mergeSeries, rate } from './deliveries/merge';
 import { readRedisBuckets } from './deliveries/redis-counters';
 import { fromStores } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
+import { BUCKET_SECONDS, BUCKET_TTL_SECONDS } from '../idempotency/stats-keys';
 import { InvalidParameterError } from '../errors';
 
 export interface DuplicateStatsQuery {
@@ -45,13 +46,17 @@ export async function getDuplicateStatsWithSources(deps: DashboardDeps, q: Dupli
     throw new InvalidParameterError('bucket', `the range holds more than ${MAX_POINTS} buckets of ${q.bucketSeconds} s; use a larger bucket`);
   }
   const granularity = q.bucketSeconds % 3600 === 0 ? 'h' : 'm';
+  // Only buckets the library still keeps are read: a year of hour buckets would be 8,760 hash reads for nothing.
+  const nowMs = deps.now();
+  const sizeMs = BUCKET_SECONDS[granularity] * 1000;
+  const keptFrom = Math.max(fromMs, nowMs - BUCKET_TTL_SECONDS[granularity] * 1000 - sizeMs);
+  const keptTo = Math.min(toMs, nowMs + sizeMs);
   const readers = {
-    redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, fromMs, toMs), q.consumer),
+    redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, keptFrom, keptTo), q.consumer),
     postgres: () => deps.postgres.deliveryBuckets({ fromMs, toMs, consumer: q.consumer }, q.bucketSeconds, q.groupByConsumer),
   };
   const { parts, stores, missing, errors } = await fromStores(q.store ? { [q.store]: readers[q.store] } : readers);
   if (stores.length === 0) throw errors[0];
-  const nowMs = deps.now();
   const points = mergeSeries(parts, fromMs, toMs, bucketMs, q.groupByConsumer).map((p) => {
     const partial = p.t + bucketMs > nowMs;
     return {

@@ -42,9 +42,9 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   if (only === -1) throw new InvalidParameterError('pattern', `not a configured pattern; one of ${patterns.map((p) => JSON.stringify(p)).join(', ')}`);
   const filter = createKeyFilter(patterns, config.statsPrefix);
   const count = Math.max(1, Math.min(config.scanCount, config.keysExaminedPerRequest));
-  let at: KeysCursor | null = q.cursor
-    ? decodeCursor(q.cursor, keysCursorSchema)
-    : { p: only ?? 0, c: '0', o: 0, n: count };
+  let at: KeysCursor | null = q.cursor ? decodeCursor(q.cursor, keysCursorSchema) : { p: only ?? 0, c: '0', o: 0, n: count };
+  // The COUNT a request sends is this server's, whatever the cursor says.
+  at.n = Math.min(at.n, count);
   if (at.p >= patterns.length || (only !== null && at.p !== only)) throw new InvalidParameterError('cursor', 'belongs to another listing');
 
   const items: KeyItem[] = [];

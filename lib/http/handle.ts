@@ -1,4 +1,5 @@
 import { errorResponse } from './error-response';
+import { refuseUnstorableInput } from './text';
 
 /** What a handler returns; handle() turns it into a Response. A string body is sent as text. */
 export interface HandlerResult {
@@ -40,7 +41,9 @@ export function handle<P extends RouteParams = RouteParams>(handler: Handler<P>,
     try {
       const principal = options.guard ? await options.guard(request) : undefined;
       const params = ((await context?.params) ?? {}) as P;
-      const result = await handler({ request, url: new URL(request.url), params, principal });
+      const url = new URL(request.url);
+      refuseUnstorableInput(url, params);
+      const result = await handler({ request, url, params, principal });
       const headers = { 'Cache-Control': 'no-store', ...result.headers };
       if (typeof result.body === 'string') return new Response(result.body, { status: result.status, headers });
       return Response.json(result.body, { status: result.status, headers });

@@ -30,13 +30,20 @@ export const flagParam = z
   .optional()
   .transform((v) => v === '1' || v === 'true');
 
-/** An instant: ISO-8601 with offset, or epoch milliseconds. Parsed to epoch ms. */
+/** The latest instant a parameter may name: the end of year 9999, which every store and Date can hold. */
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** An instant: ISO-8601 with offset, or epoch milliseconds, from 1970 to 9999. Parsed to epoch ms. */
 export const instantParam = z
   .string()
   .transform((v, ctx) => {
     const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
     if (!Number.isFinite(ms) || (!/^\d+$/.test(v) && !/^\d{4}-\d{2}-\d{2}T/.test(v))) {
       ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 timestamp or epoch milliseconds' });
+      return z.NEVER;
+    }
+    if (ms < 0 || ms > MAX_INSTANT_MS) {
+      ctx.addIssue({ code: 'custom', message: 'must lie between 1970 and the end of 9999' });
       return z.NEVER;
     }
     return ms;
@@ -54,12 +61,26 @@ const NAMED_DURATIONS: Record<string, number> = {
   '1d': 86400,
 };
 
-/** A duration in seconds: a positive integer, or minute/hour/day, 1m/5m/15m/1h/6h/1d. */
+/** The longest duration a parameter may name: a year, longer than any counter or record is kept. */
+export const MAX_DURATION_SECONDS = 366 * 86_400;
+
+/** A duration in seconds: a positive integer up to a year, or minute/hour/day, 1m/5m/15m/1h/6h/1d. */
 export const durationParam = z.string().transform((v, ctx) => {
-  const seconds = NAMED_DURATIONS[v] ?? (/^\d+$/.test(v) ? Number(v) : NaN);
+  const seconds = Object.hasOwn(NAMED_DURATIONS, v) ? NAMED_DURATIONS[v]! : /^\d{1,12}$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(seconds) || seconds <= 0) {
     ctx.addIssue({ code: 'custom', message: `must be seconds or one of ${Object.keys(NAMED_DURATIONS).join(', ')}` });
     return z.NEVER;
   }
+  if (seconds > MAX_DURATION_SECONDS) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_DURATION_SECONDS} s (a year)` });
+    return z.NEVER;
+  }
   return seconds;
 });
+
+/** A bigint id as a decimal string that PostgreSQL's bigint can hold. */
+export const bigintIdParam = (message: string) =>
+  z
+    .string()
+    .regex(/^\d{1,19}$/, message)
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n, message);

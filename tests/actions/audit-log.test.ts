@@ -5,6 +5,7 @@ import { MAX_LISTED } from '../../lib/audit/entry';
 import { attemptedAction, auditRefusals } from '../../lib/auth/refusals';
 import { ForbiddenError } from '../../lib/errors';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
+import { SOCKET_ADDRESS_HEADER, socketAddressHeaderValue } from '../../lib/http/node-guard';
 import { actionFixture, type ActionFixture } from './setup';
 
 let f: ActionFixture;
@@ -37,7 +38,7 @@ describe('audit log', () => {
       const viewer = { role: 'viewer' as const, label: 'viewer#refused1', via: 'bearer' as const };
       const request = new Request('http://dash.test/api/v1/purge/6f1c1c9e-3b7e-4d51-9a55-0b9a4c0d2e11/cancel', {
         method: 'POST',
-        headers: { 'x-forwarded-for': '10.1.2.3' },
+        headers: { [SOCKET_ADDRESS_HEADER]: socketAddressHeaderValue('10.1.2.3'), 'x-forwarded-for': '198.51.100.7' },
       });
       for (let i = 0; i < 3; i++) await record(viewer, request, new ForbiddenError('Actions need the operator role.'));
       const { items } = await listAudit(f.db, { actor: 'viewer#refused1' }, 10);

@@ -27,7 +27,8 @@ describe('an action id runs once', () => {
     expect(second).toMatchObject({ dryRun: false, replayed: true, body: { actionId, released: keys, skipped: [] } });
 
     const audit = await listAudit(f.db, { action: 'keys.release' }, 50);
-    expect(audit.items.filter((e) => e.actionId === actionId)).toHaveLength(1);
+    // One run: its intent and its outcome, and nothing for the replay.
+    expect(audit.items.filter((e) => e.actionId === actionId).map((e) => e.outcome)).toEqual(['ok', 'intent']);
   });
 
   it('runs a double click (two concurrent requests) once', async () => {
@@ -75,7 +76,7 @@ describe('an action id runs once', () => {
     await expect(runAction(f.db, operator, spec)).rejects.toThrow('store hiccup');
     expect((await runAction(f.db, operator, spec)).body).toBe('ok');
     const audit = await listAudit(f.db, { action: 'test.flaky' }, 10);
-    expect(audit.items.map((e) => e.outcome)).toEqual(['ok', 'error']);
+    expect(audit.items.map((e) => e.outcome)).toEqual(['ok', 'intent', 'error', 'intent']);
   });
 
   it('keeps its claims in processed_messages under its own consumer name', async () => {

@@ -1,3 +1,4 @@
+import { SOCKET_ADDRESS_HEADER, socketAddressHeaderValue } from '../../lib/http/node-guard';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { TEST_REDIS_URL, testPrefix } from '../helpers/redis-client';
 
@@ -53,3 +54,8 @@ export function get(path: string, headers: Headers = {}): Request {
 
 /** The route params Next hands a dynamic route. */
 export const params = <P extends Record<string, string>>(values: P) => ({ params: Promise.resolve(values) });
+
+/** What a request that came through the app's HTTP server from `address` carries (see lib/http/node-guard.ts). */
+export function fromSocket(address: string): Headers {
+  return { [SOCKET_ADDRESS_HEADER]: socketAddressHeaderValue(address) };
+}

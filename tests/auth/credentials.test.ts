@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../lib/auth/authenticate';
 import type { AuthConfig } from '../../lib/auth/config';
+import type { SessionStore } from '../../lib/auth/session-store';
 import { SESSION_COOKIE, issueSession, verifySession } from '../../lib/auth/session';
 import { generateToken, roleForToken, userLabel } from '../../lib/auth/tokens';
 
@@ -73,31 +74,55 @@ describe('session cookies', () => {
   });
 });
 
+/** Which sessions are live, in memory: the pure rules of authenticate() are tested here, the database store in tests/auth/sessions.test.ts. */
+function liveSessions(): SessionStore & { live: Set<string> } {
+  const live = new Set<string>();
+  return {
+    live,
+    add: async (session) => void live.add(session.nonce),
+    isLive: async (session) => live.has(session.nonce),
+    end: async (session) => void live.delete(session.nonce),
+    endAll: async () => {
+      const n = live.size;
+      live.clear();
+      return n;
+    },
+  };
+}
+
 describe('authenticate', () => {
-  it('accepts a Bearer token and labels the principal', () => {
-    expect(authenticate(request({ authorization: `Bearer ${OPERATOR}` }), config)?.principal).toEqual({
+  it('accepts a Bearer token and labels the principal', async () => {
+    expect((await authenticate(request({ authorization: `Bearer ${OPERATOR}` }), config, liveSessions()))?.principal).toEqual({
       role: 'operator',
       label: userLabel('operator', OPERATOR),
       via: 'bearer',
     });
   });
 
-  it('does not fall back to the cookie when the Authorization header is wrong', () => {
-    const { value } = issueSession('operator', OPERATOR, config);
-    expect(authenticate(request({ authorization: 'Bearer nope', cookie: `${SESSION_COOKIE}=${value}` }), config)).toBeNull();
-    expect(authenticate(request({ authorization: `Basic ${OPERATOR}` }), config)).toBeNull();
+  it('does not fall back to the cookie when the Authorization header is wrong', async () => {
+    const sessions = liveSessions();
+    const { value, session } = issueSession('operator', OPERATOR, config);
+    await sessions.add(session);
+    expect(await authenticate(request({ authorization: 'Bearer nope', cookie: `${SESSION_COOKIE}=${value}` }), config, sessions)).toBeNull();
+    expect(await authenticate(request({ authorization: `Basic ${OPERATOR}` }), config, sessions)).toBeNull();
   });
 
-  it('accepts the session cookie among others', () => {
-    const { value } = issueSession('viewer', VIEWER, config);
-    const found = authenticate(request({ cookie: `a=1; ${SESSION_COOKIE}=${value}; b=2` }), config);
+  it('accepts the session cookie among others, while its session is live', async () => {
+    const sessions = liveSessions();
+    const { value, session } = issueSession('viewer', VIEWER, config);
+    const cookie = request({ cookie: `a=1; ${SESSION_COOKIE}=${value}; b=2` });
+    expect(await authenticate(cookie, config, sessions)).toBeNull();
+    await sessions.add(session);
+    const found = await authenticate(cookie, config, sessions);
     expect(found?.principal).toMatchObject({ role: 'viewer', via: 'session' });
     expect(found?.session?.nonce).toBeTruthy();
+    await sessions.end(session);
+    expect(await authenticate(cookie, config, sessions)).toBeNull();
   });
 
-  it('lets nobody in when no token is configured, and everyone as operator when auth is disabled', () => {
+  it('lets nobody in when no token is configured, and everyone as operator when auth is disabled', async () => {
     const none = { ...config, operatorToken: undefined, viewerToken: undefined };
-    expect(authenticate(request({ authorization: 'Bearer anything-at-all-here' }), none)).toBeNull();
-    expect(authenticate(request({}), { ...none, authDisabled: true })?.principal).toMatchObject({ role: 'operator', via: 'auth-disabled' });
+    expect(await authenticate(request({ authorization: 'Bearer anything-at-all-here' }), none, liveSessions())).toBeNull();
+    expect((await authenticate(request({}), { ...none, authDisabled: true }, liveSessions()))?.principal).toMatchObject({ role: 'operator', via: 'auth-disabled' });
   });
 });

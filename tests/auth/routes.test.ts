@@ -13,7 +13,7 @@ import { disconnectPrisma } from '../../lib/db/prisma';
 import { disconnectRedis } from '../../lib/stores/redis/connection';
 import type { TestDatabase } from '../helpers/postgres';
 import { deleteByPrefix, newRedisClient, type TestRedisClient } from '../helpers/redis-client';
-import { OPERATOR_TOKEN, VIEWER_TOKEN, bearer, get, params, post, sameOrigin, useAppEnvironment } from './app-env';
+import { OPERATOR_TOKEN, VIEWER_TOKEN, bearer, fromSocket, get, params, post, sameOrigin, useAppEnvironment } from './app-env';
 
 let database: TestDatabase;
 let prefix: string;
@@ -203,7 +203,7 @@ describe('release over HTTP, preview to audit', () => {
     await redis.set(key('stuck-1'), 'processing', { EX: 86_400 - 4000 });
     await redis.set(key('stuck-2'), 'processing', { EX: 86_400 - 4000 });
     const cookie = await signInCookie(OPERATOR_TOKEN);
-    const op = { ...sameOrigin, cookie, 'x-forwarded-for': '203.0.113.9' };
+    const op = { ...sameOrigin, cookie, ...fromSocket('203.0.113.9') };
 
     const preview = await json(await keysRelease.POST(post('/api/v1/keys/release', { olderThanSeconds: 3600, dryRun: true }, op)));
     expect(preview.status).toBe(200);
@@ -231,7 +231,8 @@ describe('release over HTTP, preview to audit', () => {
     const viewer = bearer(VIEWER_TOKEN);
     const page = await json(await audit.GET(get('/api/v1/audit?action=keys.release', viewer)));
     const entries = page.body.items.filter((e: { actionId: string }) => e.actionId === actionId);
-    expect(entries).toHaveLength(1);
+    expect(entries.map((e: { outcome: string }) => e.outcome)).toEqual(['ok', 'intent']);
+    expect(entries[1]).toMatchObject({ reason: 'worker crash', targetCount: 2, result: {} });
     expect(entries[0]).toMatchObject({
       action: 'keys.release',
       outcome: 'ok',

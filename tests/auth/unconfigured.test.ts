@@ -20,8 +20,8 @@ describe('no credential configured', () => {
   });
 
   it('still keeps every API route and page closed', async () => {
-    const api = proxy(new NextRequest('http://dash.test:3000/api/v1/overview'));
+    const api = await proxy(new NextRequest('http://dash.test:3000/api/v1/overview'));
     expect(api.status).toBe(503);
-    expect(proxy(new NextRequest('http://dash.test:3000/explorer')).status).toBe(307);
+    expect((await proxy(new NextRequest('http://dash.test:3000/explorer'))).status).toBe(307);
   });
 });

@@ -2,18 +2,19 @@ import { z } from 'zod';
 import { appActionDeps } from '@/lib/actions/app';
 import { listAudit } from '@/lib/audit/audit-log';
 import { auditToCsv } from '@/lib/audit/csv';
+import { AUDIT_OUTCOMES } from '@/lib/audit/entry';
 import { exportAudit } from '@/lib/audit/export';
 import { requireRole } from '@/lib/auth/guard';
 import { handle, ok } from '@/lib/http/handle';
-import { limitParam, parseQuery } from '@/lib/http/query';
+import { bigintIdParam, limitParam, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
 
 const query = {
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be the nextCursor of a previous page').optional(),
+  cursor: bigintIdParam('must be the nextCursor of a previous page').optional(),
   limit: limitParam(50, 500),
   action: storableText(100).optional(),
   actor: storableText(100).optional(),
-  outcome: z.enum(['ok', 'error', 'started', 'refused']).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
   format: z.enum(['csv', 'json']).optional(),
 };
 
