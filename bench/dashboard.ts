@@ -281,7 +281,7 @@ async function main(): Promise<void> {
     const raw = new Map<RawLoop, { keys: number; ms: number[] }>(RAW_LOOPS.map((loop) => [loop, { keys: 0, ms: [] }]));
     const rawRound = async (order: readonly RawLoop[]) => {
       for (const loop of order) {
-        const run = await timed(() => rawPass(client, loop, config.keyPatterns, config.scanCount, config.headBytes));
+        const run = await timed(() => rawPass(client, loop, config.keyPatterns.map((p) => p.pattern), config.scanCount, config.headBytes));
         raw.get(loop)!.keys += run.value;
         raw.get(loop)!.ms.push(run.ms);
       }

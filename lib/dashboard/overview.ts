@@ -1,6 +1,8 @@
 import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
+import { patternSuggestion } from '../records/explain';
+import { keyPatternText } from '../records/key-patterns';
 import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
@@ -89,7 +91,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
       snapshot: info,
       byFormat: null,
       byPattern: null,
-      patterns: deps.config.keyPatterns,
+      patterns: deps.config.keyPatterns.map(keyPatternText),
     };
   }
   return {
@@ -105,8 +107,11 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     snapshotAgeSeconds: Math.max(0, Math.round((nowMs - snapshot.completedAtMs) / 1000)),
     snapshot: info,
     byFormat: snapshot.byFormat,
-    byPattern: snapshot.byPattern,
-    patterns: deps.config.keyPatterns,
+    byPattern: snapshot.byPattern.map((p, i) => {
+      const configured = deps.config.keyPatterns[i];
+      return { ...p, suggestion: configured ? patternSuggestion(configured, p.byState.unrecognized) : null };
+    }),
+    patterns: deps.config.keyPatterns.map(keyPatternText),
   };
 }
 
@@ -158,6 +163,8 @@ function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, row
       format: s.format,
       ageSeconds: s.ageSeconds,
       stuckForSeconds: Number.isFinite(s.stuckForSeconds) ? s.stuckForSeconds : null,
+      stuckReason: s.stuckReason,
+      nativeState: s.nativeState,
       owner: s.owner,
       consumer: s.consumer,
       startedAt: s.startedAtMs === null ? null : new Date(s.startedAtMs).toISOString(),
@@ -173,6 +180,8 @@ function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, row
         format: null,
         ageSeconds,
         stuckForSeconds: ageSeconds,
+        stuckReason: null,
+        nativeState: null,
         owner: r.ownerToken,
         consumer: r.consumer,
         startedAt: r.claimedAt.toISOString(),

@@ -48,7 +48,7 @@ describe('examineKey', () => {
 });
 
 describe('examine', () => {
-  it('drops keys gone since SCAN and the Powertools lock helper, and keeps everything else in order', () => {
+  it('drops keys gone since SCAN and the Powertools lock helper, and keeps everything else in order', async () => {
     const peeks = [
       peek('gone', 'processing', PTTL_GONE),
       peek('fn#abc:lock', 'true', 10_000),
@@ -59,6 +59,9 @@ describe('examine', () => {
       peek('about-to-go', '{"ok":1}', 2),
       peek('hash#x:lock', null, 10_000),
     ];
-    expect(examine(peeks, 512, NOW, config).map((e) => e.key)).toEqual(['plain:lock', 'fn#abc:lock2', 'fn#def:lock', 'kept', 'about-to-go', 'hash#x:lock']);
+    const noFollow = async () => {
+      throw new Error('nothing to follow');
+    };
+    expect((await examine(peeks, 512, NOW, config, () => 'plain', noFollow)).map((e) => e.key)).toEqual(['plain:lock', 'fn#abc:lock2', 'fn#def:lock', 'kept', 'about-to-go', 'hash#x:lock']);
   });
 });
