@@ -80,6 +80,8 @@ export interface RedisOverview {
   processing: number | null;
   stuck: number | null;
   completed: number | null;
+  /** Failed records kept for a retry (idemscope) or a finished failed BullMQ job in a throttle window. */
+  failed: number | null;
   /** Past their format's own expiry (Powertools `expiration`) but still stored. */
   expired: number | null;
   noExpiry: number | null;
@@ -182,6 +184,8 @@ export interface KeyItem {
   stuckReason: StuckReason | null;
   /** The format's own state (BullMQ: waiting, delayed, prioritized, active, completed, failed, gone); null when it has none. */
   nativeState: string | null;
+  /** Whether an operator may release it (claims in flight; BullMQ: stray keys only, never a stalled job). */
+  releasable: boolean;
 }
 
 export interface KeysPage {

@@ -1,6 +1,7 @@
 import { examine, headText } from '../records/examine';
 import { explainState, formatReason } from '../records/explain';
 import { createKeyFilter } from '../records/key-filter';
+import { readerOf } from '../records/formats';
 import { keyPatternText } from '../records/key-patterns';
 import type { KeyDetail } from '../contract/read';
 import type { DashboardDeps } from './deps';
@@ -42,6 +43,7 @@ export async function getKeyDetail(deps: DashboardDeps, key: string, q: KeyDetai
     nativeState: decoded.nativeState,
     explanation: explainState(classified, decoded),
     pointer: decoded.pointer,
+    releasable: readerOf(decoded.format)?.releasable(decoded, classified) ?? false,
     ttlSeconds: classified.ttlSeconds,
     ageSeconds: classified.ageSeconds,
     owner: decoded.owner,

@@ -1,5 +1,6 @@
 import { examine, type ExaminedKey } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
+import { readerOf } from '../records/formats';
 import { keyPatternText } from '../records/key-patterns';
 import type { RecordState } from '../records/states';
 import type { KeyItem, KeysPage } from '../contract/read';
@@ -28,6 +29,7 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
     noExpiry: entry.noExpiry,
     stuckReason: entry.stuckReason,
     nativeState: entry.decoded.nativeState,
+    releasable: readerOf(entry.decoded.format)?.releasable(entry.decoded, entry) ?? false,
   };
 }
 

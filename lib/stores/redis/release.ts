@@ -26,7 +26,7 @@ export async function previewKeys(redis: RedisAccess, keys: string[]): Promise<R
 }
 
 /**
- * Stuck keys (see lib/records/classify) stuck for at least `olderThanSeconds`,
+ * Releasable stuck keys (see lib/records/formats) stuck for at least `olderThanSeconds`,
  * found by a bounded SCAN of the key patterns; at most the bulk limit.
  */
 export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: number): Promise<ReleasePreview> {
@@ -35,7 +35,8 @@ export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: num
   const scan = await scanPatterns(redis.reader, config, async (keys) => {
     for (const state of await readKeyStates(redis.reader, keys, config, redis.now())) {
       const stuckFor = state.classified?.stuckForSeconds ?? null;
-      if (state.classified?.state === 'stuck' && state.digest !== null && stuckFor !== null && stuckFor >= olderThanSeconds) {
+      // Stuck but not releasable (a stalled BullMQ job, which BullMQ's stall checker owns) is left alone.
+      if (state.classified?.state === 'stuck' && isReleasable(state) && state.digest !== null && stuckFor !== null && stuckFor >= olderThanSeconds) {
         found.push(toItem(state));
       }
     }

@@ -137,6 +137,9 @@ export function formatContract(name: string, makeFixture: () => FormatFixture): 
       const expected = records.filter((r) => r.releasable).map((r) => r.key);
       expect(preview.wouldRelease.map((i) => i.key).sort()).toEqual([...expected].sort());
       expect(preview.skipped.map((s) => s.key).sort()).toEqual(keys.filter((k) => !expected.includes(k)).sort());
+      // The bulk release of stuck records offers the releasable stuck ones only (never a stalled BullMQ job).
+      const bulk = await store.previewRelease({ olderThanSeconds: 0 });
+      expect(bulk.wouldRelease.map((i) => i.key).sort()).toEqual(records.filter((r) => r.releasable && r.state === 'stuck').map((r) => r.key).sort());
       if (preview.wouldRelease.length === 0) return;
 
       // The last one previewed changes before the confirmation.
