@@ -1,5 +1,6 @@
 import { emptyFormatCounts, emptyStateCounts, type KeyFormat, type RecordFormat, type RecordState, type StuckReason } from '../records/states';
 import type { ExaminedKey } from '../records/examine';
+import { queueBase } from '../records/formats/bullmq';
 import { keyPatternText, type KeyPattern } from '../records/key-patterns';
 
 export const HOUR_MS = 3_600_000;
@@ -58,7 +59,12 @@ export interface KeyspaceSnapshot {
   };
   /** Longest-stuck first. */
   oldestStuck: StuckKey[];
+  /** `<prefix>:<queue>:` of the BullMQ queues whose dedup keys were seen (at most MAX_BULLMQ_QUEUES), for their events streams. */
+  bullmqQueues: string[];
 }
+
+/** Queues a snapshot remembers: each is one XRANGE per duplicate-rate request. */
+export const MAX_BULLMQ_QUEUES = 100;
 
 export class SnapshotBuilder {
   private readonly snapshot: KeyspaceSnapshot;
@@ -80,6 +86,7 @@ export class SnapshotBuilder {
       truncated: 0,
       expiry: { fromMs: Math.floor(startedAtMs / HOUR_MS) * HOUR_MS, hourly: new Array<number>(EXPIRY_HOURS + 1).fill(0), later: 0, overdue: 0 },
       oldestStuck: [],
+      bullmqQueues: [],
     };
   }
 
@@ -108,6 +115,13 @@ export class SnapshotBuilder {
     }
     if (entry.state === 'expired') s.expiry.overdue++;
     if (entry.state === 'stuck') this.rankStuck(entry);
+    if (entry.format === 'bullmq') this.noteQueue(entry.key);
+  }
+
+  private noteQueue(key: string): void {
+    const queues = this.snapshot.bullmqQueues;
+    const base = queueBase(key);
+    if (base !== null && queues.length < MAX_BULLMQ_QUEUES && !queues.includes(base)) queues.push(base);
   }
 
   finish(completedAtMs: number): KeyspaceSnapshot {
