@@ -1,4 +1,4 @@
-import { examine, headText } from '../records/examine';
+import { examine, examineKey, headText } from '../records/examine';
 import { explainState, formatReason } from '../records/explain';
 import { createKeyFilter } from '../records/key-filter';
 import { readerOf } from '../records/formats';
@@ -27,8 +27,9 @@ export async function getKeyDetail(deps: DashboardDeps, key: string, q: KeyDetai
   if (!found) return null;
 
   // Classified from the same first bytes (and the same followed pointers) the scanner and the listing read, so all views agree.
-  const [classified] = await examine([found.peek], config.headBytes, deps.now(), config, () => pattern.format, deps.redis.keyspace.follow);
-  if (!classified) return null;
+  // A helper key (a Powertools lock), which listings skip, is still shown when asked for by name.
+  const [followed] = await examine([found.peek], config.headBytes, deps.now(), config, () => pattern.format, deps.redis.keyspace.follow);
+  const classified = followed ?? examineKey(found.peek, config.headBytes, deps.now(), config, pattern.format);
   const decoded = classified.decoded;
   const shown = headText(found.peek, config.detailBytes);
   const view = viewOfText(shown?.text ?? null, shown?.truncated ?? false, config.maskFields);
