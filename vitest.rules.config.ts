@@ -11,7 +11,7 @@ const sql = process.env.RULES === 'sql';
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname), 'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js') } },
   test: {
-    include: sql ? ['tests/stores/row-rules-parity.test.ts'] : ['lib/records/*.test.ts'],
+    include: sql ? ['tests/stores/row-rules-parity.test.ts'] : ['lib/records/*.test.ts', 'lib/records/formats/*.test.ts'],
     globalSetup: sql ? ['tests/helpers/global-setup.ts'] : [],
     pool: 'forks',
     testTimeout: 30_000,

@@ -18,6 +18,7 @@
  *
  *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --replay 0.1 --rounds 3]
  */
+import { parseKeyPatterns } from '../lib/records/key-patterns';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -240,7 +241,7 @@ async function releaseBench(): Promise<void> {
   const db = createPrismaClient(BENCH_URL, 2);
   const config: StoreSettings = {
     ...storeSettingsFrom(parseEnv({})),
-    keyPatterns: [`${PREFIX}idempotency:*`],
+    keyPatterns: parseKeyPatterns([`${PREFIX}idempotency:*=plain`]),
     statsPrefix: `${PREFIX}stats:`,
     bulkLimit: Math.max(KEYS, 10_000),
   };

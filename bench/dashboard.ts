@@ -29,6 +29,7 @@ import { createPrismaClient } from '../lib/db/prisma';
 import { KeyspaceScanner } from '../lib/scanner/scanner';
 import { guardedReader } from '../lib/stores/redis/access';
 import type { RedisClient } from '../lib/stores/redis/connection';
+import { loadBullmqDataset } from './dataset/bullmq-keys';
 import { unlinkPrefix } from './dataset/cleanup';
 import { dropDatabase, loadPostgresDataset, type PostgresDataset } from './dataset/postgres-rows';
 import { peakRss, processTree } from './dataset/process-memory';
@@ -45,6 +46,8 @@ const { values: args } = parseArgs({
     'app-dir': { type: 'string' },
     requests: { type: 'string', default: '300' },
     port: { type: 'string', default: '3917' },
+    'bullmq-keys': { type: 'string', default: '200000' },
+    'bullmq-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -135,6 +138,98 @@ async function rawPass(client: RedisClient, loop: RawLoop, patterns: string[], c
     } while (cursor !== '0');
   }
   return keys;
+}
+
+/** BullMQ's follow-up reads of one dedup key holding `jobId`, as a bare client would send them. */
+function bullmqFollow(key: string, jobId: string): string[][] {
+  const base = key.slice(0, key.indexOf(':de:') + 1);
+  const job = base + jobId;
+  return [
+    ['EXISTS', job],
+    ['HMGET', job, 'timestamp', 'processedOn', 'finishedOn', 'failedReason', 'atm'],
+    ['PTTL', `${job}:lock`],
+    ['LPOS', `${base}active`, jobId, 'MAXLEN', '10000'],
+    ['ZSCORE', `${base}failed`, jobId],
+    ['ZSCORE', `${base}delayed`, jobId],
+    ['ZSCORE', `${base}prioritized`, jobId],
+    ['ZSCORE', `${base}waiting-children`, jobId],
+  ];
+}
+
+/**
+ * The raw baseline for BullMQ dedup keys: the same SCAN and pipelined PTTL +
+ * GETRANGE as rawPass's sendCommand loop, then one more pipelined round trip
+ * of the same pointer reads the scanner sends, nothing decoded.
+ */
+async function rawBullmqPass(client: RedisClient, pattern: string, count: number, headBytes: number): Promise<number> {
+  let keys = 0;
+  const end = String(headBytes);
+  let cursor = '0';
+  do {
+    const reply = await client.scan(cursor, { MATCH: pattern, COUNT: count });
+    cursor = reply.cursor;
+    const batch = reply.keys;
+    if (batch.length === 0) continue;
+    const replies: Promise<unknown>[] = [];
+    for (const key of batch) replies.push(client.sendCommand(['PTTL', key]), client.sendCommand(['GETRANGE', key, '0', end], AS_BUFFER));
+    const values = await Promise.all(replies);
+    const follow: Promise<unknown>[] = [];
+    batch.forEach((key, i) => {
+      const head = values[2 * i + 1] as Buffer | null;
+      if (head) for (const command of bullmqFollow(key, head.toString('utf8'))) follow.push(client.sendCommand(command));
+    });
+    await Promise.all(follow);
+    keys += batch.length;
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** The scanner over BullMQ dedup keys against rawBullmqPass, interleaved; target: within 0.5 of the baseline. */
+async function bullmqBench(admin: RedisClient, results: string[]): Promise<void> {
+  const keys = Number(args['bullmq-keys']);
+  if (!(keys > 0)) return;
+  const prefix = `${PREFIX}bq:`;
+  log(`\nBullMQ: clearing ${prefix}* from any earlier run, then loading ${keys.toLocaleString('en')} dedup keys with their jobs`);
+  await unlinkPrefix(admin, prefix);
+  const load = await timed(() => loadBullmqDataset({ url: REDIS_URL, prefix, keys, nowMs: Date.now() }));
+  const dataset = load.value;
+  log(`  ${seconds(load.ms)}: ${JSON.stringify(dataset.byState)}`);
+  const config = dashboardConfigFromEnv(parseEnv({ IDEMSCOPE_KEY_PATTERNS: dataset.entry, IDEMSCOPE_STATS_PREFIX: `${prefix}stats:` }));
+  const client = await benchRedis(REDIS_URL);
+  try {
+    const scanner = new SnapshotOnlyScanner(guardedReader(client), {
+      patterns: config.keyPatterns,
+      statsPrefix: config.statsPrefix,
+      scanCount: config.scanCount,
+      headBytes: config.headBytes,
+      stepPauseMs: config.scanStepPauseMs,
+      intervalMs: 3_600_000,
+      topStuck: config.topStuck,
+      classify: config,
+    });
+    const raw: number[] = [];
+    const scans: number[] = [];
+    let snapshot: Awaited<ReturnType<KeyspaceScanner['runPass']>> | null = null;
+    for (let round = 0; round < 2; round++) {
+      raw.push((await timed(() => rawBullmqPass(client, dataset.pattern, config.scanCount, config.headBytes))).ms);
+      const pass = await timed(() => scanner.runPass());
+      scans.push(pass.ms);
+      snapshot = pass.value;
+    }
+    const s = snapshot!;
+    for (const state of ['processing', 'stuck', 'completed', 'failed'] as const) {
+      if (s.byState[state] !== dataset.byState[state]) throw new Error(`the scanner counted ${s.byState[state]} ${state}, the dataset has ${dataset.byState[state]}`);
+    }
+    const rate = (ms: number[]) => (keys * ms.length) / (ms.reduce((a, b) => a + b, 0) / 1000);
+    const ratio = rate(scans) / rate(raw);
+    log(`  raw (SCAN, PTTL + GETRANGE, then the job reads): ${raw.map(seconds).join(' and ')} -> ${Math.round(rate(raw)).toLocaleString('en')} keys/s`);
+    log(`  scanner: ${scans.map(seconds).join(' and ')} -> ${Math.round(rate(scans)).toLocaleString('en')} keys/s; snapshot ${JSON.stringify(s.byState)}`);
+    log(`  ratio: ${ratio.toFixed(2)} (target >= 0.5)`);
+    results.push(`scanner over ${keys.toLocaleString('en')} BullMQ dedup keys: ${Math.round(rate(scans)).toLocaleString('en')} keys/s, raw baseline following the same pointers ${Math.round(rate(raw)).toLocaleString('en')} keys/s, ratio ${ratio.toFixed(2)} (target >= 0.5)`);
+  } finally {
+    await closeRedis(client);
+    await unlinkPrefix(admin, prefix);
+  }
 }
 
 async function reusablePostgres(): Promise<PostgresDataset | null> {
@@ -248,6 +343,11 @@ async function main(): Promise<void> {
   const results: string[] = [];
   let scanClient: RedisClient | undefined;
   try {
+    await bullmqBench(admin, results);
+    if (args['bullmq-only']) {
+      log(`\n${results.join('\n')}`);
+      return;
+    }
     let pgData = args['reuse-postgres'] ? await reusablePostgres() : null;
     if (pgData) log(`Postgres: reusing ${ROWS.toLocaleString('en')} rows generated ${seconds(Date.now() - pgData.generatedAtMs)} ago`);
     else {
@@ -281,7 +381,7 @@ async function main(): Promise<void> {
     const raw = new Map<RawLoop, { keys: number; ms: number[] }>(RAW_LOOPS.map((loop) => [loop, { keys: 0, ms: [] }]));
     const rawRound = async (order: readonly RawLoop[]) => {
       for (const loop of order) {
-        const run = await timed(() => rawPass(client, loop, config.keyPatterns, config.scanCount, config.headBytes));
+        const run = await timed(() => rawPass(client, loop, config.keyPatterns.map((p) => p.pattern), config.scanCount, config.headBytes));
         raw.get(loop)!.keys += run.value;
         raw.get(loop)!.ms.push(run.ms);
       }

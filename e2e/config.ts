@@ -25,7 +25,7 @@ export const E2E_REDIS_URL = (() => {
 
 /** Everything the suite writes to Redis lives under this prefix. */
 export const E2E_REDIS_PREFIX = 'e2e:';
-export const E2E_KEY_PATTERNS = 'e2e:idempotency:*,e2e:pt:*';
+export const E2E_KEY_PATTERNS = 'e2e:idempotency:*=plain,e2e:pt:*=powertools';
 export const E2E_STATS_PREFIX = 'e2e:stats:';
 
 export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';

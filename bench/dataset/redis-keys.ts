@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statsField, statsKey } from '../../lib/idempotency/stats-keys';
-import type { RecordFormat } from '../../lib/records/states';
+import { emptyFormatCounts, type RecordFormat } from '../../lib/records/states';
 import { pipeToRedis, resp } from './resp';
 
 export interface RedisDatasetSpec {
@@ -43,10 +43,10 @@ function result(i: number, large: boolean): Record<string, unknown> {
 export async function loadRedisDataset(spec: RedisDatasetSpec): Promise<RedisDataset> {
   const { prefix, nowMs } = spec;
   const dataset: RedisDataset = {
-    patterns: [`${prefix}idempotency:*`, `${prefix}*#*`],
+    patterns: [`${prefix}idempotency:*=plain`, `${prefix}*#*=powertools`],
     statsPrefix: `${prefix}stats:`,
     keys: spec.keys,
-    byFormat: { plain: 0, idemscope: 0, powertools: 0, unknown: 0 },
+    byFormat: emptyFormatCounts(),
     inFlight: 0,
     noExpiry: 0,
     large: 0,

@@ -8,12 +8,13 @@ import { BulkReleasePanel, PurgePanel, ReleaseButton } from '@/components/action
  */
 const releasable = (state: RecordState) => state === 'processing' || state === 'stuck';
 
-export function RowActions({ store, id, state }: { store: StoreName; id: string; state: RecordState }) {
-  return releasable(state) ? <ReleaseButton store={store} keys={[id]} /> : null;
+/** `allowed`, where the server says it (Redis keys, by their format), wins over the state alone. */
+export function RowActions({ store, id, state, allowed }: { store: StoreName; id: string; state: RecordState; allowed?: boolean }) {
+  return (allowed ?? releasable(state)) ? <ReleaseButton store={store} keys={[id]} /> : null;
 }
 
-export function RecordActions({ store, id, state }: { store: StoreName; id: string; state: RecordState }) {
-  if (!releasable(state)) return null;
+export function RecordActions({ store, id, state, allowed }: { store: StoreName; id: string; state: RecordState; allowed?: boolean }) {
+  if (!(allowed ?? releasable(state))) return null;
   return (
     <div className="actions-slot">
       <ReleaseButton store={store} keys={[id]} />

@@ -22,11 +22,28 @@ export function KeyDetailView({ detail }: { detail: KeyDetail }) {
         <dt>State</dt>
         <dd>
           <StateBadge state={detail.state} />
+          {detail.stuckReason ? <span className="muted"> ({detail.stuckReason})</span> : null}
+          {detail.explanation ? (
+            <p className="small" data-testid="state-explanation">
+              {detail.explanation}
+            </p>
+          ) : null}
         </dd>
         <dt>Format</dt>
         <dd>
           {detail.format} <span className="muted">({detail.redisType})</span>
+          <p className="small muted" data-testid="format-reason">
+            {detail.formatReason}
+          </p>
         </dd>
+        {detail.pointer ? (
+          <>
+            <dt>BullMQ job</dt>
+            <dd className="mono">
+              {detail.pointer} <span className="muted">({detail.nativeState ?? 'unknown'})</span>
+            </dd>
+          </>
+        ) : null}
         <dt>TTL</dt>
         <dd>{ttl(detail)}</dd>
         <dt>Age</dt>
@@ -62,7 +79,7 @@ export function KeyDetailView({ detail }: { detail: KeyDetail }) {
         <dt>Value size</dt>
         <dd>{detail.valueBytes == null ? '—' : `${formatCount(detail.valueBytes)} bytes`}</dd>
       </dl>
-      <RecordActions store="redis" id={detail.key} state={detail.state} />
+      <RecordActions store="redis" id={detail.key} state={detail.state} allowed={detail.releasable} />
       <ValueView
         value={detail.value}
         encoding={detail.valueEncoding}

@@ -29,6 +29,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
                 <th scope="col">Key</th>
                 <th scope="col">State</th>
                 <th scope="col">Format</th>
+                <th scope="col">Why</th>
                 <th scope="col" className="num">
                   TTL
                 </th>
@@ -52,12 +53,13 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
                     <StateBadge state={item.state} />
                   </td>
                   <td>{item.format}</td>
+                  <td data-testid="row-reason">{[item.nativeState, item.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
                   <td className="num">{item.noExpiry ? <span className="badge state-expired">none</span> : formatDuration(item.ttlSeconds)}</td>
                   <td className="num">{formatDuration(item.ageSeconds)}</td>
                   <td>{item.consumer ?? '—'}</td>
                   <td className="mono">{item.owner ?? '—'}</td>
                   <td>
-                    <RowActions store="redis" id={item.key} state={item.state} />
+                    <RowActions store="redis" id={item.key} state={item.state} allowed={item.releasable} />
                   </td>
                 </tr>
               ))}

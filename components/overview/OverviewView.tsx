@@ -7,6 +7,7 @@ import { UpdatedAgo } from '@/components/ui/UpdatedAgo';
 import { DuplicateRatePanel } from './DuplicateRatePanel';
 import { ExpiryPanel } from './ExpiryPanel';
 import { HeadlineNumbers } from './HeadlineNumbers';
+import { PatternsTable } from './PatternsTable';
 import { RecordCountsTable } from './RecordCountsTable';
 import { StoreHealthPanel } from './StoreHealthPanel';
 import { StuckRecordsTable } from './StuckRecordsTable';
@@ -51,6 +52,9 @@ export function OverviewView() {
         </Panel>
         <ExpiryPanel />
       </div>
+      <Panel title="Key patterns" id="patterns">
+        {overview.data ? <PatternsTable overview={overview.data} /> : <Loading />}
+      </Panel>
     </div>
   );
 }

@@ -21,7 +21,7 @@ function rows(o: OverviewResponse): Row[] {
     { label: 'Processing', redis: r.processing, postgres: p.processing, pgField: 'processing', state: 'processing' },
     { label: 'Stuck', redis: r.stuck, postgres: p.stuck, pgField: 'stuck', state: 'stuck' },
     { label: 'Completed', redis: r.completed, postgres: p.completed, pgField: 'completed', state: 'completed' },
-    { label: 'Failed', redis: 'n/a', postgres: p.failed, pgField: 'failed', state: 'failed' },
+    { label: 'Failed', redis: r.failed, postgres: p.failed, pgField: 'failed', state: 'failed' },
     { label: 'Expired', redis: r.expired, postgres: p.expired, pgField: 'expired', state: 'expired' },
     { label: 'Unrecognized', redis: r.unrecognized, postgres: 'n/a', state: 'unrecognized' },
     { label: 'No expiry', redis: r.noExpiry, postgres: 'n/a' },

@@ -44,6 +44,7 @@ export function StuckRecordsTable({ records, sources }: { records: StuckRecord[]
             </th>
             <th scope="col">Store</th>
             <th scope="col">Key / message id</th>
+            <th scope="col">Why</th>
             <th scope="col">Consumer</th>
             <th scope="col">Owner</th>
           </tr>
@@ -56,6 +57,7 @@ export function StuckRecordsTable({ records, sources }: { records: StuckRecord[]
               <td className="key">
                 <Link href={recordHref(r.store, r.id)}>{r.id}</Link>
               </td>
+              <td>{[r.nativeState, r.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
               <td>{r.consumer ?? '—'}</td>
               <td className="mono">{r.owner ?? '—'}</td>
             </tr>

@@ -26,6 +26,7 @@ function overview(overrides: { redisUp?: boolean; pgEstimated?: boolean } = {}):
       processing: count(2),
       stuck: count(3),
       completed: count(4),
+      failed: count(0),
       expired: count(1),
       noExpiry: count(5),
       unrecognized: count(1),

@@ -6,7 +6,7 @@ describe('parseEnv', () => {
     const config = parseEnv({});
     expect(config.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/idemscope');
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
-    expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual(['idempotency:*']);
+    expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual([{ pattern: 'idempotency:*', format: 'plain', declared: true }]);
     expect(config.IDEMSCOPE_STUCK_AFTER_SECONDS).toBe(300);
     expect(config.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS).toBe(86400);
     expect(config.IDEMSCOPE_RETENTION_HOURS).toBe(72);
@@ -27,8 +27,34 @@ describe('parseEnv', () => {
 
   it('splits key patterns and treats empty strings as unset', () => {
     const config = parseEnv({ IDEMSCOPE_KEY_PATTERNS: ' idempotency:* , *#* ', PORT: '' });
-    expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual(['idempotency:*', '*#*']);
+    expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual([
+      { pattern: 'idempotency:*', format: 'auto', declared: false },
+      { pattern: '*#*', format: 'auto', declared: false },
+    ]);
     expect(config.PORT).toBe(3000);
+  });
+
+  it('reads `pattern=format` entries, the format after the last =', () => {
+    const config = parseEnv({ IDEMSCOPE_KEY_PATTERNS: 'bull:*:de:*=bullmq, node-idempotency:*=node-idempotency,a=b:*=auto' });
+    expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual([
+      { pattern: 'bull:*:de:*', format: 'bullmq', declared: true },
+      { pattern: 'node-idempotency:*', format: 'node-idempotency', declared: true },
+      { pattern: 'a=b:*', format: 'auto', declared: true },
+    ]);
+  });
+
+  it('names each bad key pattern entry', () => {
+    let error: unknown;
+    try {
+      parseEnv({ IDEMSCOPE_KEY_PATTERNS: 'ok:*=plain,jobs:*=sidekiq,=plain' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      'IDEMSCOPE_KEY_PATTERNS: entry "jobs:*=sidekiq": unknown format "sidekiq"; one of auto, plain, idemscope, powertools, bullmq, node-idempotency',
+      'IDEMSCOPE_KEY_PATTERNS: entry "=plain": has no pattern before the format',
+    ]);
   });
 
   it('lists every bad variable at once', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr';
+import { DEFAULT_KEY_PATTERNS, KeyPatternError, parseKeyPatterns, type KeyPattern } from '../records/key-patterns';
 
 /** Raised once at start-up, listing every bad variable rather than the first one. */
 export class ConfigError extends Error {
@@ -27,18 +28,33 @@ const csv = (fallback: string) =>
     .default(fallback)
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string()).min(1, 'needs at least one entry'));
+/** `pattern` or `pattern=format`, comma-separated; each bad entry is named. */
+const keyPatterns = csv(DEFAULT_KEY_PATTERNS).transform((entries, ctx): KeyPattern[] => {
+  const parsed: KeyPattern[] = [];
+  for (const entry of entries) {
+    try {
+      parsed.push(...parseKeyPatterns([entry]));
+    } catch (error) {
+      if (!(error instanceof KeyPatternError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  }
+  return parsed;
+});
 
 const schema = z.object({
   /** PostgreSQL holding processed_messages and delivery_stats. */
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/idemscope'),
   /** Redis holding dedup keys. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  /** SCAN patterns that hold dedup keys, comma-separated. */
-  IDEMSCOPE_KEY_PATTERNS: csv('idempotency:*'),
+  /** SCAN patterns that hold dedup keys, comma-separated, each `pattern` (read as `auto`) or `pattern=format`. */
+  IDEMSCOPE_KEY_PATTERNS: keyPatterns,
   /** An in-flight record older than this is stuck. */
   IDEMSCOPE_STUCK_AFTER_SECONDS: seconds(300),
   /** The EX plain-format keys were claimed with; their age is this minus the remaining TTL. */
   IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS: seconds(86400),
+  /** The cacheTTLMS, in seconds, @node-idempotency records are set with; their age is this minus the remaining TTL. */
+  IDEMSCOPE_NODE_IDEMPOTENCY_TTL_SECONDS: seconds(86400),
   /** How long processed_messages rows are kept. */
   IDEMSCOPE_RETENTION_HOURS: seconds(72),
   /** Fields whose values are masked in record views (case-insensitive, matched at any depth). */

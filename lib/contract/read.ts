@@ -8,7 +8,7 @@
  * from planner statistics rather than an exact count and must be labelled so.
  */
 
-import type { RecordFormat, RecordState, StoreName } from './vocabulary';
+import type { KeyFormat, RecordFormat, RecordState, StoreName, StuckReason } from './vocabulary';
 
 // ---------------------------------------------------------------- freshness: every figure says how old it is
 
@@ -92,9 +92,15 @@ export interface SnapshotInfo {
 export type StateCounts = Record<RecordState, number>;
 
 export interface PatternCounts {
+  /** The entry as configured: `pattern` or `pattern=format`. */
   pattern: string;
+  /** The format its keys are read as; `auto` for a bare pattern. */
+  format: KeyFormat;
+  declared: boolean;
   keys: number;
   byState: StateCounts;
+  /** For an `auto` pattern with unrecognized values: what to declare so they can be read. */
+  suggestion: string | null;
 }
 
 export interface RedisOverview {
@@ -105,6 +111,8 @@ export interface RedisOverview {
   processing: number | null;
   stuck: number | null;
   completed: number | null;
+  /** Failed records kept for a retry (idemscope) or a finished failed BullMQ job in a throttle window. */
+  failed: number | null;
   /** Past their format's own expiry (Powertools `expiration`) but still stored. */
   expired: number | null;
   noExpiry: number | null;
@@ -114,7 +122,7 @@ export interface RedisOverview {
   snapshot: SnapshotInfo;
   byFormat: Record<RecordFormat, number> | null;
   byPattern: PatternCounts[] | null;
-  /** The configured key patterns (IDEMSCOPE_KEY_PATTERNS), known before any snapshot exists. Always sent. */
+  /** The configured key patterns (IDEMSCOPE_KEY_PATTERNS entries, `pattern=format`), known before any snapshot exists. Always sent. */
   patterns?: string[];
   /** Whether these figures are current: stale when Redis does not answer and they come from an older snapshot. */
   freshness?: Freshness;
@@ -170,6 +178,10 @@ export interface StuckRecord {
    * (a plain claim without TTL, a Powertools record without lease).
    */
   stuckForSeconds: number | null;
+  /** Why it is stuck (Redis): older than the threshold, lease expired, no TTL, stalled BullMQ job, stray BullMQ key, …; null for Postgres. */
+  stuckReason: StuckReason | null;
+  /** The format's own state (BullMQ job state); null when the format has none. */
+  nativeState: string | null;
   owner: string | null;
   consumer: string | null;
   startedAt: string | null;
@@ -207,6 +219,12 @@ export interface KeyItem {
   owner: string | null;
   consumer: string | null;
   noExpiry: boolean;
+  /** Why it is stuck; null unless state is `stuck`. */
+  stuckReason: StuckReason | null;
+  /** The format's own state (BullMQ: waiting, delayed, prioritized, active, completed, failed, gone); null when it has none. */
+  nativeState: string | null;
+  /** Whether an operator may release it (claims in flight; BullMQ: stray keys only, never a stalled job). */
+  releasable: boolean;
 }
 
 export interface KeysPage {
@@ -218,6 +236,12 @@ export interface KeysPage {
 }
 
 export interface KeyDetail extends KeyItem {
+  /** Why the key was read as `format`: the pattern's declared format, or under `auto` the signature that matched (or that none did). */
+  formatReason: string;
+  /** In words, what the state means and what to do (BullMQ stray and stalled keys); null when the state says it all. */
+  explanation: string | null;
+  /** The job a BullMQ dedup key holds; null for other formats. */
+  pointer: string | null;
   /** Redis type of the key (string, hash, …). */
   redisType: string;
   /** Parsed JSON (masked) when the value is JSON, else the raw (possibly truncated) text. */

@@ -1,5 +1,6 @@
 import type { Env } from '../config/env';
 import type { ClassifyConfig } from '../records/classify';
+import type { KeyPattern } from '../records/key-patterns';
 
 /**
  * Everything the read-side services depend on, passed in explicitly so that
@@ -7,7 +8,7 @@ import type { ClassifyConfig } from '../records/classify';
  * thresholds instead of the process environment.
  */
 export interface DashboardConfig extends ClassifyConfig {
-  keyPatterns: string[];
+  keyPatterns: KeyPattern[];
   statsPrefix: string;
   retentionHours: number;
   maskFields: string[];
@@ -40,6 +41,7 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     statsPrefix: e.IDEMSCOPE_STATS_PREFIX,
     stuckAfterSeconds: e.IDEMSCOPE_STUCK_AFTER_SECONDS,
     plainLockTtlSeconds: e.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS,
+    nodeIdempotencyTtlSeconds: e.IDEMSCOPE_NODE_IDEMPOTENCY_TTL_SECONDS,
     retentionHours: e.IDEMSCOPE_RETENTION_HOURS,
     maskFields: e.IDEMSCOPE_MASK_FIELDS,
     scanCount: e.IDEMSCOPE_SCAN_COUNT,

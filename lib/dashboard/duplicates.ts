@@ -2,6 +2,7 @@ import type { DuplicateStatsResponse, Sources } from '../contract/read';
 import type { StoreName } from '../contract/vocabulary';
 import { bucketsOf, ceilTo, floorTo } from './deliveries/cover';
 import { mergeSeries, rate } from './deliveries/merge';
+import { readBullmqBuckets } from './deliveries/bullmq-events';
 import { readRedisBuckets } from './deliveries/redis-counters';
 import { fromStores } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
@@ -22,8 +23,8 @@ export interface DuplicateStatsQuery {
 export const MAX_POINTS = 2000;
 
 /**
- * Deliveries, duplicates and failures per bucket, Redis hashes and
- * delivery_stats summed. Buckets are aligned on the Unix epoch; Redis hour
+ * Deliveries, duplicates and failures per bucket, Redis hashes,
+ * BullMQ queues' events streams (per queue) and delivery_stats summed. Buckets are aligned on the Unix epoch; Redis hour
  * hashes serve buckets of whole hours, minute hashes the rest (the library
  * keeps minute hashes 2 days and hour hashes 8).
  */
@@ -52,7 +53,10 @@ export async function getDuplicateStatsWithSources(deps: DashboardDeps, q: Dupli
   const keptFrom = Math.max(fromMs, nowMs - BUCKET_TTL_SECONDS[granularity] * 1000 - sizeMs);
   const keptTo = Math.min(toMs, nowMs + sizeMs);
   const readers = {
-    redis: () => readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, keptFrom, keptTo), q.consumer),
+    redis: async () => [
+      ...(await readRedisBuckets(deps.redis, deps.config.statsPrefix, bucketsOf(granularity, keptFrom, keptTo), q.consumer)),
+      ...(await readBullmqBuckets(deps.redis, deps.scanner.snapshot?.bullmqQueues ?? [], fromMs, toMs, q.consumer)),
+    ],
     postgres: () => deps.postgres.deliveryBuckets({ fromMs, toMs, consumer: q.consumer }, q.bucketSeconds, q.groupByConsumer),
   };
   const { parts, stores, missing, errors } = await fromStores(q.store ? { [q.store]: readers[q.store] } : readers);

@@ -1,5 +1,8 @@
-import { examineKey, headText } from '../records/examine';
+import { examine, examineKey, headText } from '../records/examine';
+import { explainState, formatReason } from '../records/explain';
 import { createKeyFilter } from '../records/key-filter';
+import { readerOf } from '../records/formats';
+import { keyPatternText } from '../records/key-patterns';
 import type { KeyDetail } from '../contract/read';
 import type { DashboardDeps } from './deps';
 import { NotFoundError } from '../errors';
@@ -19,20 +22,29 @@ export async function getKeyDetail(deps: DashboardDeps, key: string, q: KeyDetai
   const { config } = deps;
   const patternIndex = createKeyFilter(config.keyPatterns, config.statsPrefix).patternOf(key);
   if (patternIndex < 0) return null;
+  const pattern = config.keyPatterns[patternIndex]!;
   const found = await deps.redis.inspect(key, config.detailBytes);
   if (!found) return null;
 
-  // Classified from the same first bytes the scanner and the listing read, so all views agree.
-  const classified = examineKey(found.peek, config.headBytes, deps.now(), config);
+  // Classified from the same first bytes (and the same followed pointers) the scanner and the listing read, so all views agree.
+  // A helper key (a Powertools lock), which listings skip, is still shown when asked for by name.
+  const [followed] = await examine([found.peek], config.headBytes, deps.now(), config, () => pattern.format, deps.redis.keyspace.follow);
+  const classified = followed ?? examineKey(found.peek, config.headBytes, deps.now(), config, pattern.format);
   const decoded = classified.decoded;
   const shown = headText(found.peek, config.detailBytes);
   const view = viewOfText(shown?.text ?? null, shown?.truncated ?? false, config.maskFields);
 
   return {
     key,
-    pattern: config.keyPatterns[patternIndex] ?? null,
+    pattern: keyPatternText(pattern),
     state: classified.state,
     format: classified.format,
+    formatReason: formatReason(pattern, decoded),
+    stuckReason: classified.stuckReason,
+    nativeState: decoded.nativeState,
+    explanation: explainState(classified, decoded),
+    pointer: decoded.pointer,
+    releasable: readerOf(decoded.format)?.releasable(decoded, classified) ?? false,
     ttlSeconds: classified.ttlSeconds,
     ageSeconds: classified.ageSeconds,
     owner: decoded.owner,

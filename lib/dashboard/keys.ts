@@ -1,5 +1,7 @@
 import { examine, type ExaminedKey } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
+import { readerOf } from '../records/formats';
+import { keyPatternText } from '../records/key-patterns';
 import type { RecordState } from '../records/states';
 import type { KeyItem, KeysPage } from '../contract/read';
 import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
@@ -8,7 +10,7 @@ import { InvalidParameterError } from '../errors';
 
 export interface KeysQuery {
   state?: RecordState;
-  /** One of the configured patterns; all of them when absent. */
+  /** One of the configured patterns (the glob or the whole `pattern=format` entry); all of them when absent. */
   pattern?: string;
   cursor?: string;
   limit: number;
@@ -25,6 +27,9 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
     owner: entry.decoded.owner,
     consumer: entry.decoded.consumer,
     noExpiry: entry.noExpiry,
+    stuckReason: entry.stuckReason,
+    nativeState: entry.decoded.nativeState,
+    releasable: readerOf(entry.decoded.format)?.releasable(entry.decoded, entry) ?? false,
   };
 }
 
@@ -38,8 +43,8 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
 export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysPage> {
   const { config } = deps;
   const patterns = config.keyPatterns;
-  const only = q.pattern === undefined ? null : patterns.indexOf(q.pattern);
-  if (only === -1) throw new InvalidParameterError('pattern', `not a configured pattern; one of ${patterns.map((p) => JSON.stringify(p)).join(', ')}`);
+  const only = q.pattern === undefined ? null : patterns.findIndex((p) => p.pattern === q.pattern || keyPatternText(p) === q.pattern);
+  if (only === -1) throw new InvalidParameterError('pattern', `not a configured pattern; one of ${patterns.map((p) => JSON.stringify(keyPatternText(p))).join(', ')}`);
   const filter = createKeyFilter(patterns, config.statsPrefix);
   const count = Math.max(1, Math.min(config.scanCount, config.keysExaminedPerRequest));
   let at: KeysCursor | null = q.cursor ? decodeCursor(q.cursor, keysCursorSchema) : { p: only ?? 0, c: '0', o: 0, n: count };
@@ -51,19 +56,21 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   let examined = 0;
   let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
   while (at && steps-- > 0 && items.length < q.limit && examined < config.keysExaminedPerRequest) {
-    const pattern = patterns[at.p]!;
+    const { pattern, format } = patterns[at.p]!;
     const batch = await deps.redis.keyspace.scan(pattern, at.c, at.n);
     // COUNT is only a hint: one SCAN reply may hold more keys than asked for, and the rest wait for the next page.
     const keys = batch.keys.slice(at.o, at.o + config.keysExaminedPerRequest - examined);
     const owned = keys.filter((key) => filter.owns(at!.p, key));
-    const byKey = new Map(examine(await deps.redis.keyspace.peek(owned, config.headBytes), config.headBytes, deps.now(), config).map((e) => [e.key, e]));
+    const peeks = await deps.redis.keyspace.peek(owned, config.headBytes);
+    const entries = await examine(peeks, config.headBytes, deps.now(), config, () => format, deps.redis.keyspace.follow);
+    const byKey = new Map(entries.map((e) => [e.key, e]));
 
     let used = 0;
     for (const key of keys) {
       if (items.length >= q.limit) break;
       used++;
       const entry = byKey.get(key);
-      if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, pattern));
+      if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, keyPatternText(patterns[at.p]!)));
     }
     examined += used;
     if (at.o + used < batch.keys.length) at = { ...at, o: at.o + used };

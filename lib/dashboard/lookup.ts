@@ -22,7 +22,7 @@ export function candidateKeys(q: string, patterns: readonly string[]): string[] 
 /** Exact lookup of a key or message id in both stores; one store failing leaves the other's answer. */
 export async function lookup(deps: DashboardDeps, q: string): Promise<LookupResponse> {
   const [redis, postgres] = await Promise.allSettled([
-    Promise.all(candidateKeys(q, deps.config.keyPatterns).map((key) => getKeyDetail(deps, key))),
+    Promise.all(candidateKeys(q, deps.config.keyPatterns.map((p) => p.pattern)).map((key) => getKeyDetail(deps, key))),
     isUuid(q) ? getMessageDetail(deps, q) : Promise.resolve(null),
   ]);
   return {

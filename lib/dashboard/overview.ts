@@ -1,6 +1,8 @@
 import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
+import { patternSuggestion } from '../records/explain';
+import { keyPatternText } from '../records/key-patterns';
 import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, Sources, StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
@@ -97,6 +99,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
       processing: null,
       stuck: null,
       completed: null,
+      failed: null,
       expired: null,
       noExpiry: null,
       unrecognized: null,
@@ -104,7 +107,7 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
       snapshot: info,
       byFormat: null,
       byPattern: null,
-      patterns: deps.config.keyPatterns,
+      patterns: deps.config.keyPatterns.map(keyPatternText),
       freshness,
     };
   }
@@ -115,14 +118,18 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     processing: snapshot.byState.processing,
     stuck: snapshot.byState.stuck,
     completed: snapshot.byState.completed,
+    failed: snapshot.byState.failed,
     expired: snapshot.byState.expired,
     noExpiry: snapshot.noExpiry,
     unrecognized: snapshot.byState.unrecognized,
     snapshotAgeSeconds: Math.max(0, Math.round((nowMs - snapshot.completedAtMs) / 1000)),
     snapshot: info,
     byFormat: snapshot.byFormat,
-    byPattern: snapshot.byPattern,
-    patterns: deps.config.keyPatterns,
+    byPattern: snapshot.byPattern.map((p, i) => {
+      const configured = deps.config.keyPatterns[i];
+      return { ...p, suggestion: configured ? patternSuggestion(configured, p.byState.unrecognized) : null };
+    }),
+    patterns: deps.config.keyPatterns.map(keyPatternText),
     freshness,
   };
 }
@@ -178,6 +185,8 @@ function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, row
       format: s.format,
       ageSeconds: s.ageSeconds,
       stuckForSeconds: Number.isFinite(s.stuckForSeconds) ? s.stuckForSeconds : null,
+      stuckReason: s.stuckReason,
+      nativeState: s.nativeState,
       owner: s.owner,
       consumer: s.consumer,
       startedAt: s.startedAtMs === null ? null : new Date(s.startedAtMs).toISOString(),
@@ -193,6 +202,8 @@ function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, row
         format: null,
         ageSeconds,
         stuckForSeconds: ageSeconds,
+        stuckReason: null,
+        nativeState: null,
         owner: r.ownerToken,
         consumer: r.consumer,
         startedAt: r.claimedAt.toISOString(),

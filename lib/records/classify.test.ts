@@ -14,16 +14,16 @@ describe('classifyKey: plain recipe', () => {
 
   it('is processing while younger than the stuck threshold; age comes from the TTL', () => {
     const r = classifyKey(claim, (86_400 - 299) * 1000, NOW, config);
-    expect(r).toMatchObject({ state: 'processing', format: 'plain', ageSeconds: 299, ttlSeconds: 86_101, noExpiry: false });
+    expect(r).toMatchObject({ state: 'processing', format: 'plain', ageSeconds: 299, ttlSeconds: 86_101, noExpiry: false, stuckReason: null });
   });
 
   it('is stuck from the threshold on', () => {
-    expect(classifyKey(claim, (86_400 - 300) * 1000, NOW, config)).toMatchObject({ state: 'stuck', ageSeconds: 300, stuckForSeconds: 300 });
+    expect(classifyKey(claim, (86_400 - 300) * 1000, NOW, config)).toMatchObject({ state: 'stuck', ageSeconds: 300, stuckForSeconds: 300, stuckReason: 'older-than-threshold' });
   });
 
   it('is stuck when the claim has no TTL, since nothing will release it', () => {
     const r = classifyKey(claim, PTTL_NO_EXPIRY, NOW, config);
-    expect(r).toMatchObject({ state: 'stuck', ageSeconds: null, noExpiry: true, ttlSeconds: null });
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: null, noExpiry: true, ttlSeconds: null, stuckReason: 'no-ttl' });
     expect(r.stuckForSeconds).toBe(Number.POSITIVE_INFINITY);
   });
 
@@ -54,12 +54,12 @@ describe('classifyKey: idemscope records', () => {
 
   it('is stuck when the lease ran out, however young', () => {
     const r = classifyKey(idemscope('processing', { startedAt: NOW - 10_000, leaseExpiresAt: NOW }), 60_000, NOW, config);
-    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 10 });
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 10, stuckReason: 'lease-expired' });
   });
 
   it('is stuck when older than the threshold, however long the lease', () => {
     const r = classifyKey(idemscope('processing', { startedAt: NOW - 300_000, leaseExpiresAt: NOW + 3_600_000 }), 60_000, NOW, config);
-    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 300 });
+    expect(r).toMatchObject({ state: 'stuck', ageSeconds: 300, stuckReason: 'older-than-threshold' });
   });
 
   it('is completed, aged from completion', () => {
@@ -87,11 +87,11 @@ describe('classifyKey: Powertools records', () => {
 
   it('is processing until in_progress_expiration passes, then stuck', () => {
     expect(classifyKey(inProgress(NOW + 1), 3_600_000, NOW, config)).toMatchObject({ state: 'processing', ageSeconds: null });
-    expect(classifyKey(inProgress(NOW - 61_000), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck', stuckForSeconds: 61 });
+    expect(classifyKey(inProgress(NOW - 61_000), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck', stuckForSeconds: 61, stuckReason: 'lease-expired' });
   });
 
   it('is stuck without in_progress_expiration, as Powertools itself takes such records over', () => {
-    expect(classifyKey(inProgress(), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck' });
+    expect(classifyKey(inProgress(), 3_600_000, NOW, config)).toMatchObject({ state: 'stuck', stuckReason: 'no-lease' });
   });
 
   it('is expired once its own expiration passed, even while Redis still holds it', () => {
@@ -120,7 +120,10 @@ describe('classifyKey: unrecognized', () => {
       state: 'unrecognized',
       format: 'unknown',
       noExpiry: true,
+      ttlSeconds: null,
+      stuckReason: null,
     });
+    expect(classifyKey(decodeValue('garbage', false), 1_500, NOW, config)).toMatchObject({ state: 'unrecognized', ttlSeconds: 2, noExpiry: false });
   });
 });
 

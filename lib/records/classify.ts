@@ -1,5 +1,7 @@
 import type { DecodedRecord } from './detect';
-import type { RecordFormat, RecordState } from './states';
+import { seconds, ttlOf } from './formats/claim';
+import { readerOf } from './formats';
+import type { RecordFormat, RecordState, StuckReason } from './states';
 
 /** The thresholds classification depends on; passed in, never read from the environment. */
 export interface ClassifyConfig {
@@ -7,6 +9,8 @@ export interface ClassifyConfig {
   stuckAfterSeconds: number;
   /** The EX a plain-recipe claim was taken with; its age is this minus the remaining TTL. */
   plainLockTtlSeconds: number;
+  /** The cacheTTLMS (in seconds) @node-idempotency records were set with; default the library's 24 h. */
+  nodeIdempotencyTtlSeconds?: number;
 }
 
 export interface RowClassifyConfig {
@@ -15,8 +19,7 @@ export interface RowClassifyConfig {
   retentionHours: number;
 }
 
-/** Redis PTTL's answer for a key that exists but has no expiry. */
-export const PTTL_NO_EXPIRY = -1;
+export { PTTL_NO_EXPIRY } from './formats/claim';
 
 export interface ClassifiedKey {
   state: RecordState;
@@ -26,62 +29,20 @@ export interface ClassifiedKey {
   noExpiry: boolean;
   /**
    * How overdue an in-flight record is, for ranking the oldest stuck ones:
-   * its age, else the time since its lease ran out; Infinity for a plain
-   * claim with no TTL, which nothing will ever release.
+   * its age, else the time since its lease ran out; Infinity for a record
+   * nothing will ever release (a plain claim with no TTL, a stray BullMQ key).
    */
   stuckForSeconds: number | null;
+  /** Why it is stuck; null unless state is stuck. */
+  stuckReason: StuckReason | null;
 }
 
+/** State, age and stuck reason of a decoded record, by the rules of its own format. */
 export function classifyKey(record: DecodedRecord, pttlMs: number, nowMs: number, config: ClassifyConfig): ClassifiedKey {
-  const noExpiry = pttlMs === PTTL_NO_EXPIRY;
-  const ttlSeconds = noExpiry || pttlMs < 0 ? null : Math.ceil(pttlMs / 1000);
-  const format = record.format;
-  // One object per key, built once: the scanner classifies millions of keys a pass.
-  const result = (state: RecordState, ageSeconds: number | null, stuckForSeconds: number | null): ClassifiedKey => ({
-    format,
-    ttlSeconds,
-    noExpiry,
-    ageSeconds,
-    stuckForSeconds,
-    state,
-  });
-
-  if (record.kind === 'unrecognized') return result('unrecognized', null, null);
-
-  // A failed record has no lease to run out: it waits, until its TTL, for the retry that takes it over.
-  if (record.kind === 'failed') {
-    const ageMs = record.failedAtMs ?? record.startedAtMs;
-    return result('failed', ageMs === null ? null : seconds(nowMs - ageMs), null);
-  }
-
-  if (record.kind === 'completed') {
-    const expired = record.expiresAtMs !== null && record.expiresAtMs <= nowMs;
-    const ageMs = record.completedAtMs ?? record.startedAtMs;
-    return result(expired ? 'expired' : 'completed', ageMs === null ? null : seconds(nowMs - ageMs), null);
-  }
-
-  const stuckAfterMs = config.stuckAfterSeconds * 1000;
-  let ageMs: number | null = null;
-  if (record.format === 'plain') {
-    ageMs = noExpiry || pttlMs < 0 ? null : Math.max(0, config.plainLockTtlSeconds * 1000 - pttlMs);
-  } else if (record.startedAtMs !== null) {
-    ageMs = Math.max(0, nowMs - record.startedAtMs);
-  }
-  const leaseExpired = record.leaseExpiresAtMs !== null && record.leaseExpiresAtMs <= nowMs;
-  // Powertools treats an INPROGRESS record without in_progress_expiration as
-  // orphaned and takes it over, and a plain claim with no TTL is never released:
-  // both are stuck whatever their age.
-  const orphaned =
-    (record.format === 'powertools' && record.leaseExpiresAtMs === null) || (record.format === 'plain' && ageMs === null);
-  const stuck = orphaned || leaseExpired || (ageMs !== null && ageMs >= stuckAfterMs);
-
-  let stuckForSeconds: number | null = null;
-  if (stuck) {
-    if (ageMs !== null) stuckForSeconds = seconds(ageMs);
-    else if (record.leaseExpiresAtMs !== null) stuckForSeconds = seconds(nowMs - record.leaseExpiresAtMs);
-    else stuckForSeconds = Number.POSITIVE_INFINITY;
-  }
-  return result(stuck ? 'stuck' : 'processing', ageMs === null ? null : seconds(ageMs), stuckForSeconds);
+  const reader = readerOf(record.format);
+  if (reader) return reader.classify(record, pttlMs, nowMs, config);
+  const { ttlSeconds, noExpiry } = ttlOf(pttlMs);
+  return { state: 'unrecognized', format: 'unknown', ageSeconds: null, ttlSeconds, noExpiry, stuckForSeconds: null, stuckReason: null };
 }
 
 export interface MessageRowFacts {
@@ -114,8 +75,4 @@ export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClas
   const expired =
     row.expiresAt !== null ? row.expiresAt.getTime() <= nowMs : ageMs >= config.retentionHours * 3_600_000;
   return { state: expired ? 'expired' : row.status, ageSeconds: seconds(ageMs) };
-}
-
-function seconds(ms: number): number {
-  return Math.max(0, Math.floor(ms / 1000));
 }

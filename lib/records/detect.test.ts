@@ -55,6 +55,9 @@ describe('decodeValue', () => {
       failedAtMs: null,
       expiresAtMs: null,
       fingerprint: 'fp',
+      pointer: null,
+      nativeState: null,
+      locked: null,
       truncated: false,
     });
   });
@@ -75,6 +78,9 @@ describe('decodeValue', () => {
       failedAtMs: 1_500,
       expiresAtMs: null,
       fingerprint: 'fp',
+      pointer: null,
+      nativeState: null,
+      locked: null,
       truncated: false,
     });
     expect(decodeValue(failed.slice(0, 50), true)).toMatchObject({ format: 'idemscope', kind: 'failed', truncated: true });

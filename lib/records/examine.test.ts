@@ -48,7 +48,7 @@ describe('examineKey', () => {
 });
 
 describe('examine', () => {
-  it('drops keys gone since SCAN and the Powertools lock helper, and keeps everything else in order', () => {
+  it('drops keys gone since SCAN and the Powertools lock helper, and keeps everything else in order', async () => {
     const peeks = [
       peek('gone', 'processing', PTTL_GONE),
       peek('fn#abc:lock', 'true', 10_000),
@@ -59,6 +59,47 @@ describe('examine', () => {
       peek('about-to-go', '{"ok":1}', 2),
       peek('hash#x:lock', null, 10_000),
     ];
-    expect(examine(peeks, 512, NOW, config).map((e) => e.key)).toEqual(['plain:lock', 'fn#abc:lock2', 'fn#def:lock', 'kept', 'about-to-go', 'hash#x:lock']);
+    const noFollow = async () => {
+      throw new Error('nothing to follow');
+    };
+    expect((await examine(peeks, 512, NOW, config, () => 'plain', noFollow)).map((e) => e.key)).toEqual(['plain:lock', 'fn#abc:lock2', 'fn#def:lock', 'kept', 'about-to-go', 'hash#x:lock']);
+  });
+});
+
+describe('examine: records that point at others', () => {
+  it('follows every pointer of a batch in one round trip, in order, and resolves each from its own replies', async () => {
+    const sent: (readonly (readonly string[])[])[] = [];
+    const follow = async (commands: readonly (readonly string[])[]) => {
+      sent.push(commands);
+      // Job 1 is gone; job 2 exists and is waiting.
+      return commands.map((c) => (c[0] === 'EXISTS' ? (c[1] === 'q:1' ? 0 : 1) : c[0] === 'HMGET' ? [String(NOW - 5_000), null, null, null, '0'] : c[0] === 'PTTL' ? -2 : null));
+    };
+    const peeks = [peek('q:de:a', '1', PTTL_NO_EXPIRY), peek('q:de:junk', 'not a job id'), peek('q:de:b', '2', PTTL_NO_EXPIRY)];
+    const out = await examine(peeks, 512, NOW, config, () => 'bullmq', follow);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.filter((c) => c[0] === 'EXISTS').map((c) => c[1])).toEqual(['q:1', 'q:2']);
+    expect(out.map((e) => [e.key, e.state, e.stuckReason, e.decoded.nativeState])).toEqual([
+      ['q:de:a', 'stuck', 'stray-gone', 'gone'],
+      ['q:de:junk', 'unrecognized', null, null],
+      ['q:de:b', 'processing', null, 'waiting'],
+    ]);
+  });
+
+  it('sends nothing when no record points anywhere', async () => {
+    let calls = 0;
+    const out = await examine([peek('a', 'processing', (86_400 - 10) * 1000)], 512, NOW, config, () => 'auto', async () => {
+      calls++;
+      return [];
+    });
+    expect(calls).toBe(0);
+    expect(out[0]).toMatchObject({ format: 'plain', state: 'processing' });
+  });
+
+  it('reads each key by the format its pattern declares', async () => {
+    const none = async () => [];
+    const [asPlain] = await examine([peek('k', '{"ok":1}')], 512, NOW, config, () => 'plain', none);
+    const [asAuto] = await examine([peek('k', '{"ok":1}')], 512, NOW, config, () => 'auto', none);
+    expect(asPlain!.state).toBe('completed');
+    expect(asAuto!.state).toBe('unrecognized');
   });
 });

@@ -1,5 +1,7 @@
 import { classifyKey, type ClassifiedKey, type ClassifyConfig } from './classify';
 import { decodeValue, type DecodedRecord } from './detect';
+import { readerOf } from './formats';
+import type { KeyFormat } from './states';
 
 /** A key as the keyspace reader returns it: PTTL, length and first bytes, never the whole value. */
 export interface KeyPeek {
@@ -20,6 +22,9 @@ export interface ExaminedKey extends ClassifiedKey {
   pttlMs: number;
 }
 
+/** Sends read-only commands in one pipelined round trip; a WRONGTYPE reply comes back as null. */
+export type FollowReads = (commands: readonly (readonly string[])[]) => Promise<unknown[]>;
+
 const NOT_A_STRING: DecodedRecord = decodeValue('', false);
 
 /** The value's first `headBytes` bytes as text, and whether there is more. */
@@ -36,10 +41,14 @@ function isPowertoolsLock(peek: KeyPeek): boolean {
   return peek.key.endsWith(':lock') && peek.key.includes('#') && peek.head?.toString('utf8') === 'true';
 }
 
-/** Decodes and classifies one peeked key from its first `headBytes` bytes. */
-export function examineKey(peek: KeyPeek, headBytes: number, nowMs: number, config: ClassifyConfig): ExaminedKey {
+/** The record a peeked key holds, from its first `headBytes` bytes, read as `format`. */
+export function decodePeek(peek: KeyPeek, headBytes: number, format: KeyFormat = 'plain'): DecodedRecord {
   const head = headText(peek, headBytes);
-  const decoded = head === null ? NOT_A_STRING : decodeValue(head.text, head.truncated);
+  return head === null ? NOT_A_STRING : decodeValue(head.text, head.truncated, format);
+}
+
+/** Classifies a decoded key. */
+export function examined(peek: KeyPeek, decoded: DecodedRecord, nowMs: number, config: ClassifyConfig): ExaminedKey {
   const c = classifyKey(decoded, peek.pttlMs, nowMs, config);
   // Fields named rather than spread: a spread per key was a third of the scanner's classification time.
   return {
@@ -51,16 +60,52 @@ export function examineKey(peek: KeyPeek, headBytes: number, nowMs: number, conf
     noExpiry: c.noExpiry,
     ageSeconds: c.ageSeconds,
     stuckForSeconds: c.stuckForSeconds,
+    stuckReason: c.stuckReason,
     state: c.state,
   };
 }
 
-/** Classifies peeked keys; keys that vanished since SCAN and helper keys are dropped. */
-export function examine(peeks: readonly KeyPeek[], headBytes: number, nowMs: number, config: ClassifyConfig): ExaminedKey[] {
-  const out: ExaminedKey[] = [];
+/** Decodes and classifies one peeked key whose record needs nothing else read. */
+export function examineKey(peek: KeyPeek, headBytes: number, nowMs: number, config: ClassifyConfig, format: KeyFormat = 'plain'): ExaminedKey {
+  return examined(peek, decodePeek(peek, headBytes, format), nowMs, config);
+}
+
+/**
+ * Classifies peeked keys; keys that vanished since SCAN and helper keys are
+ * dropped. Records that point at others (BullMQ job ids) are followed with
+ * one more pipelined round trip for the whole batch, through `follow`.
+ */
+export async function examine(
+  peeks: readonly KeyPeek[],
+  headBytes: number,
+  nowMs: number,
+  config: ClassifyConfig,
+  formatOf: (key: string) => KeyFormat,
+  follow: FollowReads,
+): Promise<ExaminedKey[]> {
+  const kept: KeyPeek[] = [];
+  const decoded: DecodedRecord[] = [];
+  const commands: string[][] = [];
+  const spans: { at: number; from: number; to: number }[] = [];
   for (const peek of peeks) {
     if (peek.pttlMs === PTTL_GONE || isPowertoolsLock(peek)) continue;
-    out.push(examineKey(peek, headBytes, nowMs, config));
+    const record = decodePeek(peek, headBytes, formatOf(peek.key));
+    if (record.kind === 'pointer') {
+      const more = readerOf(record.format)?.follow?.commands(peek.key, record) ?? [];
+      spans.push({ at: decoded.length, from: commands.length, to: commands.length + more.length });
+      commands.push(...more);
+    }
+    kept.push(peek);
+    decoded.push(record);
   }
+  if (spans.length > 0) {
+    const replies = commands.length > 0 ? await follow(commands) : [];
+    for (const span of spans) {
+      const record = decoded[span.at]!;
+      decoded[span.at] = readerOf(record.format)!.follow!.resolve(record, replies.slice(span.from, span.to));
+    }
+  }
+  const out: ExaminedKey[] = new Array(kept.length);
+  for (let i = 0; i < kept.length; i++) out[i] = examined(kept[i]!, decoded[i]!, nowMs, config);
   return out;
 }

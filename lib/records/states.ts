@@ -6,8 +6,25 @@
 export const STORES = ['redis', 'postgres'] as const;
 export type StoreName = (typeof STORES)[number];
 
-export const RECORD_FORMATS = ['plain', 'idemscope', 'powertools', 'unknown'] as const;
+/** The formats a record can be read as; `unknown` when none applies. */
+export const RECORD_FORMATS = ['plain', 'idemscope', 'powertools', 'node-idempotency', 'bullmq', 'unknown'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+/**
+ * What a key pattern may declare (`IDEMSCOPE_KEY_PATTERNS` entry `pattern=format`).
+ * `auto` reads each value by the first format whose own signature it carries.
+ */
+export const KEY_FORMATS = ['auto', 'plain', 'idemscope', 'powertools', 'bullmq', 'node-idempotency'] as const;
+export type KeyFormat = (typeof KEY_FORMATS)[number];
+
+/**
+ * Why an in-flight record is stuck: older than the threshold, its lease ran
+ * out, nothing will ever release it (no TTL, no lease), a BullMQ job whose
+ * worker lost its lock, or a BullMQ dedup key left behind by a finished or
+ * vanished job.
+ */
+export const STUCK_REASONS = ['older-than-threshold', 'lease-expired', 'no-ttl', 'no-lease', 'stalled', 'stray-finished', 'stray-gone'] as const;
+export type StuckReason = (typeof STUCK_REASONS)[number];
 
 /**
  * Exactly one per record. `failed` is a claim whose handler threw, kept for
@@ -22,5 +39,5 @@ export function emptyStateCounts(): Record<RecordState, number> {
 }
 
 export function emptyFormatCounts(): Record<RecordFormat, number> {
-  return { plain: 0, idemscope: 0, powertools: 0, unknown: 0 };
+  return { plain: 0, idemscope: 0, powertools: 0, 'node-idempotency': 0, bullmq: 0, unknown: 0 };
 }

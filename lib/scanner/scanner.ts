@@ -1,12 +1,13 @@
 import type { ClassifyConfig } from '../records/classify';
-import { examine } from '../records/examine';
+import { examine, type FollowReads } from '../records/examine';
 import { createKeyFilter, type KeyFilter } from '../records/key-filter';
+import type { KeyPattern } from '../records/key-patterns';
 import type { KeyspaceReader } from '../stores/redis/keyspace';
 import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
 
 export interface ScannerOptions {
-  /** SCAN MATCH patterns holding dedup keys. */
-  patterns: readonly string[];
+  /** SCAN MATCH patterns holding dedup keys, each with the format its keys are read as. */
+  patterns: readonly KeyPattern[];
   /** Keys under this prefix are the library's counters and are skipped. */
   statsPrefix: string;
   /** COUNT hint per SCAN step: bounds the work each step asks of Redis. */
@@ -49,8 +50,8 @@ interface Waiter {
 
 /**
  * Keeps a snapshot of the dedup keyspace. A pass is a sequence of bounded
- * SCAN steps, each followed by one pipelined PTTL + GETRANGE round trip and a
- * short pause; the new snapshot replaces the previous one only when the pass
+ * SCAN steps, each followed by one pipelined PTTL + GETRANGE round trip (and
+ * one more for the records that point at others, BullMQ's) and a short pause; the new snapshot replaces the previous one only when the pass
  * completes, so readers never see half-counted numbers.
  */
 export class KeyspaceScanner {
@@ -156,7 +157,8 @@ export class KeyspaceScanner {
 
   private async scanPattern(index: number, builder: SnapshotBuilder): Promise<void> {
     const { scanCount, headBytes, stepPauseMs, classify } = this.options;
-    const pattern = this.options.patterns[index]!;
+    const { pattern, format } = this.options.patterns[index]!;
+    const formatOf = () => format;
     let cursor = '0';
     do {
       if (this.stopping) throw new Error('scanner stopped');
@@ -165,12 +167,17 @@ export class KeyspaceScanner {
       builder.scanned(step.keys.length);
       const owned = step.keys.filter((key) => this.filter.owns(index, key));
       const peeks = await this.source.peek(owned, headBytes);
-      // Timed from the reply, so it runs while this batch is classified: Redis still has at
-      // least stepPauseMs to itself before the next step (of this pattern or the next one),
-      // and the pass loses no time to it unless classifying takes less.
-      const paused = pause(stepPauseMs);
+      // Timed from the step's last reply, so it runs while the batch is classified: Redis still
+      // has at least stepPauseMs to itself before the next step (of this pattern or the next
+      // one), and the pass loses no time to it unless classifying takes less.
+      let paused = pause(stepPauseMs);
+      const follow: FollowReads = async (commands) => {
+        const replies = await this.source.follow(commands);
+        paused = pause(stepPauseMs);
+        return replies;
+      };
       const now = this.now();
-      for (const entry of examine(peeks, headBytes, now, classify)) builder.add(index, entry, now);
+      for (const entry of await examine(peeks, headBytes, now, classify, formatOf, follow)) builder.add(index, entry, now);
       await paused;
     } while (cursor !== '0');
   }

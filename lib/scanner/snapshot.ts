@@ -1,5 +1,7 @@
-import { emptyFormatCounts, emptyStateCounts, type RecordFormat, type RecordState } from '../records/states';
+import { emptyFormatCounts, emptyStateCounts, type KeyFormat, type RecordFormat, type RecordState, type StuckReason } from '../records/states';
 import type { ExaminedKey } from '../records/examine';
+import { queueBase } from '../records/formats/bullmq';
+import { keyPatternText, type KeyPattern } from '../records/key-patterns';
 
 export const HOUR_MS = 3_600_000;
 /** The expiry histogram covers this many hourly buckets ahead of the pass start. */
@@ -8,6 +10,9 @@ export const EXPIRY_HOURS = 72;
 export interface StuckKey {
   key: string;
   format: RecordFormat;
+  stuckReason: StuckReason | null;
+  /** The format's own state (BullMQ: active, completed, gone, …). */
+  nativeState: string | null;
   ageSeconds: number | null;
   stuckForSeconds: number;
   owner: string | null;
@@ -16,7 +21,10 @@ export interface StuckKey {
 }
 
 export interface PatternAggregate {
+  /** The entry as configured: `pattern` or `pattern=format`. */
   pattern: string;
+  format: KeyFormat;
+  declared: boolean;
   keys: number;
   byState: Record<RecordState, number>;
 }
@@ -51,13 +59,18 @@ export interface KeyspaceSnapshot {
   };
   /** Longest-stuck first. */
   oldestStuck: StuckKey[];
+  /** `<prefix>:<queue>:` of the BullMQ queues whose dedup keys were seen (at most MAX_BULLMQ_QUEUES), for their events streams. */
+  bullmqQueues: string[];
 }
+
+/** Queues a snapshot remembers: each is one XRANGE per duplicate-rate request. */
+export const MAX_BULLMQ_QUEUES = 100;
 
 export class SnapshotBuilder {
   private readonly snapshot: KeyspaceSnapshot;
 
   constructor(
-    patterns: readonly string[],
+    patterns: readonly KeyPattern[],
     startedAtMs: number,
     private readonly topStuck: number,
   ) {
@@ -68,11 +81,12 @@ export class SnapshotBuilder {
       keys: 0,
       byState: emptyStateCounts(),
       byFormat: emptyFormatCounts(),
-      byPattern: patterns.map((pattern) => ({ pattern, keys: 0, byState: emptyStateCounts() })),
+      byPattern: patterns.map((p) => ({ pattern: keyPatternText(p), format: p.format, declared: p.declared, keys: 0, byState: emptyStateCounts() })),
       noExpiry: 0,
       truncated: 0,
       expiry: { fromMs: Math.floor(startedAtMs / HOUR_MS) * HOUR_MS, hourly: new Array<number>(EXPIRY_HOURS + 1).fill(0), later: 0, overdue: 0 },
       oldestStuck: [],
+      bullmqQueues: [],
     };
   }
 
@@ -101,6 +115,13 @@ export class SnapshotBuilder {
     }
     if (entry.state === 'expired') s.expiry.overdue++;
     if (entry.state === 'stuck') this.rankStuck(entry);
+    if (entry.format === 'bullmq') this.noteQueue(entry.key);
+  }
+
+  private noteQueue(key: string): void {
+    const queues = this.snapshot.bullmqQueues;
+    const base = queueBase(key);
+    if (base !== null && queues.length < MAX_BULLMQ_QUEUES && !queues.includes(base)) queues.push(base);
   }
 
   finish(completedAtMs: number): KeyspaceSnapshot {
@@ -116,6 +137,8 @@ export class SnapshotBuilder {
     const item: StuckKey = {
       key: entry.key,
       format: entry.format,
+      stuckReason: entry.stuckReason,
+      nativeState: entry.decoded.nativeState,
       ageSeconds: entry.ageSeconds,
       stuckForSeconds: stuckFor,
       owner: entry.decoded.owner,

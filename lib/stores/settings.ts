@@ -1,11 +1,13 @@
 import type { Env } from '../config/env';
+import type { KeyPattern } from '../records/key-patterns';
 
 /** What the stores' actions depend on; passed in so tests can use their own prefix and limits. */
 export interface StoreSettings {
-  keyPatterns: string[];
+  keyPatterns: KeyPattern[];
   statsPrefix: string;
   stuckAfterSeconds: number;
   plainLockTtlSeconds: number;
+  nodeIdempotencyTtlSeconds?: number;
   retentionHours: number;
   bulkLimit: number;
   scanCount: number;
@@ -18,6 +20,7 @@ export function storeSettingsFrom(config: Env): StoreSettings {
     statsPrefix: config.IDEMSCOPE_STATS_PREFIX,
     stuckAfterSeconds: config.IDEMSCOPE_STUCK_AFTER_SECONDS,
     plainLockTtlSeconds: config.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS,
+    nodeIdempotencyTtlSeconds: config.IDEMSCOPE_NODE_IDEMPOTENCY_TTL_SECONDS,
     retentionHours: config.IDEMSCOPE_RETENTION_HOURS,
     bulkLimit: config.IDEMSCOPE_BULK_LIMIT,
     scanCount: config.IDEMSCOPE_SCAN_COUNT,

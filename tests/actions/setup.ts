@@ -2,6 +2,7 @@ import type { ActionDeps } from '../../lib/actions/deps';
 import type { Actor } from '../../lib/actions/run-action';
 import { createPrismaClient } from '../../lib/db/prisma';
 import type { PrismaClient } from '../../lib/db/generated/client';
+import { parseKeyPatterns } from '../../lib/records/key-patterns';
 import { createStores } from '../../lib/stores';
 import type { StoreSettings } from '../../lib/stores/settings';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
@@ -24,7 +25,7 @@ export async function actionFixture(label: string, overrides: Partial<StoreSetti
   const redis = await newRedisClient();
   const prefix = testPrefix(label);
   const config: StoreSettings = {
-    keyPatterns: [`${prefix}idempotency:*`, `${prefix}pt:*`],
+    keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`, `${prefix}pt:*=powertools`]),
     statsPrefix: `${prefix}stats:`,
     stuckAfterSeconds: 300,
     plainLockTtlSeconds: 86_400,

@@ -1,3 +1,4 @@
+import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyItem } from '../../lib/contract/read';
 import type { DashboardDeps } from '../../lib/dashboard/deps';
@@ -44,7 +45,7 @@ describe('listing keys', () => {
       expect(items.map((i) => i.key).sort(), state).toEqual(expected.map((k) => k.key).sort());
       for (const item of items) {
         const seeded = expected.find((k) => k.key === item.key)!;
-        expect(item, item.key).toMatchObject({ state, format: seeded.format, noExpiry: seeded.noExpiry, pattern: world.config.keyPatterns[seeded.pattern] });
+        expect(item, item.key).toMatchObject({ state, format: seeded.format, noExpiry: seeded.noExpiry, pattern: keyPatternText(world.config.keyPatterns[seeded.pattern]!) });
         expect(item.ttlSeconds === null).toBe(seeded.noExpiry);
       }
     }
@@ -53,7 +54,7 @@ describe('listing keys', () => {
   it('lists every key without a state filter, and only those of one pattern when asked', async () => {
     const all = await allPages(world.deps, { limit: 5 });
     expect(all.items.map((i) => i.key).sort()).toEqual(world.keys.map((k) => k.key).sort());
-    const second = await allPages(world.deps, { limit: 50, pattern: world.config.keyPatterns[1] });
+    const second = await allPages(world.deps, { limit: 50, pattern: keyPatternText(world.config.keyPatterns[1]!) });
     expect(second.items.map((i) => i.key).sort()).toEqual(world.keys.filter((k) => k.pattern === 1).map((k) => k.key).sort());
   });
 
@@ -89,8 +90,8 @@ describe('listing keys', () => {
   it('refuses bad patterns and cursors, naming the parameter', async () => {
     await expect(listKeys(world.deps, { pattern: 'other:*', limit: 5 })).rejects.toMatchObject({ parameter: 'pattern' });
     await expect(listKeys(world.deps, { cursor: 'garbage', limit: 5 })).rejects.toBeInstanceOf(InvalidParameterError);
-    const first = await listKeys(world.deps, { limit: 1, pattern: world.config.keyPatterns[1] });
-    await expect(listKeys(world.deps, { limit: 1, pattern: world.config.keyPatterns[0], cursor: first.nextCursor! })).rejects.toMatchObject({
+    const first = await listKeys(world.deps, { limit: 1, pattern: keyPatternText(world.config.keyPatterns[1]!) });
+    await expect(listKeys(world.deps, { limit: 1, pattern: world.config.keyPatterns[0]!.pattern, cursor: first.nextCursor! })).rejects.toMatchObject({
       parameter: 'cursor',
     });
   });

@@ -1,3 +1,4 @@
+import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getHealth } from '../../lib/dashboard/health';
 import { getOverview } from '../../lib/dashboard/overview';
@@ -25,7 +26,7 @@ function expectedDeliveries(minutes: number) {
 describe('GET overview (service)', () => {
   it('has no Redis numbers before the first pass, and waits for one with fresh', async () => {
     const before = await getOverview(world.deps, { fresh: false });
-    expect(before.redis).toMatchObject({ reachable: true, keys: null, snapshotAgeSeconds: null, byFormat: null, patterns: world.config.keyPatterns });
+    expect(before.redis).toMatchObject({ reachable: true, keys: null, snapshotAgeSeconds: null, byFormat: null, patterns: world.config.keyPatterns.map(keyPatternText) });
     expect(before.redis.snapshot.status).toBe('none');
 
     const fresh = await getOverview(world.deps, { fresh: true });
@@ -52,8 +53,8 @@ describe('GET overview (service)', () => {
     const byFormat = countBy(world.keys, (k) => k.format);
     expect(redis.byFormat).toEqual(Object.fromEntries(RECORD_FORMATS.map((f) => [f, byFormat[f] ?? 0])));
     expect(redis.byPattern!.map((p) => [p.pattern, p.keys])).toEqual([
-      [world.config.keyPatterns[0], 17],
-      [world.config.keyPatterns[1], 6],
+      [keyPatternText(world.config.keyPatterns[0]!), 17],
+      [keyPatternText(world.config.keyPatterns[1]!), 6],
     ]);
   });
 

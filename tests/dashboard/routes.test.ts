@@ -1,3 +1,4 @@
+import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../lib/contract/errors';
 import type { KeyDetail, KeysPage, LookupResponse, MessageDetail, OverviewResponse } from '../../lib/contract/read';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DATABASE_URL: world.db.url,
     REDIS_URL: TEST_REDIS_URL,
-    IDEMSCOPE_KEY_PATTERNS: world.config.keyPatterns.join(','),
+    IDEMSCOPE_KEY_PATTERNS: world.config.keyPatterns.map(keyPatternText).join(','),
     IDEMSCOPE_STATS_PREFIX: world.config.statsPrefix,
   });
   const modules = {

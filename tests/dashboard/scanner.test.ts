@@ -1,3 +1,4 @@
+import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeyspace } from '../../lib/stores/redis/keyspace';
 import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../lib/scanner/scanner';
@@ -52,7 +53,7 @@ describe('one keyspace pass', () => {
 
     snapshot.byPattern.forEach((p, index) => {
       const mine = seeded.filter((k) => k.pattern === index);
-      expect(p.pattern).toBe(config.keyPatterns[index]);
+      expect(p.pattern).toBe(keyPatternText(config.keyPatterns[index]!));
       expect(p.keys, p.pattern).toBe(mine.length);
       const states = countBy(mine, (k) => k.state);
       for (const state of RECORD_STATES) expect(p.byState[state], `${p.pattern} ${state}`).toBe(states[state] ?? 0);
@@ -107,6 +108,11 @@ describe('pacing', () => {
         events.push({ at: performance.now(), what: 'replied' });
         return peeks;
       },
+      follow: async (...args: Parameters<typeof reader.follow>) => {
+        const replies = await reader.follow(...args);
+        events.push({ at: performance.now(), what: 'replied' });
+        return replies;
+      },
     };
     const stepPauseMs = 25;
     await new KeyspaceScanner(timed, options({ scanCount: 20, stepPauseMs })).runPass();
@@ -150,6 +156,7 @@ describe('background loop', () => {
         return { cursor: '1', keys: [] };
       },
       peek: async () => [],
+      follow: async () => [],
     };
     const scanner = new KeyspaceScanner(endless, options());
     scanner.start();
@@ -163,7 +170,7 @@ describe('background loop', () => {
   });
 
   it('gives up waiting for a fresh pass after the timeout', async () => {
-    const never = { scan: () => new Promise<never>(() => undefined), peek: async () => [] };
+    const never = { scan: () => new Promise<never>(() => undefined), peek: async () => [], follow: async () => [] };
     const scanner = new KeyspaceScanner(never, options());
     await expect(scanner.fresh(50)).rejects.toBeInstanceOf(ScanTimeoutError);
     expect(scanner.status()).toMatchObject({ passInProgress: true, passKeysExamined: 0 });

@@ -18,7 +18,7 @@ export interface RedisAccess {
 
 export function guardedReader(client: RedisClient): KeyspaceReader {
   const reader = redisKeyspace(client);
-  return { scan: guarded(client, reader.scan), peek: guarded(client, reader.peek) };
+  return { scan: guarded(client, reader.scan), peek: guarded(client, reader.peek), follow: guarded(client, reader.follow) };
 }
 
 export function redisAccess(client: RedisClient, settings: StoreSettings, now: () => number = Date.now): RedisAccess {

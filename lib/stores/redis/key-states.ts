@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ClassifiedKey, ClassifyConfig } from '../../records/classify';
 import type { DecodedRecord } from '../../records/detect';
-import { examineKey, PTTL_GONE } from '../../records/examine';
+import { examine, PTTL_GONE } from '../../records/examine';
+import { readerOf } from '../../records/formats';
+import { createKeyFilter } from '../../records/key-filter';
+import type { KeyPattern } from '../../records/key-patterns';
+import type { KeyFormat } from '../../records/states';
 import type { SeenState } from '../../contract/actions';
 import type { KeyspaceReader } from './keyspace';
 
@@ -20,6 +24,8 @@ export interface KeyState {
   digest: string | null;
   decoded: DecodedRecord | null;
   classified: ClassifiedKey | null;
+  /** The format of the pattern the key is under, which the release script checks it by. */
+  keyFormat: KeyFormat;
 }
 
 export function sha1Hex(bytes: Buffer): string {
@@ -31,27 +37,42 @@ export function sha1Hex(bytes: Buffer): string {
  * reader in chunks of bounded size. The type needs no command of its own:
  * PTTL -2 means no key, and a non-string answers GETRANGE with WRONGTYPE.
  */
-export async function readKeyStates(reader: KeyspaceReader, keys: string[], config: ClassifyConfig, now: number): Promise<KeyState[]> {
+export async function readKeyStates(
+  reader: KeyspaceReader,
+  keys: string[],
+  config: ClassifyConfig & { keyPatterns: readonly KeyPattern[]; statsPrefix: string },
+  now: number,
+): Promise<KeyState[]> {
+  const filter = createKeyFilter(config.keyPatterns, config.statsPrefix);
+  const formatOf = (key: string): KeyFormat => filter.formatOf(key) ?? 'auto';
   const states: KeyState[] = [];
   for (let i = 0; i < keys.length; i += PEEK_CHUNK) {
-    for (const peek of await reader.peek(keys.slice(i, i + PEEK_CHUNK), HEAD_BYTES, true)) {
+    const peeks = await reader.peek(keys.slice(i, i + PEEK_CHUNK), HEAD_BYTES, true);
+    const strings = peeks.filter((p) => p.pttlMs !== PTTL_GONE && p.head !== null);
+    const byKey = new Map((await examine(strings, HEAD_BYTES, now, config, formatOf, reader.follow)).map((e) => [e.key, e]));
+    for (const peek of peeks) {
+      const keyFormat = formatOf(peek.key);
+      const entry = byKey.get(peek.key);
       if (peek.pttlMs === PTTL_GONE) {
-        states.push({ key: peek.key, exists: false, type: 'none', pttlMs: peek.pttlMs, bytes: 0, digest: null, decoded: null, classified: null });
-      } else if (peek.head === null) {
-        states.push({ key: peek.key, exists: true, type: 'other', pttlMs: peek.pttlMs, bytes: 0, digest: null, decoded: null, classified: null });
+        states.push({ key: peek.key, exists: false, type: 'none', pttlMs: peek.pttlMs, bytes: 0, digest: null, decoded: null, classified: null, keyFormat });
+      } else if (peek.head === null || !entry) {
+        // Another type, or a helper key (a Powertools lock) that is part of a record, not one.
+        states.push({ key: peek.key, exists: true, type: peek.head === null ? 'other' : 'string', pttlMs: peek.pttlMs, bytes: peek.bytes ?? 0, digest: null, decoded: null, classified: null, keyFormat });
       } else {
-        const { decoded, key, pttlMs, ...classified } = examineKey(peek, HEAD_BYTES, now, config);
+        const { decoded, key, pttlMs, ...classified } = entry;
         const bytes = peek.bytes ?? 0;
         const whole = bytes <= HEAD_BYTES;
-        states.push({ key, exists: true, type: 'string', pttlMs, bytes, digest: whole ? sha1Hex(peek.head) : null, decoded, classified });
+        states.push({ key, exists: true, type: 'string', pttlMs, bytes, digest: whole ? sha1Hex(peek.head) : null, decoded, classified, keyFormat });
       }
     }
   }
   return states;
 }
 
-export function isInFlight(state: KeyState): boolean {
-  return state.classified?.state === 'processing' || state.classified?.state === 'stuck';
+/** Whether the record's own format lets an operator release it (claims in flight; BullMQ: stray keys only). */
+export function isReleasable(state: KeyState): boolean {
+  if (!state.decoded || !state.classified) return false;
+  return readerOf(state.decoded.format)?.releasable(state.decoded, state.classified) ?? false;
 }
 
 export function seenStateOf(state: KeyState): SeenState {

@@ -1,6 +1,7 @@
 import { RESP_TYPES } from 'redis';
 import type { KeyPeek } from '../../records/examine';
 import { createKeyFilter } from '../../records/key-filter';
+import type { KeyPattern } from '../../records/key-patterns';
 import type { RedisClient } from './connection';
 
 /**
@@ -14,7 +15,16 @@ export interface KeyspaceReader {
    * are more) of each key in one round trip; STRLEN too when `measure` is set.
    */
   peek(keys: readonly string[], headBytes: number, measure?: boolean): Promise<KeyPeek[]>;
+  /**
+   * What records point at (a BullMQ job's hash, lock and queue sets): the
+   * formats' read-only commands in one pipelined round trip, a WRONGTYPE
+   * reply as null. Anything but the read commands below is refused.
+   */
+  follow(commands: readonly (readonly string[])[]): Promise<unknown[]>;
 }
+
+/** The commands a format may follow a pointer with: reads, each O(1) or bounded by its own arguments. */
+const FOLLOW_COMMANDS = new Set(['EXISTS', 'HMGET', 'PTTL', 'LPOS', 'ZSCORE']);
 
 const WRONGTYPE = /^WRONGTYPE/;
 
@@ -80,6 +90,12 @@ export function redisKeyspace(client: RedisClient): KeyspaceReader {
       }
       return peeks;
     },
+    async follow(commands) {
+      for (const command of commands) {
+        if (!FOLLOW_COMMANDS.has(command[0]!)) throw new Error(`not a follow read: ${command[0]}`);
+      }
+      return Promise.all(commands.map((command) => client.sendCommand([...command]).catch(nullIfWrongType)));
+    },
   };
 }
 
@@ -100,13 +116,13 @@ export interface ScanOutcome {
  */
 export async function scanPatterns(
   reader: KeyspaceReader,
-  scope: { keyPatterns: readonly string[]; statsPrefix: string; scanCount: number },
+  scope: { keyPatterns: readonly KeyPattern[]; statsPrefix: string; scanCount: number },
   visit: (keys: string[]) => Promise<boolean>,
   budget = SCAN_BUDGET,
 ): Promise<ScanOutcome> {
   const filter = createKeyFilter(scope.keyPatterns, scope.statsPrefix);
   let examined = 0;
-  for (const [index, pattern] of scope.keyPatterns.entries()) {
+  for (const [index, { pattern }] of scope.keyPatterns.entries()) {
     let cursor = '0';
     do {
       const step = await reader.scan(pattern, cursor, scope.scanCount);
@@ -121,7 +137,7 @@ export async function scanPatterns(
 }
 
 /** Whether an action may touch the key at all: under a configured pattern, never a counter hash. */
-export function keyMatcher(scope: { keyPatterns: readonly string[]; statsPrefix: string }): (key: string) => boolean {
+export function keyMatcher(scope: { keyPatterns: readonly KeyPattern[]; statsPrefix: string }): (key: string) => boolean {
   const filter = createKeyFilter(scope.keyPatterns, scope.statsPrefix);
   return (key) => filter.patternOf(key) >= 0;
 }

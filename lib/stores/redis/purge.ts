@@ -13,6 +13,8 @@ export const retentionSeconds = (config: StoreSettings) => config.retentionHours
 
 function why(state: KeyState): PurgeCandidate['why'] | null {
   if (!state.exists || state.type !== 'string') return null;
+  // A BullMQ dedup key lives as long as its job by design; a stray one is released, never given a TTL.
+  if (state.keyFormat === 'bullmq') return null;
   if (state.pttlMs === -1) return 'no-expiry';
   if (state.decoded?.format === 'powertools' && state.classified?.state === 'expired') return 'expired';
   return null;

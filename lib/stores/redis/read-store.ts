@@ -29,6 +29,8 @@ export interface RedisReadStore {
   inspect(key: string, maxBytes: number): Promise<KeyInspection | null>;
   /** HGETALL of each key in one round trip; missing hashes come back empty. */
   hashes(keys: readonly string[]): Promise<Record<string, string>[]>;
+  /** XRANGE of a stream between two times (entry ids are milliseconds), at most `count` entries; a missing stream is empty. */
+  streamRange(key: string, fromMs: number, toMs: number, count: number): Promise<{ id: string; fields: Record<string, string> }[]>;
 }
 
 export function redisReadStore(client: RedisClient): RedisReadStore {
@@ -67,6 +69,11 @@ export function redisReadStore(client: RedisClient): RedisReadStore {
       // A key of another type under the stats prefix is not ours to count.
       const none = whenWrongType<Record<string, string>>({});
       return Promise.all(keys.map((key) => client.hGetAll(key).then((hash) => ({ ...hash }) as Record<string, string>, none)));
+    }),
+
+    streamRange: guarded(client, async (key: string, fromMs: number, toMs: number, count: number) => {
+      const entries = await client.xRange(key, String(fromMs), String(toMs), { COUNT: count }).catch(whenWrongType([]));
+      return entries.map((e) => ({ id: String(e.id), fields: { ...(e.message as Record<string, string>) } }));
     }),
   };
 }

@@ -1,7 +1,8 @@
 import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../contract/actions';
 import { BUCKET_TTL_SECONDS } from '../../idempotency/stats-keys';
 import type { RedisAccess } from './access';
-import { isInFlight, readKeyStates, seenStateOf, type KeyState } from './key-states';
+import { createKeyFilter } from '../../records/key-filter';
+import { isReleasable, readKeyStates, seenStateOf, type KeyState } from './key-states';
 import { scanPatterns } from './keyspace';
 import { RELEASE_IF_SEEN } from './scripts';
 
@@ -18,14 +19,14 @@ export async function previewKeys(redis: RedisAccess, keys: string[]): Promise<R
   const skipped: Skipped[] = [];
   for (const state of await readKeyStates(redis.reader, keys, redis.settings, redis.now())) {
     if (!state.exists) skipped.push({ key: state.key, reason: 'missing' });
-    else if (!isInFlight(state) || state.digest === null) skipped.push({ key: state.key, reason: 'not-in-flight' });
+    else if (!isReleasable(state) || state.digest === null) skipped.push({ key: state.key, reason: 'not-in-flight' });
     else wouldRelease.push(toItem(state));
   }
   return { dryRun: true, store: 'redis', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: keys.length, complete: true };
 }
 
 /**
- * Stuck keys (see lib/records/classify) stuck for at least `olderThanSeconds`,
+ * Releasable stuck keys (see lib/records/formats) stuck for at least `olderThanSeconds`,
  * found by a bounded SCAN of the key patterns; at most the bulk limit.
  */
 export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: number): Promise<ReleasePreview> {
@@ -34,7 +35,8 @@ export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: num
   const scan = await scanPatterns(redis.reader, config, async (keys) => {
     for (const state of await readKeyStates(redis.reader, keys, config, redis.now())) {
       const stuckFor = state.classified?.stuckForSeconds ?? null;
-      if (state.classified?.state === 'stuck' && state.digest !== null && stuckFor !== null && stuckFor >= olderThanSeconds) {
+      // Stuck but not releasable (a stalled BullMQ job, which BullMQ's stall checker owns) is left alone.
+      if (state.classified?.state === 'stuck' && isReleasable(state) && state.digest !== null && stuckFor !== null && stuckFor >= olderThanSeconds) {
         found.push(toItem(state));
       }
     }
@@ -47,13 +49,15 @@ export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: num
 
 /**
  * Compare-and-delete of each key against the value digest seen at preview,
- * in scripts of SCRIPT_BATCH keys (see RELEASE_IF_SEEN).
+ * in scripts of SCRIPT_BATCH keys (see RELEASE_IF_SEEN), each checked by the
+ * format of the pattern it is under.
  */
 export async function releaseKeys(
   redis: RedisAccess,
   items: { key: string; seen: string }[],
 ): Promise<{ released: string[]; skipped: Skipped[] }> {
   const config = redis.settings;
+  const filter = createKeyFilter(config.keyPatterns, config.statsPrefix);
   const released: string[] = [];
   const skipped: Skipped[] = [];
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
@@ -61,7 +65,7 @@ export async function releaseKeys(
     const outcomes = (await redis.run(
       RELEASE_IF_SEEN,
       batch.map((b) => b.key),
-      [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.map((b) => b.seen)],
+      [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.flatMap((b) => [b.seen, filter.formatOf(b.key) ?? 'auto'])],
     )) as string[];
     // Only an answer for every key counts; anything else is not Redis confirming a release.
     if (!Array.isArray(outcomes) || outcomes.length !== batch.length) throw new Error('the release script answered for the wrong number of keys');

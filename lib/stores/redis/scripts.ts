@@ -15,34 +15,60 @@ end
 `;
 
 /**
- * In-flight test shared by the scripts, mirroring lib/records/detect.ts: the
- * plain marker, an idemscope record with status processing, or a Powertools
- * INPROGRESS record. Returns in-flight?, consumer (idemscope only).
+ * In-flight test shared by the scripts, mirroring the format readers in
+ * lib/records/formats for a key under a pattern of format \`fmt\`: the plain
+ * marker, an idemscope record in flight, a Powertools INPROGRESS record, a
+ * @node-idempotency IN_PROGRESS record; each only where that pattern's format
+ * reads it (\`plain\` reads ours and Powertools' too, \`auto\` every
+ * signature). Returns in-flight?, consumer (idemscope only).
  */
 const IN_FLIGHT = `
-local function in_flight(v)
-  if v == 'processing' then return true, nil end
+local function in_flight(v, fmt)
+  local any = fmt == 'auto' or fmt == 'plain'
+  if v == 'processing' then return any, nil end
   if string.sub(v, 1, 1) ~= '{' then return false, nil end
   local ok, r = pcall(cjson.decode, v)
   if not ok or type(r) ~= 'table' then return false, nil end
   if r.fmt == 'idemscope' then
-    if r.status == 'processing' then return true, r.consumer end
+    if (any or fmt == 'idemscope') and r.status == 'processing'
+      and type(r.startedAt) == 'number' and type(r.leaseExpiresAt) == 'number' then return true, r.consumer end
     return false, nil
   end
-  return r.status == 'INPROGRESS' and type(r.expiration) == 'number', nil
+  if r.status == 'INPROGRESS' and type(r.expiration) == 'number' then return any or fmt == 'powertools', nil end
+  if r.status == 'IN_PROGRESS' and (r.fingerPrint == nil or type(r.fingerPrint) == 'string') then
+    return fmt == 'auto' or fmt == 'node-idempotency', nil
+  end
+  return false, nil
+end
+`;
+
+/**
+ * A BullMQ dedup key \`<prefix>:<queue>:de:<id>\` holding job id \`v\` is stray
+ * when it has no TTL and its job is gone or finished (lib/records/formats/bullmq.ts).
+ */
+const STRAY_JOB = `
+local function stray_job(key, v)
+  local at = string.find(key, ':de:', 1, true)
+  if not at or at == 1 or redis.call('PTTL', key) ~= -1 then return false end
+  local job = string.sub(key, 1, at) .. v
+  return redis.call('EXISTS', job) == 0 or redis.call('HEXISTS', job, 'finishedOn') == 1
 end
 `;
 
 /**
  * Release = compare-and-delete, all keys of the batch in one script:
  * KEYS the targets; ARGV[1] stats prefix, ARGV[2] minute-bucket TTL,
- * ARGV[3] hour-bucket TTL, ARGV[3+i] the SHA-1 seen at preview for KEYS[i].
+ * ARGV[3] hour-bucket TTL, ARGV[2+2i] the SHA-1 seen at preview for KEYS[i]
+ * and ARGV[3+2i] the format of its pattern.
  * A key is deleted only if it is still in flight AND its value is
  * byte-for-byte the one previewed, so a record that completed (or was taken
- * over) in between always survives.
+ * over) in between always survives. A BullMQ dedup key is deleted only if it
+ * still holds the job id previewed (else \`changed\`) and is still stray,
+ * like BullMQ's own removal, which deletes a dedup key only while it holds
+ * the same job id.
  * Releases of idemscope records are counted for their consumer, like the library's counters.
  */
-export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}
+export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}${STRAY_JOB}
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
 local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
@@ -54,11 +80,20 @@ for i, key in ipairs(KEYS) do
     out[i] = 'missing'
   elseif absent then
     out[i] = 'not-in-flight'
+  elseif ARGV[3 + 2 * i] == 'bullmq' then
+    if redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
+      out[i] = 'changed'
+    elseif not stray_job(key, v) then
+      out[i] = 'not-in-flight'
+    else
+      redis.call('DEL', key)
+      out[i] = 'released'
+    end
   else
-    local flying, consumer = in_flight(v)
+    local flying, consumer = in_flight(v, ARGV[3 + 2 * i])
     if not flying then
       out[i] = 'not-in-flight'
-    elseif redis.sha1hex(v) ~= ARGV[3 + i] then
+    elseif redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
       out[i] = 'changed'
     else
       redis.call('DEL', key)

@@ -3,6 +3,7 @@ import type { TestRedisClient as Redis } from '../../helpers/redis-client';
 import pg from 'pg';
 import type { DashboardConfig } from '../../../lib/dashboard/config';
 import { encodeRecord } from '../../../lib/idempotency/record';
+import { parseKeyPatterns } from '../../../lib/records/key-patterns';
 import { bucketStart, statsField, statsKey } from '../../../lib/idempotency/stats-keys';
 import type { RecordFormat, RecordState } from '../../../lib/records/states';
 import { PowertoolsWriter, type PowertoolsClient } from './powertools';
@@ -26,7 +27,7 @@ export interface SeededRow {
 /** A configuration over the test's own prefix, patterns overlapping on purpose. */
 export function testConfig(prefix: string, overrides: Partial<DashboardConfig> = {}): DashboardConfig {
   return {
-    keyPatterns: [`${prefix}idempotency:*`, `${prefix}*#*`],
+    keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`, `${prefix}*#*=powertools`]),
     statsPrefix: `${prefix}idempotency:stats:`,
     stuckAfterSeconds: 300,
     plainLockTtlSeconds: 86_400,

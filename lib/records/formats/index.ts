@@ -1,0 +1,79 @@
+import { scanJsonPrefix, type Scalar } from '../json-prefix';
+import type { KeyFormat, RecordFormat } from '../states';
+import { bullmq } from './bullmq';
+import type { FormatReader } from './format';
+import { idemscope } from './idemscope';
+import { nodeIdempotency } from './node-idempotency';
+import { plain } from './plain';
+import { powertools } from './powertools';
+import { UNRECOGNIZED, type DecodedRecord, type ValueView } from './record';
+
+export type { FormatReader } from './format';
+
+/** Every format, by name. */
+export const FORMAT_READERS: Record<Exclude<RecordFormat, 'unknown'>, FormatReader> = {
+  plain,
+  idemscope,
+  powertools,
+  'node-idempotency': nodeIdempotency,
+  bullmq,
+};
+
+/** What `auto` tries, in order: only formats whose values carry a signature of their own. */
+const AUTO: readonly FormatReader[] = [idemscope, powertools, nodeIdempotency, plain];
+
+export function readerOf(format: RecordFormat): FormatReader | null {
+  return format === 'unknown' ? null : FORMAT_READERS[format];
+}
+
+/** A value's view, parsing its JSON at most once however many formats look at it. */
+export function valueView(text: string, truncated: boolean): ValueView {
+  let parsed: Map<string, Scalar> | null | undefined;
+  return {
+    text,
+    truncated,
+    fields() {
+      if (parsed === undefined) parsed = truncated ? prefixFields(text) : wholeFields(text);
+      return parsed;
+    },
+  };
+}
+
+/**
+ * The record a value holds under a pattern of format `format`. Under `auto`
+ * only a format's own signature counts; anything else (JSON included) is
+ * unrecognized, never completed.
+ */
+export function decodeAs(format: KeyFormat, value: ValueView): DecodedRecord {
+  if (format !== 'auto') return FORMAT_READERS[format].decode(value);
+  for (const reader of AUTO) {
+    const record = reader.detect(value);
+    if (record) return record;
+  }
+  return { ...UNRECOGNIZED, truncated: value.truncated };
+}
+
+/** Top-level scalar members of a complete value (JSON.parse is native, hence the fast path); null if it is not JSON. */
+function wholeFields(text: string): Map<string, Scalar> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const fields = new Map<string, Scalar>();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const object = value as Record<string, unknown>;
+    for (const k of Object.keys(object)) {
+      const v = object[k];
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields.set(k, v);
+    }
+  }
+  return fields;
+}
+
+/** The same from the first bytes of a longer value, which must at least look like the start of JSON. */
+function prefixFields(text: string): Map<string, Scalar> | null {
+  const scan = scanJsonPrefix(text);
+  return scan.valid && text.trim() !== '' ? scan.topLevel : null;
+}

@@ -1,0 +1,36 @@
+import { classifyClaim, inFlightReleasable } from './claim';
+import type { FormatReader } from './format';
+import { num, str, UNRECOGNIZED } from './record';
+
+const STATUS = new Set(['INPROGRESS', 'COMPLETED']);
+
+/** AWS Lambda Powertools idempotency records: `{"status":"INPROGRESS"|"COMPLETED","expiration":<s>,…}`. */
+export const powertools: FormatReader = {
+  format: 'powertools',
+  signature: 'status INPROGRESS or COMPLETED with a numeric expiration',
+  detect(value) {
+    const fields = value.fields();
+    if (fields === null || !STATUS.has(fields.get('status') as string) || typeof fields.get('expiration') !== 'number') return null;
+    const expiration = num(fields.get('expiration'));
+    return {
+      ...UNRECOGNIZED,
+      format: 'powertools',
+      kind: fields.get('status') === 'INPROGRESS' ? 'in-flight' : 'completed',
+      leaseExpiresAtMs: num(fields.get('in_progress_expiration')),
+      expiresAtMs: expiration === null ? null : expiration * 1000,
+      fingerprint: str(fields.get('validation')) || null,
+      truncated: value.truncated,
+    };
+  },
+  decode(value) {
+    return powertools.detect(value) ?? { ...UNRECOGNIZED, truncated: value.truncated };
+  },
+  classify(record, pttlMs, nowMs, config) {
+    return classifyClaim(record, pttlMs, nowMs, config, {
+      ageMs: () => null,
+      // Powertools treats an INPROGRESS record without in_progress_expiration as orphaned and takes it over.
+      orphaned: (r) => (r.leaseExpiresAtMs === null ? 'no-lease' : null),
+    });
+  },
+  releasable: inFlightReleasable,
+};

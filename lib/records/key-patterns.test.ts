@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_KEY_PATTERNS, KeyPatternError, keyPatternText, parseKeyPattern, parseKeyPatterns } from './key-patterns';
+
+describe('key patterns', () => {
+  it('reads a bare pattern as auto and pattern=format as declared', () => {
+    expect(parseKeyPattern('bull:*')).toEqual({ pattern: 'bull:*', format: 'auto', declared: false });
+    expect(parseKeyPattern(' bull:*:de:* = bullmq ')).toEqual({ pattern: 'bull:*:de:*', format: 'bullmq', declared: true });
+    expect(parseKeyPattern('x*=auto')).toEqual({ pattern: 'x*', format: 'auto', declared: true });
+  });
+
+  it('takes the format after the last =, so a glob may hold one', () => {
+    expect(parseKeyPattern('a=b*=plain')).toEqual({ pattern: 'a=b*', format: 'plain', declared: true });
+  });
+
+  it('names the entry it cannot read', () => {
+    expect(() => parseKeyPattern('jobs:*=sidekiq')).toThrow(new KeyPatternError('jobs:*=sidekiq', 'unknown format "sidekiq"; one of auto, plain, idemscope, powertools, bullmq, node-idempotency'));
+    expect(() => parseKeyPattern('=plain')).toThrow(/^entry "=plain": has no pattern before the format$/);
+    expect(() => parseKeyPattern('  ')).toThrow(KeyPatternError);
+    expect(() => parseKeyPattern('a=b*')).toThrow(/unknown format "b\*"/);
+  });
+
+  it('splits a list, skipping empty entries, and writes each entry back as configured', () => {
+    const list = parseKeyPatterns('idempotency:*=plain, ,*#*');
+    expect(list).toHaveLength(2);
+    expect(list.map(keyPatternText)).toEqual(['idempotency:*=plain', '*#*']);
+    expect(parseKeyPatterns(DEFAULT_KEY_PATTERNS)).toEqual([{ pattern: 'idempotency:*', format: 'plain', declared: true }]);
+  });
+});
