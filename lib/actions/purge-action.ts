@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/audit-log';
 import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from '../contract/actions';
 import { guarded } from '../stores/postgres/guard';
+import { purgeTargetOf } from '../stores/postgres/dedup-store';
 import { cancelPurgeJob, getPurgeJob, recentPurgeJobs, resumePurgeJob, type JobHooks } from '../stores/postgres/purge-jobs';
 import type { ActionDeps } from './deps';
 import { type Actor, runAction, type RunOutcome } from './run-action';
@@ -67,7 +68,7 @@ export async function resumeJobAction(deps: ActionDeps, actor: Actor, jobId: str
     actionId,
     parameters: { jobId },
     async execute() {
-      const job = await guarded(resumePurgeJob)(deps.db, jobId, deps.config.retentionHours, auditJobEnd(deps, actor));
+      const job = await guarded(resumePurgeJob)(deps.db, jobId, purgeTargetOf(deps.config), auditJobEnd(deps, actor));
       return { body: job, targets: [jobId], outcome: 'started', result: { status: job.status, purgedBefore: job.purged } };
     },
   });

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/roles';
 import type { Database } from '../db/prisma';
-import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
+import { AlreadyInProgressError, idempotent, PayloadMismatchError, type PostgresStore } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError } from '../errors';
-import { prismaQueryable } from '../stores/postgres/prisma-queryable';
+import { actionClaimStore } from '../stores/postgres/action-claims';
 
-/** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
+/** The consumer name the dashboard's own action ids are claimed under (in its own schema's action_claims). */
 export const ACTIONS_CONSUMER = 'idemscope-dashboard';
 /** Longer than any action's request; a crashed one can be retried after it. */
 const ACTION_LEASE_MS = 10 * 60_000;
@@ -59,8 +59,7 @@ export interface RunOutcome<R> {
  */
 export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
   const actionId = run.actionId ?? randomUUID();
-  // Durable: an action's result must survive a crash, and actions are rare enough not to mind the fsync.
-  const store = new PostgresStore(prismaQueryable(db), { prepare: false, durableCompletion: true });
+  const store = actionClaimStore(db);
   const audit = (entry: Partial<Parameters<typeof appendAudit>[1]>) =>
     appendAudit(db, {
       actor: actor.principal.label,

@@ -107,6 +107,8 @@ export type PurgeJobStatus = 'running' | 'cancelled' | 'completed' | 'failed' | 
 export interface PurgeJobView {
   jobId: string;
   store: 'postgres';
+  /** The watched table it purges, `schema.table`. */
+  table: string;
   /** interrupted: marked running, but its process stopped sending heartbeats; resume it. */
   status: PurgeJobStatus;
   actor: string;
@@ -114,7 +116,7 @@ export interface PurgeJobView {
   batches: number;
   estimatedTotal: number | null;
   estimated: boolean;
-  /** Share of processed_messages the job has walked, 0 to 1: exact, unlike estimatedTotal. */
+  /** Share of the table the job has walked, 0 to 1: exact, unlike estimatedTotal. */
   scanned: number;
   cancelRequested: boolean;
   createdAt: string;

@@ -1,15 +1,18 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
-import { env } from '../config/env';
+import { env, ownSchemaName } from '../config/env';
 
 /** The Prisma client's type, for modules outside lib/db and lib/stores that pass Idemscope's own database along. */
 export type Database = PrismaClient;
 
-/** A client over its own small pool; tests and scripts use it for databases of their own. */
-export function createPrismaClient(connectionString: string, poolSize = 10): PrismaClient {
+/**
+ * A client over its own small pool; tests and scripts use it for databases of
+ * their own. Its models live in Idemscope's own schema (IDEMSCOPE_SCHEMA).
+ */
+export function createPrismaClient(connectionString: string, poolSize = 10, schema = ownSchemaName()): PrismaClient {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 3000 }),
+    adapter: new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 3000 }, { schema }),
   });
 }
 

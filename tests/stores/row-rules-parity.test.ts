@@ -4,14 +4,14 @@ import { createPrismaClient } from '../../lib/db/prisma';
 import { classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
 import { RECORD_STATES } from '../../lib/records/states';
 import { countPurgeable } from '../../lib/stores/postgres/purge';
-import { expiryTime, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
+import { expiryTime, purgeableCondition, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
 import { sql } from '../../lib/stores/postgres/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
 /**
  * Each row rule is written twice, once in TypeScript (classifyRow) and once
  * in SQL (lib/stores/postgres/rules.ts, and the purge's in-database re-check
- * idemscope_purgeable); these tests run all of them over the same rows, at
+ * purgeableCondition(), which the purge_window function runs); these tests run all of them over the same rows, at
  * and around every boundary, on one clock.
  */
 const config: RowClassifyConfig = { stuckAfterSeconds: 300, retentionHours: 72 };
@@ -121,7 +121,7 @@ describe('the row rules in TypeScript and in SQL', () => {
     }
   });
 
-  it('agree with the purge, which deletes by idemscope_purgeable on the database clock', async () => {
+  it('agree with the purge, which deletes by purgeableCondition() on the database clock', async () => {
     await client.query('BEGIN');
     try {
       // now() is fixed for the transaction: rows placed relative to it sit exactly on the purge's boundaries.
@@ -134,8 +134,7 @@ describe('the row rules in TypeScript and in SQL', () => {
         );
       }
       const { rows: purgeable } = await client.query<{ id: string; purgeable: boolean; now: Date }>(
-        `SELECT message_id::text AS id, now() AS now, idemscope_purgeable(status, expires_at, processed_at, $1) AS purgeable FROM processed_messages`,
-        [config.retentionHours],
+        `SELECT message_id::text AS id, now() AS now, (${purgeableCondition(config.retentionHours)}) AS purgeable FROM processed_messages`,
       );
       const nowMs = purgeable[0]!.now.getTime();
       const byId = new Map((await readRows()).map((r) => [r.id, r]));

@@ -4,9 +4,15 @@ import { isUuid } from '../../idempotency';
 import type { StoreSettings } from '../settings';
 import type { DedupStore } from '../store';
 import { guarded } from './guard';
-import { countPurgeable } from './purge';
+import { countPurgeable, type PurgeTarget } from './purge';
+import { purgeableCondition } from './rules';
 import { startPurgeJob } from './purge-jobs';
 import { previewMessages, previewStuckMessages, releaseMessages } from './release';
+
+/** The purge target of a watched table under these settings. */
+export function purgeTargetOf(settings: StoreSettings): (table: string) => PurgeTarget {
+  return (table) => ({ table, condition: purgeableCondition(settings.retentionHours) });
+}
 
 export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, now: () => number = Date.now): DedupStore {
   const count = guarded(() => countPurgeable(db, settings.retentionHours, now()));
@@ -38,7 +44,15 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
           const { count: estimatedTotal, estimated } = await count();
           const job = await guarded(startPurgeJob)(
             db,
-            { actor: context.actor, actionId, reason, batchSize: settings.purgeBatchSize, retentionHours: settings.retentionHours, estimatedTotal, estimated },
+            {
+              actor: context.actor,
+              actionId,
+              reason,
+              batchSize: settings.purgeBatchSize,
+              target: purgeTargetOf(settings)('public.processed_messages'),
+              estimatedTotal,
+              estimated,
+            },
             context.jobHooks,
           );
           return {

@@ -99,3 +99,14 @@ export function seenToken(alias: string): Sql {
   || coalesce(extract(epoch FROM ${alias}.lease_expires_at)::text, '') || '|'
   || extract(epoch FROM ${alias}.claimed_at)::text)`);
 }
+
+/**
+ * The expiry rule as the purge re-checks it while deleting: SQL text on the
+ * table's unqualified columns and the database's clock (the one that counts
+ * at the moment of deletion), handed to the purge_window function. The same
+ * rule as expiredPredicate(); the parity test holds them together.
+ */
+export function purgeableCondition(retentionHours: number): string {
+  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+  return `status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => ${retentionHours})) <= now()`;
+}
