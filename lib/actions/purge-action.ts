@@ -37,7 +37,7 @@ function auditJobEnd(deps: ActionDeps, actor: Actor): JobHooks {
  */
 export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBody): Promise<PurgeOutcome> {
   const store = deps.stores[body.store];
-  if (body.dryRun) return { dryRun: true, preview: await store.previewPurge() };
+  if (body.dryRun) return { dryRun: true, preview: await store.previewPurge(body.store === 'postgres' ? { table: body.table } : {}) };
   const plan = store.planPurge(body, { actor: actor.principal.label, jobHooks: auditJobEnd(deps, actor) });
   const outcome = await runAction<PostgresPurgeStarted | RedisPurgeResult>(deps.db, actor, {
     ...plan,
@@ -68,7 +68,7 @@ export async function resumeJobAction(deps: ActionDeps, actor: Actor, jobId: str
     actionId,
     parameters: { jobId },
     async execute() {
-      const job = await guarded(resumePurgeJob)(deps.db, jobId, purgeTargetOf(deps.config), auditJobEnd(deps, actor));
+      const job = await guarded(resumePurgeJob)(deps.db, jobId, purgeTargetOf(deps.db, deps.config), auditJobEnd(deps, actor));
       return { body: job, targets: [jobId], outcome: 'started', result: { status: job.status, purgedBefore: job.purged } };
     },
   });

@@ -95,6 +95,10 @@ export interface RedisPurgeResult {
 export interface PostgresPurgePreview {
   dryRun: true;
   store: 'postgres';
+  /** The watched table it would purge, `schema.table`. */
+  table: string;
+  /** False when the table's time column has no index: counting and purging it reads the whole table (in bounded batches). */
+  timeIndexed: boolean;
   wouldPurge: number;
   /** True when wouldPurge is a planner estimate (too many rows to count cheaply); label it so. */
   estimated: boolean;

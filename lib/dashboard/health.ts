@@ -27,7 +27,7 @@ export async function postgresHealth(deps: DashboardDeps): Promise<PostgresHealt
     const probe = await withTimeout(deps.postgres.probe(), PROBE_TIMEOUT_MS);
     return { reachable: true, error: null, ...probe };
   } catch (error) {
-    return { reachable: false, latencyMs: null, error: describeFailure(error), tableBytes: null, statsTableBytes: null };
+    return { reachable: false, latencyMs: null, error: describeFailure(error), tableBytes: null, statsTableBytes: null, tables: [], unfit: [] };
   }
 }
 

@@ -131,6 +131,19 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
         expired: c.expired.estimated,
       },
       countedAt: new Date(computedAtMs).toISOString(),
+      tables: c.tables.map((t) => ({
+        table: t.table,
+        profile: t.profile,
+        rows: t.rows.value,
+        processing: t.processing.value,
+        stuck: t.stuck.value,
+        completed: t.completed.value,
+        failed: t.failed.value,
+        expired: t.expired.value,
+        estimated: [t.rows, t.processing, t.stuck, t.completed, t.failed, t.expired].some((n) => n.estimated),
+        timeIndexed: t.timeIndexed,
+      })),
+      unfit: c.unfit,
     };
   } catch (error) {
     const none = { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false };
@@ -145,6 +158,8 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
       expired: null,
       estimated: none,
       countedAt: null,
+      tables: [],
+      unfit: [],
     };
   }
 }

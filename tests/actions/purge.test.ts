@@ -5,6 +5,9 @@ import { PurgeAlreadyRunningError } from '../../lib/errors';
 import { EXACT_COUNT_CAP, LOCK_WAIT_MS, countPurgeable, purgeBatch } from '../../lib/stores/postgres/purge';
 import { cancelPurgeJob, getPurgeJob, purgeRunSettled, resumePurgeJob, startPurgeJob } from '../../lib/stores/postgres/purge-jobs';
 import { createPrismaClient } from '../../lib/db/prisma';
+import { tableRef } from '../../lib/stores/postgres/tables';
+
+const WATCHED = tableRef({ schema: 'public', table: 'processed_messages' });
 import { purgeableCondition } from '../../lib/stores/postgres/rules';
 import { PostgresStore } from '../../lib/idempotency';
 import { actionFixture, type ActionFixture } from './setup';
@@ -64,7 +67,7 @@ const start = (db = f.db, batchSize = 5000, estimatedTotal = 0) =>
 describe('purge of processed_messages', () => {
   it('counts exactly, deletes every expired row and never an unexpired one', async () => {
     await seed(12_345);
-    expect(await countPurgeable(f.db, RETENTION, Date.now())).toEqual({ count: 12_345, estimated: false });
+    expect(await countPurgeable(f.db, WATCHED, RETENTION, Date.now())).toEqual({ count: 12_345, estimated: false });
     const job = await start(f.db, 1000);
     await purgeRunSettled(job.jobId);
     const done = await getPurgeJob(f.db, job.jobId);
@@ -128,7 +131,7 @@ describe('purge of processed_messages', () => {
   it('labels the count an estimate past the exact-count cap', async () => {
     await seed(2 * EXACT_COUNT_CAP + 10);
     await pool.query('ANALYZE processed_messages');
-    const estimate = await countPurgeable(f.db, RETENTION, Date.now());
+    const estimate = await countPurgeable(f.db, WATCHED, RETENTION, Date.now());
     expect(estimate.estimated).toBe(true);
     expect(estimate.count).toBeGreaterThan(EXACT_COUNT_CAP);
     expect(estimate.count).toBeLessThan(3 * EXACT_COUNT_CAP);

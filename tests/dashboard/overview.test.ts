@@ -79,7 +79,7 @@ describe('GET overview (service)', () => {
   it('labels counts above the exact limits as estimates', async () => {
     // Planner statistics, as autovacuum would have them.
     await world.pg.query('ANALYZE processed_messages');
-    const tight = { ...world.deps, config: { ...world.config, exactCountLimit: 2, inFlightCountLimit: 1 } };
+    const tight = { ...world.deps, config: { ...world.config, exactTableRowLimit: 5, exactCountLimit: 2, inFlightCountLimit: 1 } };
     const { postgres } = await getOverview(tight, { fresh: false });
     // Stuck is counted as two disjoint index ranges (old claims, lost leases), one row each: exact.
     expect(postgres.estimated).toEqual({ rows: true, processing: true, stuck: false, completed: true, failed: false, expired: true });

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '../../lib/db/prisma';
+import { tableRef } from '../../lib/stores/postgres/tables';
+
+const WATCHED = tableRef({ schema: 'public', table: 'processed_messages' });
 import { classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
 import { RECORD_STATES } from '../../lib/records/states';
 import { countPurgeable } from '../../lib/stores/postgres/purge';
@@ -112,7 +115,7 @@ describe('the row rules in TypeScript and in SQL', () => {
       expect(expired).toBeGreaterThan(0);
       const prisma = createPrismaClient(database.url, 1);
       try {
-        expect(await countPurgeable(prisma, config.retentionHours, nowMs)).toEqual({ count: expired, estimated: false });
+        expect(await countPurgeable(prisma, WATCHED, config.retentionHours, nowMs)).toEqual({ count: expired, estimated: false });
       } finally {
         await prisma.$disconnect();
       }

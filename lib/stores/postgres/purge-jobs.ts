@@ -125,9 +125,10 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
 }
 
 /** Takes over a cancelled, failed or interrupted job; it carries on from the position its last batch committed. */
-export async function resumePurgeJob(db: PrismaClient, jobId: string, targetOf: (table: string) => PurgeTarget, hooks: JobHooks = {}): Promise<PurgeJobView> {
+export async function resumePurgeJob(db: PrismaClient, jobId: string, targetOf: (table: string) => PurgeTarget | Promise<PurgeTarget>, hooks: JobHooks = {}): Promise<PurgeJobView> {
   const current = await getPurgeJob(db, jobId);
   if (current.status === 'running' || current.status === 'completed') throw new JobStateError(jobId, current.status, 'resumed');
+  const target = await targetOf(current.table);
   const taken = await db.$transaction(async (tx) => {
     await assertNoneRunning(tx as unknown as PrismaClient, jobId);
     return tx.$executeRaw`
@@ -138,7 +139,7 @@ export async function resumePurgeJob(db: PrismaClient, jobId: string, targetOf: 
              OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})))`;
   });
   if (taken !== 1) throw new JobStateError(jobId, (await getPurgeJob(db, jobId)).status, 'resumed');
-  launch(db, jobId, targetOf(current.table), hooks);
+  launch(db, jobId, target, hooks);
   return getPurgeJob(db, jobId);
 }
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../db/generated/client';
 import { countUpTo, planRows } from './counts';
 import type { Db } from './db';
+import type { TableRef } from './tables';
 import { ownName } from './own';
 import { expiredByRetention, expiredExplicitly, rowClock } from './rules';
 
@@ -80,16 +81,16 @@ export interface PurgeCount {
 }
 
 /** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per part, else the planner's estimate. */
-export async function countPurgeable(db: Db, retentionHours: number, now: number): Promise<PurgeCount> {
+export async function countPurgeable(db: Db, t: TableRef, retentionHours: number, now: number): Promise<PurgeCount> {
   const clock = rowClock(now, 0, retentionHours);
   let count = 0;
   let estimated = false;
   for (const part of [expiredExplicitly(clock), expiredByRetention(clock)]) {
-    const exact = await countUpTo(db, part, EXACT_COUNT_CAP);
+    const exact = await countUpTo(db, t, part, EXACT_COUNT_CAP);
     if (exact <= EXACT_COUNT_CAP) count += exact;
     else {
       estimated = true;
-      count += Math.max(exact, await planRows(db, part));
+      count += Math.max(exact, await planRows(db, t, part));
     }
   }
   return { count, estimated };
