@@ -71,6 +71,21 @@ describe('GET overview (service)', () => {
       expired: byState.expired,
       estimated: { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false },
       countedAt: expect.any(String),
+      tables: [
+        {
+          table: 'public.processed_messages',
+          profile: 'library',
+          rows: world.rows.length,
+          processing: byState.processing,
+          stuck: byState.stuck,
+          completed: byState.completed,
+          failed: byState.failed,
+          expired: byState.expired,
+          estimated: false,
+          timeIndexed: true,
+        },
+      ],
+      unfit: [],
     });
     expect([postgres.rows, postgres.processing, postgres.stuck, postgres.completed, postgres.failed, postgres.expired]).toEqual([12, 2, 2, 4, 1, 3]);
     expect(expiredAwaitingPurge).toEqual({ redis: 1, postgres: 3, postgresEstimated: false });
