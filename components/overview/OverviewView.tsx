@@ -8,6 +8,7 @@ import { DuplicateRatePanel } from './DuplicateRatePanel';
 import { ExpiryPanel } from './ExpiryPanel';
 import { HeadlineNumbers } from './HeadlineNumbers';
 import { RecordCountsTable } from './RecordCountsTable';
+import { WatchedTablesPanel } from './WatchedTablesPanel';
 import { StoreHealthPanel } from './StoreHealthPanel';
 import { StuckRecordsTable } from './StuckRecordsTable';
 
@@ -48,6 +49,7 @@ export function OverviewView() {
       <div className="columns">
         <Panel title="Records by state" id="record-counts">
           {overview.data ? <RecordCountsTable overview={overview.data} /> : <Loading />}
+          {overview.data ? <WatchedTablesPanel overview={overview.data} /> : null}
         </Panel>
         <ExpiryPanel />
       </div>

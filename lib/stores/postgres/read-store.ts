@@ -31,6 +31,7 @@ export interface PostgresReadStore {
   oldestStuck(clock: RowClock, limit: number): Promise<MessageRow[]>;
   /** One table's listing: `table` (`schema.table`) or the first watched. */
   list(query: ListRowsQuery & { table?: string }): Promise<RowPage>;
+  /** The row of that id in `table`, or in the first watched table that has one. */
   get(messageId: string, table?: string): Promise<MessageRowWithResult | null>;
   deliveryBuckets(range: DeliveryRange, bucketSeconds: number, byConsumer: boolean): Promise<DeliveryBucket[]>;
   deliveryTotals(range: DeliveryRange): Promise<DeliveryCounters>;
@@ -74,7 +75,15 @@ export function prismaReadStore(db: Db, settings: ReadStoreSettings, now: () => 
       return rows.sort((a, b) => a.claimedAt.getTime() - b.claimedAt.getTime()).slice(0, limit);
     }),
     list: guarded(async (q: ListRowsQuery & { table?: string }) => (await tables.adapter(adapterSettings, now, q.table)).list(q)),
-    get: guarded(async (messageId: string, table?: string) => (await tables.adapter(adapterSettings, now, table)).get(messageId)),
+    get: guarded(async (messageId: string, table?: string) => {
+      if (table !== undefined) return (await tables.adapter(adapterSettings, now, table)).get(messageId);
+      // A record link or a lookup names no table: each table's primary key is asked, in configured order.
+      for (const adapter of await all()) {
+        const row = await adapter.get(messageId);
+        if (row) return row;
+      }
+      return null;
+    }),
     deliveryBuckets: guarded(async (range: DeliveryRange, bucketSeconds: number, byConsumer: boolean) => {
       const stats = (await tables.resolve()).watched.find((w) => w.stats)?.stats;
       return stats ? deliveryBuckets(db, stats, range, bucketSeconds, byConsumer) : [];
