@@ -27,11 +27,13 @@ import type { ActionDeps } from '../lib/actions/deps';
 import { releaseAction } from '../lib/actions/release-action';
 import { parseEnv } from '../lib/config/env';
 import { migrate } from '../lib/db/migrate';
+import { setupLibraryTables } from '../lib/db/library-setup';
 import { createPrismaClient } from '../lib/db/prisma';
 import { idempotent, PostgresStore } from '../lib/idempotency';
 import { encodeRecord } from '../lib/idempotency/record';
 import { createStores } from '../lib/stores';
 import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/stores/postgres/purge-jobs';
+import { purgeableCondition } from '../lib/stores/postgres/rules';
 import { redisAccess } from '../lib/stores/redis/access';
 import type { RedisClient } from '../lib/stores/redis/connection';
 import { previewStuckKeys } from '../lib/stores/redis/release';
@@ -81,6 +83,7 @@ async function resetDatabase(): Promise<void> {
   await admin.query('DROP DATABASE IF EXISTS idemscope_bench_actions WITH (FORCE)');
   await admin.end();
   await migrate(BENCH_URL);
+  await setupLibraryTables(BENCH_URL);
 }
 
 /**
@@ -184,7 +187,7 @@ async function purgeBench(): Promise<void> {
     const replayable = await seedExpired(pool);
     const load = withLoad ? simulate(pool, replayable) : null;
     const started = performance.now();
-    const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, retentionHours: RETENTION_HOURS, estimatedTotal: ROWS, estimated: false });
+    const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, target: { table: 'public.processed_messages', condition: purgeableCondition(RETENTION_HOURS) }, estimatedTotal: ROWS, estimated: false });
     await purgeRunSettled(job.jobId);
     record(`batched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
     const done = await getPurgeJob(db, job.jobId);

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient, type RedisClientType } from 'redis';
 import { migrate } from '../lib/db/migrate';
+import { setupLibraryTables } from '../lib/db/library-setup';
 import { PostgresStore, RedisStore, idempotent, type PostgresStoreOptions, type RedisStoreOptions } from '../lib/idempotency/index';
 
 const { values: args } = parseArgs({
@@ -211,6 +212,7 @@ async function benchPostgres(): Promise<Comparison> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${BENCH_DB}`;
   await migrate(url.toString());
+  await setupLibraryTables(url.toString());
   // Idle connections are kept so that the backends whose CPU is measured stay the same.
   const pool = new pg.Pool({ connectionString: url.toString(), max: POOL, idleTimeoutMillis: 0 });
   const handler = (options: PostgresStoreOptions) =>

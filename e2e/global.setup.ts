@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type APIRequestContext, expect, test as setup } from '@playwright/test';
+import { setupLibraryTables } from '../lib/db/library-setup';
 import { migrate } from '../lib/db/migrate';
 import {
   AUTH_FILES,
@@ -15,6 +16,7 @@ setup.describe.configure({ mode: 'serial' });
 
 setup('migrate and seed the e2e stores', async () => {
   await migrate(E2E_DATABASE_URL);
+  await setupLibraryTables(E2E_DATABASE_URL);
   const now = Date.now();
   const redis = await connectE2eRedis();
   try {

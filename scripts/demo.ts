@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { generateToken } from '../lib/auth/tokens';
 import { env } from '../lib/config/env';
+import { setupLibraryTables } from '../lib/db/library-setup';
 import { migrate } from '../lib/db/migrate';
 
 const root = process.cwd();
@@ -67,8 +68,10 @@ async function main(): Promise<void> {
   await assertPortFree(config.PORT);
   run('bash', ['scripts/ensure-services.sh'], { IDEMSCOPE_SKIP_CHROMIUM: '1' });
 
-  const migrated = await migrate(config.DATABASE_URL);
-  console.log(`database ready (${migrated.applied.length} migrations applied now)`);
+  const migrated = await migrate(config.DATABASE_URL, { schema: config.IDEMSCOPE_SCHEMA });
+  // The simulated services write through the processor library: its table is theirs to set up.
+  await setupLibraryTables(config.DATABASE_URL);
+  console.log(`database ready (${migrated.applied.length} migrations applied now; the library's tables set up)`);
 
   if (rebuild || !existsSync(path.join(root, '.next', 'BUILD_ID'))) run('npx', ['next', 'build']);
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { migrate } from '../../lib/db/migrate';
+import { setupLibraryTables } from '../../lib/db/library-setup';
 
 export interface PostgresDatasetSpec {
   url: string;
@@ -47,6 +48,7 @@ export async function dropDatabase(url: string): Promise<boolean> {
  */
 export async function loadPostgresDataset(spec: PostgresDatasetSpec): Promise<PostgresDataset> {
   await migrate(spec.url);
+  await setupLibraryTables(spec.url);
   const client = new pg.Client({ connectionString: spec.url });
   await client.connect();
   try {

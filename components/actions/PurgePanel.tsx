@@ -63,10 +63,16 @@ function PostgresPurge() {
               {count.data.estimated ? '≈ ' : ''}
               {count.data.wouldPurge.toLocaleString()}
             </strong>{' '}
-            rows are past their expiry or the {count.data.retentionHours} h retention
+            rows of <code>{count.data.table}</code> are past their expiry or the {count.data.retentionHours} h retention
             {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
             touched; the purge deletes at most {count.data.batchSize.toLocaleString()} rows per short transaction.
           </p>
+          {count.data.timeIndexed ? null : (
+            <p className="muted" data-testid="purge-no-time-index">
+              This table has no index on its time column: counting reads the whole table, and the purge walks it in bounded
+              batches (each one short transaction), so it takes longer but never holds locks for long.
+            </p>
+          )}
           {count.data.wouldPurge > 0 ? (
             <ConfirmWithReason
               label="Start purge"

@@ -12,6 +12,8 @@ export function MessageDetailView({ detail }: { detail: MessageDetail }) {
       <dl className="fields">
         <dt>Store</dt>
         <dd>Postgres</dd>
+        <dt>Table</dt>
+        <dd className="mono" data-testid="record-table">{detail.table}</dd>
         <dt>Message id</dt>
         <dd className="mono">{detail.messageId}</dd>
         <dt>State</dt>

@@ -24,7 +24,9 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
       {(items) => (
         <div className="table-wrap">
           <table className="data" data-testid="records-table">
-            <caption className="sr-only">Postgres processed_messages rows</caption>
+            <caption>
+              Rows of <code data-testid="records-table-name">{items[0]?.table ?? 'the watched table'}</code>
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Message id</th>

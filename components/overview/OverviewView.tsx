@@ -9,6 +9,7 @@ import { ExpiryPanel } from './ExpiryPanel';
 import { HeadlineNumbers } from './HeadlineNumbers';
 import { PatternsTable } from './PatternsTable';
 import { RecordCountsTable } from './RecordCountsTable';
+import { WatchedTablesPanel } from './WatchedTablesPanel';
 import { StoreHealthPanel } from './StoreHealthPanel';
 import { StuckRecordsTable } from './StuckRecordsTable';
 
@@ -49,6 +50,7 @@ export function OverviewView() {
       <div className="columns">
         <Panel title="Records by state" id="record-counts">
           {overview.data ? <RecordCountsTable overview={overview.data} /> : <Loading />}
+          {overview.data ? <WatchedTablesPanel overview={overview.data} /> : null}
         </Panel>
         <ExpiryPanel />
       </div>

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/audit-log';
 import type { PostgresPurgePreview, PostgresPurgeStarted, PurgeJobView, RedisPurgePreview, RedisPurgeResult } from '../contract/actions';
 import { guarded } from '../stores/postgres/guard';
+import { purgeTargetOf } from '../stores/postgres/dedup-store';
 import { cancelPurgeJob, getPurgeJob, recentPurgeJobs, resumePurgeJob, type JobHooks } from '../stores/postgres/purge-jobs';
 import type { ActionDeps } from './deps';
 import { type Actor, runAction, type RunOutcome } from './run-action';
@@ -36,7 +37,7 @@ function auditJobEnd(deps: ActionDeps, actor: Actor): JobHooks {
  */
 export async function purgeAction(deps: ActionDeps, actor: Actor, body: PurgeBody): Promise<PurgeOutcome> {
   const store = deps.stores[body.store];
-  if (body.dryRun) return { dryRun: true, preview: await store.previewPurge() };
+  if (body.dryRun) return { dryRun: true, preview: await store.previewPurge(body.store === 'postgres' ? { table: body.table } : {}) };
   const plan = store.planPurge(body, { actor: actor.principal.label, jobHooks: auditJobEnd(deps, actor) });
   const outcome = await runAction<PostgresPurgeStarted | RedisPurgeResult>(deps.db, actor, {
     ...plan,
@@ -68,7 +69,7 @@ export async function resumeJobAction(deps: ActionDeps, actor: Actor, jobId: str
     actionId,
     parameters: { jobId },
     async execute() {
-      const job = await guarded(resumePurgeJob)(deps.db, jobId, deps.config.retentionHours, auditJobEnd(deps, actor));
+      const job = await guarded(resumePurgeJob)(deps.db, jobId, purgeTargetOf(deps.db, deps.config), auditJobEnd(deps, actor));
       return { body: job, targets: [jobId], outcome: 'started', result: { status: job.status, purgedBefore: job.purged } };
     },
   });

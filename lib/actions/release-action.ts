@@ -24,8 +24,8 @@ function targetsOf(deps: ActionDeps, store: DedupStore, body: ReleaseBody): Targ
   return [...unique.values()];
 }
 
-function preview(store: DedupStore, keys: string[] | null, olderThanSeconds?: number): Promise<ReleasePreview> {
-  return store.previewRelease(keys ? { keys } : { olderThanSeconds: olderThanSeconds! });
+function preview(store: DedupStore, table: string | undefined, keys: string[] | null, olderThanSeconds?: number): Promise<ReleasePreview> {
+  return store.previewRelease(keys ? { keys } : { olderThanSeconds: olderThanSeconds! }, { table });
 }
 
 /**
@@ -42,7 +42,8 @@ export async function releaseAction(
 ): Promise<{ dryRun: true; preview: ReleasePreview } | ({ dryRun: false } & RunOutcome<ReleaseResult>)> {
   const store = deps.stores[storeName];
   const targets = targetsOf(deps, store, body);
-  if (body.dryRun) return { dryRun: true, preview: await preview(store, targets?.map((t) => t.key) ?? null, body.olderThanSeconds) };
+  const table = storeName === 'postgres' ? body.table : undefined;
+  if (body.dryRun) return { dryRun: true, preview: await preview(store, table, targets?.map((t) => t.key) ?? null, body.olderThanSeconds) };
 
   const bulk = targets === null || targets.length > 1;
   if (bulk && !body.reason) throw new InvalidParameterError('reason', 'is required for a bulk release');
@@ -52,19 +53,19 @@ export async function releaseAction(
     store: storeName,
     actionId: body.actionId,
     reason: body.reason,
-    parameters: { olderThanSeconds: body.olderThanSeconds ?? null, requestedTargets: targets?.length ?? null },
-    identity: { targets: targets ?? null, olderThanSeconds: body.olderThanSeconds ?? null },
+    parameters: { olderThanSeconds: body.olderThanSeconds ?? null, requestedTargets: targets?.length ?? null, ...(table ? { table } : {}) },
+    identity: { targets: targets ?? null, olderThanSeconds: body.olderThanSeconds ?? null, table: table ?? null },
     intendedTargets: targets?.map((t) => t.key),
     async execute(actionId) {
       const withSeen = (targets ?? []).filter((t): t is Required<Target> => t.seen !== undefined);
       const without = targets?.filter((t) => t.seen === undefined).map((t) => t.key) ?? null;
       // Targets without a preview are compared with what this request sees now.
-      const fresh = without === null || without.length ? await preview(store, without, body.olderThanSeconds) : null;
+      const fresh = without === null || without.length ? await preview(store, table, without, body.olderThanSeconds) : null;
       const items = [...withSeen, ...(fresh?.wouldRelease ?? [])];
       // What the first targets look like right before the release, for the audit log only.
-      const before = await preview(store, items.slice(0, MAX_LISTED).map((i) => i.key));
+      const before = await preview(store, table, items.slice(0, MAX_LISTED).map((i) => i.key));
       const stateOf = new Map(before.wouldRelease.map((i) => [i.key, i.state]));
-      const { released, skipped } = await store.release(items);
+      const { released, skipped } = await store.release(items, { table });
       const allSkipped: Skipped[] = [...(fresh?.skipped ?? []), ...skipped];
       return {
         body: { actionId, store: storeName, released, skipped: allSkipped },

@@ -3,11 +3,11 @@ import { appendAudit } from '../audit/audit-log';
 import type { AuditInput } from '../audit/entry';
 import type { Principal } from '../auth/roles';
 import type { Database } from '../db/prisma';
-import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore, StoreError } from '../idempotency';
+import { AlreadyInProgressError, idempotent, PayloadMismatchError, type PostgresStore, StoreError } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError, describeFailure, IdemscopeError, StoreUnavailableError } from '../errors';
-import { prismaQueryable } from '../stores/postgres/prisma-queryable';
+import { actionClaimStore } from '../stores/postgres/action-claims';
 
-/** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
+/** The consumer name the dashboard's own action ids are claimed under (in its own schema's action_claims). */
 export const ACTIONS_CONSUMER = 'idemscope-dashboard';
 /** Longer than any action's request; a crashed one can be retried after it. */
 const ACTION_LEASE_MS = 10 * 60_000;
@@ -74,8 +74,7 @@ export function failureResult(error: unknown): Record<string, unknown> {
  */
 export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>): Promise<RunOutcome<R>> {
   const actionId = run.actionId ?? randomUUID();
-  // Durable: an action's result must survive a crash, and actions are rare enough not to mind the fsync.
-  const store = new PostgresStore(prismaQueryable(db), { prepare: false, durableCompletion: true });
+  const store = actionClaimStore(db);
   const audit = (entry: Pick<AuditInput, 'outcome'> & Partial<AuditInput>) =>
     appendAudit(db, {
       actor: actor.principal.label,

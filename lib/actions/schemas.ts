@@ -9,6 +9,9 @@ export const seenTarget = z.strictObject({
 
 const reason = storableText(500).trim().min(1, 'must not be empty');
 
+/** A watched Postgres table, `schema.table` (plain lower-case identifiers); default the first in IDEMSCOPE_TABLES. */
+export const tableName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}\.[a-z_][a-z0-9_]{0,62}$/, 'must be schema.table, one of IDEMSCOPE_TABLES');
+
 /**
  * POST /api/v1/keys/release and /api/v1/messages/release. Either `keys`
  * (plain keys, or `{key, seen}` items from a preview) or `olderThanSeconds`.
@@ -20,6 +23,7 @@ export const releaseBody = z
     dryRun: z.boolean().default(false),
     reason: reason.optional(),
     actionId: z.uuid().optional(),
+    table: tableName.optional(),
   })
   .refine((b) => (b.keys === undefined) !== (b.olderThanSeconds === undefined), {
     message: 'send either keys or olderThanSeconds, not both or neither',
@@ -33,6 +37,7 @@ export const purgeBody = z.discriminatedUnion('store', [
     dryRun: z.boolean().default(false),
     reason: reason.optional(),
     actionId: z.uuid().optional(),
+    table: tableName.optional(),
   }),
   z.strictObject({
     store: z.literal('redis'),

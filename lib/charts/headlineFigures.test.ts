@@ -46,6 +46,8 @@ function overview(overrides: { redisUp?: boolean; pgEstimated?: boolean } = {}):
       expired: 6,
       estimated: { rows: estimated, processing: false, stuck: false, completed: estimated, failed: estimated, expired: estimated },
       countedAt: '2026-11-26T10:00:00Z',
+      tables: [],
+      unfit: [],
     },
     deliveries: window('1h', 100, 5),
     deliveryWindows: [window('1h', 100, 5), window('24h', 1000, 20)],

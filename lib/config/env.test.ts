@@ -57,6 +57,32 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('keeps its own state in the idemscope schema and watches public.processed_messages by default', () => {
+    const config = parseEnv({});
+    expect(config.IDEMSCOPE_SCHEMA).toBe('idemscope');
+    expect(config.IDEMSCOPE_TABLES).toEqual([{ schema: 'public', table: 'processed_messages' }]);
+  });
+
+  it('reads watched tables with an optional profile each', () => {
+    const config = parseEnv({ IDEMSCOPE_SCHEMA: 'observability', IDEMSCOPE_TABLES: 'public.processed_messages=recipe, billing.dedup ,orders.seen=library' });
+    expect(config.IDEMSCOPE_SCHEMA).toBe('observability');
+    expect(config.IDEMSCOPE_TABLES).toEqual([
+      { schema: 'public', table: 'processed_messages', profile: 'recipe' },
+      { schema: 'billing', table: 'dedup' },
+      { schema: 'orders', table: 'seen', profile: 'library' },
+    ]);
+  });
+
+  it('refuses a schema that is not its own identifier, and table entries it cannot read, naming each', () => {
+    for (const bad of ['public', 'pg_temp', 'Idem Scope', 'x;drop', 'a'.repeat(64)]) {
+      expect(() => parseEnv({ IDEMSCOPE_SCHEMA: bad }), bad).toThrow(/IDEMSCOPE_SCHEMA/);
+    }
+    expect(() => parseEnv({ IDEMSCOPE_TABLES: 'processed_messages' })).toThrow(/"processed_messages" is not schema\.table/);
+    expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public.t=magic' })).toThrow(/profile must be one of/);
+    expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public."t"' })).toThrow(/IDEMSCOPE_TABLES/);
+    expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public.t,public.t' })).toThrow(/listed twice/);
+  });
+
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {

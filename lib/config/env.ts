@@ -42,9 +42,59 @@ const keyPatterns = csv(DEFAULT_KEY_PATTERNS).transform((entries, ctx): KeyPatte
   return parsed;
 });
 
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A schema of Idemscope's own: a plain lower-case identifier, and not one Postgres or the teams' tables use. */
+const ownSchema = z
+  .string()
+  .default('idemscope')
+  .refine((v) => IDENTIFIER.test(v), 'must be a plain lower-case identifier (a-z, 0-9, _; at most 63 characters)')
+  .refine((v) => v !== 'public' && v !== 'information_schema' && !v.startsWith('pg_'), 'must be a schema of Idemscope\'s own, not public or a system schema');
+
+export const TABLE_PROFILES = ['recipe', 'library'] as const;
+export type TableProfileName = (typeof TABLE_PROFILES)[number];
+
+export interface WatchedTableConfig {
+  schema: string;
+  table: string;
+  /** Unset: detected from the table's columns at start. */
+  profile?: TableProfileName;
+}
+
+/** `schema.table` or `schema.table=profile`, comma-separated. */
+const watchedTables = z
+  .string()
+  .default('public.processed_messages')
+  .transform((value, ctx) => {
+    const out: WatchedTableConfig[] = [];
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [name = '', profile, ...rest] = entry.split('=').map((s) => s.trim());
+      const parts = name.split('.');
+      if (rest.length || parts.length !== 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)` });
+        continue;
+      }
+      if (profile !== undefined && !(TABLE_PROFILES as readonly string[]).includes(profile)) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}": profile must be one of ${TABLE_PROFILES.join(', ')}` });
+        continue;
+      }
+      if (out.some((t) => t.schema === parts[0] && t.table === parts[1])) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is listed twice` });
+        continue;
+      }
+      out.push({ schema: parts[0]!, table: parts[1]!, ...(profile ? { profile: profile as TableProfileName } : {}) });
+    }
+    if (!out.length) ctx.addIssue({ code: 'custom', message: 'needs at least one table' });
+    return out;
+  });
+
 const schema = z.object({
-  /** PostgreSQL holding processed_messages and delivery_stats. */
+  /** PostgreSQL holding the watched tables and Idemscope's own schema. */
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/idemscope'),
+  /** The schema Idemscope keeps its own state in (audit log, purge jobs, action claims); the only one its migrations touch. */
+  IDEMSCOPE_SCHEMA: ownSchema,
+  /** The dedup tables the dashboard watches. */
+  IDEMSCOPE_TABLES: watchedTables,
   /** Redis holding dedup keys. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** SCAN patterns that hold dedup keys, comma-separated, each `pattern` (read as `auto`) or `pattern=format`. */
@@ -147,4 +197,16 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * Idemscope's own schema, validated like the rest of the environment. Read
+ * without parsing (and caching) everything else, because the database
+ * clients of tests and scripts are created before their environment is final.
+ */
+export function ownSchemaName(): string {
+  if (cached) return cached.IDEMSCOPE_SCHEMA;
+  const parsed = ownSchema.safeParse(process.env.IDEMSCOPE_SCHEMA || undefined);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `IDEMSCOPE_SCHEMA: ${i.message}`));
+  return parsed.data;
 }

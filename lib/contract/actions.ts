@@ -95,6 +95,10 @@ export interface RedisPurgeResult {
 export interface PostgresPurgePreview {
   dryRun: true;
   store: 'postgres';
+  /** The watched table it would purge, `schema.table`. */
+  table: string;
+  /** False when the table's time column has no index: counting and purging it reads the whole table (in bounded batches). */
+  timeIndexed: boolean;
   wouldPurge: number;
   /** True when wouldPurge is a planner estimate (too many rows to count cheaply); label it so. */
   estimated: boolean;
@@ -112,6 +116,8 @@ export type PurgeJobStatus = 'running' | 'waiting' | 'cancelled' | 'completed' |
 export interface PurgeJobView {
   jobId: string;
   store: 'postgres';
+  /** The watched table it purges, `schema.table`. */
+  table: string;
   /** interrupted: marked running, but its process stopped sending heartbeats; resume it. */
   status: PurgeJobStatus;
   actor: string;
@@ -119,7 +125,7 @@ export interface PurgeJobView {
   batches: number;
   estimatedTotal: number | null;
   estimated: boolean;
-  /** Share of processed_messages the job has walked, 0 to 1: exact, unlike estimatedTotal. */
+  /** Share of the table the job has walked, 0 to 1: exact, unlike estimatedTotal. */
   scanned: number;
   cancelRequested: boolean;
   createdAt: string;

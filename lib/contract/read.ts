@@ -58,11 +58,31 @@ export interface RedisHealth extends StoreHealth {
   memoryWarning?: string | null;
 }
 
+/** A table in IDEMSCOPE_TABLES that the dashboard cannot watch, and why: shown, never an error. */
+export interface UnfitTableView {
+  /** `schema.table`. */
+  name: string;
+  /** The configured profile, or null when it was to be detected. */
+  profile: string | null;
+  problem: string;
+  /** The columns each candidate profile needs and the table lacks. */
+  missing: Record<string, string[]>;
+}
+
+export interface WatchedTableView {
+  table: string;
+  profile: string;
+  /** False when the profile's time column has no index (expired rows are then found by reading the table). */
+  timeIndexed: boolean;
+}
+
 export interface PostgresHealth extends StoreHealth {
-  /** pg_total_relation_size('processed_messages'): table + indexes + toast. */
+  /** pg_total_relation_size of every watched table, summed: tables + indexes + toast. */
   tableBytes: number | null;
-  /** pg_total_relation_size('delivery_stats'). */
+  /** pg_total_relation_size of the library's delivery_stats; null when no watched table has them. */
   statsTableBytes: number | null;
+  tables?: WatchedTableView[];
+  unfit?: UnfitTableView[];
 }
 
 export interface HealthResponse {
@@ -146,6 +166,25 @@ export interface PostgresOverview {
   countedAt: string | null;
   /** stale: Postgres does not answer and these are the last counts taken (as of countedAt). */
   freshness?: Freshness;
+  /** Each watched table's own counts; the fields above are their totals. */
+  tables: PostgresTableCounts[];
+  /** Configured tables that fit no profile, with the columns they lack. */
+  unfit: UnfitTableView[];
+}
+
+export interface PostgresTableCounts {
+  /** `schema.table`. */
+  table: string;
+  profile: string;
+  rows: number;
+  processing: number;
+  stuck: number;
+  completed: number;
+  failed: number;
+  expired: number;
+  /** True when any of this table's counts is an estimate (labelled in the UI). */
+  estimated: boolean;
+  timeIndexed: boolean;
 }
 
 export type DeliveryWindowName = '1h' | '24h';
@@ -274,6 +313,8 @@ export interface KeyDetail extends KeyItem {
 export type MessageStatus = 'processing' | 'completed' | 'failed';
 
 export interface MessageItem {
+  /** The watched table it is a row of, `schema.table`. */
+  table: string;
   messageId: string;
   state: RecordState;
   status: MessageStatus;

@@ -1,4 +1,4 @@
-import type { Env } from '../config/env';
+import type { Env, WatchedTableConfig } from '../config/env';
 import type { ClassifyConfig } from '../records/classify';
 import type { KeyPattern } from '../records/key-patterns';
 
@@ -8,6 +8,8 @@ import type { KeyPattern } from '../records/key-patterns';
  * thresholds instead of the process environment.
  */
 export interface DashboardConfig extends ClassifyConfig {
+  /** The Postgres tables watched (IDEMSCOPE_TABLES); default public.processed_messages. */
+  tables?: WatchedTableConfig[];
   keyPatterns: KeyPattern[];
   statsPrefix: string;
   retentionHours: number;
@@ -23,7 +25,9 @@ export interface DashboardConfig extends ClassifyConfig {
   keysExaminedPerRequest: number;
   /** Most rows one GET /api/v1/messages request may look at. */
   rowsExaminedPerRequest: number;
-  /** Postgres counts up to this size are exact; beyond it they are planner estimates. */
+  /** Tables of at most this many rows are counted exactly, every state; larger ones get labelled estimates. */
+  exactTableRowLimit: number;
+  /** On larger tables, per-state counts up to this size are exact; beyond it they are planner estimates. */
   exactCountLimit: number;
   /** The same for in-flight (processing, stuck) counts, which are cheap index-only counts. */
   inFlightCountLimit: number;
@@ -37,6 +41,7 @@ export interface DashboardConfig extends ClassifyConfig {
 
 export function dashboardConfigFromEnv(e: Env): DashboardConfig {
   return {
+    tables: e.IDEMSCOPE_TABLES,
     keyPatterns: e.IDEMSCOPE_KEY_PATTERNS,
     statsPrefix: e.IDEMSCOPE_STATS_PREFIX,
     stuckAfterSeconds: e.IDEMSCOPE_STUCK_AFTER_SECONDS,
@@ -51,6 +56,7 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     detailBytes: 64 * 1024,
     keysExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
     rowsExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,
+    exactTableRowLimit: 1_000_000,
     exactCountLimit: 1_000,
     inFlightCountLimit: 10_000,
     freshTimeoutMs: e.IDEMSCOPE_FRESH_TIMEOUT_SECONDS * 1000,

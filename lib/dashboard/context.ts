@@ -29,7 +29,7 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
   return {
     config,
     redis: redisStore,
-    postgres: prismaReadStore(parts.db),
+    postgres: prismaReadStore(parts.db, config, now),
     scanner: new KeyspaceScanner(parts.scannerRedis ? redisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,

@@ -35,7 +35,7 @@ export async function postgresHealth(deps: DashboardDeps): Promise<PostgresHealt
     return { reachable: true, error: null, ...probe };
   } catch (error) {
     deps.availability.failed('postgres', deps.now(), describeFailure(error));
-    return { reachable: false, latencyMs: null, error: describeFailure(error), tableBytes: null, statsTableBytes: null };
+    return { reachable: false, latencyMs: null, error: describeFailure(error), tableBytes: null, statsTableBytes: null, tables: [], unfit: [] };
   }
 }
 

@@ -10,6 +10,8 @@ import { rowClock } from '../stores/postgres/rules';
 import type { MessageRow } from '../stores/postgres/messages';
 
 export interface MessagesQuery {
+  /** `schema.table`; default the first watched table. */
+  table?: string;
   state?: RecordState;
   consumer?: string;
   cursor?: string;
@@ -25,6 +27,7 @@ export function isUuid(value: string): boolean {
 function toItem(deps: DashboardDeps, row: MessageRow, nowMs: number): MessageItem {
   const { state, ageSeconds } = classifyRow(row, nowMs, deps.config);
   return {
+    table: row.table,
     messageId: row.messageId,
     state,
     status: row.status,
@@ -47,6 +50,7 @@ export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promi
   if (after && after.s !== listing) throw new InvalidParameterError('cursor', 'belongs to a listing of another state');
   const nowMs = deps.now();
   const page = await deps.postgres.list({
+    table: q.table,
     state: q.state,
     consumer: q.consumer,
     after: after ? { at: after.at, id: after.id } : null,
@@ -63,11 +67,12 @@ export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promi
 
 export interface MessageDetailQuery {
   fingerprint?: string;
+  table?: string;
 }
 
 export async function getMessageDetail(deps: DashboardDeps, messageId: string, q: MessageDetailQuery = {}): Promise<MessageDetail | null> {
   if (!isUuid(messageId)) throw new InvalidParameterError('message_id', 'must be a uuid');
-  const row = await deps.postgres.get(messageId);
+  const row = await deps.postgres.get(messageId, q.table);
   if (!row) return null;
   const masked = maskJson(row.result, deps.config.maskFields);
   return {

@@ -10,7 +10,7 @@ import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } fro
 import { postgresHealth, redisHealth } from './health';
 import { rowClock } from '../stores/postgres/rules';
 import { ROW_COUNTS_KEY, sharedRowCounts } from './row-counts';
-import type { RowCounts } from '../stores/postgres/counts';
+import type { PostgresCounts } from '../stores/postgres/read-store';
 import type { MessageRow } from '../stores/postgres/messages';
 
 export interface OverviewQuery {
@@ -140,14 +140,14 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
  * they were taken; none at all when there were none.
  */
 async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<PostgresOverview> {
-  let counted: { value: RowCounts; computedAtMs: number } | null;
+  let counted: { value: PostgresCounts; computedAtMs: number } | null;
   let error: string | null = null;
   try {
     counted = await sharedRowCounts(deps, nowMs);
   } catch (failure) {
     error = describeFailure(failure);
     deps.availability.failed('postgres', deps.now(), error);
-    counted = deps.memo.last<RowCounts>(ROW_COUNTS_KEY);
+    counted = deps.memo.last<PostgresCounts>(ROW_COUNTS_KEY);
   }
   const freshness = deps.availability.freshness('postgres', counted?.computedAtMs ?? null, error === null, deps.now());
   const c = counted?.value ?? null;
@@ -173,6 +173,19 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
       : none,
     countedAt: counted ? new Date(counted.computedAtMs).toISOString() : null,
     freshness,
+    tables: (c?.tables ?? []).map((t) => ({
+      table: t.table,
+      profile: t.profile,
+      rows: t.rows.value,
+      processing: t.processing.value,
+      stuck: t.stuck.value,
+      completed: t.completed.value,
+      failed: t.failed.value,
+      expired: t.expired.value,
+      estimated: [t.rows, t.processing, t.stuck, t.completed, t.failed, t.expired].some((n) => n.estimated),
+      timeIndexed: t.timeIndexed,
+    })),
+    unfit: c?.unfit ?? [],
   };
 }
 

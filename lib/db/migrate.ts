@@ -67,18 +67,30 @@ async function readMigrations(dir: string): Promise<{ name: string; sql: string 
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(path.join(dir, name, 'migration.sql'), 'utf8') })));
 }
 
+export interface MigrateOptions {
+  /** Idemscope's own schema (IDEMSCOPE_SCHEMA); the only one the migrations write to. Default `idemscope`. */
+  schema?: string;
+  dir?: string;
+}
+
 /**
- * Applies prisma/migrations the way `prisma migrate deploy` would, recording
- * each in `_prisma_migrations` with its checksum, without needing Prisma's
- * schema engine binary. Idempotent; refuses edited migrations.
+ * Applies prisma/migrations the way `prisma migrate deploy` with
+ * `?schema=<schema>` would: with search_path set to Idemscope's own schema
+ * alone (created if missing), recording each migration in that schema's
+ * `_prisma_migrations` with its checksum, without needing Prisma's schema
+ * engine binary. Idempotent; refuses edited migrations.
  */
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<MigrationResult> {
+  const schema = options.schema ?? 'idemscope';
+  const dir = options.dir ?? MIGRATIONS_DIR;
   const created = await ensureDatabase(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const result: MigrationResult = { created, applied: [], skipped: [] };
   try {
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+    await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
     await client.query(PRISMA_TABLE);
     const done = await client.query<{ migration_name: string; checksum: string }>(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',

@@ -1,7 +1,7 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
-import { env, STORE_DEADLINES } from '../config/env';
+import { env, ownSchemaName, STORE_DEADLINES } from '../config/env';
 import { postgresUnavailableReason, StoreUnavailableError } from '../errors';
 
 /** The Prisma client's type, for modules outside lib/db and lib/stores that pass Idemscope's own database along. */
@@ -34,6 +34,7 @@ const READ_TIMEOUT_MARGIN_MS = 1000;
 
 /**
  * A client over its own small pool; tests and scripts use it for databases of their own.
+ * Its models live in Idemscope's own schema (IDEMSCOPE_SCHEMA).
  *
  * Every statement runs under the session's statement_timeout and lock_timeout
  * (startup parameters of each connection, not settings of the role), a
@@ -43,7 +44,12 @@ const READ_TIMEOUT_MARGIN_MS = 1000;
  * (unreachable, locked, timed out, out of connections) comes out as
  * StoreUnavailableError with the reason in plain words, never the driver's text.
  */
-export function createPrismaClient(connectionString: string, poolSize = 10, limits: PoolLimits = DEFAULT_LIMITS): PrismaClient {
+export function createPrismaClient(
+  connectionString: string,
+  poolSize = 10,
+  limits: PoolLimits = DEFAULT_LIMITS,
+  schema = ownSchemaName(),
+): PrismaClient {
   const client = new PrismaClient({
     adapter: new PrismaPg({
       connectionString,
@@ -52,7 +58,7 @@ export function createPrismaClient(connectionString: string, poolSize = 10, limi
       statement_timeout: limits.statementTimeoutMs,
       lock_timeout: limits.lockTimeoutMs,
       query_timeout: limits.statementTimeoutMs + READ_TIMEOUT_MARGIN_MS,
-    }),
+    }, { schema }),
   });
   return client.$extends({
     query: {

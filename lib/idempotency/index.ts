@@ -17,6 +17,7 @@ export {
 export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
 export { RedisStore, type RedisStoreClient, type RedisStoreOptions } from './stores/redis-store';
 export { PostgresStore, type PostgresStoreOptions, type Queryable } from './stores/postgres-store';
+export { setupPostgresStore, type PostgresSetupOptions } from './stores/postgres-setup';
 export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptCall, type ScriptClient } from './stores/lua-script';
 export { fingerprint, stableJson } from './fingerprint';
 export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid } from './uuid';

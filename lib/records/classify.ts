@@ -76,3 +76,15 @@ export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClas
     row.expiresAt !== null ? row.expiresAt.getTime() <= nowMs : ageMs >= config.retentionHours * 3_600_000;
   return { state: expired ? 'expired' : row.status, ageSeconds: seconds(ageMs) };
 }
+
+/**
+ * A row of the common recipe's table (message_id, processed_at, result): it
+ * is written with its result, so it is completed until processed_at plus
+ * the retention has passed. Without a processed_at it is nothing we can
+ * read. The SQL twin is the recipe section of lib/stores/postgres/rules.ts.
+ */
+export function classifyRecipeRow(row: { processedAt: Date | null }, nowMs: number, config: RowClassifyConfig): ClassifiedRow {
+  if (row.processedAt === null) return { state: 'unrecognized', ageSeconds: 0 };
+  const ageMs = nowMs - row.processedAt.getTime();
+  return { state: ageMs >= config.retentionHours * 3_600_000 ? 'expired' : 'completed', ageSeconds: seconds(ageMs) };
+}

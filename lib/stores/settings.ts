@@ -1,4 +1,4 @@
-import type { Env } from '../config/env';
+import type { Env, WatchedTableConfig } from '../config/env';
 import type { KeyPattern } from '../records/key-patterns';
 
 /** What the stores' actions depend on; passed in so tests can use their own prefix and limits. */
@@ -12,6 +12,8 @@ export interface StoreSettings {
   bulkLimit: number;
   scanCount: number;
   purgeBatchSize: number;
+  /** The Postgres tables watched (IDEMSCOPE_TABLES); default public.processed_messages. */
+  tables?: WatchedTableConfig[];
 }
 
 export function storeSettingsFrom(config: Env): StoreSettings {
@@ -25,5 +27,6 @@ export function storeSettingsFrom(config: Env): StoreSettings {
     bulkLimit: config.IDEMSCOPE_BULK_LIMIT,
     scanCount: config.IDEMSCOPE_SCAN_COUNT,
     purgeBatchSize: config.IDEMSCOPE_PURGE_BATCH_SIZE,
+    tables: config.IDEMSCOPE_TABLES,
   };
 }

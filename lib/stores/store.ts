@@ -11,6 +11,11 @@ export interface SeenTarget {
 /** Named records, or every record stuck for at least that long. */
 export type ReleaseScope = { keys: string[] } | { olderThanSeconds: number };
 
+/** Which of a store's sources an action is for: a watched Postgres table (`schema.table`); default the first. Redis has one. */
+export interface Source {
+  table?: string;
+}
+
 export interface ReleaseOutcome {
   released: string[];
   skipped: Skipped[];
@@ -21,6 +26,7 @@ export interface PurgeRequest {
   mode?: 'expire' | 'delete';
   keys?: SeenTarget[];
   reason?: string;
+  table?: string;
 }
 
 /** An action ready for the audited runner: what to record, and the work itself. */
@@ -47,10 +53,10 @@ export interface DedupStore {
   readonly name: StoreName;
   /** A named target as this store holds it; InvalidParameterError naming `field` when it can be none of its records. */
   normaliseTarget(key: string, field: string): string;
-  previewRelease(scope: ReleaseScope): Promise<ReleasePreview>;
+  previewRelease(scope: ReleaseScope, source?: Source): Promise<ReleasePreview>;
   /** Releases each target only while it is still exactly as seen. */
-  release(targets: SeenTarget[]): Promise<ReleaseOutcome>;
-  previewPurge(): Promise<PostgresPurgePreview | RedisPurgePreview>;
+  release(targets: SeenTarget[], source?: Source): Promise<ReleaseOutcome>;
+  previewPurge(source?: Source): Promise<PostgresPurgePreview | RedisPurgePreview>;
   /** Checks a purge request before anything runs and plans it. */
   planPurge(request: PurgeRequest, context: PurgeContext): PlannedAction<PostgresPurgeStarted | RedisPurgeResult>;
 }

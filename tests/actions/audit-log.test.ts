@@ -17,9 +17,9 @@ afterAll(() => f.close());
 describe('audit log', () => {
   it('is append-only: UPDATE, DELETE and TRUNCATE are rejected by the database', async () => {
     const entry = await appendAudit(f.db, { actor: 'operator#a', role: 'operator', action: 'keys.release', outcome: 'ok' });
-    await expect(f.db.$executeRaw`UPDATE audit_log SET actor = 'someone else' WHERE id = ${BigInt(entry.id)}`).rejects.toThrow(/append-only/);
-    await expect(f.db.$executeRaw`DELETE FROM audit_log`).rejects.toThrow(/append-only/);
-    await expect(f.db.$executeRaw`TRUNCATE audit_log`).rejects.toThrow(/append-only/);
+    await expect(f.db.$executeRaw`UPDATE idemscope.audit_log SET actor = 'someone else' WHERE id = ${BigInt(entry.id)}`).rejects.toThrow(/append-only/);
+    await expect(f.db.$executeRaw`DELETE FROM idemscope.audit_log`).rejects.toThrow(/append-only/);
+    await expect(f.db.$executeRaw`TRUNCATE idemscope.audit_log`).rejects.toThrow(/append-only/);
     expect((await listAudit(f.db, {}, 10)).items[0]).toMatchObject({ id: entry.id, actor: 'operator#a' });
   });
 

@@ -79,8 +79,12 @@ describe('an action id runs once', () => {
     expect(audit.items.map((e) => e.outcome)).toEqual(['ok', 'intent', 'error', 'intent']);
   });
 
-  it('keeps its claims in processed_messages under its own consumer name', async () => {
-    const [row] = await f.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM processed_messages WHERE consumer = ${ACTIONS_CONSUMER}`;
-    expect(row!.n).toBeGreaterThanOrEqual(4);
+  it('keeps its claims in its own schema, never in a watched table nor in the delivery counters', async () => {
+    const [own] = await f.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM idemscope.action_claims WHERE consumer = ${ACTIONS_CONSUMER}`;
+    expect(own!.n).toBeGreaterThanOrEqual(4);
+    const [watched] = await f.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM public.processed_messages WHERE consumer = ${ACTIONS_CONSUMER}`;
+    expect(watched!.n).toBe(0);
+    const [counted] = await f.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM public.delivery_stats WHERE consumer = ${ACTIONS_CONSUMER}`;
+    expect(counted!.n).toBe(0);
   });
 });

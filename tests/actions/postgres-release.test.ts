@@ -79,7 +79,7 @@ describe('release of processed_messages rows', () => {
 
   it('refuses a key that is not a uuid, naming it', async () => {
     await expect(releaseAction(f, 'postgres', operator, releaseBody.parse({ keys: [randomUUID(), 'order-1'], dryRun: true }))).rejects.toThrow(
-      /^keys\.1: must be a processed_messages message_id/,
+      /^keys\.1: must be a message_id \(uuid\)/,
     );
   });
 });

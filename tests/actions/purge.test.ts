@@ -5,6 +5,10 @@ import { PurgeAlreadyRunningError } from '../../lib/errors';
 import { EXACT_COUNT_CAP, LOCK_WAIT_MS, countPurgeable, purgeBatch } from '../../lib/stores/postgres/purge';
 import { cancelPurgeJob, getPurgeJob, purgeRunSettled, resumePurgeJob, startPurgeJob } from '../../lib/stores/postgres/purge-jobs';
 import { createPrismaClient } from '../../lib/db/prisma';
+import { tableRef } from '../../lib/stores/postgres/tables';
+
+const WATCHED = tableRef({ schema: 'public', table: 'processed_messages' });
+import { purgeableCondition } from '../../lib/stores/postgres/rules';
 import { PostgresStore } from '../../lib/idempotency';
 import { actionFixture, type ActionFixture } from './setup';
 
@@ -17,7 +21,7 @@ beforeAll(async () => {
 });
 // Jobs driven by hand (jobRow) end here, or they would count as a purge already running.
 afterEach(async () => {
-  await pool.query(`UPDATE purge_jobs SET status = 'completed', finished_at = now() WHERE runner LIKE 'test:%' AND status = 'running'`);
+  await pool.query(`UPDATE idemscope.purge_jobs SET status = 'completed', finished_at = now() WHERE runner LIKE 'test:%' AND status = 'running'`);
 });
 afterAll(async () => {
   await pool.end();
@@ -25,6 +29,7 @@ afterAll(async () => {
 });
 
 const RETENTION = 72;
+const TARGET = { table: 'public.processed_messages', condition: purgeableCondition(RETENTION) };
 
 /**
  * Seeds `expired` rows split between the two kinds of expiry, and a fixed
@@ -57,12 +62,12 @@ async function counts(): Promise<{ expired: number; kept: number }> {
 }
 
 const start = (db = f.db, batchSize = 5000, estimatedTotal = 0) =>
-  startPurgeJob(db, { actor: 'operator#test', batchSize, retentionHours: RETENTION, estimatedTotal, estimated: false });
+  startPurgeJob(db, { actor: 'operator#test', batchSize, target: TARGET, estimatedTotal, estimated: false });
 
 describe('purge of processed_messages', () => {
   it('counts exactly, deletes every expired row and never an unexpired one', async () => {
     await seed(12_345);
-    expect(await countPurgeable(f.db, RETENTION, Date.now())).toEqual({ count: 12_345, estimated: false });
+    expect(await countPurgeable(f.db, WATCHED, RETENTION, Date.now())).toEqual({ count: 12_345, estimated: false });
     const job = await start(f.db, 1000);
     await purgeRunSettled(job.jobId);
     const done = await getPurgeJob(f.db, job.jobId);
@@ -76,7 +81,7 @@ describe('purge of processed_messages', () => {
     const job = await jobRow('test:cap');
     const sizes: number[] = [];
     for (let done = false; !done; ) {
-      const batch = await purgeBatch(f.db, job, 300, RETENTION);
+      const batch = await purgeBatch(f.db, job, 300, TARGET);
       expect(batch.owned).toBe(true);
       sizes.push(batch.purged);
       done = batch.done;
@@ -98,7 +103,7 @@ describe('purge of processed_messages', () => {
       const job = await jobRow('test:locked');
       const started = performance.now();
       const batch = await Promise.race([
-        purgeBatch(f.db, job, 10_000, RETENTION),
+        purgeBatch(f.db, job, 10_000, TARGET),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the purge waited on the held row')), 5_000)),
       ]);
       const took = performance.now() - started;
@@ -107,7 +112,7 @@ describe('purge of processed_messages', () => {
       expect((await pool.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [held])).rowCount).toBe(1);
       await consumer.query('ROLLBACK');
 
-      const next = await purgeBatch(f.db, await jobRow('test:after'), 10_000, RETENTION);
+      const next = await purgeBatch(f.db, await jobRow('test:after'), 10_000, TARGET);
       expect(next).toMatchObject({ purged: 1, skippedLocked: false });
       expect(await counts()).toEqual({ expired: 0, kept: 4 });
     } finally {
@@ -119,14 +124,14 @@ describe('purge of processed_messages', () => {
   it('does nothing for a job that is not this runner\'s', async () => {
     await seed(100);
     const job = await jobRow('test:owner');
-    expect(await purgeBatch(f.db, { id: job.id, runner: 'someone-else' }, 1000, RETENTION)).toMatchObject({ purged: 0, owned: false });
+    expect(await purgeBatch(f.db, { id: job.id, runner: 'someone-else' }, 1000, TARGET)).toMatchObject({ purged: 0, owned: false });
     expect(await counts()).toEqual({ expired: 100, kept: 4 });
   });
 
   it('labels the count an estimate past the exact-count cap', async () => {
     await seed(2 * EXACT_COUNT_CAP + 10);
     await pool.query('ANALYZE processed_messages');
-    const estimate = await countPurgeable(f.db, RETENTION, Date.now());
+    const estimate = await countPurgeable(f.db, WATCHED, RETENTION, Date.now());
     expect(estimate.estimated).toBe(true);
     expect(estimate.count).toBeGreaterThan(EXACT_COUNT_CAP);
     expect(estimate.count).toBeLessThan(3 * EXACT_COUNT_CAP);
@@ -180,7 +185,7 @@ describe('purge of processed_messages', () => {
     expect(cancelled.scanned).toBeGreaterThan(0);
     expect(cancelled.scanned).toBeLessThan(1);
 
-    await resumePurgeJob(f.db, job.jobId, RETENTION);
+    await resumePurgeJob(f.db, job.jobId, () => TARGET);
     await purgeRunSettled(job.jobId);
     expect(await getPurgeJob(f.db, job.jobId)).toMatchObject({ status: 'completed', purged: 60_000, scanned: 1 });
     expect(await counts()).toEqual({ expired: 0, kept: 4 });
@@ -199,7 +204,7 @@ describe('purge of processed_messages', () => {
       await waitFor(async () => {
         await pool.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-           WHERE application_name = 'purge-victim' AND state = 'active' AND query LIKE '%idemscope_purge_window%'`,
+           WHERE application_name = 'purge-victim' AND state = 'active' AND query LIKE '%purge_window%'`,
         );
         const now = await getPurgeJob(f.db, job.jobId);
         if (now.status === 'waiting') seenWaiting = now;
@@ -220,11 +225,11 @@ describe('purge of processed_messages', () => {
     await seed(3000);
     const id = randomUUID();
     await pool.query(
-      `INSERT INTO purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#x', 1000, 'gone:1:dead', now() - interval '5 minutes')`,
+      `INSERT INTO idemscope.purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#x', 1000, 'gone:1:dead', now() - interval '5 minutes')`,
       [id],
     );
     expect((await getPurgeJob(f.db, id)).status).toBe('interrupted');
-    await resumePurgeJob(f.db, id, RETENTION);
+    await resumePurgeJob(f.db, id, () => TARGET);
     await purgeRunSettled(id);
     expect(await getPurgeJob(f.db, id)).toMatchObject({ status: 'completed', purged: 3000 });
   });
@@ -233,7 +238,7 @@ describe('purge of processed_messages', () => {
 /** A running job row owned by `runner`, for driving batches by hand. */
 async function jobRow(runner: string): Promise<{ id: string; runner: string }> {
   const id = randomUUID();
-  await pool.query(`INSERT INTO purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#test', 1000, $2, now())`, [id, runner]);
+  await pool.query(`INSERT INTO idemscope.purge_jobs (id, status, actor, batch_size, runner, heartbeat_at) VALUES ($1, 'running', 'operator#test', 1000, $2, now())`, [id, runner]);
   return { id, runner };
 }
 

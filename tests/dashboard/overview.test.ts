@@ -73,6 +73,21 @@ describe('GET overview (service)', () => {
       estimated: { rows: false, processing: false, stuck: false, completed: false, failed: false, expired: false },
       countedAt: expect.any(String),
       freshness: { state: 'live', asOf: postgres.countedAt, unavailableSince: null, error: null },
+      tables: [
+        {
+          table: 'public.processed_messages',
+          profile: 'library',
+          rows: world.rows.length,
+          processing: byState.processing,
+          stuck: byState.stuck,
+          completed: byState.completed,
+          failed: byState.failed,
+          expired: byState.expired,
+          estimated: false,
+          timeIndexed: true,
+        },
+      ],
+      unfit: [],
     });
     expect([postgres.rows, postgres.processing, postgres.stuck, postgres.completed, postgres.failed, postgres.expired]).toEqual([12, 2, 2, 4, 1, 3]);
     expect(expiredAwaitingPurge).toEqual({ redis: 1, postgres: 3, postgresEstimated: false });
@@ -81,7 +96,7 @@ describe('GET overview (service)', () => {
   it('labels counts above the exact limits as estimates', async () => {
     // Planner statistics, as autovacuum would have them.
     await world.pg.query('ANALYZE processed_messages');
-    const tight = { ...world.deps, config: { ...world.config, exactCountLimit: 2, inFlightCountLimit: 1 } };
+    const tight = { ...world.deps, config: { ...world.config, exactTableRowLimit: 5, exactCountLimit: 2, inFlightCountLimit: 1 } };
     const { postgres } = await getOverview(tight, { fresh: false });
     // Stuck is counted as two disjoint index ranges (old claims, lost leases), one row each: exact.
     expect(postgres.estimated).toEqual({ rows: true, processing: true, stuck: false, completed: true, failed: false, expired: true });

@@ -369,10 +369,12 @@ describe.skipIf(!HAS_REDIS_SERVER)('the dashboard during an incident', { timeout
     await locker.query('LOCK TABLE processed_messages IN ACCESS EXCLUSIVE MODE');
     const { prisma } = await import('../../lib/db/prisma');
     const { startPurgeJob, purgeRunSettled } = await import('../../lib/stores/postgres/purge-jobs');
+    const { purgeableCondition } = await import('../../lib/stores/postgres/rules');
     let job: PurgeJobView;
     try {
-      // Started on its own table (the action would need processed_messages for its action id).
-      job = await startPurgeJob(prisma(), { actor: 'operator#faults', batchSize: 100, retentionHours: 72, estimatedTotal: expired, estimated: false });
+      // Started directly: the action would first count the locked table for its preview.
+      const target = { table: 'public.processed_messages', condition: purgeableCondition(72) };
+      job = await startPurgeJob(prisma(), { actor: 'operator#faults', batchSize: 100, target, estimatedTotal: expired, estimated: false });
       expectPostgresNotLive(await underFault(fault, 'postgres'), fault);
       const status = await call({ name: 'job', method: 'GET', path: `/api/v1/purge/${job.jobId}`, params: { jobId: job.jobId } });
       table[fault]!['purge/<job>'] = `${status.status} ${(status.ms / 1000).toFixed(2)} s`;

@@ -71,7 +71,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
   it('has exactly the tables of the schema', async () => {
     const { rows } = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
-        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'`,
+        WHERE table_schema = 'idemscope' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'`,
     );
     const expected = dmmf.datamodel.models.map((m) => m.dbName ?? m.name);
     expect(rows.map((r) => r.table_name).sort()).toEqual(expected.sort());
@@ -80,7 +80,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
   it('has the enums of the schema', async () => {
     for (const e of dmmf.datamodel.enums) {
       const { rows } = await client.query<{ label: string }>(
-        `SELECT e.enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = $1 ORDER BY e.enumsortorder`,
+        `SELECT e.enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = $1 AND t.typnamespace = 'idemscope'::regnamespace ORDER BY e.enumsortorder`,
         [e.dbName ?? e.name],
       );
       expect(rows.map((r) => r.label), e.name).toEqual(e.values.map((v) => v.dbName ?? v.name));
@@ -95,7 +95,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
            FROM pg_attribute a
           WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
           ORDER BY a.attname`,
-        [table],
+        [`idemscope.${table}`],
       );
       const actual = rows.map((r) => ({ column: r.column_name, type: r.type.replace('timestamp with time zone', 'timestamp(6) with time zone'), notNull: r.not_null }));
       const expected = model.fields
@@ -119,7 +119,7 @@ describe('migrated database matches prisma/schema.prisma', () => {
            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
           WHERE i.indrelid = $1::regclass
           GROUP BY c.relname, i.indisprimary, i.indisunique`,
-        [table],
+        [`idemscope.${table}`],
       );
       const actual = rows
         .map((r) => ({ kind: r.primary ? 'id' : r.unique ? 'unique' : 'normal', columns: r.columns, name: r.primary ? undefined : r.name }))

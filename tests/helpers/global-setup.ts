@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { setupLibraryTables } from '../../lib/db/library-setup';
 import { migrate } from '../../lib/db/migrate';
 import { ADMIN_URL, TEMPLATE_DB, databaseUrl } from './postgres';
 
@@ -13,4 +14,7 @@ export default async function setup(): Promise<void> {
     await admin.end();
   }
   await migrate(databaseUrl(TEMPLATE_DB));
+  // Most suites drive the processor library, so the template holds its tables too; tests of a
+  // database the library never touched start from an empty database of their own.
+  await setupLibraryTables(databaseUrl(TEMPLATE_DB));
 }

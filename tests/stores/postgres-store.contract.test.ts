@@ -26,4 +26,4 @@ dedupStoreContract('postgres', async () => {
       await fixture.close();
     },
   };
-});
+}, { label: 'postgres (library profile)' });

@@ -1,17 +1,20 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '../../lib/db/prisma';
-import { classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
+import { tableRef } from '../../lib/stores/postgres/tables';
+
+const WATCHED = tableRef({ schema: 'public', table: 'processed_messages' });
+import { classifyRecipeRow, classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
 import { RECORD_STATES } from '../../lib/records/states';
 import { countPurgeable } from '../../lib/stores/postgres/purge';
-import { expiryTime, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
+import { expiryTime, purgeableCondition, recipeRules, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
 import { sql } from '../../lib/stores/postgres/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
 /**
  * Each row rule is written twice, once in TypeScript (classifyRow) and once
  * in SQL (lib/stores/postgres/rules.ts, and the purge's in-database re-check
- * idemscope_purgeable); these tests run all of them over the same rows, at
+ * purgeableCondition(), which the purge_window function runs); these tests run all of them over the same rows, at
  * and around every boundary, on one clock.
  */
 const config: RowClassifyConfig = { stuckAfterSeconds: 300, retentionHours: 72 };
@@ -112,7 +115,7 @@ describe('the row rules in TypeScript and in SQL', () => {
       expect(expired).toBeGreaterThan(0);
       const prisma = createPrismaClient(database.url, 1);
       try {
-        expect(await countPurgeable(prisma, config.retentionHours, nowMs)).toEqual({ count: expired, estimated: false });
+        expect(await countPurgeable(prisma, WATCHED, config.retentionHours, nowMs)).toEqual({ count: expired, estimated: false });
       } finally {
         await prisma.$disconnect();
       }
@@ -121,7 +124,7 @@ describe('the row rules in TypeScript and in SQL', () => {
     }
   });
 
-  it('agree with the purge, which deletes by idemscope_purgeable on the database clock', async () => {
+  it('agree with the purge, which deletes by purgeableCondition() on the database clock', async () => {
     await client.query('BEGIN');
     try {
       // now() is fixed for the transaction: rows placed relative to it sit exactly on the purge's boundaries.
@@ -134,8 +137,7 @@ describe('the row rules in TypeScript and in SQL', () => {
         );
       }
       const { rows: purgeable } = await client.query<{ id: string; purgeable: boolean; now: Date }>(
-        `SELECT message_id::text AS id, now() AS now, idemscope_purgeable(status, expires_at, processed_at, $1) AS purgeable FROM processed_messages`,
-        [config.retentionHours],
+        `SELECT message_id::text AS id, now() AS now, (${purgeableCondition(config.retentionHours)}) AS purgeable FROM processed_messages`,
       );
       const nowMs = purgeable[0]!.now.getTime();
       const byId = new Map((await readRows()).map((r) => [r.id, r]));
@@ -143,6 +145,51 @@ describe('the row rules in TypeScript and in SQL', () => {
       expect(disagreements.map((p) => byId.get(p.id))).toEqual([]);
       expect(purgeable.filter((p) => p.purgeable).length).toBeGreaterThan(0);
       expect(purgeable.filter((p) => !p.purgeable).length).toBeGreaterThan(0);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+});
+
+describe('the recipe profile\'s rules in TypeScript and in SQL', () => {
+  const OFFSETS = [-RETENTION_MS - 1, -RETENTION_MS, -RETENTION_MS + 1, -1_000, null];
+
+  it('put every row, boundaries included, in the same state', async () => {
+    await client.query('CREATE TABLE recipe_rows (message_id uuid primary key, processed_at timestamptz default now(), result jsonb)');
+    try {
+      const nowMs = Math.floor(Date.now() / 1000) * 1000;
+      for (const offset of OFFSETS) {
+        await client.query('INSERT INTO recipe_rows (message_id, processed_at) VALUES (gen_random_uuid(), $1)', [offset === null ? null : new Date(nowMs + offset)]);
+      }
+      const { rows } = await client.query<{ id: string; processedAt: Date | null }>(`SELECT message_id::text AS id, processed_at AS "processedAt" FROM recipe_rows`);
+      const clock = rowClock(nowMs, config.stuckAfterSeconds, config.retentionHours);
+      let placed = 0;
+      for (const state of RECORD_STATES) {
+        const { text, values } = sql`SELECT message_id::text AS id FROM recipe_rows WHERE ${recipeRules.statePredicate(state, clock)!}`.build();
+        const matched = (await client.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
+        const classified = rows.filter((r) => classifyRecipeRow(r, nowMs, config).state === state).map((r) => r.id).sort();
+        expect(matched, state).toEqual(classified);
+        placed += matched.length;
+      }
+      expect(placed).toBe(rows.length);
+      expect(rows.filter((r) => classifyRecipeRow(r, nowMs, config).state === 'expired')).toHaveLength(2);
+    } finally {
+      await client.query('DROP TABLE recipe_rows');
+    }
+  });
+
+  it('agree with the purge\'s condition on the database clock', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('CREATE TABLE recipe_rows (message_id uuid primary key, processed_at timestamptz default now(), result jsonb)');
+      for (const offset of OFFSETS) {
+        await client.query(`INSERT INTO recipe_rows (message_id, processed_at) VALUES (gen_random_uuid(), now() + $1 * interval '1 millisecond')`, [offset]);
+      }
+      const { rows } = await client.query<{ processedAt: Date | null; now: Date; purgeable: boolean | null }>(
+        `SELECT processed_at AS "processedAt", now() AS now, (${recipeRules.purgeableCondition(config.retentionHours)}) AS purgeable FROM recipe_rows`,
+      );
+      const nowMs = rows[0]!.now.getTime();
+      for (const r of rows) expect(r.purgeable === true, String(r.processedAt)).toBe(classifyRecipeRow(r, nowMs, config).state === 'expired');
     } finally {
       await client.query('ROLLBACK');
     }

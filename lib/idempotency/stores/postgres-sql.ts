@@ -13,6 +13,15 @@
 const WRITER = `(pg_backend_pid() % 16)::smallint`;
 
 /**
+ * Where a store keeps its rows and counters, as SQL identifiers (quoted and
+ * schema-qualified where needed). `stats: null` keeps no counters.
+ */
+export interface StoreTables {
+  table: string;
+  stats: string | null;
+}
+
+/**
  * A failed row, or one in flight whose owner's lease has run out, may be taken
  * over, but only by the same payload. A row in flight without a lease was not
  * written by the library and has nothing to wait for.
@@ -32,12 +41,12 @@ const takeover = (column: string) => `${column} = CASE WHEN ${TAKEOVER} THEN EXC
  * ours. Rows are locked in message_id order, so that two batches sharing ids
  * cannot deadlock.
  */
-export const CLAIM_SQL = `
+export const claimSql = (t: StoreTables) => `
 WITH input AS MATERIALIZED (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[])
     AS i(message_id, consumer, owner_token, lease_ms, fingerprint)
 ), claim AS (
-  INSERT INTO processed_messages AS pm
+  INSERT INTO ${t.table} AS pm
     (message_id, consumer, status, owner_token, claimed_at, last_seen_at, processed_at, lease_expires_at, fingerprint)
   SELECT message_id, consumer, 'processing', owner_token, now(), now(), now(), now() + lease_ms * interval '1 millisecond', fingerprint
   FROM input ORDER BY message_id
@@ -47,8 +56,8 @@ WITH input AS MATERIALIZED (
     ${['status', 'owner_token', 'consumer', 'claimed_at', 'processed_at', 'lease_expires_at', 'fingerprint'].map(takeover).join(',\n    ')}
   RETURNING pm.message_id, pm.status, pm.consumer, pm.owner_token, pm.claimed_at, pm.processed_at,
     pm.lease_expires_at, pm.result, pm.fingerprint, pm.delivery_count, (pm.xmax = 0) AS inserted
-), counted AS (
-  INSERT INTO delivery_stats AS ds
+)${t.stats === null ? '' : `, counted AS (
+  INSERT INTO ${t.stats} AS ds
     (bucket_start, consumer, store, writer, deliveries, first_deliveries, duplicates, in_progress_conflicts)
   SELECT date_trunc('minute', now()), i.consumer, 'postgres', ${WRITER}, count(*),
     count(*) FILTER (WHERE c.inserted), count(*) FILTER (WHERE NOT c.inserted),
@@ -60,7 +69,7 @@ WITH input AS MATERIALIZED (
     first_deliveries = ds.first_deliveries + EXCLUDED.first_deliveries,
     duplicates = ds.duplicates + EXCLUDED.duplicates,
     in_progress_conflicts = ds.in_progress_conflicts + EXCLUDED.in_progress_conflicts
-)
+)`}
 SELECT * FROM claim`;
 
 /**
@@ -74,8 +83,8 @@ const NO_FLUSH_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS
  * JSON[], $4 retention seconds[]. Returns the ids still owned, and so
  * completed; a missing id lost its lease.
  */
-export const completeSql = (durable: boolean) => `
-UPDATE processed_messages AS pm
+export const completeSql = (t: StoreTables, durable: boolean) => `
+UPDATE ${t.table} AS pm
 SET status = 'completed', result = b.result, processed_at = now(), owner_token = NULL,
   lease_expires_at = NULL, expires_at = now() + b.retention * interval '1 second'
 FROM (
@@ -90,27 +99,27 @@ RETURNING b.message_id, b.owner_token`;
  * the next delivery takes it over, and counts the failure even when the claim
  * was already lost.
  */
-export const releaseSql = (durable: boolean) => `
+export const releaseSql = (t: StoreTables, durable: boolean) => `
 WITH released AS (
-  UPDATE processed_messages
+  UPDATE ${t.table}
   SET status = 'failed', owner_token = NULL, lease_expires_at = NULL, last_seen_at = now()
   ${durable ? '' : `FROM ${NO_FLUSH_WAIT}\n  `}WHERE message_id = $1::uuid AND owner_token = $3 AND status = 'processing'
   RETURNING message_id
-), counted AS (
-  INSERT INTO delivery_stats AS ds (bucket_start, consumer, store, writer, failures)
+)${t.stats === null ? '' : `, counted AS (
+  INSERT INTO ${t.stats} AS ds (bucket_start, consumer, store, writer, failures)
   VALUES (date_trunc('minute', now()), $2, 'postgres', ${WRITER}, 1)
   ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET failures = ds.failures + 1
-)
-SELECT count(*)::int AS released FROM released`;
+)`}
+SELECT count(*)::int AS released${t.stats === null ? ', $2::text AS consumer' : ''} FROM released`;
 
-export const GET_SQL = `
+export const getSql = (t: StoreTables) => `
 SELECT message_id, status, consumer, owner_token, claimed_at, processed_at, lease_expires_at, result, fingerprint, delivery_count
-FROM processed_messages WHERE message_id = $1::uuid`;
+FROM ${t.table} WHERE message_id = $1::uuid`;
 
 /** $1 batch size. Deletes completed rows past their retention, a batch at a time to keep locks short. */
-export const PURGE_SQL = `
-DELETE FROM processed_messages WHERE message_id IN (
-  SELECT message_id FROM processed_messages
+export const purgeSql = (t: StoreTables) => `
+DELETE FROM ${t.table} WHERE message_id IN (
+  SELECT message_id FROM ${t.table}
   WHERE expires_at < now() AND status = 'completed'
   LIMIT $1
 )`;

@@ -3,7 +3,8 @@ import { InvalidIdempotencyKeyError } from '../errors';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { isUuid } from '../uuid';
 import { Batcher } from './batcher';
-import { CLAIM_SQL, GET_SQL, PURGE_SQL, completeSql, releaseSql } from './postgres-sql';
+import { claimSql, completeSql, getSql, purgeSql, releaseSql, type StoreTables } from './postgres-sql';
+import { qualifiedName } from './postgres-names';
 
 /**
  * Anything that runs a parameterised statement: a pg Pool, Client or
@@ -51,6 +52,13 @@ export interface PostgresStoreOptions {
    * the pool's size, so that both kinds find a connection. Default 4.
    */
   maxConcurrentBatches?: number;
+  /**
+   * The table the store keeps its rows in, `table` or `schema.table`, set up
+   * by setupPostgresStore(). Default `processed_messages` (on the search path).
+   */
+  table?: string;
+  /** The delivery counters' table, or null to keep no counters. Default `delivery_stats`. */
+  statsTable?: string | null;
 }
 
 interface CompleteInput {
@@ -78,7 +86,7 @@ interface Row {
 }
 
 /**
- * Store on the processed_messages table (see prisma/migrations). Keys are the
+ * Store on the processed_messages table (see setupPostgresStore). Keys are the
  * message_id uuid column: use keyToUuid() for business keys. The caller owns
  * the pool; autocommit statements only, so it must not be inside a transaction.
  */
@@ -86,8 +94,11 @@ export class PostgresStore implements IdempotencyStore {
   readonly name = 'postgres';
 
   private readonly prepare: boolean;
+  private readonly claimText: string;
   private readonly completeText: string;
   private readonly releaseText: string;
+  private readonly getText: string;
+  private readonly purgeText: string;
   private readonly claims: Batcher<ClaimRequest, Row>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -96,8 +107,16 @@ export class PostgresStore implements IdempotencyStore {
     options: PostgresStoreOptions = {},
   ) {
     this.prepare = options.prepare ?? true;
-    this.completeText = completeSql(options.durableCompletion ?? true);
-    this.releaseText = releaseSql(options.durableCompletion ?? true);
+    const statsTable = options.statsTable === undefined ? 'delivery_stats' : options.statsTable;
+    const tables: StoreTables = {
+      table: qualifiedName(options.table ?? 'processed_messages'),
+      stats: statsTable === null ? null : qualifiedName(statsTable),
+    };
+    this.claimText = claimSql(tables);
+    this.completeText = completeSql(tables, options.durableCompletion ?? true);
+    this.releaseText = releaseSql(tables, options.durableCompletion ?? true);
+    this.getText = getSql(tables);
+    this.purgeText = purgeSql(tables);
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 4 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching, (request) => request.key);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching, (input) => input.claim.key);
@@ -139,18 +158,18 @@ export class PostgresStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<StoredRecord | null> {
-    const { rows } = await this.db.query(GET_SQL, [this.normaliseKey(key)]);
+    const { rows } = await this.db.query(this.getText, [this.normaliseKey(key)]);
     return rows.length ? toStoredRecord(rows[0] as Row) : null;
   }
 
   /** Deletes up to `limit` completed rows past their retention; returns how many. */
   async purgeExpired(limit = 1000): Promise<number> {
-    const { rowCount } = await this.db.query(PURGE_SQL, [limit]);
+    const { rowCount } = await this.db.query(this.purgeText, [limit]);
     return rowCount ?? 0;
   }
 
   private async claimBatch(requests: ClaimRequest[]): Promise<Row[]> {
-    const { rows } = await this.retryDeadlock(CLAIM_SQL, [
+    const { rows } = await this.retryDeadlock(this.claimText, [
       requests.map((r) => r.key),
       requests.map((r) => r.consumer),
       requests.map((r) => r.owner),

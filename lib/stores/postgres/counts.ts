@@ -1,6 +1,7 @@
 import { num, query, type Db } from './db';
 import { expiredPredicate, statePredicate, stuckByAge, stuckByLease, type RowClock } from './rules';
-import { sql, type Sql } from './sql';
+import { join, raw, sql, type Sql } from './sql';
+import type { TableRef } from './tables';
 
 export interface Count {
   value: number;
@@ -18,15 +19,15 @@ export interface RowCounts {
 }
 
 /** Counts up to `cap` matching rows; a LIMITed scan stops early on large sets. */
-export async function countUpTo(db: Db, where: Sql, cap: number): Promise<number> {
-  const [row] = await query<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM processed_messages WHERE ${where} LIMIT ${cap + 1}) s`);
+export async function countUpTo(db: Db, t: TableRef, where: Sql, cap: number): Promise<number> {
+  const [row] = await query<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${t.sql} WHERE ${where} LIMIT ${cap + 1}) s`);
   return num(row?.n);
 }
 
-export async function planRows(db: Db, where: Sql): Promise<number> {
+export async function planRows(db: Db, t: TableRef, where: Sql): Promise<number> {
   const [row] = await query<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
     db,
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM processed_messages WHERE ${where}`,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${t.sql} WHERE ${where}`,
   );
   return Math.round(row?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
 }
@@ -38,10 +39,10 @@ export async function planRows(db: Db, where: Sql): Promise<number> {
  * where there were none. Reading at most `cap + 1` rows keeps the work bounded
  * however large the table is.
  */
-export async function boundedCount(db: Db, where: Sql, cap: number): Promise<Count> {
-  const n = await countUpTo(db, where, cap);
+export async function boundedCount(db: Db, t: TableRef, where: Sql, cap: number): Promise<Count> {
+  const n = await countUpTo(db, t, where, cap);
   if (n <= cap) return { value: n, estimated: false };
-  return { value: Math.max(cap + 1, await planRows(db, where)), estimated: true };
+  return { value: Math.max(cap + 1, await planRows(db, t, where)), estimated: true };
 }
 
 /**
@@ -50,43 +51,108 @@ export async function boundedCount(db: Db, where: Sql, cap: number): Promise<Cou
  * status and claim age independent). Stuck = old claims + young claims
  * whose lease ran out, two disjoint ranges of the (status, claimed_at) index.
  */
-async function inFlightCounts(db: Db, c: RowClock, cap: number): Promise<{ processing: Count; stuck: Count }> {
+async function inFlightCounts(db: Db, t: TableRef, c: RowClock, cap: number): Promise<{ processing: Count; stuck: Count }> {
   const [processing, old, leaseLost] = await Promise.all([
-    countUpTo(db, statePredicate('processing', c)!, cap),
-    countUpTo(db, stuckByAge(c), cap),
-    countUpTo(db, stuckByLease(c), cap),
+    countUpTo(db, t, statePredicate('processing', c)!, cap),
+    countUpTo(db, t, stuckByAge(c), cap),
+    countUpTo(db, t, stuckByLease(c), cap),
   ]);
   const stuck = old + leaseLost;
   return {
-    processing: processing <= cap ? { value: processing, estimated: false } : { value: Math.max(cap + 1, await planRows(db, statePredicate('processing', c)!)), estimated: true },
-    stuck: old <= cap && leaseLost <= cap ? { value: stuck, estimated: false } : { value: Math.max(stuck, await planRows(db, statePredicate('stuck', c)!)), estimated: true },
+    processing: processing <= cap ? { value: processing, estimated: false } : { value: Math.max(cap + 1, await planRows(db, t, statePredicate('processing', c)!)), estimated: true },
+    stuck: old <= cap && leaseLost <= cap ? { value: stuck, estimated: false } : { value: Math.max(stuck, await planRows(db, t, statePredicate('stuck', c)!)), estimated: true },
   };
 }
 
-/** Row total from pg_class.reltuples (kept by autovacuum/ANALYZE), counted exactly when the table is small. */
-async function rowTotal(db: Db, cap: number): Promise<Count> {
-  const [row] = await query<{ n: number }>(db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'processed_messages'::regclass`);
-  const reltuples = num(row?.n);
-  if (reltuples > cap) return { value: Math.round(reltuples), estimated: true };
-  const n = await countUpTo(db, sql`TRUE`, cap);
-  return n <= cap ? { value: n, estimated: false } : { value: Math.max(cap + 1, Math.round(reltuples)), estimated: true };
+/** Tables up to this many rows are counted exactly, every state in one scan. */
+export const EXACT_TABLE_ROWS = 1_000_000;
+
+/**
+ * The table's row count without reading it, good straight after a bulk load
+ * or delete that no ANALYZE has seen: the statistics collector's live-tuple
+ * count (kept up to date by every insert and delete as they commit), else
+ * the last ANALYZE's rows per page times the pages the table has now, else
+ * (never analyzed, statistics reset) a count of a page sample scaled up.
+ */
+export async function estimateRows(db: Db, t: TableRef): Promise<number> {
+  const [row] = await query<{ live: number | null; reltuples: number; relpages: number; pages: number }>(
+    db,
+    sql`SELECT s.n_live_tup::float8 AS live, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages,
+          pg_relation_size(c.oid)::float8 / current_setting('block_size')::float8 AS pages
+        FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+        WHERE c.oid = ${t.name}::regclass`,
+  );
+  if (!row) return 0;
+  const live = num(row.live);
+  if (live > 0) return Math.round(live);
+  const pages = num(row.pages);
+  if (pages === 0) return 0;
+  if (num(row.reltuples) > 0 && num(row.relpages) > 0) return Math.round((num(row.reltuples) / num(row.relpages)) * pages);
+  const percent = Math.min(100, (100 * 64) / pages);
+  const [sampled] = await query<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM ${t.sql} TABLESAMPLE SYSTEM (${percent}::float8) REPEATABLE (7)`);
+  return Math.round((num(sampled?.n) * 100) / percent);
+}
+
+/**
+ * Exact counts of a table of at most `cap` rows, each state's predicate a
+ * FILTER of one scan; null when the table holds more (the scan stops
+ * reading at cap + 1 rows).
+ */
+export async function countAllUpTo(db: Db, t: TableRef, predicates: Record<string, Sql>, cap: number): Promise<Record<string, number> & { rows: number } | null> {
+  const names = Object.keys(predicates);
+  const filters = names.map((name, i) => sql`, count(*) FILTER (WHERE ${predicates[name]!}) AS ${raw(`s${i}`)}`);
+  const [row] = await query<Record<string, bigint>>(
+    db,
+    sql`SELECT count(*) AS rows${join(filters, '')} FROM (SELECT * FROM ${t.sql} LIMIT ${cap + 1}) r`,
+  );
+  const rows = num(row?.rows);
+  if (rows > cap) return null;
+  return Object.assign({ rows }, Object.fromEntries(names.map((name, i) => [name, num(row?.[`s${i}`])])));
 }
 
 export interface CountLimits {
+  /** Tables of at most this many rows are counted exactly, all states in one scan; default EXACT_TABLE_ROWS. */
+  table?: number;
   /** Largest count read from the heap (LIMITed scans). */
   exact: number;
   /** Largest in-flight count; these walk the (status, claimed_at) index only, so may go higher. */
   inFlight: number;
 }
 
-export async function rowCounts(db: Db, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
+/**
+ * A library table's counts by state. Up to EXACT_TABLE_ROWS rows every
+ * count is exact (one scan); above that the total is estimateRows()'s,
+ * in-flight counts stay exact through their index, and the others are exact
+ * up to `limits.exact` and planner estimates beyond, each labelled.
+ */
+export async function rowCounts(db: Db, t: TableRef, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
+  const tableCap = limits.table ?? EXACT_TABLE_ROWS;
+  const estimate = await estimateRows(db, t);
+  if (estimate <= tableCap * 1.1) {
+    const exact = await countAllUpTo(
+      db,
+      t,
+      {
+        processing: statePredicate('processing', clock)!,
+        stuck: statePredicate('stuck', clock)!,
+        completed: statePredicate('completed', clock)!,
+        failed: statePredicate('failed', clock)!,
+        expired: statePredicate('expired', clock)!,
+      },
+      tableCap,
+    );
+    if (exact) {
+      const c = (value: number): Count => ({ value, estimated: false });
+      return { rows: c(exact.rows), processing: c(exact.processing!), stuck: c(exact.stuck!), completed: c(exact.completed!), failed: c(exact.failed!), expired: c(exact.expired!) };
+    }
+  }
   const cap = limits.exact;
   const [rows, inFlight, completed, failed, expired] = await Promise.all([
-    rowTotal(db, cap),
-    inFlightCounts(db, clock, limits.inFlight),
-    boundedCount(db, statePredicate('completed', clock)!, cap),
-    boundedCount(db, statePredicate('failed', clock)!, cap),
-    boundedCount(db, expiredPredicate(clock), cap),
+    Promise.resolve({ value: Math.max(tableCap + 1, estimate), estimated: true }),
+    inFlightCounts(db, t, clock, limits.inFlight),
+    boundedCount(db, t, statePredicate('completed', clock)!, cap),
+    boundedCount(db, t, statePredicate('failed', clock)!, cap),
+    boundedCount(db, t, expiredPredicate(clock), cap),
   ]);
   return { rows, ...inFlight, completed, failed, expired };
 }

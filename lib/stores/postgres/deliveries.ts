@@ -1,5 +1,6 @@
 import { num, query, type Db } from './db';
 import { raw, sql } from './sql';
+import type { TableRef } from './tables';
 
 export interface DeliveryCounters {
   deliveries: number;
@@ -27,14 +28,14 @@ const STORE = raw(`store = 'postgres'`);
  * delivery_stats summed into buckets of `bucketSeconds`, aligned on the Unix
  * epoch like the Redis hashes. Reads the primary key's range on bucket_start.
  */
-export async function deliveryBuckets(db: Db, range: DeliveryRange, bucketSeconds: number, byConsumer: boolean): Promise<DeliveryBucket[]> {
+export async function deliveryBuckets(db: Db, stats: TableRef, range: DeliveryRange, bucketSeconds: number, byConsumer: boolean): Promise<DeliveryBucket[]> {
   const consumer = range.consumer === undefined ? raw('') : sql` AND consumer = ${range.consumer}`;
   const group = raw(byConsumer ? 'consumer' : 'NULL::text');
   const rows = await query<{ t: Date; consumer: string | null; deliveries: bigint; duplicates: bigint; failures: bigint }>(
     db,
     sql`SELECT date_bin(${`${bucketSeconds} seconds`}::interval, bucket_start, TIMESTAMPTZ 'epoch') AS t, ${group} AS consumer,
           sum(deliveries) AS deliveries, sum(duplicates) AS duplicates, sum(failures) AS failures
-        FROM delivery_stats
+        FROM ${stats.sql}
         WHERE ${STORE} AND bucket_start >= ${new Date(range.fromMs)} AND bucket_start < ${new Date(range.toMs)}${consumer}
         GROUP BY 1, 2 ORDER BY 1, 2`,
   );
@@ -47,12 +48,12 @@ export async function deliveryBuckets(db: Db, range: DeliveryRange, bucketSecond
   }));
 }
 
-export async function deliveryTotals(db: Db, range: DeliveryRange): Promise<DeliveryCounters> {
+export async function deliveryTotals(db: Db, stats: TableRef, range: DeliveryRange): Promise<DeliveryCounters> {
   const consumer = range.consumer === undefined ? raw('') : sql` AND consumer = ${range.consumer}`;
   const [row] = await query<{ deliveries: bigint | null; duplicates: bigint | null; failures: bigint | null }>(
     db,
     sql`SELECT sum(deliveries) AS deliveries, sum(duplicates) AS duplicates, sum(failures) AS failures
-        FROM delivery_stats
+        FROM ${stats.sql}
         WHERE ${STORE} AND bucket_start >= ${new Date(range.fromMs)} AND bucket_start < ${new Date(range.toMs)}${consumer}`,
   );
   return { deliveries: num(row?.deliveries), duplicates: num(row?.duplicates), failures: num(row?.failures) };

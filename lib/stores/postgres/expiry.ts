@@ -1,6 +1,13 @@
 import { num, query, type Db } from './db';
-import { expiryTime, type RowClock } from './rules';
-import { raw, sql } from './sql';
+import type { RowClock } from './rules';
+import { raw, sql, type Sql } from './sql';
+import type { TableRef } from './tables';
+
+/** When a profile's rows expire (rules.ts), and which rows expire at all. */
+export interface ExpiryRule {
+  at: Sql;
+  finished: Sql;
+}
 
 export interface RowExpiry {
   /** Rows expiring in each bucket from `originMs` on (only expiries after now are counted). */
@@ -20,13 +27,14 @@ const EXACT_ROWS = 50_000;
  */
 export async function rowExpiry(
   db: Db,
+  t: TableRef,
+  rule: ExpiryRule,
   clock: RowClock,
-  retentionHours: number,
   originMs: number,
   bucketSeconds: number,
   buckets: number,
 ): Promise<RowExpiry> {
-  const [stats] = await query<{ n: number }>(db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'processed_messages'::regclass`);
+  const [stats] = await query<{ n: number }>(db, sql`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = ${t.name}::regclass`);
   const reltuples = num(stats?.n);
   const estimated = reltuples > EXACT_ROWS;
   const percent = estimated ? Math.min(100, (100 * EXACT_ROWS) / reltuples) : 100;
@@ -37,9 +45,9 @@ export async function rowExpiry(
     db,
     sql`SELECT floor(extract(epoch FROM (e.at - ${origin}::timestamptz)) / ${bucketSeconds}::float8)::int AS i, count(*) AS n
         FROM (
-          SELECT ${expiryTime(retentionHours)} AS at
-          FROM processed_messages${sample}
-          WHERE status <> 'processing'
+          SELECT ${rule.at} AS at
+          FROM ${t.sql}${sample}
+          WHERE ${rule.finished}
         ) e
         WHERE e.at > ${clock.now}::timestamptz AND e.at < ${horizonEnd}::timestamptz
         GROUP BY 1`,

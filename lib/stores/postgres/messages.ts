@@ -2,8 +2,11 @@ import type { RecordState } from '../../records/states';
 import { num, query, type Db } from './db';
 import { expiredPredicate, processingPredicate, statePredicate, stuckByAge, stuckByLease, stuckPredicate, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
+import type { TableRef } from './tables';
 
 export interface MessageRow {
+  /** The watched table it is a row of, `schema.table`. */
+  table: string;
   messageId: string;
   status: 'processing' | 'completed' | 'failed';
   consumer: string;
@@ -51,8 +54,9 @@ interface RawRow {
   result?: unknown;
 }
 
-function toRow(r: RawRow): MessageRow {
+function toRow(t: TableRef, r: RawRow): MessageRow {
   return {
+    table: t.name,
     messageId: r.message_id,
     status: r.status,
     consumer: r.consumer,
@@ -113,12 +117,12 @@ export interface ListRowsQuery {
  * order; the page is the first `limit` of them that pass the filter, so the
  * work per request is bounded however rare the matching rows are.
  */
-export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
+export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<RowPage> {
   const walk = walkFor(q.state, q.clock);
   if (!walk) return { rows: [], next: null, examined: 0 };
   const col = raw(walk.column);
   // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
-  const order = raw(`processed_messages.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, processed_messages.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
+  const order = raw(`pm.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
   const cmp = raw(walk.descending ? '<' : '>');
   const bound = raw(walk.descending ? '<=' : '>=');
   const after = q.after
@@ -135,7 +139,7 @@ export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
     sql`SELECT w.*, (${filter}) AS hit FROM (
         SELECT ${COLUMNS}, to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at,
           row_number() OVER (ORDER BY ${order}) AS rn
-        FROM processed_messages WHERE ${walk.range}${after}
+        FROM ${t.sql} pm WHERE ${walk.range}${after}
         ORDER BY ${order} LIMIT ${q.window}
       ) w
       WHERE (${filter}) OR w.rn = ${q.window}
@@ -146,16 +150,16 @@ export async function listRows(db: Db, q: ListRowsQuery): Promise<RowPage> {
   const hits = rows.filter((r) => r.hit).slice(0, q.limit);
   if (hits.length === q.limit) {
     const end = hits[hits.length - 1]!;
-    return { rows: hits.map(toRow), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
+    return { rows: hits.map((r) => toRow(t, r)), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
   }
   const boundary = rows.find((r) => num(r.rn) === q.window);
-  if (boundary) return { rows: hits.map(toRow), next: { at: boundary.k_at, id: boundary.message_id }, examined: q.window };
-  return { rows: hits.map(toRow), next: null, examined: num(rows[rows.length - 1]?.rn) };
+  if (boundary) return { rows: hits.map((r) => toRow(t, r)), next: { at: boundary.k_at, id: boundary.message_id }, examined: q.window };
+  return { rows: hits.map((r) => toRow(t, r)), next: null, examined: num(rows[rows.length - 1]?.rn) };
 }
 
-export async function getRow(db: Db, messageId: string): Promise<MessageRowWithResult | null> {
-  const [row] = await query<RawRow>(db, sql`SELECT ${COLUMNS}, result FROM processed_messages WHERE message_id = ${messageId}::uuid`);
-  return row ? { ...toRow(row), result: row.result ?? null } : null;
+export async function getRow(db: Db, t: TableRef, messageId: string): Promise<MessageRowWithResult | null> {
+  const [row] = await query<RawRow>(db, sql`SELECT ${COLUMNS}, result FROM ${t.sql} WHERE message_id = ${messageId}::uuid`);
+  return row ? { ...toRow(t, row), result: row.result ?? null } : null;
 }
 
 /**
@@ -164,15 +168,15 @@ export async function getRow(db: Db, messageId: string): Promise<MessageRowWithR
  * (status, claimed_at) index from one end and stop after `limit` rows; the
  * young range only holds the last few minutes' claims.
  */
-export async function oldestStuckRows(db: Db, clock: RowClock, limit: number): Promise<MessageRow[]> {
+export async function oldestStuckRows(db: Db, t: TableRef, clock: RowClock, limit: number): Promise<MessageRow[]> {
   const rows = await query<RawRow>(
     db,
-    sql`(SELECT ${COLUMNS} FROM processed_messages WHERE ${stuckByAge(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})
+    sql`(SELECT ${COLUMNS} FROM ${t.sql} WHERE ${stuckByAge(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})
         UNION ALL
-        (SELECT ${COLUMNS} FROM processed_messages WHERE ${stuckByLease(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})`,
+        (SELECT ${COLUMNS} FROM ${t.sql} WHERE ${stuckByLease(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})`,
   );
   return rows
-    .map(toRow)
+    .map((r) => toRow(t, r))
     .sort((a, b) => a.claimedAt.getTime() - b.claimedAt.getTime())
     .slice(0, limit);
 }

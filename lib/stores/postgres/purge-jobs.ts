@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { PrismaClient } from '../../db/generated/client';
+import { Prisma, type PrismaClient } from '../../db/generated/client';
 import { isLockTimeout, JobNotFoundError, JobStateError, PurgeAlreadyRunningError, StoreUnavailableError } from '../../errors';
-import { purgeBatch } from './purge';
+import { ownName } from './own';
+import { purgeBatch, type PurgeTarget } from './purge';
 import type { PurgeJobStatus, PurgeJobView } from '../../contract/actions';
 
 /** A running job whose heartbeat is older than this was interrupted (its process died). */
@@ -28,18 +29,23 @@ interface JobRow {
   updated_at: Date;
   finished_at: Date | null;
   error: string | null;
+  target_table: string;
   scanned: number;
 }
 
+const JOBS = ownName('purge_jobs');
+/** The same name, spliced into Prisma's tagged templates. */
+const JOBS_SQL = Prisma.raw(JOBS);
+
 // scanned: the job's page over the table's pages now; a file-size lookup, no read of the table.
 const selectJob = (pages: string) => `SELECT id::text, status, (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER_SECONDS} seconds') AS stale,
-  actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error,
+  actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error, target_table,
   LEAST(1, (scan_from::tid::text::point)[0] / GREATEST(1, ${pages})) AS scanned
-  FROM purge_jobs`;
-const SELECT_JOB = selectJob(`pg_relation_size('processed_messages') / current_setting('block_size')::float8`);
+  FROM ${JOBS}`;
+const SELECT_JOB = selectJob(`pg_relation_size(to_regclass(target_table)) / current_setting('block_size')::float8`);
 // The file size waits for a lock of the purged table; while a migration holds one, the status
 // answers from Idemscope's own table with the planner's page count (kept by VACUUM and ANALYZE).
-const SELECT_JOB_UNLOCKED = selectJob(`(SELECT relpages FROM pg_class WHERE oid = 'processed_messages'::regclass)`);
+const SELECT_JOB_UNLOCKED = selectJob(`(SELECT relpages FROM pg_class WHERE oid = to_regclass(target_table))`);
 
 /** Runs a job query, falling back to the lock-free page count when the purged table is locked. */
 async function jobRows(db: PrismaClient, where: string, ...values: unknown[]): Promise<JobRow[]> {
@@ -55,6 +61,7 @@ export function toJobView(row: JobRow): PurgeJobView {
   return {
     jobId: row.id,
     store: 'postgres',
+    table: row.target_table,
     status: row.stale ? 'interrupted' : row.status === 'running' && row.error !== null ? 'waiting' : row.status,
     actor: row.actor,
     purged: Number(row.purged),
@@ -80,7 +87,7 @@ export interface StartJob {
   actionId?: string;
   reason?: string;
   batchSize: number;
-  retentionHours: number;
+  target: PurgeTarget;
   estimatedTotal: number;
   estimated: boolean;
 }
@@ -109,7 +116,7 @@ export async function recentPurgeJobs(db: PrismaClient, limit: number): Promise<
 async function assertNoneRunning(tx: PrismaClient, exceptId?: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${START_LOCK}::bigint)`;
   const [active] = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM purge_jobs
+    SELECT id::text FROM ${JOBS_SQL}
     WHERE store = 'postgres' AND status = 'running' AND heartbeat_at >= now() - make_interval(secs => ${STALE_AFTER_SECONDS})
       AND id <> ${exceptId ?? '00000000-0000-0000-0000-000000000000'}::uuid
     LIMIT 1`;
@@ -122,31 +129,32 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
   await db.$transaction(async (tx) => {
     await assertNoneRunning(tx as unknown as PrismaClient);
     await tx.$executeRaw`
-      INSERT INTO purge_jobs (id, store, status, actor, action_id, reason, batch_size, estimated_total, estimated, runner, heartbeat_at)
+      INSERT INTO ${JOBS_SQL} (id, store, status, actor, action_id, reason, batch_size, estimated_total, estimated, runner, heartbeat_at, target_table)
       VALUES (${id}::uuid, 'postgres', 'running', ${start.actor}, ${start.actionId ?? null}::uuid, ${start.reason ?? null},
-              ${start.batchSize}, ${start.estimatedTotal}, ${start.estimated}, ${RUNNER_ID}, now())`;
+              ${start.batchSize}, ${start.estimatedTotal}, ${start.estimated}, ${RUNNER_ID}, now(), ${start.target.table})`;
   });
-  launch(db, id, start.retentionHours, hooks);
+  launch(db, id, start.target, hooks);
   return getPurgeJob(db, id);
 }
 
 /** Takes over a cancelled, failed or interrupted job; it carries on from the position its last batch committed. */
-export async function resumePurgeJob(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks = {}): Promise<PurgeJobView> {
+export async function resumePurgeJob(db: PrismaClient, jobId: string, targetOf: (table: string) => PurgeTarget | Promise<PurgeTarget>, hooks: JobHooks = {}): Promise<PurgeJobView> {
   const current = await getPurgeJob(db, jobId);
   if (current.status === 'running' || current.status === 'waiting' || current.status === 'completed') {
     throw new JobStateError(jobId, current.status, 'resumed');
   }
+  const target = await targetOf(current.table);
   const taken = await db.$transaction(async (tx) => {
     await assertNoneRunning(tx as unknown as PrismaClient, jobId);
     return tx.$executeRaw`
-      UPDATE purge_jobs SET status = 'running', runner = ${RUNNER_ID}, heartbeat_at = now(), updated_at = now(),
+      UPDATE ${JOBS_SQL} SET status = 'running', runner = ${RUNNER_ID}, heartbeat_at = now(), updated_at = now(),
         cancel_requested = false, finished_at = NULL, error = NULL
       WHERE id = ${jobId}::uuid
         AND (status IN ('cancelled', 'failed')
              OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})))`;
   });
   if (taken !== 1) throw new JobStateError(jobId, (await getPurgeJob(db, jobId)).status, 'resumed');
-  launch(db, jobId, retentionHours, hooks);
+  launch(db, jobId, target, hooks);
   return getPurgeJob(db, jobId);
 }
 
@@ -158,18 +166,18 @@ export async function cancelPurgeJob(db: PrismaClient, jobId: string): Promise<P
   const current = await getPurgeJob(db, jobId);
   if (current.status === 'interrupted') {
     await db.$executeRaw`
-      UPDATE purge_jobs SET status = 'cancelled', cancel_requested = true, finished_at = now(), updated_at = now()
+      UPDATE ${JOBS_SQL} SET status = 'cancelled', cancel_requested = true, finished_at = now(), updated_at = now()
       WHERE id = ${jobId}::uuid AND status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
   } else if (current.status === 'running' || current.status === 'waiting') {
-    await db.$executeRaw`UPDATE purge_jobs SET cancel_requested = true, updated_at = now() WHERE id = ${jobId}::uuid AND status = 'running'`;
+    await db.$executeRaw`UPDATE ${JOBS_SQL} SET cancel_requested = true, updated_at = now() WHERE id = ${jobId}::uuid AND status = 'running'`;
   } else {
     throw new JobStateError(jobId, current.status, 'cancelled');
   }
   return getPurgeJob(db, jobId);
 }
 
-function launch(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks): void {
-  const run = runJob(db, jobId, retentionHours, hooks).finally(() => runs.delete(jobId));
+function launch(db: PrismaClient, jobId: string, target: PurgeTarget, hooks: JobHooks): void {
+  const run = runJob(db, jobId, target, hooks).finally(() => runs.delete(jobId));
   runs.set(jobId, run);
 }
 
@@ -179,11 +187,11 @@ function launch(db: PrismaClient, jobId: string, retentionHours: number, hooks: 
  * stopping anywhere (even a killed connection or process) leaves the table
  * consistent, and a resumed job carries on from where its last batch ended.
  */
-async function runJob(db: PrismaClient, jobId: string, retentionHours: number, hooks: JobHooks): Promise<void> {
+async function runJob(db: PrismaClient, jobId: string, target: PurgeTarget, hooks: JobHooks): Promise<void> {
   let ended: PurgeJobView | null = null;
   try {
     const [{ batch_size: batchSize } = { batch_size: 0 }] = await db.$queryRaw<{ batch_size: number }[]>`
-      SELECT batch_size FROM purge_jobs WHERE id = ${jobId}::uuid`;
+      SELECT batch_size FROM ${JOBS_SQL} WHERE id = ${jobId}::uuid`;
     let cancel = false;
     let waits = 0;
     for (;;) {
@@ -193,7 +201,7 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
       }
       let batch: Awaited<ReturnType<typeof purgeBatch>>;
       try {
-        batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, retentionHours);
+        batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, target);
       } catch (error) {
         const reason = pauseReason(error);
         if (reason === null) throw error;
@@ -205,7 +213,7 @@ async function runJob(db: PrismaClient, jobId: string, retentionHours: number, h
       }
       if (waits > 0) {
         waits = 0;
-        await db.$executeRaw`UPDATE purge_jobs SET error = NULL, updated_at = now() WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'`;
+        await db.$executeRaw`UPDATE ${JOBS_SQL} SET error = NULL, updated_at = now() WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'`;
       }
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.
       if (!batch.owned) return;
@@ -244,7 +252,7 @@ function pauseReason(error: unknown): string | null {
  */
 async function markWaiting(db: PrismaClient, jobId: string, reason: string): Promise<'wait' | 'cancel' | 'lost'> {
   const rows = await db.$queryRaw<{ cancel_requested: boolean }[]>`
-    UPDATE purge_jobs SET error = ${`waiting: ${reason}`}, heartbeat_at = now(), updated_at = now()
+    UPDATE ${JOBS_SQL} SET error = ${`waiting: ${reason}`}, heartbeat_at = now(), updated_at = now()
     WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'
     RETURNING cancel_requested`;
   if (rows.length === 0) return 'lost';
@@ -253,7 +261,7 @@ async function markWaiting(db: PrismaClient, jobId: string, reason: string): Pro
 
 async function finish(db: PrismaClient, jobId: string, status: 'completed' | 'cancelled' | 'failed', error: string | null): Promise<PurgeJobView | null> {
   const done = await db.$executeRaw`
-    UPDATE purge_jobs SET status = ${status}, error = ${error}, finished_at = now(), updated_at = now(), heartbeat_at = now()
+    UPDATE ${JOBS_SQL} SET status = ${status}, error = ${error}, finished_at = now(), updated_at = now(), heartbeat_at = now()
     WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'`;
   return done === 1 ? getPurgeJob(db, jobId) : null;
 }

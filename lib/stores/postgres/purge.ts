@@ -1,11 +1,21 @@
 import type { PrismaClient } from '../../db/generated/client';
 import { countUpTo, planRows } from './counts';
 import type { Db } from './db';
+import type { TableRef } from './tables';
+import { ownName } from './own';
 import { expiredByRetention, expiredExplicitly, rowClock } from './rules';
 
+/** What a purge job deletes from: a watched table, and its profile's expiry rule on the database clock. */
+export interface PurgeTarget {
+  /** `schema.table`, as purge_jobs.target_table records it. */
+  table: string;
+  /** SQL condition on the table's unqualified columns (rules.ts); the purge re-checks each row with it. */
+  condition: string;
+}
+
 /**
- * How a purge deletes: batch after batch, each one call of the
- * idemscope_purge_window function (see its migration). A batch walks the
+ * How a purge deletes: batch after batch, each one call of the purge_window
+ * function in Idemscope's own schema (see its migration). A batch walks the
  * table in physical order from the job's position, so the whole purge reads
  * the table once, like one big DELETE would, but in short transactions of at
  * most `maxRows` deletions and MAX_PAGES_PER_BATCH pages.
@@ -40,14 +50,17 @@ export interface BatchOutcome {
  * Deletes the next batch of expired rows and counts them on the job's row in
  * the same transaction, so the job's progress is exactly what has committed.
  */
-export async function purgeBatch(
-  db: PrismaClient,
-  job: { id: string; runner: string },
-  maxRows: number,
-  retentionHours: number,
-): Promise<BatchOutcome> {
-  const [row] = await db.$queryRaw<{ purged: number; skipped_locked: boolean; done: boolean; owned: boolean; cancel_requested: boolean | null }[]>`
-    SELECT * FROM idemscope_purge_window(${job.id}::uuid, ${job.runner}, ${maxRows}::int, ${MAX_PAGES_PER_BATCH}::int, ${retentionHours}::int, ${LOCK_WAIT_MS}::int)`;
+export async function purgeBatch(db: PrismaClient, job: { id: string; runner: string }, maxRows: number, target: PurgeTarget): Promise<BatchOutcome> {
+  const [row] = await db.$queryRawUnsafe<{ purged: number; skipped_locked: boolean; done: boolean; owned: boolean; cancel_requested: boolean | null }[]>(
+    `SELECT * FROM ${ownName('purge_window')}($1::uuid, $2, $3::regclass, $4, $5::int, $6::int, $7::int)`,
+    job.id,
+    job.runner,
+    target.table,
+    target.condition,
+    maxRows,
+    MAX_PAGES_PER_BATCH,
+    LOCK_WAIT_MS,
+  );
   return {
     purged: row!.purged,
     skippedLocked: row!.skipped_locked,
@@ -68,16 +81,16 @@ export interface PurgeCount {
 }
 
 /** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per part, else the planner's estimate. */
-export async function countPurgeable(db: Db, retentionHours: number, now: number): Promise<PurgeCount> {
+export async function countPurgeable(db: Db, t: TableRef, retentionHours: number, now: number): Promise<PurgeCount> {
   const clock = rowClock(now, 0, retentionHours);
   let count = 0;
   let estimated = false;
   for (const part of [expiredExplicitly(clock), expiredByRetention(clock)]) {
-    const exact = await countUpTo(db, part, EXACT_COUNT_CAP);
+    const exact = await countUpTo(db, t, part, EXACT_COUNT_CAP);
     if (exact <= EXACT_COUNT_CAP) count += exact;
     else {
       estimated = true;
-      count += Math.max(exact, await planRows(db, part));
+      count += Math.max(exact, await planRows(db, t, part));
     }
   }
   return { count, estimated };

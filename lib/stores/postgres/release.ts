@@ -4,6 +4,7 @@ import type { StoreSettings } from '../settings';
 import { query, type Db } from './db';
 import { rowClock, seenToken, stuckPredicate } from './rules';
 import { sql } from './sql';
+import type { TableRef } from './tables';
 
 interface Row {
   id: string;
@@ -20,7 +21,7 @@ interface Row {
 const COLUMNS = sql`pm.message_id::text AS id, pm.status::text AS status, pm.consumer, pm.owner_token, pm.claimed_at,
   pm.processed_at, pm.lease_expires_at, pm.expires_at, ${seenToken('pm')} AS seen`;
 
-function toItem(row: Row, config: StoreSettings, now: number): PreviewItem {
+function toItem(row: Row, config: Pick<StoreSettings, 'stuckAfterSeconds' | 'retentionHours'>, now: number): PreviewItem {
   const classified = classifyRow(
     { status: row.status, processedAt: row.processed_at, claimedAt: row.claimed_at, leaseExpiresAt: row.lease_expires_at, expiresAt: row.expires_at },
     now,
@@ -44,8 +45,8 @@ function toItem(row: Row, config: StoreSettings, now: number): PreviewItem {
 }
 
 /** Preview of named rows: those in flight now, and why the others are not releasable. */
-export async function previewMessages(db: Db, config: StoreSettings, ids: string[], now: number): Promise<ReleasePreview> {
-  const rows = await query<Row>(db, sql`SELECT ${COLUMNS} FROM processed_messages pm WHERE pm.message_id = ANY(${ids}::uuid[])`);
+export async function previewMessages(db: Db, t: TableRef, config: Pick<StoreSettings, 'stuckAfterSeconds' | 'retentionHours' | 'bulkLimit'>, ids: string[], now: number): Promise<ReleasePreview> {
+  const rows = await query<Row>(db, sql`SELECT ${COLUMNS} FROM ${t.sql} pm WHERE pm.message_id = ANY(${ids}::uuid[])`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const wouldRelease: PreviewItem[] = [];
   const skipped: Skipped[] = [];
@@ -63,11 +64,11 @@ export async function previewMessages(db: Db, config: StoreSettings, ids: string
  * claimed at least `olderThanSeconds` ago, oldest first, at most the bulk
  * limit. Only rows in status processing are read, through the status index.
  */
-export async function previewStuckMessages(db: Db, config: StoreSettings, olderThanSeconds: number, now: number): Promise<ReleasePreview> {
+export async function previewStuckMessages(db: Db, t: TableRef, config: Pick<StoreSettings, 'stuckAfterSeconds' | 'retentionHours' | 'bulkLimit'>, olderThanSeconds: number, now: number): Promise<ReleasePreview> {
   const clock = rowClock(now, config.stuckAfterSeconds, config.retentionHours);
   const rows = await query<Row>(
     db,
-    sql`SELECT ${COLUMNS} FROM processed_messages pm
+    sql`SELECT ${COLUMNS} FROM ${t.sql} pm
     WHERE ${stuckPredicate(clock)} AND pm.claimed_at <= ${new Date(now - olderThanSeconds * 1000)}
     ORDER BY pm.claimed_at
     LIMIT ${config.bulkLimit + 1}`,
@@ -93,6 +94,7 @@ export async function previewStuckMessages(db: Db, config: StoreSettings, olderT
  */
 export async function releaseMessages(
   db: Db,
+  t: TableRef & { stats: TableRef | null },
   items: { key: string; seen: string }[],
 ): Promise<{ released: string[]; skipped: Skipped[] }> {
   if (!items.length) return { released: [], skipped: [] };
@@ -104,15 +106,15 @@ export async function releaseMessages(
     WITH seen AS (
       SELECT * FROM unnest(${ids}::uuid[], ${seen}::text[]) AS s(message_id, token)
     ), released AS (
-      DELETE FROM processed_messages pm USING seen s
+      DELETE FROM ${t.sql} pm USING seen s
       WHERE pm.message_id = s.message_id AND pm.status = 'processing' AND ${seenToken('pm')} = s.token
       RETURNING pm.message_id, pm.consumer
-    ), counted AS (
-      INSERT INTO delivery_stats AS ds (bucket_start, consumer, store, writer, releases)
+    )${t.stats ? sql`, counted AS (
+      INSERT INTO ${t.stats.sql} AS ds (bucket_start, consumer, store, writer, releases)
       SELECT date_trunc('minute', now()), consumer, 'postgres', (pg_backend_pid() % 16)::smallint, count(*)
       FROM released GROUP BY consumer
       ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET releases = ds.releases + EXCLUDED.releases
-    )
+    )` : sql``}
     SELECT message_id::text AS id FROM released`,
   );
   const done = new Set(released.map((r) => r.id));
@@ -121,7 +123,7 @@ export async function releaseMessages(
   const now = rest.length
     ? await query<{ id: string; status: string }>(
         db,
-        sql`SELECT message_id::text AS id, status::text AS status FROM processed_messages WHERE message_id = ANY(${rest}::uuid[])`,
+        sql`SELECT message_id::text AS id, status::text AS status FROM ${t.sql} WHERE message_id = ANY(${rest}::uuid[])`,
       )
     : [];
   const statusOf = new Map(now.map((r) => [r.id, r.status]));

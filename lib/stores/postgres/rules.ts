@@ -99,3 +99,47 @@ export function seenToken(alias: string): Sql {
   || coalesce(extract(epoch FROM ${alias}.lease_expires_at)::text, '') || '|'
   || extract(epoch FROM ${alias}.claimed_at)::text)`);
 }
+
+/**
+ * The expiry rule as the purge re-checks it while deleting: SQL text on the
+ * table's unqualified columns and the database's clock (the one that counts
+ * at the moment of deletion), handed to the purge_window function. The same
+ * rule as expiredPredicate(); the parity test holds them together.
+ */
+export function purgeableCondition(retentionHours: number): string {
+  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+  return `status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => ${retentionHours})) <= now()`;
+}
+
+/**
+ * The recipe profile (message_id, processed_at, result): every row is
+ * completed, and expired once processed_at is at or before the retention
+ * cut; a row without processed_at is unrecognized. The SQL twin of
+ * classifyRecipeRow() in lib/records/classify.ts.
+ */
+export const recipeRules = {
+  expired: (c: RowClock): Sql => sql`(processed_at <= ${c.retentionCut})`,
+  live: (c: RowClock): Sql => sql`(processed_at > ${c.retentionCut})`,
+  statePredicate(state: RecordState, c: RowClock): Sql | null {
+    switch (state) {
+      case 'completed':
+        return recipeRules.live(c);
+      case 'expired':
+        return recipeRules.expired(c);
+      case 'unrecognized':
+        return raw('(processed_at IS NULL)');
+      case 'processing':
+      case 'stuck':
+      case 'failed':
+        return raw('FALSE');
+    }
+  },
+  expiryTime: (retentionHours: number): Sql => sql`(processed_at + ${`${retentionHours} hours`}::interval)`,
+  /** As purgeableCondition(), for the purge_window function, on the database clock. */
+  purgeableCondition(retentionHours: number): string {
+    if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+    return `processed_at <= now() - make_interval(hours => ${retentionHours})`;
+  },
+  /** What a release compares against the preview: the row's time and result, as they were. */
+  seenToken: (alias: string): Sql => raw(`md5(coalesce(extract(epoch FROM ${alias}.processed_at)::text, '') || '|' || coalesce(${alias}.result::text, ''))`),
+};

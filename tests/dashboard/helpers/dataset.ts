@@ -40,6 +40,7 @@ export function testConfig(prefix: string, overrides: Partial<DashboardConfig> =
     detailBytes: 4096,
     keysExaminedPerRequest: 1000,
     rowsExaminedPerRequest: 1000,
+    exactTableRowLimit: 1_000_000,
     exactCountLimit: 1_000,
     inFlightCountLimit: 10_000,
     freshTimeoutMs: 20_000,

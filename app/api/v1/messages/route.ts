@@ -5,9 +5,11 @@ import { listMessages } from '@/lib/dashboard/messages';
 import { handle, ok } from '@/lib/http/handle';
 import { limitParam, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
+import { tableName } from '@/lib/actions/schemas';
 
 export const GET = handle(async ({ url }) => {
   const query = parseQuery(url, {
+    table: tableName.optional(),
     state: z.enum(RECORD_STATES).optional(),
     consumer: storableText(512).optional(),
     cursor: z.string().max(2000).optional(),

@@ -1,0 +1,128 @@
+import type { ReleasePreview } from '../../contract/actions';
+import type { WatchedTableConfig } from '../../config/env';
+import { InvalidParameterError } from '../../errors';
+import type { ReleaseOutcome, ReleaseScope, SeenTarget } from '../store';
+import { rowCounts, type CountLimits, type RowCounts } from './counts';
+import type { Db } from './db';
+import { rowExpiry, type RowExpiry } from './expiry';
+import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
+import { countPurgeable, type PurgeCount, type PurgeTarget } from './purge';
+import { recipeCountPurgeable, recipeCounts, recipeExpiryRule, recipeGet, recipeList, recipePreview, recipeRelease } from './recipe';
+import { previewMessages, previewStuckMessages, releaseMessages } from './release';
+import { expiryTime, purgeableCondition, recipeRules, rowClock, type RowClock } from './rules';
+import { raw } from './sql';
+import { DEFAULT_TABLES, resolveTables, type ResolvedTables, type WatchedTable } from './tables';
+
+export interface AdapterSettings {
+  stuckAfterSeconds: number;
+  retentionHours: number;
+  bulkLimit: number;
+}
+
+/**
+ * One watched table as its profile reads and acts on it. Each profile is one
+ * implementation; the read store and the DedupStore pick the table's and
+ * never ask which profile it is.
+ */
+export interface TableAdapter {
+  table: WatchedTable;
+  counts(clock: RowClock, limits: CountLimits): Promise<RowCounts>;
+  oldestStuck(clock: RowClock, limit: number): Promise<MessageRow[]>;
+  list(query: ListRowsQuery): Promise<RowPage>;
+  get(messageId: string): Promise<MessageRowWithResult | null>;
+  expiry(clock: RowClock, originMs: number, bucketSeconds: number, buckets: number): Promise<RowExpiry>;
+  previewRelease(scope: ReleaseScope): Promise<ReleasePreview>;
+  release(targets: SeenTarget[]): Promise<ReleaseOutcome>;
+  countPurgeable(): Promise<PurgeCount>;
+  purgeTarget(): PurgeTarget;
+}
+
+function libraryAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  return {
+    table: t,
+    counts: (clock, limits) => rowCounts(db, t, clock, limits),
+    oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit),
+    list: (q) => listRows(db, t, q),
+    get: (id) => getRow(db, t, id),
+    expiry: (clock, originMs, bucketSeconds, buckets) =>
+      rowExpiry(db, t, { at: expiryTime(s.retentionHours), finished: raw(`status <> 'processing'`) }, clock, originMs, bucketSeconds, buckets),
+    previewRelease: (scope) =>
+      'keys' in scope ? previewMessages(db, t, s, scope.keys, now()) : previewStuckMessages(db, t, s, scope.olderThanSeconds, now()),
+    release: (targets) => releaseMessages(db, t, targets),
+    countPurgeable: () => countPurgeable(db, t, s.retentionHours, now()),
+    purgeTarget: () => ({ table: t.name, condition: purgeableCondition(s.retentionHours) }),
+  };
+}
+
+function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  const clock = () => rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+  return {
+    table: t,
+    counts: (c, limits) => recipeCounts(db, t, c, limits),
+    oldestStuck: async () => [],
+    list: (q) => recipeList(db, t, q),
+    get: (id) => recipeGet(db, t, id),
+    expiry: (c, originMs, bucketSeconds, buckets) => rowExpiry(db, t, recipeExpiryRule(s.retentionHours), c, originMs, bucketSeconds, buckets),
+    previewRelease: async (scope) =>
+      'keys' in scope
+        ? recipePreview(db, t, scope.keys, now(), s.retentionHours)
+        : // Nothing in a recipe table is ever in flight, so nothing is ever stuck.
+          { dryRun: true, store: 'postgres', count: 0, wouldRelease: [], skipped: [], more: false, examined: 0, complete: true },
+    release: (targets) => recipeRelease(db, t, targets),
+    countPurgeable: () => recipeCountPurgeable(db, t, clock()),
+    purgeTarget: () => ({ table: t.name, condition: recipeRules.purgeableCondition(s.retentionHours) }),
+  };
+}
+
+const ADAPTERS = { library: libraryAdapter, recipe: recipeAdapter };
+
+/** How long the tables' profiles, read from information_schema, are trusted before they are read again. */
+const RESOLVE_TTL_MS = 60_000;
+
+/**
+ * The watched tables of one database, matched to their profiles at first
+ * use and again every minute (a table created or migrated later is picked
+ * up without a restart). A failed lookup is not kept.
+ */
+export class PostgresTables {
+  private cached: { at: number; value: Promise<ResolvedTables> } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    readonly configs: WatchedTableConfig[] = DEFAULT_TABLES,
+  ) {}
+
+  resolve(): Promise<ResolvedTables> {
+    const nowMs = Date.now();
+    if (!this.cached || nowMs - this.cached.at > RESOLVE_TTL_MS) {
+      const value = resolveTables(this.db, this.configs);
+      this.cached = { at: nowMs, value };
+      value.catch(() => {
+        if (this.cached?.value === value) this.cached = null;
+      });
+    }
+    return this.cached.value;
+  }
+
+  /** Adapters of every table that fits a profile, in configured order. */
+  async adapters(settings: AdapterSettings, now: () => number): Promise<TableAdapter[]> {
+    const { watched } = await this.resolve();
+    return watched.map((t) => ADAPTERS[t.profile](this.db, t, settings, now));
+  }
+
+  /**
+   * The named table's adapter (`schema.table`), or the first watched one.
+   * An unknown or unfit name is the request's mistake, named as `field`.
+   */
+  async adapter(settings: AdapterSettings, now: () => number, name: string | undefined, field = 'table'): Promise<TableAdapter> {
+    const resolved = await this.resolve();
+    const wanted = name ?? this.configs.map((c) => `${c.schema}.${c.table}`).find((n) => resolved.watched.some((w) => w.name === n));
+    const table = resolved.watched.find((w) => w.name === wanted);
+    if (!table) {
+      const unfit = resolved.unfit.find((u) => u.name === wanted);
+      if (unfit) throw new InvalidParameterError(field, `${unfit.name} cannot be watched: ${unfit.problem}`);
+      throw new InvalidParameterError(field, wanted ? `is not a watched table (IDEMSCOPE_TABLES): ${wanted}` : 'no watched table fits a profile');
+    }
+    return ADAPTERS[table.profile](this.db, table, settings, now);
+  }
+}

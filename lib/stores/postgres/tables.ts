@@ -1,0 +1,132 @@
+import type { TableProfileName, WatchedTableConfig } from '../../config/env';
+import { query, type Db } from './db';
+import { raw, sql, type Sql } from './sql';
+
+/** A watched table, by name: `schema.table` for people, quoted and qualified for SQL. */
+export interface TableRef {
+  name: string;
+  sql: Sql;
+}
+
+export function tableRef(config: Pick<WatchedTableConfig, 'schema' | 'table'>): TableRef {
+  return { name: `${config.schema}.${config.table}`, sql: raw(`"${config.schema}"."${config.table}"`) };
+}
+
+export const DEFAULT_TABLES: WatchedTableConfig[] = [{ schema: 'public', table: 'processed_messages' }];
+
+/**
+ * The columns each profile reads, with the types it needs them to have
+ * (information_schema's data_type, or udt_name for user-defined types).
+ * Extra columns are ignored; a table that lacks one of these is not that
+ * profile's.
+ */
+const PROFILE_COLUMNS: Record<TableProfileName, Record<string, readonly string[]>> = {
+  recipe: {
+    message_id: ['uuid'],
+    processed_at: ['timestamp with time zone'],
+    result: ['jsonb', 'json'],
+  },
+  library: {
+    message_id: ['uuid'],
+    processed_at: ['timestamp with time zone'],
+    result: ['jsonb', 'json'],
+    consumer: ['text'],
+    status: ['message_status', 'text'],
+    delivery_count: ['integer'],
+    claimed_at: ['timestamp with time zone'],
+    last_seen_at: ['timestamp with time zone'],
+    owner_token: ['text'],
+    lease_expires_at: ['timestamp with time zone'],
+    expires_at: ['timestamp with time zone'],
+    fingerprint: ['text'],
+  },
+};
+
+/** Most specific first: a table with the library's columns also has the recipe's. */
+const DETECTION_ORDER: TableProfileName[] = ['library', 'recipe'];
+
+export interface WatchedTable extends TableRef {
+  profile: TableProfileName;
+  /** Whether an index leads with the column the profile's expiry reads; without one, counting expired rows reads the table. */
+  timeIndexed: boolean;
+  /** The processor library's delivery counters beside a library table (`<schema>.delivery_stats`), when they exist. */
+  stats: TableRef | null;
+}
+
+export interface UnfitTable {
+  name: string;
+  /** The profile it was configured with, or null when none was and none fits. */
+  profile: TableProfileName | null;
+  /** Why it cannot be watched: missing columns by profile, or that the table does not exist. */
+  problem: string;
+  missing: Record<string, string[]>;
+}
+
+export interface ResolvedTables {
+  watched: WatchedTable[];
+  unfit: UnfitTable[];
+}
+
+interface ColumnRow {
+  schema: string;
+  table: string;
+  column: string;
+  type: string;
+}
+
+function missingColumns(columns: Map<string, string>, profile: TableProfileName): string[] {
+  return Object.entries(PROFILE_COLUMNS[profile])
+    .filter(([name, types]) => !types.includes(columns.get(name) ?? ''))
+    .map(([name, types]) => `${name} (${types.join(' or ')})`);
+}
+
+/**
+ * Matches each configured table to its profile from information_schema:
+ * one catalog query for all of them, no read of any table. A configured
+ * profile is checked; an unset one is the most specific that fits.
+ */
+export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Promise<ResolvedTables> {
+  const schemas = configs.map((c) => c.schema);
+  const names = configs.map((c) => c.table);
+  const [columns, indexes, stats] = await Promise.all([
+    query<ColumnRow>(
+      db,
+      sql`SELECT c.table_schema AS schema, c.table_name AS "table", c.column_name AS column,
+            CASE WHEN c.data_type = 'USER-DEFINED' THEN c.udt_name ELSE c.data_type END AS type
+          FROM information_schema.columns c
+          JOIN unnest(${schemas}::text[], ${names}::text[]) AS w(s, t) ON c.table_schema = w.s AND c.table_name = w.t`,
+    ),
+    query<{ schema: string; table: string; column: string }>(
+      db,
+      sql`SELECT n.nspname AS schema, t.relname AS "table", a.attname AS column
+          FROM pg_index i
+          JOIN pg_class t ON t.oid = i.indrelid
+          JOIN pg_namespace n ON n.oid = t.relnamespace
+          JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+          JOIN unnest(${schemas}::text[], ${names}::text[]) AS w(s, t) ON n.nspname = w.s AND t.relname = w.t`,
+    ),
+    query<{ schema: string }>(db, sql`SELECT DISTINCT s AS schema FROM unnest(${schemas}::text[]) AS s WHERE to_regclass(format('%I.delivery_stats', s)) IS NOT NULL`),
+  ]);
+  const withStats = new Set(stats.map((s) => s.schema));
+  const out: ResolvedTables = { watched: [], unfit: [] };
+  for (const config of configs) {
+    const ref = tableRef(config);
+    const mine = new Map(columns.filter((c) => c.schema === config.schema && c.table === config.table).map((c) => [c.column, c.type]));
+    if (!mine.size) {
+      out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: 'table not found (or not readable by this role)', missing: {} });
+      continue;
+    }
+    const candidates = config.profile ? [config.profile] : DETECTION_ORDER;
+    const fit = candidates.find((p) => missingColumns(mine, p).length === 0);
+    if (!fit) {
+      const missing = Object.fromEntries(candidates.map((p) => [p, missingColumns(mine, p)]));
+      const problem = candidates.map((p) => `${p} needs ${missing[p]!.join(', ')}`).join('; ');
+      out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: `fits no profile: ${problem}`, missing });
+      continue;
+    }
+    const leading = new Set(indexes.filter((i) => i.schema === config.schema && i.table === config.table).map((i) => i.column));
+    const counters = fit === 'library' && withStats.has(config.schema) ? tableRef({ schema: config.schema, table: 'delivery_stats' }) : null;
+    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has('processed_at'), stats: counters });
+  }
+  return out;
+}
