@@ -28,7 +28,8 @@ export function databaseSessionStore(db: () => Database): SessionStore {
   return {
     add: guarded(async (session) => {
       const database = db();
-      await database.$executeRaw`DELETE FROM dashboard_sessions WHERE id_hash IN (SELECT id_hash FROM dashboard_sessions WHERE expires_at < now() LIMIT ${PRUNE_BATCH})`;
+      const expired = await database.dashboardSession.findMany({ where: { expiresAt: { lt: new Date() } }, select: { idHash: true }, take: PRUNE_BATCH });
+      if (expired.length) await database.dashboardSession.deleteMany({ where: { idHash: { in: expired.map((row) => row.idHash) } } });
       await database.dashboardSession.create({
         data: { idHash: idHash(session), role: session.role, label: session.label, expiresAt: new Date(session.expiresAt * 1000) },
       });

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { NextRequest } from 'next/server';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACTIONS_CONSUMER } from '../../lib/actions/run-action';
 import { disconnectPrisma } from '../../lib/db/prisma';
 import { API_ROUTES } from '../../lib/http/routes';
 import { disconnectRedis } from '../../lib/stores/redis/connection';
@@ -233,10 +232,9 @@ function paramsOf(routePath: string, rawPath: string): Record<string, string> {
 async function storeFingerprint(): Promise<string> {
   const keys = (await keysByPrefix(redis, prefix)).filter((k) => !k.startsWith(`${prefix}stats:`)).sort();
   const values = keys.length ? await redis.mGet(keys) : [];
-  // The dashboard's own action-id claims live in processed_messages too (lib/actions/run-action.ts); they are not the watched store's records.
-  const { rows } = await pool.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(message_id::text || status || coalesce(owner_token, ''), ',' ORDER BY message_id)), '') AS h FROM processed_messages WHERE consumer <> $1`, [ACTIONS_CONSUMER]);
-  const sessions = await pool.query('SELECT count(*)::int AS n FROM dashboard_sessions');
-  const jobs = await pool.query('SELECT count(*)::int AS n FROM purge_jobs');
+  const { rows } = await pool.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(message_id::text || status || coalesce(owner_token, ''), ',' ORDER BY message_id)), '') AS h FROM processed_messages`);
+  const sessions = await pool.query('SELECT count(*)::int AS n FROM idemscope.dashboard_sessions');
+  const jobs = await pool.query('SELECT count(*)::int AS n FROM idemscope.purge_jobs');
   return createHash('sha256').update(JSON.stringify([keys, values, rows[0], sessions.rows[0], jobs.rows[0]])).digest('hex');
 }
 
@@ -308,7 +306,7 @@ describe('fuzzing every API route', () => {
       if (mutation && !attempt.path.startsWith('/api/auth/')) {
         const json = JSON.parse(text) as { dryRun?: boolean };
         if (json.dryRun) continue;
-        const { rows } = await pool.query('SELECT outcome FROM audit_log WHERE action_id = $1 ORDER BY id', [actionId]);
+        const { rows } = await pool.query('SELECT outcome FROM idemscope.audit_log WHERE action_id = $1 ORDER BY id', [actionId]);
         const outcomes = rows.map((r: { outcome: string }) => r.outcome);
         if (outcomes[0] !== 'intent' || !['ok', 'started', 'error'].includes(outcomes[1] ?? '')) failures.push(`${attempt.label}: ran, audited as ${JSON.stringify(outcomes)}`);
         else executed++;
