@@ -3,8 +3,9 @@ import { appendAudit } from '../audit/audit-log';
 import type { AuditInput } from '../audit/entry';
 import type { Principal } from '../auth/roles';
 import type { Database } from '../db/prisma';
-import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore } from '../idempotency';
+import { AlreadyInProgressError, idempotent, PayloadMismatchError, PostgresStore, StoreError } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError, describeFailure, IdemscopeError, StoreUnavailableError } from '../errors';
+import { unreachable } from '../stores/postgres/guard';
 import { prismaQueryable } from '../stores/postgres/prisma-queryable';
 
 /** The consumer name the dashboard's own action ids are claimed under in processed_messages. */
@@ -124,6 +125,8 @@ export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>
       return { actionId, body: processed.result, replayed: processed.outcome === 'duplicate' };
     } catch (error) {
       if (error instanceof PayloadMismatchError) throw new ActionIdReusedError(actionId);
+      // The claim itself could not reach Postgres: nothing ran, and the answer is a 503, not a 500.
+      if (error instanceof StoreError && unreachable(error.cause ?? error)) throw new StoreUnavailableError('postgres', describeFailure(error.cause ?? error), { cause: error });
       if (!(error instanceof AlreadyInProgressError)) throw error;
       // The first submit is still running: wait for its result rather than fail the second.
       if (!(await completedBefore(store, actionId, deadline))) throw new ActionInProgressError(actionId);
