@@ -6,6 +6,7 @@ import type { Database } from '../db/prisma';
 import { AlreadyInProgressError, idempotent, PayloadMismatchError, type PostgresStore, StoreError } from '../idempotency';
 import { ActionIdReusedError, ActionInProgressError, describeFailure, IdemscopeError, StoreUnavailableError } from '../errors';
 import { actionClaimStore } from '../stores/postgres/action-claims';
+import { unreachable } from '../stores/postgres/guard';
 
 /** The consumer name the dashboard's own action ids are claimed under (in its own schema's action_claims). */
 export const ACTIONS_CONSUMER = 'idemscope-dashboard';
@@ -123,8 +124,10 @@ export async function runAction<R>(db: Database, actor: Actor, run: ActionRun<R>
       return { actionId, body: processed.result, replayed: processed.outcome === 'duplicate' };
     } catch (error) {
       if (error instanceof PayloadMismatchError) throw new ActionIdReusedError(actionId);
-      // The library wraps what its store threw; an unreachable or locked database is a 503, never a 500.
+      // The library wraps what its store threw; an unreachable or locked database is a 503, never a 500,
+      // and nothing ran.
       if (error instanceof StoreError && error.cause instanceof StoreUnavailableError) throw error.cause;
+      if (error instanceof StoreError && unreachable(error.cause ?? error)) throw new StoreUnavailableError('postgres', describeFailure(error.cause ?? error), { cause: error });
       if (!(error instanceof AlreadyInProgressError)) throw error;
       // The first submit is still running: wait for its result rather than fail the second.
       if (!(await completedBefore(store, actionId, deadline))) throw new ActionInProgressError(actionId);

@@ -1,11 +1,12 @@
 import type { Database } from '../db/prisma';
+import { guarded } from '../stores/postgres/guard';
 import { type AuditFilter, type AuditInput, MAX_LISTED } from './entry';
 import type { AuditEntry, AuditPage } from '../contract/audit';
 
 type Row = Awaited<ReturnType<Database['auditEntry']['findFirstOrThrow']>>;
 
-/** Appends one entry; the table rejects any later change to it. */
-export async function appendAudit(db: Database, input: AuditInput): Promise<AuditEntry> {
+/** Appends one entry; the table rejects any later change to it. An unreachable database is a StoreUnavailableError. */
+export const appendAudit = guarded(async (db: Database, input: AuditInput): Promise<AuditEntry> => {
   const targets = input.targets ?? [];
   const row = await db.auditEntry.create({
     data: {
@@ -25,10 +26,10 @@ export async function appendAudit(db: Database, input: AuditInput): Promise<Audi
     },
   });
   return toEntry(row);
-}
+});
 
 /** Newest first, keyset-paged on id; each filter column leads an index together with id. */
-export async function listAudit(db: Database, filter: AuditFilter, limit: number): Promise<AuditPage> {
+export const listAudit = guarded(async (db: Database, filter: AuditFilter, limit: number): Promise<AuditPage> => {
   const rows = await db.auditEntry.findMany({
     where: {
       ...(filter.action ? { action: filter.action } : {}),
@@ -42,7 +43,7 @@ export async function listAudit(db: Database, filter: AuditFilter, limit: number
   });
   const items = rows.slice(0, limit).map(toEntry);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
-}
+});
 
 function toEntry(row: Row): AuditEntry {
   return {

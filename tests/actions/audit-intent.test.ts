@@ -80,3 +80,19 @@ describe('an action is audited before it runs', () => {
     expect(entries[1]!.result).toMatchObject({ error: 'store unavailable', code: 'store_unavailable', store: 'redis' });
   });
 });
+
+describe('with Idemscope\'s own database unreachable', () => {
+  it('refuses the action before it runs, as a 503-mapped StoreUnavailableError, and lists nothing', async () => {
+    const { createPrismaClient } = await import('../../lib/db/prisma');
+    const { listAudit: list } = await import('../../lib/audit/audit-log');
+    const dead = createPrismaClient('postgresql://postgres@127.0.0.1:1/idemscope', 1);
+    try {
+      const execute = vi.fn(async () => ({ body: 'ran', result: {} }));
+      await expect(runAction(dead, operator, { action: 'test.no-db', parameters: {}, execute })).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(execute).not.toHaveBeenCalled();
+      await expect(list(dead, {}, 10)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await dead.$disconnect();
+    }
+  });
+});
