@@ -72,3 +72,19 @@ describe('duplicateRateSeries', () => {
     expect(series.rows.every((r) => r.s0 === null)).toBe(true);
   });
 });
+
+describe('the bucket under way', () => {
+  it('counts its deliveries in the totals but draws no rate for it', () => {
+    const fromMs = Date.UTC(2026, 0, 1, 12, 0);
+    const series = duplicateRateSeries(
+      [
+        { t: new Date(fromMs).toISOString(), deliveries: 100, duplicates: 5, failures: 0, duplicateRate: 0.05 },
+        { t: new Date(fromMs + 60_000).toISOString(), deliveries: 3, duplicates: 3, failures: 0, duplicateRate: null, partial: true },
+      ],
+      { fromMs, toMs: fromMs + 120_000, bucketSeconds: 60 },
+    );
+    expect(series.deliveries).toBe(103);
+    expect(series.duplicates).toBe(8);
+    expect(series.rows.map((r) => r.s0)).toEqual([5, null]);
+  });
+});

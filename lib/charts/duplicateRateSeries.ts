@@ -76,12 +76,13 @@ export function duplicateRateSeries(points: readonly DuplicatePoint[], window: S
 
   const all = new Map<number, Tally>();
   const byConsumer = new Map<string, Map<number, Tally>>();
+  // The bucket under way holds a part of its deliveries: counted in the totals, never drawn as a rate.
+  const partial = new Set<number>();
   for (const point of points) {
-    // The bucket under way holds a part of its deliveries: its ratio would be noise, not a rate.
-    if (point.partial) continue;
     const t = Date.parse(point.t);
     if (Number.isNaN(t) || t < start || t >= start + rowCount * bucketMs) continue;
     const bucket = Math.floor((t - start) / bucketMs);
+    if (point.partial) partial.add(bucket);
     add(all, bucket, point);
     if (point.consumer !== undefined) {
       const series = byConsumer.get(point.consumer) ?? new Map<number, Tally>();
@@ -112,7 +113,7 @@ export function duplicateRateSeries(points: readonly DuplicatePoint[], window: S
   const rows: DuplicateRateRow[] = [];
   for (let i = 0; i < rowCount; i += 1) {
     const row: DuplicateRateRow = { t: start + i * bucketMs };
-    groups.forEach((g, index) => (row[`s${index}`] = percent(g.buckets.get(i))));
+    groups.forEach((g, index) => (row[`s${index}`] = partial.has(i) ? null : percent(g.buckets.get(i))));
     rows.push(row);
   }
   const sum = total(all);
