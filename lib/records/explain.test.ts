@@ -16,6 +16,7 @@ describe('formatReason', () => {
     );
     expect(formatReason(parseKeyPattern('n:*'), decodeValue('{"ok":1}', false, 'auto'))).toMatch(/^pattern n:\* is auto and the value carries no known format's signature; declare the pattern's format \(n:\*=<format>\)/);
     expect(formatReason(parseKeyPattern('i:*=plain'), decodeValue('processing', false, 'plain'))).toBe('pattern i:*=plain declares plain');
+    expect(formatReason(parseKeyPattern('i:*'), decodeValue('processing', false, 'auto'))).toBe('pattern i:* is auto and the value matched the plain signature: the whole value is the marker "processing"');
     expect(formatReason(parseKeyPattern('i:*=plain'), decodeValue('{"status":"INPROGRESS","expiration":1}', false, 'plain'))).toMatch(/declares plain, which also reads the value as its own powertools record/);
     expect(formatReason(parseKeyPattern('i:*=idemscope'), decodeValue('{"ok":1}', false, 'idemscope'))).toBe('pattern i:*=idemscope declares idemscope, but the value is not a idemscope record');
   });

@@ -19,6 +19,17 @@ describe('key patterns', () => {
     expect(() => parseKeyPattern('a=b*')).toThrow(/unknown format "b\*"/);
   });
 
+  it('is a KeyPatternError by name', () => {
+    expect(() => parseKeyPattern('x=y')).toThrow(expect.objectContaining({ name: 'KeyPatternError', entry: 'x=y' }));
+  });
+
+  it('takes entries as given in a list, without splitting them again', () => {
+    expect(parseKeyPatterns(['a:*=plain', ' b:* '])).toEqual([
+      { pattern: 'a:*', format: 'plain', declared: true },
+      { pattern: 'b:*', format: 'auto', declared: false },
+    ]);
+  });
+
   it('splits a list, skipping empty entries, and writes each entry back as configured', () => {
     const list = parseKeyPatterns('idempotency:*=plain, ,*#*');
     expect(list).toHaveLength(2);

@@ -27,12 +27,11 @@ export class KeyPatternError extends Error {
  * may hold `=` as long as it then declares its format.
  */
 export function parseKeyPattern(entry: string): KeyPattern {
-  const text = entry.trim();
-  const at = text.lastIndexOf('=');
-  const pattern = (at < 0 ? text : text.slice(0, at)).trim();
+  const at = entry.lastIndexOf('=');
+  const pattern = (at < 0 ? entry : entry.slice(0, at)).trim();
   if (pattern === '') throw new KeyPatternError(entry, 'has no pattern before the format');
   if (at < 0) return { pattern, format: 'auto', declared: false };
-  const format = text.slice(at + 1).trim();
+  const format = entry.slice(at + 1).trim();
   if (!(KEY_FORMATS as readonly string[]).includes(format)) {
     throw new KeyPatternError(entry, `unknown format ${JSON.stringify(format)}; one of ${KEY_FORMATS.join(', ')}`);
   }

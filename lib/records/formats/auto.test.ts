@@ -58,6 +58,10 @@ describe('declared formats read only their own records', () => {
     const v = view('{"a":1}');
     expect(v.fields()).toBe(v.fields());
     expect(view('[1]').fields()).toEqual(new Map());
+    expect(view('"ok"').fields()).toEqual(new Map());
+    expect(view('{"a":true,"b":false,"c":null,"d":{},"e":[1],"f":"s","g":2}').fields()).toEqual(
+      new Map<string, unknown>([['a', true], ['b', false], ['c', null], ['f', 's'], ['g', 2]]),
+    );
     expect(view('nope').fields()).toBeNull();
     expect(view('   ', true).fields()).toBeNull();
   });

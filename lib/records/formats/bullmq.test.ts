@@ -117,6 +117,16 @@ describe('bullmq: finished and vanished jobs', () => {
     expect(classify(pointer)).toMatchObject({ state: 'unrecognized', stuckReason: null });
   });
 
+  it('reads missing replies as nothing found: a job that is waiting, of unknown age', () => {
+    const record = resolve([1]);
+    expect(record).toMatchObject({ kind: 'in-flight', nativeState: 'waiting', startedAtMs: null });
+    expect(resolve([1, null, -2])).toMatchObject({ kind: 'in-flight', nativeState: 'waiting', startedAtMs: null });
+  });
+
+  it('names what it goes by: only a declared pattern', () => {
+    expect(bullmq.signature).toMatch(/^declared only/);
+  });
+
   it('reads unparsable timestamps as unknown', () => {
     const record = resolve(replies({ hash: ['soon', null, null, null, null] }));
     expect(record).toMatchObject({ startedAtMs: null, kind: 'in-flight' });

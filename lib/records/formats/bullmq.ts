@@ -22,6 +22,11 @@ export function queueBase(key: string): string | null {
   return at <= 0 ? null : key.slice(0, at + 1);
 }
 
+/** A reply that says something: nil (no such member, field or list entry) and a missing reply do not. */
+function present(v: unknown): boolean {
+  return v !== null && v !== undefined;
+}
+
 /** Replies of the follow commands, in this order. */
 const JOB_FIELDS = ['timestamp', 'processedOn', 'finishedOn', 'failedReason', 'atm'] as const;
 
@@ -40,7 +45,7 @@ export const bullmq: FormatReader = {
   },
   decode(value) {
     const id = value.text;
-    if (value.truncated || id.length === 0 || id.length > MAX_JOB_ID || !JOB_ID.test(id)) return { ...UNRECOGNIZED, truncated: value.truncated };
+    if (value.truncated || id.length > MAX_JOB_ID || !JOB_ID.test(id)) return { ...UNRECOGNIZED, truncated: value.truncated };
     return { ...UNRECOGNIZED, format: 'bullmq', kind: 'pointer', pointer: id };
   },
   follow: {
@@ -64,29 +69,26 @@ export const bullmq: FormatReader = {
       const [exists, fields, lockPttl, activeAt, failedScore, delayedScore, prioritizedScore, childrenScore] = replies;
       if (Number(exists) !== 1) return { ...record, kind: 'stray', nativeState: 'gone' };
       const hash = Array.isArray(fields) ? fields : [];
-      const field = (name: (typeof JOB_FIELDS)[number]) => {
-        const v = hash[JOB_FIELDS.indexOf(name)];
-        return v === null || v === undefined ? null : String(v);
-      };
       const ms = (name: (typeof JOB_FIELDS)[number]) => {
-        const v = Number(field(name) ?? NaN);
-        return Number.isFinite(v) ? v : null;
+        const v = hash[JOB_FIELDS.indexOf(name)];
+        const n = present(v) ? Number(v) : NaN;
+        return Number.isFinite(n) ? n : null;
       };
       const timestamp = ms('timestamp');
       const processedOn = ms('processedOn');
       const finishedOn = ms('finishedOn');
       const base = { ...record, startedAtMs: processedOn ?? timestamp, owner: null, consumer: null };
       if (finishedOn !== null) {
-        const failed = failedScore !== null && failedScore !== undefined;
+        const failed = present(failedScore);
         return { ...base, kind: failed ? 'failed' : 'completed', nativeState: failed ? 'failed' : 'completed', completedAtMs: finishedOn, failedAtMs: failed ? finishedOn : null };
       }
-      if (activeAt !== null && activeAt !== undefined) {
+      if (present(activeAt)) {
         return { ...base, kind: 'in-flight', nativeState: 'active', locked: Number(lockPttl) !== -2 };
       }
       let state = 'waiting';
-      if (delayedScore !== null && delayedScore !== undefined) state = 'delayed';
-      else if (prioritizedScore !== null && prioritizedScore !== undefined) state = 'prioritized';
-      else if (childrenScore !== null && childrenScore !== undefined) state = 'waiting-children';
+      if (present(delayedScore)) state = 'delayed';
+      else if (present(prioritizedScore)) state = 'prioritized';
+      else if (present(childrenScore)) state = 'waiting-children';
       return { ...base, kind: 'in-flight', nativeState: state, startedAtMs: timestamp };
     },
   },

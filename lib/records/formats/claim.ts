@@ -62,9 +62,8 @@ export function classifyClaim(record: DecodedRecord, pttlMs: number, nowMs: numb
 
   const ageMs = rules.ageMs(record, pttlMs, nowMs, config);
   const leaseExpired = record.leaseExpiresAtMs !== null && record.leaseExpiresAtMs <= nowMs;
-  const orphan = rules.orphaned(record, ageMs);
-  let reason: StuckReason | null = orphan;
-  if (reason === null && leaseExpired) reason = 'lease-expired';
+  // The first reason that holds: an orphan (no TTL, no lease), an expired lease, then age.
+  let reason: StuckReason | null = rules.orphaned(record, ageMs) ?? (leaseExpired ? 'lease-expired' : null);
   if (reason === null && ageMs !== null && ageMs >= config.stuckAfterSeconds * 1000) reason = 'older-than-threshold';
 
   let stuckForSeconds: number | null = null;

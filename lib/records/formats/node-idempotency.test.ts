@@ -46,6 +46,11 @@ describe('node-idempotency', () => {
     expect(c).toMatchObject({ state: 'completed', stuckReason: null });
     expect(nodeIdempotency.releasable(done, c)).toBe(false);
     const flying = read({ status: 'IN_PROGRESS' });
-    expect(nodeIdempotency.releasable(flying, nodeIdempotency.classify(flying, 60_000, NOW, config))).toBe(true);
+    const young = nodeIdempotency.classify(flying, 3_590_000, NOW, config);
+    expect(young.state).toBe('processing');
+    expect(nodeIdempotency.releasable(flying, young)).toBe(true);
+    const old = nodeIdempotency.classify(flying, 60_000, NOW, config);
+    expect(old.state).toBe('stuck');
+    expect(nodeIdempotency.releasable(flying, old)).toBe(true);
   });
 });
