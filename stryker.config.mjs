@@ -12,7 +12,7 @@ const config = {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: sql
     ? ['lib/stores/postgres/rules.ts']
-    : ['lib/records/classify.ts', 'lib/records/examine.ts', 'lib/records/key-filter.ts', 'lib/records/detect.ts', 'lib/records/key-patterns.ts', 'lib/records/explain.ts', 'lib/records/formats/*.ts'],
+    : ['lib/records/classify.ts', 'lib/records/examine.ts', 'lib/records/key-filter.ts', 'lib/records/detect.ts', 'lib/records/key-patterns.ts', 'lib/records/explain.ts', 'lib/records/formats/*.ts', '!lib/records/formats/*.test.ts'],
   coverageAnalysis: 'perTest',
   // One runner for the SQL rules: each vitest run migrates the shared template database in its global setup.
   concurrency: sql ? 1 : 2,
