@@ -51,7 +51,7 @@ const ownSchema = z
   .refine((v) => IDENTIFIER.test(v), 'must be a plain lower-case identifier (a-z, 0-9, _; at most 63 characters)')
   .refine((v) => v !== 'public' && v !== 'information_schema' && !v.startsWith('pg_'), 'must be a schema of Idemscope\'s own, not public or a system schema');
 
-export const TABLE_PROFILES = ['recipe', 'library'] as const;
+export const TABLE_PROFILES = ['recipe', 'library', 'stripe-keys'] as const;
 export type TableProfileName = (typeof TABLE_PROFILES)[number];
 
 export interface WatchedTableConfig {
@@ -69,6 +69,7 @@ const watchedTables = z
     const out: WatchedTableConfig[] = [];
     for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
       const [name = '', profile, ...rest] = entry.split('=').map((s) => s.trim());
+      // Profile names contain dashes; identifiers do not.
       const parts = name.split('.');
       if (rest.length || parts.length !== 2 || !parts.every((p) => IDENTIFIER.test(p))) {
         ctx.addIssue({ code: 'custom', message: `"${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)` });

@@ -71,7 +71,7 @@ export interface MessageDetailQuery {
 }
 
 export async function getMessageDetail(deps: DashboardDeps, messageId: string, q: MessageDetailQuery = {}): Promise<MessageDetail | null> {
-  if (!isUuid(messageId)) throw new InvalidParameterError('message_id', 'must be a uuid');
+  if (!isUuid(messageId) && !/^\d{1,18}$/.test(messageId)) throw new InvalidParameterError('message_id', 'must be a uuid (or the integer id of a stripe-keys table)');
   const row = await deps.postgres.get(messageId, q.table);
   if (!row) return null;
   const masked = maskJson(row.result, deps.config.maskFields);

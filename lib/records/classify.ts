@@ -88,3 +88,27 @@ export function classifyRecipeRow(row: { processedAt: Date | null }, nowMs: numb
   const ageMs = nowMs - row.processedAt.getTime();
   return { state: ageMs >= config.retentionHours * 3_600_000 ? 'expired' : 'completed', ageSeconds: seconds(ageMs) };
 }
+
+/**
+ * A row of the idempotency-keys table from "Implementing Stripe-like
+ * Idempotency Keys in Postgres" (brandur.org): in flight while locked_at is
+ * set and recovery_point is not 'finished' (stuck once locked_at is at or
+ * before the stuck threshold), completed once finished, failed when
+ * unlocked but unfinished (the request errored; a retry resumes it), and
+ * expired once created_at is past the retention, unless in flight. The SQL
+ * twin is stripeKeyRules in lib/stores/postgres/rules.ts.
+ */
+export function classifyStripeKeyRow(
+  row: { createdAt: Date; lockedAt: Date | null; recoveryPoint: string },
+  nowMs: number,
+  config: RowClassifyConfig,
+): ClassifiedRow {
+  const finished = row.recoveryPoint === 'finished';
+  if (row.lockedAt !== null && !finished) {
+    const ageMs = nowMs - row.lockedAt.getTime();
+    return { state: ageMs >= config.stuckAfterSeconds * 1000 ? 'stuck' : 'processing', ageSeconds: seconds(ageMs) };
+  }
+  const ageMs = nowMs - row.createdAt.getTime();
+  if (ageMs >= config.retentionHours * 3_600_000) return { state: 'expired', ageSeconds: seconds(ageMs) };
+  return { state: finished ? 'completed' : 'failed', ageSeconds: seconds(ageMs) };
+}

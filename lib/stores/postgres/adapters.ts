@@ -1,6 +1,7 @@
 import type { ReleasePreview } from '../../contract/actions';
 import type { WatchedTableConfig } from '../../config/env';
 import { InvalidParameterError } from '../../errors';
+import { isUuid } from '../../idempotency';
 import type { ReleaseOutcome, ReleaseScope, SeenTarget } from '../store';
 import { rowCounts, type CountLimits, type RowCounts } from './counts';
 import type { Db } from './db';
@@ -9,8 +10,9 @@ import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow,
 import { countPurgeable, type PurgeCount, type PurgeTarget } from './purge';
 import { recipeCountPurgeable, recipeCounts, recipeExpiryRule, recipeGet, recipeList, recipePreview, recipeRelease } from './recipe';
 import { previewMessages, previewStuckMessages, releaseMessages } from './release';
-import { expiryTime, purgeableCondition, recipeRules, rowClock, type RowClock } from './rules';
+import { expiryTime, purgeableCondition, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
 import { raw } from './sql';
+import { stripeKeyCounts, stripeKeyGet, stripeKeyList, stripeKeyPreview, stripeKeyRelease } from './stripe-keys';
 import { DEFAULT_TABLES, resolveTables, type ResolvedTables, type WatchedTable } from './tables';
 
 export interface AdapterSettings {
@@ -74,7 +76,51 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
   };
 }
 
-const ADAPTERS = { library: libraryAdapter, recipe: recipeAdapter };
+function stripeKeysAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  const clock = () => rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+  return {
+    table: t,
+    counts: (c, limits) => stripeKeyCounts(db, t, c, limits),
+    oldestStuck: async (c, limit) => (await stripeKeyList(db, t, { state: 'stuck', after: null, limit, window: Math.max(limit, 5000), clock: c })).rows,
+    list: (q) => stripeKeyList(db, t, q),
+    get: (id) => stripeKeyGet(db, t, id),
+    expiry: (c, originMs, bucketSeconds, buckets) =>
+      rowExpiry(db, t, { at: stripeKeyRules.expiryTime(s.retentionHours), finished: stripeKeyRules.finished }, c, originMs, bucketSeconds, buckets),
+    previewRelease: (scope) => stripeKeyPreview(db, t, scope, now(), s),
+    release: (targets) => stripeKeyRelease(db, t, targets),
+    countPurgeable: async () => {
+      const counts = await stripeKeyCounts(db, t, clock(), { exact: 0, inFlight: 0 });
+      return { count: counts.expired.value, estimated: counts.expired.estimated };
+    },
+    purgeTarget: () => ({ table: t.name, condition: stripeKeyRules.purgeableCondition(s.retentionHours) }),
+  };
+}
+
+/**
+ * Tables keyed by a uuid message_id never hold another kind of key (a
+ * stripe-keys id): such a key is simply missing there, never a failed cast.
+ */
+function uuidKeyed(make: typeof libraryAdapter): typeof libraryAdapter {
+  return (db, t, s, now) => {
+    const adapter = make(db, t, s, now);
+    return {
+      ...adapter,
+      get: async (id) => (isUuid(id) ? adapter.get(id) : null),
+      previewRelease: async (scope) => {
+        if (!('keys' in scope)) return adapter.previewRelease(scope);
+        const other = scope.keys.filter((k) => !isUuid(k));
+        const preview = await adapter.previewRelease({ keys: scope.keys.filter(isUuid) });
+        return { ...preview, skipped: [...preview.skipped, ...other.map((key) => ({ key, reason: 'missing' as const }))] };
+      },
+      release: async (targets) => {
+        const outcome = await adapter.release(targets.filter((t) => isUuid(t.key)));
+        return { ...outcome, skipped: [...outcome.skipped, ...targets.filter((t) => !isUuid(t.key)).map((t) => ({ key: t.key, reason: 'missing' as const }))] };
+      },
+    };
+  };
+}
+
+const ADAPTERS = { library: uuidKeyed(libraryAdapter), recipe: uuidKeyed(recipeAdapter), 'stripe-keys': stripeKeysAdapter };
 
 /** How long the tables' profiles, read from information_schema, are trusted before they are read again. */
 const RESOLVE_TTL_MS = 60_000;

@@ -26,8 +26,10 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
     name: 'postgres',
 
     normaliseTarget(key, field) {
-      if (!isUuid(key)) throw new InvalidParameterError(field, 'must be a message_id (uuid) of the watched table');
-      return key.toLowerCase();
+      // A uuid message_id (recipe, library) or a bigint id (stripe-keys); the table's adapter reads only its own kind.
+      if (isUuid(key)) return key.toLowerCase();
+      if (/^\d{1,18}$/.test(key)) return key;
+      throw new InvalidParameterError(field, 'must be a message_id (uuid) or an id (integer) of the watched table');
     },
 
     previewRelease: guarded(async (scope, source) => (await on(source?.table)).previewRelease(scope)),

@@ -143,3 +143,38 @@ export const recipeRules = {
   /** What a release compares against the preview: the row's time and result, as they were. */
   seenToken: (alias: string): Sql => raw(`md5(coalesce(extract(epoch FROM ${alias}.processed_at)::text, '') || '|' || coalesce(${alias}.result::text, ''))`),
 };
+
+/**
+ * The stripe-keys profile (brandur.org's idempotency_keys): the SQL twin of
+ * classifyStripeKeyRow() in lib/records/classify.ts.
+ */
+const STRIPE_IN_FLIGHT = `(locked_at IS NOT NULL AND recovery_point <> 'finished')`;
+const STRIPE_AT_REST = `(locked_at IS NULL OR recovery_point = 'finished')`;
+export const stripeKeyRules = {
+  inFlight: raw(STRIPE_IN_FLIGHT),
+  statePredicate(state: RecordState, c: RowClock): Sql | null {
+    switch (state) {
+      case 'processing':
+        return sql`(${raw(STRIPE_IN_FLIGHT)} AND locked_at > ${c.stuckCut})`;
+      case 'stuck':
+        return sql`(${raw(STRIPE_IN_FLIGHT)} AND locked_at <= ${c.stuckCut})`;
+      case 'completed':
+        return sql`(recovery_point = 'finished' AND created_at > ${c.retentionCut})`;
+      case 'failed':
+        return sql`(locked_at IS NULL AND recovery_point <> 'finished' AND created_at > ${c.retentionCut})`;
+      case 'expired':
+        return sql`(${raw(STRIPE_AT_REST)} AND created_at <= ${c.retentionCut})`;
+      case 'unrecognized':
+        return raw('FALSE');
+    }
+  },
+  expiryTime: (retentionHours: number): Sql => sql`(created_at + ${`${retentionHours} hours`}::interval)`,
+  finished: raw(STRIPE_AT_REST),
+  purgeableCondition(retentionHours: number): string {
+    if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+    return `${STRIPE_AT_REST} AND created_at <= now() - make_interval(hours => ${retentionHours})`;
+  },
+  /** What a release compares against the preview: the lock and the recovery point as they were (microseconds kept as text). */
+  seenToken: (alias: string): Sql =>
+    raw(`md5(coalesce(extract(epoch FROM ${alias}.locked_at)::text, '') || '|' || ${alias}.recovery_point || '|' || coalesce(extract(epoch FROM ${alias}.last_run_at)::text, ''))`),
+};

@@ -26,6 +26,14 @@ const PROFILE_COLUMNS: Record<TableProfileName, Record<string, readonly string[]
     processed_at: ['timestamp with time zone'],
     result: ['jsonb', 'json'],
   },
+  'stripe-keys': {
+    id: ['bigint'],
+    created_at: ['timestamp with time zone'],
+    idempotency_key: ['text', 'character varying'],
+    last_run_at: ['timestamp with time zone'],
+    locked_at: ['timestamp with time zone'],
+    recovery_point: ['text', 'character varying'],
+  },
   library: {
     message_id: ['uuid'],
     processed_at: ['timestamp with time zone'],
@@ -43,7 +51,7 @@ const PROFILE_COLUMNS: Record<TableProfileName, Record<string, readonly string[]
 };
 
 /** Most specific first: a table with the library's columns also has the recipe's. */
-const DETECTION_ORDER: TableProfileName[] = ['library', 'recipe'];
+const DETECTION_ORDER: TableProfileName[] = ['library', 'stripe-keys', 'recipe'];
 
 export interface WatchedTable extends TableRef {
   profile: TableProfileName;
@@ -126,7 +134,8 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
     }
     const leading = new Set(indexes.filter((i) => i.schema === config.schema && i.table === config.table).map((i) => i.column));
     const counters = fit === 'library' && withStats.has(config.schema) ? tableRef({ schema: config.schema, table: 'delivery_stats' }) : null;
-    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has('processed_at'), stats: counters });
+    const timeColumn = fit === 'stripe-keys' ? 'created_at' : 'processed_at';
+    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(timeColumn), stats: counters });
   }
   return out;
 }

@@ -1,0 +1,175 @@
+import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
+import { classifyStripeKeyRow } from '../../records/classify';
+import { RECORD_STATES } from '../../records/states';
+import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
+import { num, query, type Db } from './db';
+import type { ListRowsQuery, MessageRow, MessageRowWithResult, RowPage } from './messages';
+import { rowClock, stripeKeyRules, type RowClock } from './rules';
+import { join, raw, sql, type Sql } from './sql';
+import type { WatchedTable } from './tables';
+
+/**
+ * The idempotency_keys table of "Implementing Stripe-like Idempotency Keys
+ * in Postgres" (brandur.org), read as it is. Its key is the bigint `id`. A
+ * release means what that design means by it: `locked_at = NULL`, so the
+ * next retry resumes from its recovery point; it never deletes the row.
+ */
+
+interface RawRow {
+  id: string;
+  created_at: Date;
+  last_run_at: Date | null;
+  locked_at: Date | null;
+  recovery_point: string;
+  idempotency_key: string;
+  response_body?: unknown;
+}
+
+const COLUMNS = sql`k.id::text AS id, k.created_at, k.last_run_at, k.locked_at, k.recovery_point::text AS recovery_point, k.idempotency_key::text AS idempotency_key`;
+
+function toRow(t: WatchedTable, r: RawRow): MessageRow {
+  const inFlight = r.locked_at !== null && r.recovery_point !== 'finished';
+  return {
+    table: t.name,
+    messageId: r.id,
+    status: inFlight ? 'processing' : r.recovery_point === 'finished' ? 'completed' : 'failed',
+    consumer: r.idempotency_key,
+    processedAt: r.created_at,
+    claimedAt: r.locked_at ?? r.created_at,
+    lastSeenAt: r.last_run_at ?? r.created_at,
+    leaseExpiresAt: null,
+    expiresAt: null,
+    ownerToken: r.recovery_point,
+    deliveryCount: 1,
+    fingerprint: null,
+  };
+}
+
+const STATES = RECORD_STATES.filter((s) => s !== 'unrecognized');
+
+export async function stripeKeyCounts(db: Db, t: WatchedTable, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
+  const cap = limits.table ?? EXACT_TABLE_ROWS;
+  const predicates = Object.fromEntries(STATES.map((s) => [s, stripeKeyRules.statePredicate(s, clock)!])) as Record<string, Sql>;
+  const estimate = await estimateRows(db, t);
+  if (estimate <= cap * 1.1) {
+    const c = await countAllUpTo(db, t, predicates, cap);
+    if (c) {
+      const exact = (value: number): Count => ({ value, estimated: false });
+      return { rows: exact(c.rows), processing: exact(c.processing!), stuck: exact(c.stuck!), completed: exact(c.completed!), failed: exact(c.failed!), expired: exact(c.expired!) };
+    }
+  }
+  // Larger: every state's share of a page sample, scaled to the estimated total; all labelled.
+  const rows = Math.max(cap + 1, estimate);
+  const percent = Math.min(100, (100 * 50_000) / rows);
+  const filters = STATES.map((s) => sql`, count(*) FILTER (WHERE ${predicates[s]!}) AS ${raw(`"${s}"`)}`);
+  const [row] = await query<Record<string, bigint>>(
+    db,
+    sql`SELECT count(*) AS n${join(filters, '')} FROM ${t.sql} TABLESAMPLE SYSTEM (${percent}::float8) REPEATABLE (7)`,
+  );
+  const n = num(row?.n) || 1;
+  const share = (s: string): Count => ({ value: Math.round((rows * num(row?.[s])) / n), estimated: true });
+  return { rows: { value: rows, estimated: true }, processing: share('processing'), stuck: share('stuck'), completed: share('completed'), failed: share('failed'), expired: share('expired') };
+}
+
+/** Keyset pages over the primary key, newest id first (oldest first for stuck and expired), the state as a bounded filter. */
+export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery): Promise<RowPage> {
+  const predicate = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
+  if (!predicate || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
+  const descending = !(q.state === 'stuck' || q.state === 'expired');
+  const dir = raw(descending ? 'DESC' : 'ASC');
+  const after = q.after ? sql` AND k.id ${raw(descending ? '<' : '>')} ${q.after.id}::bigint` : raw('');
+  const rows = await query<RawRow & { rn: bigint; hit: boolean }>(
+    db,
+    sql`SELECT w.*, (${predicate}) AS hit FROM (
+          SELECT ${COLUMNS}, row_number() OVER (ORDER BY k.id ${dir}) AS rn
+          FROM ${t.sql} k WHERE TRUE${after} ORDER BY k.id ${dir} LIMIT ${q.window}
+        ) w
+        WHERE (${predicate}) OR w.rn = ${q.window}
+        LIMIT ${q.limit + 1}`,
+  );
+  rows.sort((a, b) => num(a.rn) - num(b.rn));
+  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
+  if (hits.length === q.limit) {
+    const end = hits[hits.length - 1]!;
+    return { rows: hits.map((r) => toRow(t, r)), next: { at: '', id: end.id }, examined: num(end.rn) };
+  }
+  const boundary = rows.find((r) => num(r.rn) === q.window);
+  if (boundary) return { rows: hits.map((r) => toRow(t, r)), next: { at: '', id: boundary.id }, examined: q.window };
+  return { rows: hits.map((r) => toRow(t, r)), next: null, examined: num(rows[rows.length - 1]?.rn) };
+}
+
+export async function stripeKeyGet(db: Db, t: WatchedTable, id: string): Promise<MessageRowWithResult | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const [row] = await query<RawRow>(db, sql`SELECT ${COLUMNS}, k.response_body FROM ${t.sql} k WHERE k.id = ${id}::bigint`);
+  return row ? { ...toRow(t, row), result: row.response_body ?? null } : null;
+}
+
+function toItem(r: RawRow & { seen: string }, nowMs: number, config: { stuckAfterSeconds: number; retentionHours: number }): PreviewItem {
+  const { state, ageSeconds } = classifyStripeKeyRow({ createdAt: r.created_at, lockedAt: r.locked_at, recoveryPoint: r.recovery_point }, nowMs, config);
+  return {
+    key: r.id,
+    seen: r.seen,
+    state: { format: 'idemscope', state, consumer: r.idempotency_key, owner: r.recovery_point, ageSeconds, ttlSeconds: null, startedAt: r.locked_at?.toISOString() ?? null, leaseExpiresAt: null, bytes: null },
+  };
+}
+
+const ids = (keys: string[]) => keys.filter((k) => /^\d{1,18}$/.test(k));
+
+/** Keys in flight now (locked, not finished) may be released; the others say why not. */
+export async function stripeKeyPreview(
+  db: Db,
+  t: WatchedTable,
+  scope: { keys: string[] } | { olderThanSeconds: number },
+  nowMs: number,
+  config: { stuckAfterSeconds: number; retentionHours: number; bulkLimit: number },
+): Promise<ReleasePreview> {
+  const clock = rowClock(nowMs, config.stuckAfterSeconds, config.retentionHours);
+  if ('olderThanSeconds' in scope) {
+    const rows = await query<RawRow & { seen: string }>(
+      db,
+      sql`SELECT ${COLUMNS}, ${stripeKeyRules.seenToken('k')} AS seen FROM ${t.sql} k
+          WHERE ${stripeKeyRules.statePredicate('stuck', clock)!} AND k.locked_at <= ${new Date(nowMs - scope.olderThanSeconds * 1000)}
+          ORDER BY k.locked_at LIMIT ${config.bulkLimit + 1}`,
+    );
+    const wouldRelease = rows.slice(0, config.bulkLimit).map((r) => toItem(r, nowMs, config));
+    return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped: [], more: rows.length > config.bulkLimit, examined: rows.length, complete: true };
+  }
+  const rows = await query<RawRow & { seen: string }>(
+    db,
+    sql`SELECT ${COLUMNS}, ${stripeKeyRules.seenToken('k')} AS seen FROM ${t.sql} k WHERE k.id = ANY(${ids(scope.keys)}::bigint[])`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const wouldRelease: PreviewItem[] = [];
+  const skipped: Skipped[] = [];
+  for (const key of scope.keys) {
+    const row = byId.get(key);
+    if (!row) skipped.push({ key, reason: 'missing' });
+    else if (row.locked_at === null || row.recovery_point === 'finished') skipped.push({ key, reason: 'not-in-flight' });
+    else wouldRelease.push(toItem(row, nowMs, config));
+  }
+  return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: rows.length, complete: true };
+}
+
+/** One statement: clears locked_at of each key only while it is still locked exactly as previewed. */
+export async function stripeKeyRelease(db: Db, t: WatchedTable, items: { key: string; seen: string }[]): Promise<{ released: string[]; skipped: Skipped[] }> {
+  if (!items.length) return { released: [], skipped: [] };
+  const keys = items.map((i) => i.key);
+  const valid = items.filter((i) => ids([i.key]).length);
+  const released = await query<{ id: string }>(
+    db,
+    sql`UPDATE ${t.sql} k SET locked_at = NULL
+        FROM unnest(${valid.map((i) => i.key)}::bigint[], ${valid.map((i) => i.seen)}::text[]) AS s(id, token)
+        WHERE k.id = s.id AND ${stripeKeyRules.inFlight} AND ${stripeKeyRules.seenToken('k')} = s.token
+        RETURNING k.id::text AS id`,
+  );
+  const done = new Set(released.map((r) => r.id));
+  const rest = keys.filter((k) => !done.has(k));
+  const now = rest.length
+    ? await query<{ id: string; in_flight: boolean }>(db, sql`SELECT k.id::text AS id, ${stripeKeyRules.inFlight} AS in_flight FROM ${t.sql} k WHERE k.id = ANY(${ids(rest)}::bigint[])`)
+    : [];
+  const state = new Map(now.map((r) => [r.id, r.in_flight]));
+  return {
+    released: keys.filter((k) => done.has(k)),
+    skipped: rest.map((k) => ({ key: k, reason: !state.has(k) ? ('missing' as const) : state.get(k) ? ('changed' as const) : ('not-in-flight' as const) })),
+  };
+}
