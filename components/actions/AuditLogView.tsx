@@ -5,6 +5,7 @@ import type { AuditEntry } from '@/lib/contract/audit';
 import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
 import type { AuditFilters } from '@/components/queries/query-keys';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import { Timestamp } from '@/components/ui/Timestamp';
 import styles from './actions.module.css';
 
 const ACTIONS = [
@@ -29,7 +30,9 @@ function counts(result: Record<string, unknown>): string {
 function Row({ entry }: { entry: AuditEntry }) {
   return (
     <tr>
-      <td className="mono">{new Date(entry.at).toLocaleString()}</td>
+      <td className="nowrap">
+        <Timestamp iso={entry.at} />
+      </td>
       <td className="mono">{entry.actor}</td>
       <td>{entry.action}</td>
       <td>
