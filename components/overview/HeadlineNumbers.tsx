@@ -1,13 +1,35 @@
+import Link from 'next/link';
 import type { DeliveryWindow, OverviewResponse } from '@/lib/contract/read';
+import type { RecordState } from '@/lib/contract/vocabulary';
 import { type Combined, headlineFigures } from '@/lib/charts/headlineFigures';
 import { formatCount, formatRate } from '@/lib/charts/format';
+import { explorerHref } from '@/components/explorer/links';
 import { Estimate } from '@/components/ui/Estimate';
+import { stuckRuleText } from '@/components/ui/StuckDefinition';
 import { Stat } from './Stat';
 
-function storeSplit(figure: Combined) {
+/** A store's share, linked to that store's records in the state the figure counts. */
+function Share({ store, value, state }: { store: 'redis' | 'postgres'; value: number | null; state?: RecordState }) {
+  const text = `${STORE_LABELS[store]} ${formatCount(value)}`;
+  return state && value ? <Link href={explorerHref({ store, state })}>{text}</Link> : <>{text}</>;
+}
+
+/**
+ * Where a figure summed over both stores leads: the Explorer lists one store
+ * at a time, so the total opens the first store holding any (each share in the
+ * hint links to its own store).
+ */
+function combinedHref(figure: Combined, state: RecordState): string | undefined {
+  if (figure.redis) return explorerHref({ store: 'redis', state });
+  if (figure.postgres) return explorerHref({ store: 'postgres', state });
+  return undefined;
+}
+
+function storeSplit(figure: Combined, state?: RecordState) {
   return (
     <>
-      Redis {formatCount(figure.redis)} · Postgres {formatCount(figure.postgres)} <Estimate show={figure.estimated} />
+      <Share store="redis" value={figure.redis} state={state} /> · <Share store="postgres" value={figure.postgres} state={state} />{' '}
+      <Estimate show={figure.estimated} />
       {figure.partial ? ' · partial total' : null}
     </>
   );
@@ -24,12 +46,13 @@ function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label
   const id = label.replace(/\s/g, '');
   return (
     <>
-      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} />
+      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} href="#duplicate-rate" />
       <Stat
         label={`Duplicates · last ${label}`}
         value={formatCount(window?.duplicates)}
         hint={window ? `${formatCount(window.failures)} failures${storesNote(window)}` : null}
         testId={`duplicates-${id}`}
+        href="#duplicate-rate"
       />
       <Stat
         label={`Duplicate rate · last ${label}`}
@@ -63,32 +86,44 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
         <DeliveryStats window={figures.deliveries['24h']} label="24 h" />
       </dl>
       <dl className="stats" aria-label="Records">
-        <Stat label="In flight" value={formatCount(figures.inFlight.total)} hint={storeSplit(figures.inFlight)} testId="in-flight" />
+        <Stat
+          label="In flight"
+          value={formatCount(figures.inFlight.total)}
+          hint={storeSplit(figures.inFlight, 'processing')}
+          testId="in-flight"
+          href={combinedHref(figures.inFlight, 'processing')}
+          definition="Claimed, within its lease and younger than the stuck threshold: being processed now."
+        />
         <Stat
           label="Stuck"
           value={formatCount(figures.stuck.total)}
-          hint={storeSplit(figures.stuck)}
+          hint={storeSplit(figures.stuck, 'stuck')}
           alert={(figures.stuck.total ?? 0) > 0}
           testId="stuck"
+          href={combinedHref(figures.stuck, 'stuck')}
+          definition={stuckRuleText(overview.rules?.stuckAfterSeconds)}
         />
         <Stat label="No expiry (Redis)" value={formatCount(figures.noExpiry)} hint="keys without a TTL" testId="no-expiry" />
         <Stat
           label="Expired, awaiting purge"
           value={formatCount(figures.expiredAwaitingPurge.total)}
-          hint={storeSplit(figures.expiredAwaitingPurge)}
+          hint={storeSplit(figures.expiredAwaitingPurge, 'expired')}
           testId="expired-awaiting-purge"
+          href={combinedHref(figures.expiredAwaitingPurge, 'expired')}
         />
         <Stat
           label="Failed (Postgres)"
           value={formatCount(figures.failed.value)}
           hint={<Estimate show={figures.failed.estimated} />}
           testId="failed"
+          href={figures.failed.value ? explorerHref({ store: 'postgres', state: 'failed' }) : undefined}
         />
         <Stat
           label="Unrecognized (Redis)"
           value={formatCount(figures.unrecognized)}
           hint="values in no known format"
           testId="unrecognized"
+          href={figures.unrecognized ? explorerHref({ store: 'redis', state: 'unrecognized' }) : undefined}
         />
       </dl>
     </div>

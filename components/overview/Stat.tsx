@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 interface StatProps {
@@ -7,15 +8,26 @@ interface StatProps {
   /** Draws the value in red: something needs attention. */
   alert?: boolean;
   testId?: string;
+  /** Where the records behind the figure are listed; the value becomes a link there. */
+  href?: string;
+  /** What the figure means, on hover of its label (the same words appear where the figure is used). */
+  definition?: string;
 }
 
 /** One headline figure; rendered inside a `<dl className="stats">`. */
-export function Stat({ label, value, hint, alert, testId }: StatProps) {
+export function Stat({ label, value, hint, alert, testId, href, definition }: StatProps) {
+  const shown = <span data-testid={testId}>{value}</span>;
   return (
     <div className={`stat${alert ? ' alert' : ''}`}>
-      <dt>{label}</dt>
+      <dt>{definition ? <span className="definition" title={definition}>{label}</span> : label}</dt>
       <dd>
-        <span data-testid={testId}>{value}</span>
+        {href ? (
+          <Link href={href} title="Show these records in the Explorer">
+            {shown}
+          </Link>
+        ) : (
+          shown
+        )}
         {hint ? <span className="hint">{hint}</span> : null}
       </dd>
     </div>

@@ -1,7 +1,7 @@
 import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
-import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, StuckRecord } from '../contract/read';
+import { DEFAULT_VERDICT_THRESHOLDS, type OverviewResponse, type PostgresOverview, type RedisHealth, type RedisOverview, type StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError } from '../errors';
@@ -47,6 +47,11 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     oldestStuck: oldestStuck(deps, snapshot, stuckRows, nowMs),
     expiredAwaitingPurge: { redis: redis.expired, postgres: postgres.expired, postgresEstimated: postgres.estimated.expired },
     health: { redis: redisH, postgres: postgresH },
+    rules: {
+      stuckAfterSeconds: deps.config.stuckAfterSeconds,
+      retentionHours: deps.config.retentionHours,
+      verdict: deps.config.verdict ?? DEFAULT_VERDICT_THRESHOLDS,
+    },
   };
 }
 
