@@ -34,4 +34,18 @@ describe('parseEnv', () => {
     }
     expect((error as ConfigError).issues).toHaveLength(4);
   });
+
+  it('reads the verdict thresholds, rates in percent, and refuses a rate above 100', () => {
+    const defaults = parseEnv({});
+    expect([
+      defaults.IDEMSCOPE_VERDICT_STUCK_ATTENTION,
+      defaults.IDEMSCOPE_VERDICT_STUCK_FAILING,
+      defaults.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION,
+      defaults.IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING,
+    ]).toEqual([1, 100, 10, 30]);
+    const set = parseEnv({ IDEMSCOPE_VERDICT_STUCK_FAILING: '500', IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION: '2.5' });
+    expect(set.IDEMSCOPE_VERDICT_STUCK_FAILING).toBe(500);
+    expect(set.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION).toBe(2.5);
+    expect(() => parseEnv({ IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING: '150' })).toThrow(/IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING/);
+  });
 });
