@@ -42,23 +42,27 @@ function storesNote(window: DeliveryWindow): string {
   return window.stores.length === 1 ? ` · ${STORE_LABELS[window.stores[0]!]} counters only` : '';
 }
 
+/** Deliveries are counters, not records: their figures lead to the chart and its table. */
+const CHART = { href: '#duplicate-rate', hrefTitle: 'Show the duplicate rate over time, with its numbers' };
+
 function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label: string }) {
   const id = label.replace(/\s/g, '');
   return (
     <>
-      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} href="#duplicate-rate" />
+      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} {...CHART} />
       <Stat
         label={`Duplicates · last ${label}`}
         value={formatCount(window?.duplicates)}
         hint={window ? `${formatCount(window.failures)} failures${storesNote(window)}` : null}
         testId={`duplicates-${id}`}
-        href="#duplicate-rate"
+        {...CHART}
       />
       <Stat
         label={`Duplicate rate · last ${label}`}
         value={formatRate(window?.duplicateRate)}
         hint={window?.total === 0 ? 'no deliveries' : null}
         testId={`duplicate-rate-${id}`}
+        {...CHART}
       />
     </>
   );

@@ -10,19 +10,21 @@ interface StatProps {
   testId?: string;
   /** Where the records behind the figure are listed; the value becomes a link there. */
   href?: string;
+  /** The link's hover text. */
+  hrefTitle?: string;
   /** What the figure means, on hover of its label (the same words appear where the figure is used). */
   definition?: string;
 }
 
 /** One headline figure; rendered inside a `<dl className="stats">`. */
-export function Stat({ label, value, hint, alert, testId, href, definition }: StatProps) {
+export function Stat({ label, value, hint, alert, testId, href, hrefTitle = 'Show these records in the Explorer', definition }: StatProps) {
   const shown = <span data-testid={testId}>{value}</span>;
   return (
     <div className={`stat${alert ? ' alert' : ''}`}>
       <dt>{definition ? <span className="definition" title={definition}>{label}</span> : label}</dt>
       <dd>
         {href ? (
-          <Link href={href} title="Show these records in the Explorer">
+          <Link href={href} title={hrefTitle}>
             {shown}
           </Link>
         ) : (
