@@ -44,6 +44,15 @@ test.describe('a viewer', () => {
   });
 });
 
+test('audit filters live in the URL, so a filtered log can be shared', async ({ page }) => {
+  await page.goto('/audit?outcome=refused');
+  await expect(page.getByLabel('Outcome')).toHaveValue('refused');
+  await page.getByLabel('Action').selectOption('keys.release');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/\/audit\?action=keys\.release&outcome=refused$/);
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', /action=keys\.release.*outcome=refused/);
+});
+
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 

@@ -72,8 +72,8 @@ export async function widestCulprits(page: Page): Promise<string[]> {
 }
 
 /** Screenshots for docs/screenshots when IDEMSCOPE_SCREENSHOTS names a folder. */
-export async function maybeScreenshot(page: Page, name: string): Promise<void> {
+export async function maybeScreenshot(page: Page, name: string, fullPage = true): Promise<void> {
   const dir = process.env.IDEMSCOPE_SCREENSHOTS;
   if (!dir) return;
-  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage });
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { AuditEntry } from '@/lib/contract/audit';
 import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
@@ -68,10 +69,28 @@ function Row({ entry }: { entry: AuditEntry }) {
   );
 }
 
+const FILTER_NAMES = ['action', 'actor', 'outcome'] as const;
+
+/** The filters in the page's URL, so a filtered log can be linked to from an incident channel. */
+function filtersFrom(search: URLSearchParams): AuditFilters {
+  const filters: AuditFilters = {};
+  for (const name of FILTER_NAMES) {
+    const value = search.get(name)?.trim();
+    if (value) filters[name] = value;
+  }
+  return filters;
+}
+
 /** The audit log: filters, newest first, more on demand, and CSV/JSON export of what the filters select. */
 export function AuditLogView() {
-  const [filters, setFilters] = useState<AuditFilters>({});
-  const [draft, setDraft] = useState<AuditFilters>({});
+  const router = useRouter();
+  const search = useSearchParams();
+  const filters = filtersFrom(search);
+  const setFilters = (next: AuditFilters) => {
+    const query = new URLSearchParams(Object.entries(next).filter(([, v]) => v) as [string, string][]).toString();
+    router.replace(query ? `/audit?${query}` : '/audit', { scroll: false });
+  };
+  const [draft, setDraft] = useState<AuditFilters>(filters);
   const log = useAuditLog(filters);
   const actionId = useId();
   const actorId = useId();
