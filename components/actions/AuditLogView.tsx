@@ -87,7 +87,8 @@ export function AuditLogView() {
   const search = useSearchParams();
   const filters = filtersFrom(search);
   const setFilters = (next: AuditFilters) => {
-    const query = new URLSearchParams(Object.entries(next).filter(([, v]) => v) as [string, string][]).toString();
+    // One order of parameters, so the same filters always make the same link.
+    const query = new URLSearchParams(FILTER_NAMES.flatMap((name) => (next[name] ? [[name, next[name]]] : []))).toString();
     router.replace(query ? `/audit?${query}` : '/audit', { scroll: false });
   };
   const [draft, setDraft] = useState<AuditFilters>(filters);
