@@ -5,18 +5,26 @@ const recordPage = (store: 'redis' | 'postgres', id: string) => `/explorer/${sto
 
 // This project's default storage state is the viewer's session.
 test.describe('a viewer', () => {
-  test('sees records but no action button anywhere', async ({ page }) => {
+  test('sees every action disabled, with "needs operator role", and nothing that would act', async ({ page }) => {
     await page.goto(recordPage('redis', EXPLORER.stuckKey));
     await expect(page.getByText(EXPLORER.stuckKey, { exact: true }).first()).toBeVisible();
-    await expect(page.getByRole('button', { name: /^Release/ })).toHaveCount(0);
+    const release = page.getByRole('button', { name: /^Release/ });
+    await expect(release).toHaveCount(1);
+    await expect(release).toBeDisabled();
+    await expect(release).toHaveAccessibleDescription('needs operator role');
+    await expect(page.getByText('needs operator role', { exact: true })).toBeVisible();
 
     await page.goto('/explorer?state=stuck');
     await expect(page.getByTestId('records-table').getByRole('link', { name: EXPLORER.stuckKey })).toBeVisible();
-    await expect(page.getByRole('button', { name: /Release|Purge|Count expired|Find keys/ })).toHaveCount(0);
+    const actions = page.getByRole('button', { name: /Release|Purge|Count expired|Find keys|Preview/ });
+    await expect(actions.first()).toBeVisible();
+    for (const button of await actions.all()) await expect(button).toBeDisabled();
+    await expect(page.getByRole('region', { name: 'Release stuck records' }).getByText('needs operator role')).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Purge expired records' }).getByText('needs operator role')).toBeVisible();
 
     await page.goto(recordPage('postgres', ACTIONS.stuckMessageId));
     await expect(page.getByText(ACTIONS.stuckMessageId, { exact: true }).first()).toBeVisible();
-    await expect(page.getByRole('button', { name: /^Release/ })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /^Release/ })).toBeDisabled();
   });
 
   test('reads the audit log but cannot act through the API either', async ({ page }) => {
@@ -34,6 +42,15 @@ test.describe('a viewer', () => {
     }, EXPLORER.stuckKey);
     expect(status).toBe(403);
   });
+});
+
+test('audit filters live in the URL, so a filtered log can be shared', async ({ page }) => {
+  await page.goto('/audit?outcome=refused');
+  await expect(page.getByLabel('Outcome')).toHaveValue('refused');
+  await page.getByLabel('Action').selectOption('keys.release');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/\/audit\?action=keys\.release&outcome=refused$/);
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', /action=keys\.release.*outcome=refused/);
 });
 
 test.describe('signed out', () => {

@@ -86,7 +86,7 @@ test.describe('operator actions', () => {
 
     await page.goto('/explorer');
     const panel = page.getByRole('region', { name: 'Release stuck records' });
-    await panel.getByLabel('Stuck for at least (minutes)').fill('120');
+    await panel.getByLabel(/^Stuck for at least \(minutes/).fill('120');
     await panel.getByRole('button', { name: 'Preview' }).click();
     const preview = panel.getByTestId('bulk-release-preview');
     await expect(preview.getByText(key, { exact: true })).toBeVisible();
@@ -131,7 +131,16 @@ test.describe('purge', () => {
     await panel.getByRole('button', { name: 'Find keys without expiry' }).click();
     await expect(panel.getByTestId('redis-purge-preview').getByText(key, { exact: true })).toBeVisible();
     await expect(panel.getByRole('button', { name: /^Apply TTL \(\d+ h\)$/ })).toHaveAttribute('aria-pressed', 'true');
+    await expect(panel.getByTestId('selected-count')).toHaveText(/^(\d+) of \1 selected$/);
     await panel.getByLabel(/Reason/).fill(reason);
+
+    // Deleting asks for the word "delete" first; it is only looked at here, never run.
+    await panel.getByRole('button', { name: 'Delete', exact: true }).click();
+    const remove = panel.getByRole('button', { name: /^Delete \d+$/ });
+    await expect(remove).toBeDisabled();
+    await panel.getByLabel(/^Type delete to confirm/).fill('delete');
+    await expect(remove).toBeEnabled();
+    await panel.getByRole('button', { name: /^Apply TTL \(\d+ h\)$/ }).click();
     await panel.getByRole('button', { name: /^Apply TTL to \d+$/ }).click();
     await expect(panel.getByTestId('redis-purge-result')).toContainText(/TTL applied to [1-9]\d*/);
 

@@ -1,10 +1,12 @@
 'use client';
 
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { AuditEntry } from '@/lib/contract/audit';
 import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
 import type { AuditFilters } from '@/components/queries/query-keys';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import { Timestamp } from '@/components/ui/Timestamp';
 import styles from './actions.module.css';
 
 const ACTIONS = [
@@ -29,7 +31,9 @@ function counts(result: Record<string, unknown>): string {
 function Row({ entry }: { entry: AuditEntry }) {
   return (
     <tr>
-      <td className="mono">{new Date(entry.at).toLocaleString()}</td>
+      <td className="nowrap">
+        <Timestamp iso={entry.at} />
+      </td>
       <td className="mono">{entry.actor}</td>
       <td>{entry.action}</td>
       <td>
@@ -65,10 +69,29 @@ function Row({ entry }: { entry: AuditEntry }) {
   );
 }
 
+const FILTER_NAMES = ['action', 'actor', 'outcome'] as const;
+
+/** The filters in the page's URL, so a filtered log can be linked to from an incident channel. */
+function filtersFrom(search: URLSearchParams): AuditFilters {
+  const filters: AuditFilters = {};
+  for (const name of FILTER_NAMES) {
+    const value = search.get(name)?.trim();
+    if (value) filters[name] = value;
+  }
+  return filters;
+}
+
 /** The audit log: filters, newest first, more on demand, and CSV/JSON export of what the filters select. */
 export function AuditLogView() {
-  const [filters, setFilters] = useState<AuditFilters>({});
-  const [draft, setDraft] = useState<AuditFilters>({});
+  const router = useRouter();
+  const search = useSearchParams();
+  const filters = filtersFrom(search);
+  const setFilters = (next: AuditFilters) => {
+    // One order of parameters, so the same filters always make the same link.
+    const query = new URLSearchParams(FILTER_NAMES.flatMap((name) => (next[name] ? [[name, next[name]]] : []))).toString();
+    router.replace(query ? `/audit?${query}` : '/audit', { scroll: false });
+  };
+  const [draft, setDraft] = useState<AuditFilters>(filters);
   const log = useAuditLog(filters);
   const actionId = useId();
   const actorId = useId();

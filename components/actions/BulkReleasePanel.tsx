@@ -3,12 +3,16 @@
 import { useId, useRef, useState } from 'react';
 import type { ActionStore } from '@/lib/contract/actions';
 import { newActionId } from '@/components/queries/action-client';
+import { formatCount } from '@/lib/charts/format';
+import { useOverview } from '@/components/queries/overview';
 import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
-import { useCanAct } from '@/components/queries/session';
+import { useActionAccess } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
 import { Segmented } from '@/components/ui/Segmented';
+import { StuckDefinition } from '@/components/ui/StuckDefinition';
 import { ActionOutcome } from './ActionOutcome';
+import { DisabledAction } from './DisabledAction';
 import { ConfirmWithReason } from './ConfirmWithReason';
 import { PreviewTable } from './PreviewTable';
 
@@ -18,23 +22,42 @@ const STORES = [
 ] as const satisfies readonly { value: ActionStore; label: string }[];
 
 /**
- * "Release all stuck older than X": preview the matching records (count,
- * sample, state seen), then confirm with a reason. Operators only.
+ * "Release every stuck record (older than X)": preview the matching records
+ * (count, sample, state seen), then confirm with a reason. Viewers see the
+ * panel with its button disabled and the reason.
  */
 export function BulkReleasePanel({ initialStore = 'redis' }: { initialStore?: ActionStore }) {
-  const canAct = useCanAct();
+  const access = useActionAccess();
   const [store, setStore] = useState<ActionStore>(initialStore);
-  if (!canAct) return null;
+  if (access.hidden) return null;
   return (
     <Panel title="Release stuck records" className="stack" aside={<Segmented label="Store" options={STORES} value={store} onChange={setStore} />}>
-      <BulkRelease key={store} store={store} />
+      {access.allowed ? <BulkRelease key={store} store={store} /> : <DisabledAction label="Preview release" reason={access.reason} />}
     </Panel>
+  );
+}
+
+/** What the overview counted as stuck in this store, so the preview's count can be checked against it. */
+function OverviewStuck({ store }: { store: ActionStore }) {
+  const overview = useOverview();
+  const count = overview.data?.[store].stuck;
+  return (
+    <>
+      <StuckDefinition stuckAfterSeconds={overview.data?.rules?.stuckAfterSeconds} />
+      {count != null ? (
+        <p className="muted small" data-testid="overview-stuck-count">
+          The overview counts {formatCount(count)} stuck in {store === 'redis' ? 'Redis' : 'Postgres'}; with 0 minutes the preview
+          looks for all of them.
+        </p>
+      ) : null}
+    </>
   );
 }
 
 function BulkRelease({ store }: { store: ActionStore }) {
   const minutesId = useId();
-  const [minutes, setMinutes] = useState('60');
+  // 0: every stuck record, the same set the overview counts; a higher value narrows it to the oldest.
+  const [minutes, setMinutes] = useState('0');
   const preview = usePreviewRelease(store);
   const confirm = useConfirmRelease(store);
   const refresh = useRefreshAfterRelease(store);
@@ -51,9 +74,10 @@ function BulkRelease({ store }: { store: ActionStore }) {
 
   return (
     <div className="stack">
+      <OverviewStuck store={store} />
       <div className="toolbar">
         <div className="field">
-          <label htmlFor={minutesId}>Stuck for at least (minutes)</label>
+          <label htmlFor={minutesId}>Stuck for at least (minutes; 0 = every stuck record)</label>
           <input id={minutesId} type="number" min={0} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
         </div>
         <button type="button" className="button primary" disabled={!valid || preview.isPending} onClick={runPreview}>

@@ -1,5 +1,6 @@
 'use client';
 
+import { formatCount } from '@/lib/charts/format';
 import { usePurgeJob } from '@/components/queries/purge-job';
 import { usePurgeJobCommand } from '@/components/queries/purge-job-control';
 import { ErrorNotice } from '@/components/ui/Notice';
@@ -34,11 +35,11 @@ export function PurgeJobProgress({ jobId }: { jobId: string }) {
         </div>
         <div>
           <dt>Purged</dt>
-          <dd>{purged.toLocaleString()}</dd>
+          <dd>{formatCount(purged)}</dd>
         </div>
         <div>
           <dt>{estimated ? 'Expected (estimate)' : 'Expected'}</dt>
-          <dd>{estimatedTotal === null ? '—' : estimatedTotal.toLocaleString()}</dd>
+          <dd>{estimatedTotal === null ? '—' : formatCount(estimatedTotal)}</dd>
         </div>
         <div>
           <dt>Table walked</dt>

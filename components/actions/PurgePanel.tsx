@@ -3,15 +3,17 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import type { PostgresPurgeStarted, RedisPurgeResult } from '@/lib/contract/actions';
+import { formatCount } from '@/lib/charts/format';
 import { newActionId } from '@/components/queries/action-client';
 import { previewPurge, useConfirmPurge } from '@/components/queries/purge';
 import { useRecentPurgeJobs } from '@/components/queries/purge-jobs';
-import { useCanAct } from '@/components/queries/session';
+import { useActionAccess } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
 import { Segmented } from '@/components/ui/Segmented';
 import { ActionOutcome } from './ActionOutcome';
 import { ConfirmWithReason } from './ConfirmWithReason';
+import { DisabledAction } from './DisabledAction';
 import { PreviewTable } from './PreviewTable';
 import { PurgeJobProgress } from './PurgeJobProgress';
 import styles from './actions.module.css';
@@ -25,12 +27,19 @@ const STORES = [
 /**
  * Purge of expired records. Postgres: a dry-run count, then a batched job
  * with progress, cancel and resume. Redis: keys Redis would never expire by
- * itself, then "apply TTL" or delete. Operators only.
+ * itself, then "apply TTL" or delete. Viewers see the panel disabled, with the reason.
  */
 export function PurgePanel() {
-  const canAct = useCanAct();
+  const access = useActionAccess();
   const [store, setStore] = useState<PurgeStore>('postgres');
-  if (!canAct) return null;
+  if (access.hidden) return null;
+  if (!access.allowed) {
+    return (
+      <Panel title="Purge expired records" className="stack">
+        <DisabledAction label="Preview purge" reason={access.reason} />
+      </Panel>
+    );
+  }
   return (
     <Panel title="Purge expired records" className="stack" aside={<Segmented label="Store" options={STORES} value={store} onChange={setStore} />}>
       {store === 'postgres' ? <PostgresPurge /> : <RedisPurge />}
@@ -61,11 +70,11 @@ function PostgresPurge() {
           <p role="status">
             <strong>
               {count.data.estimated ? '≈ ' : ''}
-              {count.data.wouldPurge.toLocaleString()}
+              {formatCount(count.data.wouldPurge)}
             </strong>{' '}
             rows of <code>{count.data.table}</code> are past their expiry or the {count.data.retentionHours} h retention
             {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
-            touched; the purge deletes at most {count.data.batchSize.toLocaleString()} rows per short transaction.
+            touched; the purge deletes at most {formatCount(count.data.batchSize)} rows per short transaction.
           </p>
           {count.data.timeIndexed ? null : (
             <p className="muted" data-testid="purge-no-time-index">
@@ -96,15 +105,18 @@ function RedisPurge() {
   const preview = useMutation({ mutationFn: () => previewPurge('redis') });
   const confirm = useConfirmPurge();
   const [mode, setMode] = useState<'expire' | 'delete'>('expire');
+  // Every previewed key starts selected; the operator may narrow it down.
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   const actionId = useRef(newActionId());
   const data = preview.data;
   const result = confirm.data as RedisPurgeResult | undefined;
   const hours = data ? Math.round(data.ttlSeconds / 3600) : null;
+  const chosen = data ? data.wouldPurge.filter((item) => selected.has(item.key)) : [];
 
   const runPreview = () => {
     confirm.reset();
     actionId.current = newActionId();
-    preview.mutate();
+    preview.mutate(undefined, { onSuccess: (found) => setSelected(new Set(found.wouldPurge.map((item) => item.key))) });
   };
 
   return (
@@ -124,7 +136,7 @@ function RedisPurge() {
           </p>
           {data.count ? (
             <>
-              <PreviewTable items={data.wouldPurge} caption="Keys that would be purged" />
+              <PreviewTable items={data.wouldPurge} caption="Keys that would be purged" selection={{ selected, onChange: setSelected }} />
               <Segmented
                 label="Purge mode"
                 options={MODES.map((m) => (m.value === 'expire' ? { ...m, label: `Apply TTL (${hours} h)` } : m))}
@@ -132,13 +144,15 @@ function RedisPurge() {
                 onChange={setMode}
               />
               <ConfirmWithReason
-                label={mode === 'expire' ? `Apply TTL to ${data.count}` : `Delete ${data.count}`}
+                label={mode === 'expire' ? `Apply TTL to ${chosen.length}` : `Delete ${chosen.length}`}
                 pending={confirm.isPending}
+                disabled={chosen.length === 0}
+                typedConfirmation={mode === 'delete' ? 'delete' : undefined}
                 onConfirm={(reason) =>
                   confirm.mutate({
                     store: 'redis',
                     mode,
-                    keys: data.wouldPurge.map(({ key, seen }) => ({ key, seen })),
+                    keys: chosen.map(({ key, seen }) => ({ key, seen })),
                     reason,
                     actionId: actionId.current,
                   })

@@ -4,10 +4,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ActionStore, ReleasePreview, ReleaseResult } from '@/lib/contract/actions';
 import { newActionId } from '@/components/queries/action-client';
 import { useConfirmRelease, usePreviewRelease, useRefreshAfterRelease } from '@/components/queries/release';
-import { useCanAct } from '@/components/queries/session';
+import { useActionAccess } from '@/components/queries/session';
 import { ErrorNotice } from '@/components/ui/Notice';
 import { ActionDialog } from './ActionDialog';
 import { ActionOutcome } from './ActionOutcome';
+import { DisabledAction } from './DisabledAction';
 import { PreviewTable } from './PreviewTable';
 import { ReasonField } from './ReasonField';
 import { SkippedList } from './SkippedList';
@@ -16,12 +17,14 @@ import styles from './actions.module.css';
 /**
  * Releases the given in-flight records: a preview first (what each record
  * looks like now), then a confirmation that releases only those still exactly
- * as previewed. Renders nothing unless the user is an operator and actions are on.
+ * as previewed. A viewer sees it disabled with the reason; `compact` (table
+ * rows) keeps the reason for the hover title and screen readers.
  */
-export function ReleaseButton({ store, keys, label = 'Release' }: { store: ActionStore; keys: string[]; label?: string }) {
-  const canAct = useCanAct();
+export function ReleaseButton({ store, keys, label = 'Release', compact }: { store: ActionStore; keys: string[]; label?: string; compact?: boolean }) {
+  const access = useActionAccess();
   const [open, setOpen] = useState(false);
-  if (!canAct || keys.length === 0) return null;
+  if (access.hidden || keys.length === 0) return null;
+  if (!access.allowed) return <DisabledAction label={label} reason={access.reason} compact={compact} />;
   return (
     <>
       <button type="button" className="button" onClick={() => setOpen(true)} aria-label={keys.length === 1 ? `${label} ${keys[0]}` : `${label} ${keys.length} records`}>

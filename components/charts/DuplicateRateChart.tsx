@@ -1,8 +1,10 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import type { DuplicateRateSeries } from '@/lib/charts/duplicateRateSeries';
-import { formatBucketTime } from '@/lib/charts/format';
+import { formatBucketTime, formatCount, formatDateTime, zoneName } from '@/lib/charts/format';
+import { usePreference, useResolvedTheme } from '@/components/ui/preferences';
+import { ChartDataTable } from './ChartDataTable';
 import { SERIES_COLOURS } from './palette';
 
 interface DuplicateRateChartProps {
@@ -10,47 +12,103 @@ interface DuplicateRateChartProps {
   spanSeconds: number;
 }
 
+const rateText = (rate: number | null | undefined) => (rate == null ? '—' : `${rate} %`);
+
+/** Rate with the counts behind it: "2.5 % (5 of 200)", so a spike on three deliveries is not mistaken for an incident. */
+function RateTooltip({ active, label, series }: { active?: boolean; label?: TooltipContentProps['label']; series: DuplicateRateSeries }) {
+  const [zone] = usePreference('timeZone');
+  if (!active || label == null) return null;
+  const t = Number(label);
+  const index = series.rows.findIndex((row) => row.t === t);
+  const tally = series.tallies[index] ?? {};
+  return (
+    <div className="chart-tooltip">
+      <p className="chart-tooltip-time">{formatDateTime(t, zone)}</p>
+      <ul>
+        {series.lines.map((line) => {
+          const counts = tally[line.key];
+          return (
+            <li key={line.key}>
+              {line.label}:{' '}
+              {counts
+                ? `${rateText(series.rows[index]?.[line.key])} (${formatCount(counts.duplicates)} duplicates of ${formatCount(counts.deliveries)})`
+                : 'no deliveries'}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
 /** Draws a shaped series; all the arithmetic lives in lib/charts/duplicateRateSeries. */
 export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartProps) {
-  const tick = (t: number) => formatBucketTime(t, spanSeconds);
+  const [zone] = usePreference('timeZone');
+  const colours = SERIES_COLOURS[useResolvedTheme()];
+  const tick = (t: number) => formatBucketTime(t, spanSeconds, zone);
+  const rows = series.rows
+    .map((row, i) => ({ row, tally: series.tallies[i] ?? {} }))
+    .filter(({ tally }) => tally.s0)
+    .map(({ row, tally }) => ({
+      key: row.t,
+      cells: [
+        formatDateTime(row.t, zone),
+        ...series.lines.map((line) => {
+          const counts = tally[line.key];
+          return counts ? `${rateText(row[line.key])} · ${formatCount(counts.duplicates)} / ${formatCount(counts.deliveries)}` : '—';
+        }),
+      ],
+    }));
   return (
-    <div className="chart" data-testid="duplicate-rate-chart" role="figure" aria-label="Duplicate rate over time, in percent, per consumer">
-      <LineChart data={series.rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={tick}
-          minTickGap={40}
-          label={{ value: 'Time (local)', position: 'insideBottom', offset: -14 }}
-        />
-        <YAxis
-          unit=" %"
-          width={70}
-          allowDecimals
-          label={{ value: 'Duplicate rate (%)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }}
-        />
-        <Tooltip
-          labelFormatter={(t) => formatBucketTime(Number(t), spanSeconds)}
-          formatter={(value) => (value == null ? 'no deliveries' : `${value} %`)}
-        />
-        <Legend verticalAlign="top" height={28} itemSorter={null} />
-        {series.lines.map((line, i) => (
-          <Line
-            key={line.key}
-            dataKey={line.key}
-            name={line.label}
-            stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
-            strokeWidth={i === 0 ? 2.5 : 1.5}
-            // A bucket between two empty ones has no segment to draw: only its dot shows it.
-            dot={{ r: i === 0 ? 2.5 : 2 }}
-            connectNulls={false}
-            isAnimationActive={false}
+    <>
+      <div className="chart" data-testid="duplicate-rate-chart" role="img" aria-label="Duplicate rate over time, in percent, per consumer; the same numbers are in the table below">
+        <LineChart
+          data={series.rows}
+          responsive
+          accessibilityLayer={false}
+          style={{ width: '100%', height: '100%' }}
+          margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={['dataMin', 'dataMax']}
+            tickFormatter={tick}
+            minTickGap={40}
+            label={{ value: `Time (${zoneName(zone)})`, position: 'insideBottom', offset: -14 }}
           />
-        ))}
-      </LineChart>
-    </div>
+          <YAxis
+            unit=" %"
+            width={70}
+            allowDecimals
+            label={{ value: 'Duplicate rate (%)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }}
+          />
+          <Tooltip content={({ active, label }) => <RateTooltip active={active} label={label} series={series} />} />
+          <Legend verticalAlign="top" height={28} itemSorter={null} />
+          {series.lines.map((line, i) => (
+            <Line
+              key={line.key}
+              dataKey={line.key}
+              name={line.label}
+              stroke={colours[i % colours.length]}
+              strokeWidth={i === 0 ? 2.5 : 1.5}
+              // A bucket between two empty ones has no segment to draw: only its dot shows it.
+              dot={{ r: i === 0 ? 2.5 : 2, fill: colours[i % colours.length] }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </div>
+      <ChartDataTable
+        summary="Show the numbers as a table"
+        caption={`Duplicate rate per bucket (${zoneName(zone)}): rate · duplicates / deliveries, per consumer`}
+        columns={[{ label: 'Bucket start' }, ...series.lines.map((line) => ({ label: line.label, numeric: true }))]}
+        rows={rows}
+        testId="duplicate-rate-table"
+      />
+    </>
   );
 }

@@ -2,15 +2,16 @@ import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
 import { BulkReleasePanel, PurgePanel, ReleaseButton } from '@/components/actions';
 
 /**
- * Where operator actions render. The action components hide themselves
- * from viewers and on a read-only dashboard, so these slots only decide
- * which records an action makes sense for: releasing is for in-flight claims.
+ * Where operator actions render. The action components show themselves
+ * disabled, with the reason, to viewers and on a read-only dashboard, so these
+ * slots only decide which records an action makes sense for: releasing is for
+ * in-flight claims.
  */
 const releasable = (state: RecordState) => state === 'processing' || state === 'stuck';
 
 /** `allowed`, where the server says it (Redis keys, by their format), wins over the state alone. */
 export function RowActions({ store, id, state, allowed }: { store: StoreName; id: string; state: RecordState; allowed?: boolean }) {
-  return (allowed ?? releasable(state)) ? <ReleaseButton store={store} keys={[id]} /> : null;
+  return (allowed ?? releasable(state)) ? <ReleaseButton store={store} keys={[id]} compact /> : null;
 }
 
 export function RecordActions({ store, id, state, allowed }: { store: StoreName; id: string; state: RecordState; allowed?: boolean }) {

@@ -1,5 +1,6 @@
 import type { KeyDetail } from '@/lib/contract/read';
 import { formatCount, formatDuration } from '@/lib/charts/format';
+import { CopyButton } from '@/components/ui/CopyButton';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
 import { RecordActions } from './ActionsSlot';
@@ -18,7 +19,9 @@ export function KeyDetailView({ detail }: { detail: KeyDetail }) {
         <dt>Store</dt>
         <dd>Redis</dd>
         <dt>Key</dt>
-        <dd className="mono">{detail.key}</dd>
+        <dd className="mono">
+          <span>{detail.key}</span> <CopyButton text={detail.key} label="key" />
+        </dd>
         <dt>State</dt>
         <dd>
           <StateBadge state={detail.state} />

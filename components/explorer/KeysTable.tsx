@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { formatDuration } from '@/lib/charts/format';
 import type { KeyListFilters } from '@/components/queries/query-keys';
 import { useKeys } from '@/components/queries/keys';
+import { KeyText } from '@/components/ui/KeyText';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { RowActions } from './ActionsSlot';
 import { PagedRecords } from './PagedRecords';
@@ -22,7 +23,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
     >
       {(items) => (
         <div className="table-wrap">
-          <table className="data" data-testid="records-table">
+          <table className="data stackable" data-testid="records-table">
             <caption className="sr-only">Redis keys</caption>
             <thead>
               <tr>
@@ -46,18 +47,18 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
             <tbody>
               {items.map((item) => (
                 <tr key={item.key}>
-                  <td className="key">
-                    <Link href={recordHref('redis', item.key)}>{item.key}</Link>
+                  <td className="key" data-label="Key">
+                    <KeyText text={item.key} wrap={(inner) => <Link href={recordHref('redis', item.key)}>{inner}</Link>} />
                   </td>
-                  <td data-testid="row-state">
+                  <td data-testid="row-state" data-label="State">
                     <StateBadge state={item.state} />
                   </td>
-                  <td>{item.format}</td>
-                  <td data-testid="row-reason">{[item.nativeState, item.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
-                  <td className="num">{item.noExpiry ? <span className="badge state-expired">none</span> : formatDuration(item.ttlSeconds)}</td>
-                  <td className="num">{formatDuration(item.ageSeconds)}</td>
-                  <td>{item.consumer ?? '—'}</td>
-                  <td className="mono">{item.owner ?? '—'}</td>
+                  <td data-label="Format">{item.format}</td>
+                  <td data-label="Why" data-testid="row-reason">{[item.nativeState, item.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
+                  <td className="num" data-label="TTL">{item.noExpiry ? <span className="badge state-expired">none</span> : formatDuration(item.ttlSeconds)}</td>
+                  <td className="num" data-label="Age">{formatDuration(item.ageSeconds)}</td>
+                  <td data-label="Consumer">{item.consumer ?? '—'}</td>
+                  <td className="mono" data-label="Owner">{item.owner ?? '—'}</td>
                   <td>
                     <RowActions store="redis" id={item.key} state={item.state} allowed={item.releasable} />
                   </td>

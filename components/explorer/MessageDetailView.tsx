@@ -1,5 +1,6 @@
 import type { MessageDetail } from '@/lib/contract/read';
 import { formatCount, formatDuration } from '@/lib/charts/format';
+import { CopyButton } from '@/components/ui/CopyButton';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
 import { RecordActions } from './ActionsSlot';
@@ -15,7 +16,9 @@ export function MessageDetailView({ detail }: { detail: MessageDetail }) {
         <dt>Table</dt>
         <dd className="mono" data-testid="record-table">{detail.table}</dd>
         <dt>Message id</dt>
-        <dd className="mono">{detail.messageId}</dd>
+        <dd className="mono">
+          <span>{detail.messageId}</span> <CopyButton text={detail.messageId} label="message id" />
+        </dd>
         <dt>State</dt>
         <dd>
           <StateBadge state={detail.state} /> <span className="muted">(status {detail.status})</span>

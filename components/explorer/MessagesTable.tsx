@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { formatCount, formatDuration } from '@/lib/charts/format';
 import type { MessageListFilters } from '@/components/queries/query-keys';
 import { useMessages } from '@/components/queries/messages';
+import { KeyText } from '@/components/ui/KeyText';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
 import { RowActions } from './ActionsSlot';
@@ -23,7 +24,7 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
     >
       {(items) => (
         <div className="table-wrap">
-          <table className="data" data-testid="records-table">
+          <table className="data stackable" data-testid="records-table">
             <caption>
               Rows of <code data-testid="records-table-name">{items[0]?.table ?? 'the watched table'}</code>
             </caption>
@@ -48,19 +49,23 @@ export function MessagesTable({ filters }: { filters: MessageListFilters }) {
             <tbody>
               {items.map((item) => (
                 <tr key={item.messageId}>
-                  <td className="key">
-                    <Link href={recordHref('postgres', item.messageId)}>{item.messageId}</Link>
+                  <td className="key" data-label="Message id">
+                    <KeyText
+                      text={item.messageId}
+                      label="message id"
+                      wrap={(inner) => <Link href={recordHref('postgres', item.messageId)}>{inner}</Link>}
+                    />
                   </td>
-                  <td data-testid="row-state">
+                  <td data-testid="row-state" data-label="State">
                     <StateBadge state={item.state} />
                   </td>
-                  <td>{item.consumer}</td>
-                  <td className="num">{formatDuration(item.ageSeconds)}</td>
-                  <td className="num">{formatCount(item.deliveryCount)}</td>
-                  <td>
+                  <td data-label="Consumer">{item.consumer}</td>
+                  <td className="num" data-label="Age">{formatDuration(item.ageSeconds)}</td>
+                  <td className="num" data-label="Deliveries">{formatCount(item.deliveryCount)}</td>
+                  <td data-label="Lease expires">
                     <Timestamp iso={item.leaseExpiresAt} />
                   </td>
-                  <td className="mono">{item.owner ?? '—'}</td>
+                  <td className="mono" data-label="Owner">{item.owner ?? '—'}</td>
                   <td>
                     <RowActions store="postgres" id={item.messageId} state={item.state} />
                   </td>

@@ -1,7 +1,10 @@
 import Link from 'next/link';
 import { SessionControls } from '@/components/actions';
+import { ThemeSwitch } from '@/components/ui/ThemeSwitch';
+import { TimeZoneSwitch } from '@/components/ui/TimeZoneSwitch';
 import { MainNav } from './MainNav';
 
+/** Wraps onto more lines on a narrow screen instead of pushing the session controls off it. */
 export function AppHeader() {
   return (
     <header className="app-header">
@@ -9,7 +12,13 @@ export function AppHeader() {
         Idemscope
       </Link>
       <MainNav />
-      <SessionControls />
+      <div className="header-end">
+        <div className="header-settings">
+          <ThemeSwitch />
+          <TimeZoneSwitch />
+        </div>
+        <SessionControls />
+      </div>
     </header>
   );
 }

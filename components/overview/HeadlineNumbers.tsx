@@ -1,14 +1,36 @@
+import Link from 'next/link';
 import type { DeliveryWindow, OverviewResponse } from '@/lib/contract/read';
+import type { RecordState } from '@/lib/contract/vocabulary';
 import { type Combined, headlineFigures } from '@/lib/charts/headlineFigures';
 import { formatCount, formatRate } from '@/lib/charts/format';
+import { explorerHref } from '@/components/explorer/links';
 import { Estimate } from '@/components/ui/Estimate';
 import { FreshnessNote, notLive } from '@/components/ui/FreshnessNote';
+import { stuckRuleText } from '@/components/ui/StuckDefinition';
 import { Stat } from './Stat';
 
-function storeSplit(figure: Combined) {
+/** A store's share, linked to that store's records in the state the figure counts. */
+function Share({ store, value, state }: { store: 'redis' | 'postgres'; value: number | null; state?: RecordState }) {
+  const text = `${STORE_LABELS[store]} ${formatCount(value)}`;
+  return state && value ? <Link href={explorerHref({ store, state })}>{text}</Link> : <>{text}</>;
+}
+
+/**
+ * Where a figure summed over both stores leads: the Explorer lists one store
+ * at a time, so the total opens the first store holding any (each share in the
+ * hint links to its own store).
+ */
+function combinedHref(figure: Combined, state: RecordState): string | undefined {
+  if (figure.redis) return explorerHref({ store: 'redis', state });
+  if (figure.postgres) return explorerHref({ store: 'postgres', state });
+  return undefined;
+}
+
+function storeSplit(figure: Combined, state?: RecordState) {
   return (
     <>
-      Redis {formatCount(figure.redis)} · Postgres {formatCount(figure.postgres)} <Estimate show={figure.estimated} />
+      <Share store="redis" value={figure.redis} state={state} /> · <Share store="postgres" value={figure.postgres} state={state} />{' '}
+      <Estimate show={figure.estimated} />
       {figure.partial ? ' · partial total' : null}
     </>
   );
@@ -23,22 +45,27 @@ function storesNote(window: DeliveryWindow): string {
   return window.stores.length === 1 ? ` · ${STORE_LABELS[window.stores[0]!]} counters only` : '';
 }
 
+/** Deliveries are counters, not records: their figures lead to the chart and its table. */
+const CHART = { href: '#duplicate-rate', hrefTitle: 'Show the duplicate rate over time, with its numbers' };
+
 function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label: string }) {
   const id = label.replace(/\s/g, '');
   return (
     <>
-      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} />
+      <Stat label={`Deliveries · last ${label}`} value={formatCount(window?.total)} testId={`deliveries-${id}`} {...CHART} />
       <Stat
         label={`Duplicates · last ${label}`}
         value={formatCount(window?.duplicates)}
         hint={window ? `${formatCount(window.failures)} failures${storesNote(window)}` : null}
         testId={`duplicates-${id}`}
+        {...CHART}
       />
       <Stat
         label={`Duplicate rate · last ${label}`}
         value={formatRate(window?.duplicateRate)}
         hint={window?.total === 0 ? 'no deliveries' : null}
         testId={`duplicate-rate-${id}`}
+        {...CHART}
       />
     </>
   );
@@ -86,25 +113,30 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
         <Stat
           label="In flight"
           value={formatCount(figures.inFlight.total)}
-          hint={storeSplit(figures.inFlight)}
+          hint={storeSplit(figures.inFlight, 'processing')}
           stale={eitherStale}
           testId="in-flight"
+          href={combinedHref(figures.inFlight, 'processing')}
+          definition="Claimed, within its lease and younger than the stuck threshold: being processed now."
         />
         <Stat
           label="Stuck"
           value={formatCount(figures.stuck.total)}
-          hint={storeSplit(figures.stuck)}
+          hint={storeSplit(figures.stuck, 'stuck')}
           alert={(figures.stuck.total ?? 0) > 0}
           stale={eitherStale}
           testId="stuck"
+          href={combinedHref(figures.stuck, 'stuck')}
+          definition={stuckRuleText(overview.rules?.stuckAfterSeconds)}
         />
         <Stat label="No expiry (Redis)" value={formatCount(figures.noExpiry)} hint="keys without a TTL" stale={redisStale} testId="no-expiry" />
         <Stat
           label="Expired, awaiting purge"
           value={formatCount(figures.expiredAwaitingPurge.total)}
-          hint={storeSplit(figures.expiredAwaitingPurge)}
+          hint={storeSplit(figures.expiredAwaitingPurge, 'expired')}
           stale={eitherStale}
           testId="expired-awaiting-purge"
+          href={combinedHref(figures.expiredAwaitingPurge, 'expired')}
         />
         <Stat
           label="Failed (Postgres)"
@@ -112,6 +144,7 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
           hint={<Estimate show={figures.failed.estimated} />}
           stale={postgresStale}
           testId="failed"
+          href={figures.failed.value ? explorerHref({ store: 'postgres', state: 'failed' }) : undefined}
         />
         <Stat
           label="Unrecognized (Redis)"
@@ -119,6 +152,7 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
           hint="values in no known format"
           stale={redisStale}
           testId="unrecognized"
+          href={figures.unrecognized ? explorerHref({ store: 'redis', state: 'unrecognized' }) : undefined}
         />
       </dl>
     </div>

@@ -3,11 +3,13 @@
 import { useOverview } from '@/components/queries/overview';
 import { ErrorNotice, Loading } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
+import { StuckDefinition } from '@/components/ui/StuckDefinition';
 import { UpdatedAgo } from '@/components/ui/UpdatedAgo';
 import { DuplicateRatePanel } from './DuplicateRatePanel';
 import { ExpiryPanel } from './ExpiryPanel';
 import { HeadlineNumbers } from './HeadlineNumbers';
 import { PatternsTable } from './PatternsTable';
+import { HealthVerdict } from './HealthVerdict';
 import { RecordCountsTable } from './RecordCountsTable';
 import { WatchedTablesPanel } from './WatchedTablesPanel';
 import { StoreHealthPanel } from './StoreHealthPanel';
@@ -27,6 +29,7 @@ export function OverviewView() {
           />
         </div>
       </div>
+      {overview.data ? <HealthVerdict overview={overview.data} /> : null}
       <StoreHealthPanel />
       <Panel title="Right now" id="headline">
         {overview.isPending ? <Loading label="Loading numbers…" /> : null}
@@ -46,6 +49,7 @@ export function OverviewView() {
       <DuplicateRatePanel />
       <Panel title="Oldest stuck records" id="oldest-stuck">
         {overview.data ? <StuckRecordsTable records={overview.data.oldestStuck} sources={overview.data.oldestStuckSources} /> : <Loading />}
+        <StuckDefinition stuckAfterSeconds={overview.data?.rules?.stuckAfterSeconds} />
       </Panel>
       <div className="columns">
         <Panel title="Records by state" id="record-counts">

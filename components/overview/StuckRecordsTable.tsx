@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { Sources, StuckRecord } from '@/lib/contract/read';
 import { formatDuration } from '@/lib/charts/format';
 import { recordHref } from '@/components/explorer/links';
+import { KeyText } from '@/components/ui/KeyText';
 import { EmptyNotice } from '@/components/ui/Notice';
 
 function age(r: StuckRecord): string {
@@ -35,7 +36,7 @@ export function StuckRecordsTable({ records, sources }: { records: StuckRecord[]
   return (
     <div className="table-wrap">
       <MissingSources sources={sources} />
-      <table className="data" data-testid="oldest-stuck">
+      <table className="data stackable" data-testid="oldest-stuck">
         <caption>Oldest first, both stores.</caption>
         <thead>
           <tr>
@@ -52,14 +53,14 @@ export function StuckRecordsTable({ records, sources }: { records: StuckRecord[]
         <tbody>
           {records.map((r) => (
             <tr key={`${r.store}:${r.id}`}>
-              <td className="num">{age(r)}</td>
-              <td>{r.store}</td>
-              <td className="key">
-                <Link href={recordHref(r.store, r.id)}>{r.id}</Link>
+              <td className="num" data-label="Age">{age(r)}</td>
+              <td data-label="Store">{r.store}</td>
+              <td className="key" data-label="Key / id">
+                <KeyText text={r.id} wrap={(inner) => <Link href={recordHref(r.store, r.id)}>{inner}</Link>} />
               </td>
-              <td>{[r.nativeState, r.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
-              <td>{r.consumer ?? '—'}</td>
-              <td className="mono">{r.owner ?? '—'}</td>
+              <td data-label="Why">{[r.nativeState, r.stuckReason].filter(Boolean).join(' · ') || '—'}</td>
+              <td data-label="Consumer">{r.consumer ?? '—'}</td>
+              <td className="mono" data-label="Owner">{r.owner ?? '—'}</td>
             </tr>
           ))}
         </tbody>

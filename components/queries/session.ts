@@ -27,3 +27,21 @@ export function useCanAct(): boolean {
   const { data } = useSession();
   return data?.role === 'operator' && !data.readOnly;
 }
+
+export interface ActionAccess {
+  /** The user may act now. */
+  allowed: boolean;
+  /** Nothing to show yet: the session is still loading or could not be read. */
+  hidden: boolean;
+  /** Why not, shown next to the disabled control. */
+  reason: string;
+}
+
+/** Whether operator actions are available, and if not, why: shown instead of hiding the controls. */
+export function useActionAccess(): ActionAccess {
+  const { data } = useSession();
+  if (!data) return { allowed: false, hidden: true, reason: '' };
+  if (data.readOnly) return { allowed: false, hidden: false, reason: 'actions are off: this dashboard is read-only' };
+  if (data.role !== 'operator') return { allowed: false, hidden: false, reason: 'needs operator role' };
+  return { allowed: true, hidden: false, reason: '' };
+}

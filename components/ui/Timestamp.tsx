@@ -1,11 +1,18 @@
-/** An absolute time in the viewer's zone, with the exact ISO instant on hover for copying into incident notes. */
-export function Timestamp({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <>—</>;
+'use client';
+
+import { formatDateTime } from '@/lib/charts/format';
+import { usePreference } from './preferences';
+
+/** An absolute time in the one dashboard format, zone named, with the exact ISO instant on hover for incident notes. */
+export function Timestamp({ iso }: { iso: string | number | null | undefined }) {
+  const [zone] = usePreference('timeZone');
+  if (iso == null || iso === '') return <>—</>;
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return <>{iso}</>;
+  if (Number.isNaN(date.getTime())) return <>{String(iso)}</>;
+  const exact = date.toISOString();
   return (
-    <time dateTime={iso} title={iso}>
-      {date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })}
+    <time dateTime={exact} title={exact}>
+      {formatDateTime(date.getTime(), zone)}
     </time>
   );
 }

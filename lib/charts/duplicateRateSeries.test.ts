@@ -46,6 +46,19 @@ describe('duplicateRateSeries', () => {
     expect(series.rows[1]).toEqual({ t: T0 + 60_000, s0: 7.98, s1: 10, s2: 0, s3: 62.5 });
   });
 
+  it('keeps the counts behind each rate, bucket by bucket, for tooltips and the data table', () => {
+    const points = [point(1, 100, 10, 'orders'), point(1, 80, 0, 'billing'), point(3, 40, 4, 'orders')];
+    const series = duplicateRateSeries(points, hour);
+    expect(series.tallies).toHaveLength(series.rows.length);
+    expect(series.tallies[0]).toEqual({});
+    expect(series.tallies[1]).toEqual({
+      s0: { deliveries: 180, duplicates: 10 },
+      s1: { deliveries: 100, duplicates: 10 },
+      s2: { deliveries: 80, duplicates: 0 },
+    });
+    expect(series.tallies[3]).toEqual({ s0: { deliveries: 40, duplicates: 4 }, s1: { deliveries: 40, duplicates: 4 } });
+  });
+
   it('does not merge a single leftover consumer into "other"', () => {
     const points = [point(1, 10, 1, 'a'), point(1, 10, 1, 'b'), point(1, 10, 1, 'c')];
     const series = duplicateRateSeries(points, { ...hour, maxConsumers: 2 });

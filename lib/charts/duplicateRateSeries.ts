@@ -15,8 +15,16 @@ export interface DuplicateRateLine {
   rate: number | null;
 }
 
+/** Deliveries and duplicates behind one rate, so a tooltip or table can show the counts with it. */
+export interface Tally {
+  deliveries: number;
+  duplicates: number;
+}
+
 export interface DuplicateRateSeries {
   rows: DuplicateRateRow[];
+  /** Aligned with `rows`: each line's counts in that bucket, absent where nothing was delivered. */
+  tallies: Partial<Record<string, Tally>>[];
   lines: DuplicateRateLine[];
   bucketSeconds: number;
   deliveries: number;
@@ -35,11 +43,6 @@ export const ALL_CONSUMERS = 'All consumers';
 export const OTHER_CONSUMERS = 'Other consumers';
 const DEFAULT_MAX_CONSUMERS = 5;
 const MAX_ROWS = 2000;
-
-interface Tally {
-  deliveries: number;
-  duplicates: number;
-}
 
 const rate = (t: Tally): number | null => (t.deliveries > 0 ? t.duplicates / t.deliveries : null);
 const percent = (t: Tally | undefined): number | null => {
@@ -111,11 +114,18 @@ export function duplicateRateSeries(points: readonly DuplicatePoint[], window: S
     return { key: `s${i}`, label: g.label, ...sum, rate: rate(sum) };
   });
   const rows: DuplicateRateRow[] = [];
+  const tallies: Partial<Record<string, Tally>>[] = [];
   for (let i = 0; i < rowCount; i += 1) {
     const row: DuplicateRateRow = { t: start + i * bucketMs };
-    groups.forEach((g, index) => (row[`s${index}`] = partial.has(i) ? null : percent(g.buckets.get(i))));
+    const tally: Partial<Record<string, Tally>> = {};
+    groups.forEach((g, index) => {
+      const bucket = g.buckets.get(i);
+      row[`s${index}`] = partial.has(i) ? null : percent(bucket);
+      if (bucket) tally[`s${index}`] = { deliveries: bucket.deliveries, duplicates: bucket.duplicates };
+    });
     rows.push(row);
+    tallies.push(tally);
   }
   const sum = total(all);
-  return { rows, lines, bucketSeconds: window.bucketSeconds, deliveries: sum.deliveries, duplicates: sum.duplicates };
+  return { rows, tallies, lines, bucketSeconds: window.bucketSeconds, deliveries: sum.deliveries, duplicates: sum.duplicates };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MISSING, formatBytes, formatCount, formatDuration, formatRate } from './format';
+import { MISSING, formatBucketTime, formatBytes, formatCount, formatDateTime, formatDuration, formatRate, zoneName } from './format';
 
 describe('formatCount', () => {
   it('groups thousands and shows missing values as a dash, not zero', () => {
@@ -38,5 +38,34 @@ describe('formatBytes', () => {
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
     expect(formatBytes(null)).toBe(MISSING);
+  });
+});
+
+describe('formatDateTime', () => {
+  const instant = Date.UTC(2026, 11, 5, 14, 3, 7);
+
+  it('writes one sortable format with the zone named', () => {
+    expect(formatDateTime(instant, 'utc')).toBe('2026-12-05 14:03:07 UTC');
+    expect(formatDateTime(new Date(instant).toISOString(), 'utc')).toBe('2026-12-05 14:03:07 UTC');
+    expect(formatDateTime(Date.UTC(2026, 0, 1, 0, 0, 0), 'utc')).toBe('2026-01-01 00:00:00 UTC');
+  });
+
+  it('names the browser zone for local times', () => {
+    expect(formatDateTime(instant, 'local')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+$/);
+    expect(zoneName('utc')).toBe('UTC');
+    expect(zoneName('local')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('shows missing as a dash and passes unparsable text through', () => {
+    expect(formatDateTime(null, 'utc')).toBe(MISSING);
+    expect(formatDateTime('not a date', 'utc')).toBe('not a date');
+  });
+});
+
+describe('formatBucketTime', () => {
+  const instant = Date.UTC(2026, 11, 5, 14, 3, 7);
+  it('shows the clock time for a day or less and the weekday beyond, in the chosen zone', () => {
+    expect(formatBucketTime(instant, 3600, 'utc')).toBe('14:03');
+    expect(formatBucketTime(instant, 7 * 86400, 'utc')).toBe('Sat 14:03');
   });
 });

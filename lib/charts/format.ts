@@ -56,10 +56,47 @@ export function formatBytes(bytes: number | null | undefined): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${BYTE_UNITS[unit]}`;
 }
 
+/** Where dates are shown: the browser's own zone, or UTC. */
+export type DisplayZone = 'local' | 'utc';
+
+const intlZone = (zone: DisplayZone): string | undefined => (zone === 'utc' ? 'UTC' : undefined);
+
+/** The zone's name as shown next to times and on chart axes: `UTC`, or the browser's IANA name. */
+export function zoneName(zone: DisplayZone): string {
+  return zone === 'utc' ? 'UTC' : (Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local time');
+}
+
+const partsFormat = (zone: DisplayZone) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: intlZone(zone),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+
+/**
+ * The one date format of the dashboard: `2026-12-05 14:03:07 UTC`, sortable,
+ * unambiguous in every locale, and always with its zone, so a time pasted into
+ * an incident note means the same to everyone reading it.
+ */
+export function formatDateTime(value: number | string | null | undefined, zone: DisplayZone): string {
+  if (value == null) return MISSING;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const part: Record<string, string> = {};
+  for (const p of partsFormat(zone).formatToParts(date)) part[p.type] = p.value;
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+}
+
 /** Chart tick for a bucket start: clock time for short ranges, day and time for longer ones. */
-export function formatBucketTime(epochMs: number, spanSeconds: number): string {
+export function formatBucketTime(epochMs: number, spanSeconds: number, zone: DisplayZone = 'local'): string {
   const date = new Date(epochMs);
-  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: intlZone(zone) });
   if (spanSeconds <= 86400) return time;
-  return `${date.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
+  return `${date.toLocaleDateString('en-GB', { weekday: 'short', timeZone: intlZone(zone) })} ${time}`;
 }

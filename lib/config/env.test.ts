@@ -102,4 +102,18 @@ describe('parseEnv', () => {
     for (const on of ['1', 'true']) expect(parseEnv({ IDEMSCOPE_READ_ONLY: on, IDEMSCOPE_AUTH_DISABLED: on })).toMatchObject({ IDEMSCOPE_READ_ONLY: true, IDEMSCOPE_AUTH_DISABLED: true });
     for (const off of ['0', 'false', '']) expect(parseEnv({ IDEMSCOPE_READ_ONLY: off, IDEMSCOPE_AUTH_DISABLED: off })).toMatchObject({ IDEMSCOPE_READ_ONLY: false, IDEMSCOPE_AUTH_DISABLED: false });
   });
+
+  it('reads the verdict thresholds, rates in percent, and refuses a rate above 100', () => {
+    const defaults = parseEnv({});
+    expect([
+      defaults.IDEMSCOPE_VERDICT_STUCK_ATTENTION,
+      defaults.IDEMSCOPE_VERDICT_STUCK_FAILING,
+      defaults.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION,
+      defaults.IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING,
+    ]).toEqual([1, 100, 10, 30]);
+    const set = parseEnv({ IDEMSCOPE_VERDICT_STUCK_FAILING: '500', IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION: '2.5' });
+    expect(set.IDEMSCOPE_VERDICT_STUCK_FAILING).toBe(500);
+    expect(set.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION).toBe(2.5);
+    expect(() => parseEnv({ IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING: '150' })).toThrow(/IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING/);
+  });
 });

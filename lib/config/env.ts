@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr';
 import { DEFAULT_KEY_PATTERNS, KeyPatternError, parseKeyPatterns, type KeyPattern } from '../records/key-patterns';
+import { DEFAULT_VERDICT_THRESHOLDS as VERDICT } from '../contract/read';
 
 /** Raised once at start-up, listing every bad variable rather than the first one. */
 export class ConfigError extends Error {
@@ -130,7 +131,7 @@ const schema = z.object({
   IDEMSCOPE_VIEWER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Secret that signs session cookies; derived from the tokens when unset. */
   IDEMSCOPE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Turns every operator action off: the UI hides them and the API answers 405. */
+  /** Turns every operator action off: the UI shows them disabled with the reason and the API answers 405. */
   IDEMSCOPE_READ_ONLY: flag,
   /** Turns sign-in off (local development only): everyone is an operator. */
   IDEMSCOPE_AUTH_DISABLED: flag,
@@ -176,6 +177,14 @@ const schema = z.object({
       }
       return cidrs;
     }),
+  /** Stuck records (both stores) from which the overview's verdict says "attention". */
+  IDEMSCOPE_VERDICT_STUCK_ATTENTION: z.coerce.number().int().min(1).default(VERDICT.stuckAttention),
+  /** Stuck records from which the verdict says "failing". */
+  IDEMSCOPE_VERDICT_STUCK_FAILING: z.coerce.number().int().min(1).default(VERDICT.stuckFailing),
+  /** Duplicate rate of the last hour, in percent, from which the verdict says "attention". */
+  IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION: z.coerce.number().min(0).max(100).default(VERDICT.duplicateRateAttention * 100),
+  /** Duplicate rate of the last hour, in percent, from which the verdict says "failing". */
+  IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING: z.coerce.number().min(0).max(100).default(VERDICT.duplicateRateFailing * 100),
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });

@@ -241,7 +241,34 @@ export interface OverviewResponse {
   /** Records past retention that a purge would remove. */
   expiredAwaitingPurge: { redis: number | null; postgres: number | null; postgresEstimated: boolean };
   health: { redis: RedisHealth; postgres: PostgresHealth };
+  /** The thresholds the counts above were classified with, so the page can say what "stuck" means. */
+  rules?: OverviewRules;
 }
+
+export interface OverviewRules {
+  /** IDEMSCOPE_STUCK_AFTER_SECONDS: an in-flight record older than this is stuck. */
+  stuckAfterSeconds: number;
+  /** IDEMSCOPE_RETENTION_HOURS: processed_messages rows older than this (without their own expiry) are expired. */
+  retentionHours: number;
+  /** Where the overview's verdict turns to attention or failing (IDEMSCOPE_VERDICT_*). */
+  verdict: VerdictThresholds;
+}
+
+export interface VerdictThresholds {
+  stuckAttention: number;
+  stuckFailing: number;
+  /** Ratios in [0, 1] of the last hour's duplicate rate. */
+  duplicateRateAttention: number;
+  duplicateRateFailing: number;
+}
+
+/** The defaults of IDEMSCOPE_VERDICT_*, for a configuration built without them (tests, the benchmark). */
+export const DEFAULT_VERDICT_THRESHOLDS: VerdictThresholds = {
+  stuckAttention: 1,
+  stuckFailing: 100,
+  duplicateRateAttention: 0.1,
+  duplicateRateFailing: 0.3,
+};
 
 // ---------------------------------------------------------------- keys: GET /api/v1/keys, GET /api/v1/keys/<key>
 

@@ -1,4 +1,5 @@
 import type { Env, WatchedTableConfig } from '../config/env';
+import type { VerdictThresholds } from '../contract/read';
 import type { ClassifyConfig } from '../records/classify';
 import type { KeyPattern } from '../records/key-patterns';
 
@@ -37,6 +38,8 @@ export interface DashboardConfig extends ClassifyConfig {
   topStuck: number;
   /** How long Postgres counts and delivery windows are shared between requests; 0 computes them every time. */
   aggregateCacheMs: number;
+  /** Where the overview's verdict turns to attention or failing; the defaults of env.ts when absent. */
+  verdict?: VerdictThresholds;
 }
 
 export function dashboardConfigFromEnv(e: Env): DashboardConfig {
@@ -62,5 +65,11 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     freshTimeoutMs: e.IDEMSCOPE_FRESH_TIMEOUT_SECONDS * 1000,
     topStuck: 10,
     aggregateCacheMs: e.IDEMSCOPE_AGGREGATE_CACHE_SECONDS * 1000,
+    verdict: {
+      stuckAttention: e.IDEMSCOPE_VERDICT_STUCK_ATTENTION,
+      stuckFailing: e.IDEMSCOPE_VERDICT_STUCK_FAILING,
+      duplicateRateAttention: e.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION / 100,
+      duplicateRateFailing: e.IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING / 100,
+    },
   };
 }

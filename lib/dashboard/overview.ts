@@ -3,7 +3,7 @@ import type { KeyspaceSnapshot } from '../scanner/snapshot';
 import { classifyRow } from '../records/classify';
 import { patternSuggestion } from '../records/explain';
 import { keyPatternText } from '../records/key-patterns';
-import type { OverviewResponse, PostgresOverview, RedisHealth, RedisOverview, Sources, StuckRecord } from '../contract/read';
+import { DEFAULT_VERDICT_THRESHOLDS, type OverviewResponse, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
@@ -55,6 +55,11 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     oldestStuckSources: stuckSources,
     expiredAwaitingPurge: { redis: redis.expired, postgres: postgres.expired, postgresEstimated: postgres.estimated.expired },
     health: { redis: redisH, postgres: postgresH },
+    rules: {
+      stuckAfterSeconds: deps.config.stuckAfterSeconds,
+      retentionHours: deps.config.retentionHours,
+      verdict: deps.config.verdict ?? DEFAULT_VERDICT_THRESHOLDS,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_VERDICT_THRESHOLDS } from '../../lib/contract/read';
 import { getHealth } from '../../lib/dashboard/health';
 import { getOverview } from '../../lib/dashboard/overview';
 import { RECORD_FORMATS } from '../../lib/records/states';
@@ -32,6 +33,17 @@ describe('GET overview (service)', () => {
     const fresh = await getOverview(world.deps, { fresh: true });
     expect(fresh.redis.snapshot.status).toBe('complete');
     expect(fresh.redis.snapshotAgeSeconds).toBeLessThanOrEqual(1);
+  });
+
+  it('names the thresholds its counts were classified with', async () => {
+    const { rules } = await getOverview(world.deps, { fresh: false });
+    expect(rules).toEqual({
+      stuckAfterSeconds: world.config.stuckAfterSeconds,
+      retentionHours: world.config.retentionHours,
+      // The test configuration sets no verdict thresholds, so the env defaults apply.
+      verdict: DEFAULT_VERDICT_THRESHOLDS,
+    });
+    expect(rules!.stuckAfterSeconds).toBeGreaterThan(0);
   });
 
   it('counts every Redis state, format and pattern of the seeded keys exactly', async () => {
