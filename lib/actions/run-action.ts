@@ -56,7 +56,7 @@ export interface RunOutcome<R> {
 
 /** What the outcome entry says of a failed run: an outage is named as one, never as the action's result. */
 export function failureResult(error: unknown): Record<string, unknown> {
-  if (error instanceof StoreUnavailableError) return { error: 'store unavailable', code: error.code, store: error.store };
+  if (error instanceof StoreUnavailableError) return { error: 'store unavailable', code: error.code, store: error.store, reason: error.message };
   if (error instanceof IdemscopeError) return { error: error.message, code: error.code };
   return { error: describeFailure(error) };
 }

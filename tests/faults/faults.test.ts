@@ -301,7 +301,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('the dashboard during an incident', { timeout
     }
     // The refused release is audited as failed, with the store's reason, never as ok.
     const { rows } = await admin.query(`SELECT outcome, result FROM idemscope.audit_log WHERE action = 'keys.release' ORDER BY id DESC LIMIT 1`);
-    expect(rows[0]).toMatchObject({ outcome: 'error', result: { error: expect.stringMatching(/^Redis is unavailable: /) } });
+    expect(rows[0]).toMatchObject({ outcome: 'error', result: { error: 'store unavailable', store: 'redis', reason: expect.stringMatching(/^Redis is unavailable: /) } });
     await recovered(fault);
   });
 
