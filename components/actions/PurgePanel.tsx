@@ -63,7 +63,7 @@ function PostgresPurge() {
               {count.data.estimated ? '≈ ' : ''}
               {count.data.wouldPurge.toLocaleString()}
             </strong>{' '}
-            rows of <code>{count.data.table}</code> are past their expiry or the {count.data.retentionHours} h retention
+            rows are past their expiry or the {count.data.retentionHours} h retention in <code>{count.data.table}</code>
             {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
             touched; the purge deletes at most {count.data.batchSize.toLocaleString()} rows per short transaction.
           </p>
