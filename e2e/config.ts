@@ -8,7 +8,8 @@ export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 const POSTGRES_BASE = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const E2E_DATABASE_URL = (() => {
   const url = new URL(POSTGRES_BASE);
-  url.pathname = '/idemscope_e2e';
+  // Overridable so that a branch whose migrations differ can run without touching the shared e2e database.
+  url.pathname = `/${process.env.IDEMSCOPE_E2E_DATABASE ?? 'idemscope_e2e'}`;
   return url.toString();
 })();
 /**

@@ -72,7 +72,7 @@ function PostgresPurge() {
               {count.data.estimated ? '≈ ' : ''}
               {formatCount(count.data.wouldPurge)}
             </strong>{' '}
-            rows of <code>{count.data.table}</code> are past their expiry or the {count.data.retentionHours} h retention
+            rows are past their expiry or the {count.data.retentionHours} h retention in <code>{count.data.table}</code>
             {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
             touched; the purge deletes at most {formatCount(count.data.batchSize)} rows per short transaction.
           </p>

@@ -161,3 +161,16 @@ describe('a database migrated by an earlier version', () => {
     expect(await migrate(url)).toMatchObject({ applied: [] });
   });
 });
+
+describe('a database migrated by an earlier version that allowed more audit outcomes', () => {
+  const url = newDatabase('legacy_wider');
+
+  it('keeps a wider outcome constraint, and the entries it allowed', async () => {
+    await migrate(url, { schema: 'public', dir: LEGACY_MIGRATIONS });
+    await query(url, `ALTER TABLE audit_log DROP CONSTRAINT audit_log_outcome_check`);
+    await query(url, `ALTER TABLE audit_log ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('ok', 'error', 'started', 'refused', 'intent'))`);
+    await query(url, `INSERT INTO audit_log (actor, role, action, outcome) VALUES ('operator#a', 'operator', 'keys.release', 'intent')`);
+    await migrate(url);
+    expect(await query(url, `SELECT outcome FROM idemscope.audit_log`)).toEqual([{ outcome: 'intent' }]);
+  });
+});

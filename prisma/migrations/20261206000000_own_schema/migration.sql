@@ -51,8 +51,18 @@ CREATE TABLE IF NOT EXISTS "audit_log" (
     "client_address" TEXT,
     CONSTRAINT "audit_log_pkey" PRIMARY KEY ("id")
 );
-ALTER TABLE "audit_log" DROP CONSTRAINT IF EXISTS "audit_log_outcome_check";
-ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_outcome_check" CHECK ("outcome" IN ('ok', 'error', 'started', 'refused'));
+-- A moved log from before refusals were audited gets the current outcomes; a
+-- constraint that already allows them (and perhaps more) is left as it is.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                   WHERE conrelid = 'audit_log'::regclass AND conname = 'audit_log_outcome_check'
+                     AND pg_get_constraintdef(oid) LIKE '%refused%') THEN
+        ALTER TABLE "audit_log" DROP CONSTRAINT IF EXISTS "audit_log_outcome_check";
+        ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_outcome_check" CHECK ("outcome" IN ('ok', 'error', 'started', 'refused'));
+    END IF;
+END
+$$;
 CREATE INDEX IF NOT EXISTS "audit_log_action_id_idx" ON "audit_log"("action", "id");
 CREATE INDEX IF NOT EXISTS "audit_log_actor_id_idx" ON "audit_log"("actor", "id");
 CREATE INDEX IF NOT EXISTS "audit_log_at_idx" ON "audit_log"("at");
