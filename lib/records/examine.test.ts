@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PTTL_NO_EXPIRY } from './classify';
-import { examine, examineKey, headText, PTTL_GONE, type KeyPeek } from './examine';
+import { decodePeek, examine, examineKey, headText, PTTL_GONE, type KeyPeek } from './examine';
 
 const NOW = 1_800_000_000_000;
 const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
@@ -77,6 +77,7 @@ describe('examine: records that point at others', () => {
     const peeks = [peek('q:de:a', '1', PTTL_NO_EXPIRY), peek('q:de:junk', 'not a job id'), peek('q:de:b', '2', PTTL_NO_EXPIRY)];
     const out = await examine(peeks, 512, NOW, config, () => 'bullmq', follow);
     expect(sent).toHaveLength(1);
+    expect(sent[0]).toHaveLength(16);
     expect(sent[0]!.filter((c) => c[0] === 'EXISTS').map((c) => c[1])).toEqual(['q:1', 'q:2']);
     expect(out.map((e) => [e.key, e.state, e.stuckReason, e.decoded.nativeState])).toEqual([
       ['q:de:a', 'stuck', 'stray-gone', 'gone'],
@@ -93,6 +94,22 @@ describe('examine: records that point at others', () => {
     });
     expect(calls).toBe(0);
     expect(out[0]).toMatchObject({ format: 'plain', state: 'processing' });
+  });
+
+  it('sends nothing for a pointer under a key that names no queue, and leaves it unrecognized', async () => {
+    let calls = 0;
+    const out = await examine([peek('not-a-dedup-key', '7', PTTL_NO_EXPIRY)], 512, NOW, config, () => 'bullmq', async () => {
+      calls++;
+      return [];
+    });
+    expect(calls).toBe(0);
+    expect(out[0]).toMatchObject({ state: 'unrecognized', format: 'unknown' });
+  });
+
+  it('reads a key of another type as unrecognized and whole, and a peek as plain by default', async () => {
+    const [other] = await examine([peek('h', null)], 512, NOW, config, () => 'auto', async () => []);
+    expect(other!.decoded).toMatchObject({ format: 'unknown', truncated: false });
+    expect(decodePeek(peek('k', '{"ok":1}'), 512)).toMatchObject({ format: 'plain', kind: 'completed' });
   });
 
   it('reads each key by the format its pattern declares', async () => {

@@ -36,6 +36,16 @@ describe('explainState', () => {
     expect(explainState(classifyKey(gone, -1, NOW, config), gone)).toMatch(/BullMQ 6 replaces such a key on the next add; BullMQ 5 drops every add/);
     const plainDone = decodeValue('{"ok":1}', false);
     expect(explainState(classifyKey(plainDone, 5000, NOW, config), plainDone)).toBeNull();
+    const unresolved = decodeValue('9', false, 'bullmq');
+    expect(explainState(classifyKey(unresolved, -1, NOW, config), unresolved)).toBeNull();
+    const lease = decodeValue(JSON.stringify({ fmt: 'idemscope', v: 1, status: 'processing', startedAt: NOW - 1000, leaseExpiresAt: NOW - 1 }), false);
+    expect(explainState(classifyKey(lease, 60_000, NOW, config), lease)).toBe("the claim's lease has run out and nobody took it over");
+    const old = decodeValue(JSON.stringify({ fmt: 'idemscope', v: 1, status: 'processing', startedAt: NOW - 400_000, leaseExpiresAt: NOW + 60_000 }), false);
+    expect(explainState(classifyKey(old, 60_000, NOW, config), old)).toBe('in flight for longer than the stuck threshold');
+    const noLease = decodeValue(JSON.stringify({ status: 'INPROGRESS', expiration: NOW / 1000 + 60 }), false);
+    expect(explainState(classifyKey(noLease, 60_000, NOW, config), noLease)).toBe('the in-progress record has no lease expiry: nothing will ever release it');
+    const finishedStray = resolve([1, ['1', '2', '3', null, '1'], -2, null, null, null, null, null]);
+    expect(explainState(classifyKey(finishedStray, -1, NOW, config), finishedStray)).toMatch(/^the job has finished but its dedup key \(no TTL\) was left behind/);
     const stuckPlain = decodeValue('processing', false);
     expect(explainState(classifyKey(stuckPlain, -1, NOW, config), stuckPlain)).toBe('the claim has no TTL: nothing will ever release it');
   });
@@ -48,5 +58,6 @@ describe('patternSuggestion', () => {
     expect(patternSuggestion(parseKeyPattern('x:*'), 2)).toMatch(/^2 value\(s\) under x:\* match no known format; .* e\.g\. x:\*=<format>/);
     expect(patternSuggestion(parseKeyPattern('bull:*:de:*'), 1)).toMatch(/e\.g\. bull:\*:de:\*=bullmq/);
     expect(patternSuggestion(parseKeyPattern('bull:*'), 1)).toMatch(/e\.g\. bull:\*=bullmq/);
+    expect(patternSuggestion(parseKeyPattern('jobs-bull:*'), 1)).toMatch(/e\.g\. jobs-bull:\*=<format>/);
   });
 });

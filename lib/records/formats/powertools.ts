@@ -11,13 +11,14 @@ export const powertools: FormatReader = {
   detect(value) {
     const fields = value.fields();
     if (fields === null || !STATUS.has(fields.get('status') as string) || typeof fields.get('expiration') !== 'number') return null;
-    const expiration = num(fields.get('expiration'));
+    // A number, as checked above; JSON has no infinities.
+    const expiration = fields.get('expiration') as number;
     return {
       ...UNRECOGNIZED,
       format: 'powertools',
       kind: fields.get('status') === 'INPROGRESS' ? 'in-flight' : 'completed',
       leaseExpiresAtMs: num(fields.get('in_progress_expiration')),
-      expiresAtMs: expiration === null ? null : expiration * 1000,
+      expiresAtMs: expiration * 1000,
       fingerprint: str(fields.get('validation')) || null,
       truncated: value.truncated,
     };
