@@ -1,6 +1,7 @@
 import { classifyKey, type ClassifiedKey, type ClassifyConfig } from './classify';
 import { decodeValue, type DecodedRecord } from './detect';
-import { readerOf } from './formats';
+import { followerOf } from './formats';
+import { UNRECOGNIZED } from './formats/record';
 import type { KeyFormat } from './states';
 
 /** A key as the keyspace reader returns it: PTTL, length and first bytes, never the whole value. */
@@ -25,7 +26,7 @@ export interface ExaminedKey extends ClassifiedKey {
 /** Sends read-only commands in one pipelined round trip; a WRONGTYPE reply comes back as null. */
 export type FollowReads = (commands: readonly (readonly string[])[]) => Promise<unknown[]>;
 
-const NOT_A_STRING: DecodedRecord = decodeValue('', false);
+const NOT_A_STRING: DecodedRecord = UNRECOGNIZED;
 
 /** The value's first `headBytes` bytes as text, and whether there is more. */
 export function headText(peek: KeyPeek, headBytes: number): { text: string; truncated: boolean } | null {
@@ -91,21 +92,18 @@ export async function examine(
     if (peek.pttlMs === PTTL_GONE || isPowertoolsLock(peek)) continue;
     const record = decodePeek(peek, headBytes, formatOf(peek.key));
     if (record.kind === 'pointer') {
-      const more = readerOf(record.format)?.follow?.commands(peek.key, record) ?? [];
+      const more = followerOf(record).commands(peek.key, record);
       spans.push({ at: decoded.length, from: commands.length, to: commands.length + more.length });
       commands.push(...more);
     }
     kept.push(peek);
     decoded.push(record);
   }
-  if (spans.length > 0) {
-    const replies = commands.length > 0 ? await follow(commands) : [];
-    for (const span of spans) {
-      const record = decoded[span.at]!;
-      decoded[span.at] = readerOf(record.format)!.follow!.resolve(record, replies.slice(span.from, span.to));
-    }
+  let replies: unknown[] = [];
+  if (commands.length > 0) replies = await follow(commands);
+  for (const span of spans) {
+    const record = decoded[span.at]!;
+    decoded[span.at] = followerOf(record).resolve(record, replies.slice(span.from, span.to));
   }
-  const out: ExaminedKey[] = new Array(kept.length);
-  for (let i = 0; i < kept.length; i++) out[i] = examined(kept[i]!, decoded[i]!, nowMs, config);
-  return out;
+  return kept.map((peek, i) => examined(peek, decoded[i]!, nowMs, config));
 }

@@ -66,3 +66,11 @@ describe('declared formats read only their own records', () => {
     expect(view('   ', true).fields()).toBeNull();
   });
 });
+
+describe('followerOf', () => {
+  it('is the follow-up of a format that points at others, and refuses one that does not', async () => {
+    const { followerOf } = await import('.');
+    expect(followerOf(decodeAs('bullmq', view('7'))).commands('q:de:x', decodeAs('bullmq', view('7')))).toHaveLength(8);
+    expect(() => followerOf(decodeAs('plain', view('processing')))).toThrow('format plain has no pointers to follow');
+  });
+});

@@ -26,6 +26,13 @@ export function readerOf(format: RecordFormat): FormatReader | null {
   return format === 'unknown' ? null : FORMAT_READERS[format];
 }
 
+/** The follow-up reads of a format whose records point at others; only such a format decodes a `pointer`. */
+export function followerOf(record: DecodedRecord): NonNullable<FormatReader['follow']> {
+  const follow = readerOf(record.format)?.follow;
+  if (!follow) throw new Error(`format ${record.format} has no pointers to follow`);
+  return follow;
+}
+
 /** A value's view, parsing its JSON at most once however many formats look at it. */
 export function valueView(text: string, truncated: boolean): ValueView {
   let parsed: Map<string, Scalar> | null | undefined;
