@@ -57,11 +57,16 @@ describe('declared formats read only their own records', () => {
   it('parses a value at most once however many formats look at it', () => {
     const v = view('{"a":1}');
     expect(v.fields()).toBe(v.fields());
-    expect(view('[1]').fields()).toEqual(new Map());
-    expect(view('"ok"').fields()).toEqual(new Map());
-    expect(view('{"a":true,"b":false,"c":null,"d":{},"e":[1],"f":"s","g":2}').fields()).toEqual(
-      new Map<string, unknown>([['a', true], ['b', false], ['c', null], ['f', 's'], ['g', 2]]),
-    );
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'toString', 'constructor', '__proto__'];
+    const seen = (text: string) => {
+      const fields = view(text).fields()!;
+      return Object.fromEntries(names.map((n) => [n, fields.get(n)]).filter(([, v]) => v !== undefined));
+    };
+    expect(seen('[1]')).toEqual({});
+    expect(seen('"ok"')).toEqual({});
+    expect(seen('{"a":true,"b":false,"c":null,"d":{},"e":[1],"f":"s","g":2}')).toEqual({ a: true, b: false, c: null, f: 's', g: 2 });
+    // Only the value's own members: nothing inherited from Object.prototype.
+    expect(seen('{"a":1}')).toEqual({ a: 1 });
     expect(view('nope').fields()).toBeNull();
     expect(view('   ', true).fields()).toBeNull();
   });

@@ -52,12 +52,17 @@ export const UNRECOGNIZED: DecodedRecord = {
   truncated: false,
 };
 
+/** A value's top-level scalar JSON members, by name; a member that is an object or array is absent. */
+export interface ScalarFields {
+  get(name: string): Scalar | undefined;
+}
+
 /** A value as the readers see it: its first bytes, and its top-level scalar JSON members parsed at most once. */
 export interface ValueView {
   text: string;
   truncated: boolean;
-  /** Top-level scalar members; an empty map for JSON that is no object; null when the text is not (the start of) JSON. */
-  fields(): Map<string, Scalar> | null;
+  /** Top-level scalar members; none for JSON that is no object; null when the text is not (the start of) JSON. */
+  fields(): ScalarFields | null;
 }
 
 export function str(v: Scalar | undefined): string | null {
