@@ -3,6 +3,7 @@
  * condition of a rule, and some test must fail for it.
  *   npm run test:mutation          the TypeScript rules, against their unit tests
  *   npm run test:mutation:sql      the SQL rules, against the parity test (real Postgres)
+ * Each run ends with scripts/mutation-gate.ts: a file below its floor fails it.
  */
 const sql = process.env.RULES === 'sql';
 
@@ -17,7 +18,8 @@ const config = {
   // One runner for the SQL rules: each vitest run migrates the shared template database in its global setup.
   concurrency: sql ? 1 : 2,
   timeoutMS: 60_000,
-  reporters: ['clear-text', 'progress'],
+  // json: scripts/mutation-gate.ts reads it and holds each file to its floor.
+  reporters: ['clear-text', 'progress', 'json'],
   tempDirName: '.stryker-tmp',
   thresholds: { high: 90, low: 80, break: null },
 };
