@@ -20,6 +20,7 @@ export const API_ERROR_CODES = [
   'method_not_allowed',
   'rate_limited',
   'store_unavailable',
+  'store_privilege',
   'auth_not_configured',
   'timeout',
   'internal',

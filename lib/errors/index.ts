@@ -1,7 +1,7 @@
 export { IdemscopeError, type IdemscopeErrorOptions } from './base';
 export { BodyTooLargeError, BulkLimitError, InvalidParameterError } from './input';
 export { JobNotFoundError, NotFoundError } from './not-found';
-export { FreshSnapshotTimeoutError, StoreUnavailableError } from './store';
+export { FreshSnapshotTimeoutError, StorePrivilegeError, StoreUnavailableError } from './store';
 export { ActionIdReusedError, ActionInProgressError, JobStateError, PurgeAlreadyRunningError } from './conflict';
 export {
   AccessError,

@@ -40,3 +40,24 @@ export class FreshSnapshotTimeoutError extends IdemscopeError {
     });
   }
 }
+
+/**
+ * The store answers, but the dashboard's own credentials may not make this
+ * change (a read-only role, as production teams give a dashboard). Found
+ * before anything is written, so an action never fails half-way.
+ */
+export class StorePrivilegeError extends IdemscopeError {
+  override readonly name = 'StorePrivilegeError';
+  readonly status = 403;
+  readonly code = 'store_privilege';
+
+  constructor(
+    readonly store: 'redis' | 'postgres',
+    readonly missing: string[],
+  ) {
+    super(
+      `The dashboard's ${DISPLAY_NAME[store]} credentials lack ${missing.join(' and ')}, which this action needs; nothing was changed. Grant it as the README's least-privilege section shows, or ask someone whose dashboard may.`,
+      { context: { store, missing } },
+    );
+  }
+}

@@ -19,6 +19,7 @@ import {
   PurgeAlreadyRunningError,
   RateLimitedError,
   ReadOnlyError,
+  StorePrivilegeError,
   StoreUnavailableError,
   UnauthenticatedError,
 } from '../errors';
@@ -44,6 +45,7 @@ const table: [IdemscopeError, number, string, Record<string, string>][] = [
   [new MethodNotAllowedError('GET', ['POST']), 405, 'method_not_allowed', { Allow: 'POST' }],
   [new RateLimitedError(7, 30), 429, 'rate_limited', { 'Retry-After': '7' }],
   [new StoreUnavailableError('redis', 'down'), 503, 'store_unavailable', { 'Retry-After': '5' }],
+  [new StorePrivilegeError('postgres', ['DELETE on public.processed_messages']), 403, 'store_privilege', {}],
   [new AuthNotConfiguredError(), 503, 'auth_not_configured', {}],
   [new FreshSnapshotTimeoutError(1000), 504, 'timeout', {}],
 ];

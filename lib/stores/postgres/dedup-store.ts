@@ -5,6 +5,7 @@ import type { StoreSettings } from '../settings';
 import type { DedupStore } from '../store';
 import { PostgresTables, type TableAdapter } from './adapters';
 import { guarded } from './guard';
+import { assertMayPurge, assertMayRelease } from './privileges';
 import type { PurgeTarget } from './purge';
 import { startPurgeJob } from './purge-jobs';
 
@@ -33,7 +34,11 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
     },
 
     previewRelease: guarded(async (scope, source) => (await on(source?.table)).previewRelease(scope)),
-    release: guarded(async (targets, source) => (await on(source?.table)).release(targets)),
+    release: guarded(async (targets, source) => {
+      const adapter = await on(source?.table);
+      await assertMayRelease(db, adapter.table);
+      return adapter.release(targets);
+    }),
 
     previewPurge: guarded(async (source) => {
       const adapter = await on(source?.table);
@@ -58,6 +63,7 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
         parameters: { retentionHours: settings.retentionHours, batchSize: settings.purgeBatchSize, ...(request.table ? { table: request.table } : {}) },
         async execute(actionId) {
           const adapter = await guarded(on)(request.table);
+          await guarded(assertMayPurge)(db, adapter.table);
           const { count: estimatedTotal, estimated } = await guarded(() => adapter.countPurgeable())();
           const job = await guarded(startPurgeJob)(
             db,
