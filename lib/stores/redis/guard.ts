@@ -1,4 +1,4 @@
-import { describeFailure, StoreUnavailableError } from '../../errors';
+import { describeFailure, StorePrivilegeError, StoreUnavailableError } from '../../errors';
 import type { RedisClient } from './connection';
 import { deadlineOf } from './deadline';
 
@@ -50,9 +50,22 @@ export function guarded<A extends unknown[], R>(client: RedisClient, fn: (...arg
       return await withDeadline(fn(...args), deadlineAt - performance.now(), budget);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
+      const denied = deniedCommand(error);
+      if (denied !== null) throw new StorePrivilegeError('redis', [denied]);
       throw new StoreUnavailableError('redis', redisReason(error), { cause: error });
     }
   };
+}
+
+/**
+ * What a Redis ACL refused the dashboard's user (`NOPERM`): Redis answers
+ * before it runs anything, so nothing was written. Null for any other failure.
+ */
+function deniedCommand(error: unknown): string | null {
+  const text = describeFailure(error);
+  if (!/^NOPERM\b/.test(text)) return null;
+  const command = /'([a-z|]+)' command/i.exec(text)?.[1];
+  return command ? `permission to run ${command.toUpperCase()}` : 'permission for this command or key';
 }
 
 /** Plain words for a Redis failure; an error reply keeps its first word (OOM, BUSY, LOADING…). */
