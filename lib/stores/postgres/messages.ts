@@ -36,6 +36,30 @@ export interface RowPage {
   examined: number;
 }
 
+/** A row of a windowed walk: its number in walk order, and whether it passes the listing's filter. */
+export interface WalkedRow {
+  rn: bigint;
+  hit: boolean;
+}
+
+/**
+ * A page from one windowed walk (every profile lists this way): the first
+ * `limit` hits in walk order, and where the next page starts, after the last
+ * hit or, when the window ran out first, after the window's last row.
+ */
+export function windowPage<R extends WalkedRow>(rows: R[], q: { limit: number; window: number }, item: (r: R) => MessageRow, key: (r: R) => RowKey): RowPage {
+  rows.sort((a, b) => num(a.rn) - num(b.rn));
+  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
+  const items = hits.map(item);
+  if (hits.length === q.limit) {
+    const end = hits[hits.length - 1]!;
+    return { rows: items, next: key(end), examined: num(end.rn) };
+  }
+  const boundary = rows.find((r) => num(r.rn) === q.window);
+  if (boundary) return { rows: items, next: key(boundary), examined: q.window };
+  return { rows: items, next: null, examined: num(rows[rows.length - 1]?.rn) };
+}
+
 const COLUMNS = raw(`message_id::text AS message_id, status::text AS status, consumer, processed_at, claimed_at, last_seen_at,
   lease_expires_at, expires_at, owner_token, delivery_count, fingerprint`);
 
@@ -146,15 +170,7 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<R
       LIMIT ${q.limit + 1}`,
   );
 
-  rows.sort((a, b) => num(a.rn) - num(b.rn));
-  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
-  if (hits.length === q.limit) {
-    const end = hits[hits.length - 1]!;
-    return { rows: hits.map((r) => toRow(t, r)), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
-  }
-  const boundary = rows.find((r) => num(r.rn) === q.window);
-  if (boundary) return { rows: hits.map((r) => toRow(t, r)), next: { at: boundary.k_at, id: boundary.message_id }, examined: q.window };
-  return { rows: hits.map((r) => toRow(t, r)), next: null, examined: num(rows[rows.length - 1]?.rn) };
+  return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: r.k_at, id: r.message_id }));
 }
 
 export async function getRow(db: Db, t: TableRef, messageId: string): Promise<MessageRowWithResult | null> {

@@ -3,7 +3,7 @@ import { classifyRecipeRow } from '../../records/classify';
 import type { RecordState } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import type { MessageRow, MessageRowWithResult, RowPage, ListRowsQuery } from './messages';
+import { windowPage, type MessageRow, type MessageRowWithResult, type RowPage, type ListRowsQuery } from './messages';
 import { recipeRules, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
@@ -120,15 +120,7 @@ export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery): Pro
       WHERE (${predicate}) OR w.rn = ${q.window}
       LIMIT ${q.limit + 1}`,
   );
-  rows.sort((a, b) => num(a.rn) - num(b.rn));
-  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
-  if (hits.length === q.limit) {
-    const end = hits[hits.length - 1]!;
-    return { rows: hits.map((r) => toRow(t, r)), next: { at: end.k_at, id: end.message_id }, examined: num(end.rn) };
-  }
-  const boundary = rows.find((r) => num(r.rn) === q.window);
-  if (boundary) return { rows: hits.map((r) => toRow(t, r)), next: { at: boundary.k_at, id: boundary.message_id }, examined: q.window };
-  return { rows: hits.map((r) => toRow(t, r)), next: null, examined: num(rows[rows.length - 1]?.rn) };
+  return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: r.k_at, id: r.message_id }));
 }
 
 function isEmptyState(state: RecordState | undefined): boolean {

@@ -3,7 +3,7 @@ import { classifyStripeKeyRow } from '../../records/classify';
 import { RECORD_STATES } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import type { ListRowsQuery, MessageRow, MessageRowWithResult, RowPage } from './messages';
+import { windowPage, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
 import { rowClock, stripeKeyRules, type RowClock } from './rules';
 import { join, raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
@@ -87,15 +87,8 @@ export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery): 
         WHERE (${predicate}) OR w.rn = ${q.window}
         LIMIT ${q.limit + 1}`,
   );
-  rows.sort((a, b) => num(a.rn) - num(b.rn));
-  const hits = rows.filter((r) => r.hit).slice(0, q.limit);
-  if (hits.length === q.limit) {
-    const end = hits[hits.length - 1]!;
-    return { rows: hits.map((r) => toRow(t, r)), next: { at: '', id: end.id }, examined: num(end.rn) };
-  }
-  const boundary = rows.find((r) => num(r.rn) === q.window);
-  if (boundary) return { rows: hits.map((r) => toRow(t, r)), next: { at: '', id: boundary.id }, examined: q.window };
-  return { rows: hits.map((r) => toRow(t, r)), next: null, examined: num(rows[rows.length - 1]?.rn) };
+  // Keyset on id alone: the cursor carries no time.
+  return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: '', id: r.id }));
 }
 
 export async function stripeKeyGet(db: Db, t: WatchedTable, id: string): Promise<MessageRowWithResult | null> {
