@@ -16,7 +16,8 @@ export {
 } from './errors';
 export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
 export { RedisStore, type RedisStoreClient, type RedisStoreOptions } from './stores/redis-store';
-export { PostgresStore, type PostgresStoreOptions, type Queryable } from './stores/postgres-store';
+export { PostgresStore, type PostgresStoreOptions, type PurgeOptions, type Queryable } from './stores/postgres-store';
+export { purgeableCondition } from './stores/postgres-expiry';
 export { setupPostgresStore, type PostgresSetupOptions } from './stores/postgres-setup';
 export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptCall, type ScriptClient } from './stores/lua-script';
 export { fingerprint, stableJson } from './fingerprint';

@@ -82,19 +82,46 @@ describe('postgres store retention', () => {
     await db?.drop();
   });
 
-  it('purges completed rows past their retention and keeps the rest', async () => {
+  it('purges by the dashboard\'s expiry rule: expires_at when set, else processed_at + retention, never a row in flight', async () => {
     const store = new PostgresStore(pool);
-    const [old, fresh, running] = [randomUUID(), randomUUID(), randomUUID()];
-    await pool.query(
-      `INSERT INTO processed_messages (message_id, status, expires_at) VALUES
-         ($1, 'completed', now() - interval '1 minute'), ($2, 'completed', now() + interval '1 day'),
-         ($3, 'processing', now() - interval '1 minute')`,
-      [old, fresh, running],
-    );
+    const rows = {
+      completedPast: ['completed', '-2 days', '-1 minute'],
+      completedKeptLonger: ['completed', '-30 days', '1 day'],
+      failedPastRetention: ['failed', '-49 hours', null],
+      failedYoung: ['failed', '-47 hours', null],
+      failedPastExpiry: ['failed', '-1 hour', '-1 minute'],
+      inFlightLongAgo: ['processing', '-30 days', '-1 day'],
+    } as const;
+    const ids = Object.fromEntries(Object.keys(rows).map((name) => [name, randomUUID()])) as Record<keyof typeof rows, string>;
+    for (const [name, [status, processed, expires]] of Object.entries(rows)) {
+      await pool.query(
+        `INSERT INTO processed_messages (message_id, status, processed_at, expires_at)
+         VALUES ($1, $2, now() + $3::interval, now() + $4::interval)`,
+        [ids[name as keyof typeof rows], status, processed, expires],
+      );
+    }
 
-    expect(await store.purgeExpired()).toBe(1);
-    expect(await store.get(old)).toBeNull();
-    expect(await store.get(fresh)).not.toBeNull();
-    expect(await store.get(running)).not.toBeNull();
+    expect(await store.purgeExpired({ retentionHours: 48 })).toBe(3);
+    const left = async (name: keyof typeof rows) => (await store.get(ids[name])) !== null;
+    expect(await left('completedPast')).toBe(false);
+    expect(await left('failedPastRetention')).toBe(false);
+    expect(await left('failedPastExpiry')).toBe(false);
+    expect(await left('completedKeptLonger')).toBe(true);
+    expect(await left('failedYoung')).toBe(true);
+    expect(await left('inFlightLongAgo')).toBe(true);
+  });
+
+  it('purges in batches of the limit it is given, and refuses a limit that is not a whole number of rows', async () => {
+    const store = new PostgresStore(pool);
+    await pool.query('DELETE FROM processed_messages');
+    await pool.query(
+      `INSERT INTO processed_messages (message_id, status, expires_at)
+       SELECT gen_random_uuid(), 'completed', now() - interval '1 minute' FROM generate_series(1, 5)`,
+    );
+    expect(await store.purgeExpired({ limit: 3 })).toBe(3);
+    expect(await store.purgeExpired({ limit: 3 })).toBe(2);
+    expect(await store.purgeExpired({ limit: 3 })).toBe(0);
+    await expect(store.purgeExpired({ limit: 0 })).rejects.toThrow(/limit/);
+    await expect(store.purgeExpired({ limit: 2.5 })).rejects.toThrow(/limit/);
   });
 });

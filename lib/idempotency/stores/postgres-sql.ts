@@ -1,3 +1,5 @@
+import { purgeableCondition } from './postgres-expiry';
+
 /**
  * The Postgres store's statements. Each step is one statement, hence one
  * round trip and one commit, with its counters upserted by a data-modifying
@@ -116,10 +118,13 @@ export const getSql = (t: StoreTables) => `
 SELECT message_id, status, consumer, owner_token, claimed_at, processed_at, lease_expires_at, result, fingerprint, delivery_count
 FROM ${t.table} WHERE message_id = $1::uuid`;
 
-/** $1 batch size. Deletes completed rows past their retention, a batch at a time to keep locks short. */
-export const purgeSql = (t: StoreTables) => `
+/**
+ * $1 batch size. Deletes a batch of rows past the expiry rule (postgres-expiry.ts,
+ * the dashboard's rule too), a batch at a time to keep locks short.
+ */
+export const purgeSql = (t: StoreTables, retentionHours: number) => `
 DELETE FROM ${t.table} WHERE message_id IN (
   SELECT message_id FROM ${t.table}
-  WHERE expires_at < now() AND status = 'completed'
+  WHERE ${purgeableCondition(retentionHours)}
   LIMIT $1
 )`;

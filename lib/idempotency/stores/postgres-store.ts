@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidIdempotencyKeyError } from '../errors';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
+import { DEFAULT_RETENTION_SECONDS } from '../options';
 import { isUuid } from '../uuid';
 import { Batcher } from './batcher';
 import { claimSql, completeSql, getSql, purgeSql, releaseSql, type StoreTables } from './postgres-sql';
@@ -18,6 +19,17 @@ interface NamedStatement {
   name: string;
   text: string;
   values: unknown[];
+}
+
+export interface PurgeOptions {
+  /** Rows deleted per call. Default 1000. */
+  limit?: number;
+  /**
+   * How long a row without expires_at (a failed or released claim) is kept
+   * after processed_at, in whole hours: the dashboard's IDEMSCOPE_RETENTION_HOURS.
+   * Default 24, the library's default retention.
+   */
+  retentionHours?: number;
 }
 
 export interface PostgresStoreOptions {
@@ -98,7 +110,7 @@ export class PostgresStore implements IdempotencyStore {
   private readonly completeText: string;
   private readonly releaseText: string;
   private readonly getText: string;
-  private readonly purgeText: string;
+  private readonly tables: StoreTables;
   private readonly claims: Batcher<ClaimRequest, Row>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -116,7 +128,7 @@ export class PostgresStore implements IdempotencyStore {
     this.completeText = completeSql(tables, options.durableCompletion ?? true);
     this.releaseText = releaseSql(tables, options.durableCompletion ?? true);
     this.getText = getSql(tables);
-    this.purgeText = purgeSql(tables);
+    this.tables = tables;
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 4 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching, (request) => request.key);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching, (input) => input.claim.key);
@@ -162,9 +174,16 @@ export class PostgresStore implements IdempotencyStore {
     return rows.length ? toStoredRecord(rows[0] as Row) : null;
   }
 
-  /** Deletes up to `limit` completed rows past their retention; returns how many. */
-  async purgeExpired(limit = 1000): Promise<number> {
-    const { rowCount } = await this.db.query(this.purgeText, [limit]);
+  /**
+   * Deletes up to `limit` rows past their expiry and returns how many: a row
+   * not in flight whose expires_at has passed or, without one (a failed or
+   * released claim), whose processed_at is `retentionHours` old. The same rule
+   * the dashboard's purge deletes by (postgres-expiry.ts). Call it again while
+   * it returns `limit`.
+   */
+  async purgeExpired({ limit = 1000, retentionHours = DEFAULT_RETENTION_SECONDS / 3600 }: PurgeOptions = {}): Promise<number> {
+    if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`purgeExpired: limit must be a whole number of rows, at least 1, got ${limit}`);
+    const { rowCount } = await this.db.query(purgeSql(this.tables, retentionHours), [limit]);
     return rowCount ?? 0;
   }
 

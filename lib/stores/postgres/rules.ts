@@ -103,13 +103,11 @@ export function seenToken(alias: string): Sql {
 /**
  * The expiry rule as the purge re-checks it while deleting: SQL text on the
  * table's unqualified columns and the database's clock (the one that counts
- * at the moment of deletion), handed to the purge_window function. The same
- * rule as expiredPredicate(); the parity test holds them together.
+ * at the moment of deletion), handed to the purge_window function. The
+ * processor library's own purgeExpired() deletes by the same text, so it
+ * lives with the library; the parity test holds it to expiredPredicate().
  */
-export function purgeableCondition(retentionHours: number): string {
-  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
-  return `status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => ${retentionHours})) <= now()`;
-}
+export { purgeableCondition } from '../../idempotency';
 
 /**
  * The recipe profile (message_id, processed_at, result): every row is
