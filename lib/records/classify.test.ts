@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKey, classifyRow, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
+import { classifyKey, classifyRecipeRow, classifyRow, classifyStripeKeyRow, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
 import { decodeValue, type DecodedRecord } from './detect';
 
 const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
@@ -166,5 +166,58 @@ describe('classifyRow', () => {
     const week = 7 * 24 * 3_600_000;
     expect(classifyRow(row({ processedAt: at(100 * 3_600_000), expiresAt: at(100 * 3_600_000 - week) }), NOW, rowConfig).state).toBe('completed');
     expect(classifyRow(row({ processedAt: at(1_000), expiresAt: at(1) }), NOW, rowConfig).state).toBe('expired');
+  });
+});
+
+describe('classifyRecipeRow: the recipe\'s three columns', () => {
+  const rows = { stuckAfterSeconds: 300, retentionHours: 72 };
+  const RETENTION_MS = 72 * 3_600_000;
+  const processed = (agoMs: number) => ({ processedAt: new Date(NOW - agoMs) });
+
+  it('is completed until processed_at is as old as the retention, and expired from that instant on', () => {
+    expect(classifyRecipeRow(processed(RETENTION_MS - 1), NOW, rows)).toEqual({ state: 'completed', ageSeconds: 259_199 });
+    expect(classifyRecipeRow(processed(RETENTION_MS), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+    expect(classifyRecipeRow(processed(RETENTION_MS + 1), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+  });
+
+  it('measures age from processed_at back from now, never ahead of it', () => {
+    expect(classifyRecipeRow(processed(90_000), NOW, rows)).toEqual({ state: 'completed', ageSeconds: 90 });
+  });
+
+  it('reads a row without processed_at as unrecognized, not completed', () => {
+    expect(classifyRecipeRow({ processedAt: null }, NOW, rows)).toEqual({ state: 'unrecognized', ageSeconds: 0 });
+  });
+});
+
+describe('classifyStripeKeyRow: brandur\'s idempotency_keys', () => {
+  const rows = { stuckAfterSeconds: 300, retentionHours: 72 };
+  const RETENTION_MS = 72 * 3_600_000;
+  const key = (createdAgoMs: number, lockedAgoMs: number | null, recoveryPoint: string) => ({
+    createdAt: new Date(NOW - createdAgoMs),
+    lockedAt: lockedAgoMs === null ? null : new Date(NOW - lockedAgoMs),
+    recoveryPoint,
+  });
+
+  it('is in flight while locked and unfinished, stuck once locked for the stuck threshold, aged from locked_at', () => {
+    expect(classifyStripeKeyRow(key(3_600_000, 299_999, 'started'), NOW, rows)).toEqual({ state: 'processing', ageSeconds: 299 });
+    expect(classifyStripeKeyRow(key(3_600_000, 300_000, 'started'), NOW, rows)).toEqual({ state: 'stuck', ageSeconds: 300 });
+    expect(classifyStripeKeyRow(key(3_600_000, 300_001, 'charge_created'), NOW, rows)).toEqual({ state: 'stuck', ageSeconds: 300 });
+  });
+
+  it('stays in flight past the retention: a locked key is never expired', () => {
+    expect(classifyStripeKeyRow(key(RETENTION_MS + 1, 1_000, 'started'), NOW, rows)).toEqual({ state: 'processing', ageSeconds: 1 });
+  });
+
+  it('is completed once finished, locked or not, and failed when unlocked but unfinished; aged from created_at', () => {
+    expect(classifyStripeKeyRow(key(120_000, 1_000, 'finished'), NOW, rows)).toEqual({ state: 'completed', ageSeconds: 120 });
+    expect(classifyStripeKeyRow(key(120_000, null, 'finished'), NOW, rows)).toEqual({ state: 'completed', ageSeconds: 120 });
+    expect(classifyStripeKeyRow(key(120_000, null, 'started'), NOW, rows)).toEqual({ state: 'failed', ageSeconds: 120 });
+  });
+
+  it('is expired at rest from the instant created_at is as old as the retention', () => {
+    expect(classifyStripeKeyRow(key(RETENTION_MS - 1, null, 'finished'), NOW, rows)).toEqual({ state: 'completed', ageSeconds: 259_199 });
+    expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+    expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'started'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+    expect(classifyStripeKeyRow(key(RETENTION_MS + 1, 5_000, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
   });
 });

@@ -2,8 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-/** Overridable so that two checkouts on one machine can run their suites side by side. */
-export const TEMPLATE_DB = process.env.IDEMSCOPE_TEST_TEMPLATE ?? 'idemscope_test_template';
+/**
+ * Overridable so that two checkouts on one machine can run their suites side
+ * by side; each Stryker worker (STRYKER_MUTATOR_WORKER) migrates its own, since
+ * every run's global setup drops and re-creates its template.
+ */
+const worker = process.env.STRYKER_MUTATOR_WORKER;
+export const TEMPLATE_DB = `${process.env.IDEMSCOPE_TEST_TEMPLATE ?? 'idemscope_test_template'}${worker === undefined ? '' : `_w${worker}`}`;
 export const ADMIN_URL = databaseUrl('postgres');
 
 export function databaseUrl(name: string): string {
