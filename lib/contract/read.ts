@@ -146,6 +146,26 @@ export interface RedisOverview {
   patterns?: string[];
   /** Whether these figures are current: stale when Redis does not answer and they come from an older snapshot. */
   freshness?: Freshness;
+  /**
+   * Where the in-flight figures (processing, stuck, the stuck list) of the
+   * patterns declared `=idemscope` come from: the library's index, read live
+   * with this request, not the keyspace pass. Null when no pattern is
+   * declared `=idemscope`, or the index could not be read (then the pass's figures stand).
+   */
+  inFlightIndex?: InFlightIndexInfo | null;
+}
+
+export interface InFlightIndexInfo {
+  /** When the index was read. */
+  readAt: string;
+  /** Members of the index (ZCARD). */
+  members: number;
+  /** Members whose keys were read, oldest first. */
+  examined: number;
+  /** Of those, members whose key has gone or is no longer in flight: not counted, not listed. */
+  gone: number;
+  /** Every member was read; when false, the youngest `members - examined` are counted as processing unread. */
+  complete: boolean;
 }
 
 export type PostgresCountField = 'rows' | 'processing' | 'stuck' | 'completed' | 'failed' | 'expired';
