@@ -107,6 +107,21 @@ export interface SnapshotInfo {
   passDurationMs: number | null;
   /** Keys examined by the last complete pass (all patterns). */
   keysExamined: number | null;
+  /** How the scanner is paced; absent or null when it runs without a budget. */
+  pacing?: ScanPacing | null;
+}
+
+/** The scanner's budget on Redis (IDEMSCOPE_REDIS_BUDGET_PERCENT) and what a pass costs under it. */
+export interface ScanPacing {
+  budgetPercent: number;
+  /** full-speed while someone looked at the overview within the last minute (or waits for a fresh pass); budget otherwise. */
+  mode: 'full-speed' | 'budget';
+  /** How long a pass takes at this budget: the last pass's Redis CPU over the budget (or its own time, if longer). Null before a pass completed. */
+  passAtBudgetMs: number | null;
+  /** Redis CPU seconds measured across the last pass's steps; it includes what the services asked meanwhile, so it is an upper bound. */
+  lastPassRedisCpuSeconds: number | null;
+  /** Pause before the next pass: the scan interval with a viewer, the keep-alive cadence without. */
+  nextPassAfterMs: number;
 }
 
 export type StateCounts = Record<RecordState, number>;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '../config/env';
 import { prisma } from '../db/prisma';
+import { ScanPacer } from '../scanner/pacer';
 import { KeyspaceScanner } from '../scanner/scanner';
 import type { Db } from '../stores/postgres/db';
 import { prismaReadStore } from '../stores/postgres/read-store';
@@ -21,16 +22,22 @@ export interface DashboardParts {
   now?: () => number;
 }
 
+/** A viewer who asked for the overview this recently keeps the scanner at full speed. */
+export const VIEWER_WINDOW_MS = 60_000;
+/** Longest pause after one budgeted step: a step of COUNT 1000 costs Redis milliseconds, far less. */
+const MAX_STEP_PAUSE_MS = 10_000;
+
 /** Wires the read side over the given clients; tests and the benchmark call this with their own. */
 export function createDashboard(parts: DashboardParts): DashboardDeps {
   const { config } = parts;
   const now = parts.now ?? Date.now;
   const redisStore = redisReadStore(parts.redis);
+  const scannerStore = parts.scannerRedis ? redisReadStore(parts.scannerRedis) : redisStore;
   return {
     config,
     redis: redisStore,
     postgres: prismaReadStore(parts.db, config, now),
-    scanner: new KeyspaceScanner(parts.scannerRedis ? redisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
+    scanner: new KeyspaceScanner(scannerStore.keyspace, {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,
       scanCount: config.scanCount,
@@ -40,6 +47,20 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
       topStuck: config.topStuck,
       classify: config,
       clock: now,
+      ...(config.redisBudgetPercent === undefined
+        ? {}
+        : {
+            pacer: new ScanPacer({
+              budgetPercent: config.redisBudgetPercent,
+              viewerWindowMs: VIEWER_WINDOW_MS,
+              stepPauseMs: config.scanStepPauseMs,
+              maxStepPauseMs: MAX_STEP_PAUSE_MS,
+              intervalMs: config.scanIntervalSeconds * 1000,
+              keepAliveMs: (config.scanKeepAliveSeconds ?? config.scanIntervalSeconds) * 1000,
+              clock: now,
+            }),
+            redisCpuSeconds: scannerStore.cpuSeconds,
+          }),
     }),
     counters: new DeliveryCounterTracker(),
     memo: new Memo(now),

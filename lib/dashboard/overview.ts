@@ -28,6 +28,7 @@ export interface OverviewQuery {
  */
 export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Promise<OverviewResponse> {
   deps.scanner.start();
+  deps.scanner.noteViewer();
   const redisProbe = redisHealth(deps);
   const snapshotPromise = query.fresh ? freshOrUnavailable(deps, redisProbe) : Promise.resolve(deps.scanner.snapshot);
   const nowMs = deps.now();
@@ -99,6 +100,15 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     completedAt: snapshot ? new Date(snapshot.completedAtMs).toISOString() : null,
     passDurationMs: snapshot ? snapshot.completedAtMs - snapshot.startedAtMs : null,
     keysExamined: snapshot?.keysExamined ?? null,
+    pacing: status.pacing
+      ? {
+          budgetPercent: status.pacing.budgetPercent,
+          mode: status.mode,
+          passAtBudgetMs: status.pacing.passAtBudgetMs,
+          lastPassRedisCpuSeconds: status.lastPassCost ? Math.round(status.lastPassCost.cpuSeconds * 1000) / 1000 : null,
+          nextPassAfterMs: status.pacing.nextPassAfterMs,
+        }
+      : null,
   };
   const error = health.error ?? (snapshot ? null : status.lastError);
   const freshness = deps.availability.freshness('redis', snapshot?.completedAtMs ?? null, health.reachable, nowMs);
