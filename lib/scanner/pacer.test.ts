@@ -46,6 +46,30 @@ describe('ScanPacer', () => {
     expect(pacer.pauseAfterStep('full-speed', 5, 5)).toBe(1);
   });
 
+  it('pays back full-speed steps before the next budgeted one, with idle time counting towards it', () => {
+    let now = 0;
+    const pacer = new ScanPacer(options(() => now, { maxStepPauseMs: 1_000_000 }));
+    pacer.noteViewer();
+    // 100 full-speed steps of 6 ms CPU in 5 ms each: the budget wanted 300 ms per step.
+    for (let i = 0; i < 100; i++) expect(pacer.pauseAfterStep('full-speed', 0.006, 5)).toBe(1);
+    expect(pacer.owed).toBe(100 * 294);
+    pacer.idled(9_400);
+    expect(pacer.owed).toBe(20_000);
+    now = 120_000;
+    // The first budgeted step pauses for its own cost and the rest of the debt.
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(295 + 20_000);
+    expect(pacer.owed).toBe(0);
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(295);
+  });
+
+  it('spreads a debt over capped pauses, and never owes more than one keep-alive pause', () => {
+    const pacer = new ScanPacer(options(() => 0, { maxStepPauseMs: 10_000, keepAliveMs: 50_000 }));
+    for (let i = 0; i < 1000; i++) pacer.pauseAfterStep('full-speed', 0.006, 5);
+    expect(pacer.owed).toBe(50_000);
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(10_000);
+    expect(pacer.owed).toBe(50_000 + 295 - 10_000);
+  });
+
   it('treats an unmeasured step as Redis busy all along', () => {
     const pacer = new ScanPacer(options(() => 0));
     expect(pacer.pauseAfterStep('budget', null, 10)).toBe(490);

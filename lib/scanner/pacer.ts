@@ -44,6 +44,15 @@ export const emptyPassCost = (): PassCost => ({ steps: 0, cpuSeconds: 0, stepMs:
 
 export class ScanPacer {
   private lastViewerMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Pause the budget is still owed by steps run at full speed: their CPU over
+   * the budget, minus the time they and any pause since took. Repaid before
+   * the next budgeted step, so a viewer's full-speed passes are paid back once
+   * nobody looks and the long-run share stays within the budget. At most
+   * keepAliveMs: after a long incident the scanner falls silent for no longer
+   * than its keep-alive cadence.
+   */
+  private owedMs = 0;
   private readonly now: () => number;
 
   constructor(readonly options: PacerOptions) {
@@ -76,17 +85,36 @@ export class ScanPacer {
    */
   pauseAfterStep(mode: PaceMode, cpuSeconds: number | null, stepMs: number): number {
     const { stepPauseMs, maxStepPauseMs } = this.options;
-    if (mode === 'full-speed') return stepPauseMs;
     // Unmeasured, the step is assumed to have kept Redis busy all along: the most cautious reading.
     const cost = cpuSeconds === null ? stepMs / 1000 : Math.max(0, cpuSeconds);
-    const owed = (cost * 1000) / this.budgetFraction - stepMs;
-    return Math.min(maxStepPauseMs, Math.max(stepPauseMs, Math.ceil(owed)));
+    const due = (cost * 1000) / this.budgetFraction - stepMs;
+    if (mode === 'full-speed') {
+      this.addOwed(due - stepPauseMs);
+      return stepPauseMs;
+    }
+    const pause = Math.min(maxStepPauseMs, Math.max(stepPauseMs, Math.ceil(due + this.owedMs)));
+    this.addOwed(due - pause);
+    return pause;
   }
 
-  /** Pause before the next pass. */
+  /** Pause before the next pass (see idled: it repays what full-speed steps owe). */
   pauseBetweenPasses(freshWanted: boolean): number {
     if (freshWanted) return 0;
     return this.viewerActive() ? this.options.intervalMs : this.options.keepAliveMs;
+  }
+
+  /** Time the scanner spent idle (between passes) repays the budget. */
+  idled(ms: number): void {
+    this.addOwed(-ms);
+  }
+
+  /** What full-speed steps still owe the budget, in ms of pause. */
+  get owed(): number {
+    return this.owedMs;
+  }
+
+  private addOwed(ms: number): void {
+    this.owedMs = Math.min(this.options.keepAliveMs, Math.max(0, this.owedMs + ms));
   }
 
   /**

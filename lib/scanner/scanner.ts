@@ -255,7 +255,11 @@ export class KeyspaceScanner {
       // A waiting fresh() request skips the pause, unless Redis just failed:
       // retrying at once would hammer a store that is already in trouble.
       if (failed) await this.sleep(this.options.intervalMs);
-      else if (this.waiters.length === 0) await this.sleep(this.options.pacer?.pauseBetweenPasses(false) ?? this.options.intervalMs);
+      else if (this.waiters.length === 0) {
+        const idleFrom = performance.now();
+        await this.sleep(this.options.pacer?.pauseBetweenPasses(false) ?? this.options.intervalMs);
+        this.options.pacer?.idled(performance.now() - idleFrom);
+      }
     }
   }
 
