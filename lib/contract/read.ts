@@ -168,6 +168,31 @@ export interface RedisOverview {
    * declared `=idemscope`, or the index could not be read (then the pass's figures stand).
    */
   inFlightIndex?: InFlightIndexInfo | null;
+  /**
+   * Until the first pass completes: estimates from the keys the running pass
+   * has seen, a random sample of the keyspace (see lib/scanner/estimate.ts),
+   * each with the half-width of its 95 % interval. Null once a pass completed
+   * (the counts above are then exact as of it) or before anything was sampled.
+   */
+  estimate?: RedisEstimate | null;
+}
+
+export interface EstimatedCount {
+  value: number;
+  /** Half-width of the 95 % interval: the count lies in value ± margin with 95 % confidence. */
+  margin: number;
+}
+
+export interface RedisEstimate {
+  /** When the sample was read. */
+  asOf: string;
+  /** Share of the patterns' keyspace walked so far (0–1). */
+  sampledFraction: number;
+  keysSampled: number;
+  keys: EstimatedCount;
+  byState: Record<RecordState, EstimatedCount>;
+  /** Patterns not walked yet; their keys are in no estimate. */
+  unsampledPatterns: string[];
 }
 
 export interface InFlightIndexInfo {

@@ -5,7 +5,7 @@ import { readInFlightIndex, withInFlightIndex, type InFlightReading } from './in
 import { classifyRow } from '../records/classify';
 import { patternSuggestion } from '../records/explain';
 import { keyPatternText } from '../records/key-patterns';
-import { DEFAULT_VERDICT_THRESHOLDS, type InFlightIndexInfo, type OverviewResponse, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
+import { DEFAULT_VERDICT_THRESHOLDS, type InFlightIndexInfo, type OverviewResponse, type RedisEstimate, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
@@ -48,7 +48,11 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
   const generatedMs = deps.now();
   const patternOf = createKeyFilter(deps.config.keyPatterns, deps.config.statsPrefix).patternOf;
   const snapshot = scanned && index ? withInFlightIndex(scanned, index, deps.config.topStuck, patternOf) : scanned;
-  const redis = { ...redisOverview(deps, snapshot, redisH, generatedMs), inFlightIndex: index ? indexInfo(index) : null };
+  const redis = {
+    ...redisOverview(deps, snapshot, redisH, generatedMs),
+    inFlightIndex: index ? indexInfo(index) : null,
+    estimate: snapshot ? null : sampleEstimate(deps),
+  };
   const stuckSources: Sources = { used: [], missing: [] };
   (snapshot || index ? stuckSources.used : stuckSources.missing).push('redis');
   (stuckRows ? stuckSources.used : stuckSources.missing).push('postgres');
@@ -208,6 +212,13 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
     })),
     unfit: c?.unfit ?? [],
   };
+}
+
+function sampleEstimate(deps: DashboardDeps): RedisEstimate | null {
+  const estimate = deps.scanner.estimate();
+  if (!estimate) return null;
+  const { asOfMs, ...rest } = estimate;
+  return { ...rest, asOf: new Date(asOfMs).toISOString() };
 }
 
 function indexInfo(index: InFlightReading): InFlightIndexInfo {

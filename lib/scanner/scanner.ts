@@ -3,6 +3,7 @@ import { examine, type FollowReads } from '../records/examine';
 import { createKeyFilter, type KeyFilter } from '../records/key-filter';
 import type { KeyPattern } from '../records/key-patterns';
 import type { KeyspaceReader } from '../stores/redis/keyspace';
+import { estimateFromSample, scanFraction, type KeyspaceEstimate } from './estimate';
 import { emptyPassCost, type PaceMode, type PassCost, type ScanPacer } from './pacer';
 import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
 
@@ -78,7 +79,7 @@ export class KeyspaceScanner {
   /** Set by stop(): a pass in progress gives up at its next step instead of finishing. */
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private pass: { startedAtMs: number; builder: SnapshotBuilder; cost: PassCost } | null = null;
+  private pass: { startedAtMs: number; builder: SnapshotBuilder; cost: PassCost; fractions: number[] } | null = null;
   private lastPassCost: PassCost | null = null;
   private passesStarted = 0;
   private passes = 0;
@@ -126,6 +127,17 @@ export class KeyspaceScanner {
    */
   noteViewer(): void {
     if (this.options.pacer?.noteViewer()) this.wake?.();
+  }
+
+  /**
+   * Counts of the pass in progress scaled up by how much of the keyspace it
+   * has walked (see estimate.ts), with their 95 % bounds; null when no pass
+   * is running or none of its patterns has been sampled yet.
+   */
+  estimate(): (KeyspaceEstimate & { asOfMs: number }) | null {
+    if (!this.pass) return null;
+    const estimate = estimateFromSample(this.pass.builder.patternsSoFar, this.pass.fractions);
+    return estimate && { ...estimate, asOfMs: this.now() };
   }
 
   /** Starts the background loop; calling it again is harmless. */
@@ -176,10 +188,11 @@ export class KeyspaceScanner {
     const number = ++this.passesStarted;
     const builder = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
     const cost = emptyPassCost();
-    this.pass = { startedAtMs, builder, cost };
+    const fractions = this.options.patterns.map(() => 0);
+    this.pass = { startedAtMs, builder, cost, fractions };
     try {
       for (let index = 0; index < this.options.patterns.length; index++) {
-        await this.scanPattern(index, builder, cost);
+        await this.scanPattern(index, builder, cost, fractions);
       }
       const snapshot = builder.finish(this.now());
       this.current = snapshot;
@@ -193,7 +206,7 @@ export class KeyspaceScanner {
     }
   }
 
-  private async scanPattern(index: number, builder: SnapshotBuilder, cost: PassCost): Promise<void> {
+  private async scanPattern(index: number, builder: SnapshotBuilder, cost: PassCost, fractions: number[]): Promise<void> {
     const { scanCount, headBytes, stepPauseMs, classify, pacer, redisCpuSeconds } = this.options;
     const { pattern, format } = this.options.patterns[index]!;
     const formatOf = () => format;
@@ -225,6 +238,7 @@ export class KeyspaceScanner {
       cost.stepMs += stepMs;
       cost.cpuSeconds += Math.max(0, cpu ?? 0);
       for (const entry of entries) builder.add(index, entry, now);
+      fractions[index] = scanFraction(cursor, cursor === '0');
       if (pacer && mode === 'budget') {
         const ms = pacer.pauseAfterStep(mode, cpu, stepMs);
         cost.pausedMs += ms;

@@ -94,6 +94,11 @@ export class SnapshotBuilder {
     return this.snapshot.keysExamined;
   }
 
+  /** Each pattern's counts so far: a pass in progress is read only for estimates. */
+  get patternsSoFar(): readonly PatternAggregate[] {
+    return this.snapshot.byPattern;
+  }
+
   scanned(count: number): void {
     this.snapshot.keysExamined += count;
   }
