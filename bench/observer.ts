@@ -13,7 +13,10 @@
  * as a share of one core: the service's, the dashboard's and anyone else's
  * on this Redis). The keys are removed at the end.
  *
- *   npm run bench:observer -- [--keys 1000000] [--duration 60] [--runs 3] [--rate 2000] [--budget 2] [--warmup 5]
+ *   npm run bench:observer -- [--keys 1000000] [--duration 60] [--runs 3] [--rate 2000] [--budget 2] [--warmup 5] [--postgres-rows N]
+ *
+ * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
+ * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
  *
  * REDIS_URL defaults to database 13 of the local Redis, one of the bench's own.
  */
@@ -29,6 +32,7 @@ import { unlinkPrefix } from './dataset/cleanup';
 import { benchRedis, closeRedis } from './dataset/redis-client';
 import { loadRedisDataset } from './dataset/redis-keys';
 import { pipeToRedis, resp } from './dataset/resp';
+import { overviewReads } from './observer-postgres';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '2000' },
     budget: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '5' },
+    'postgres-rows': { type: 'string', default: '0' },
   },
 });
 const KEYS = Number(args.keys);
@@ -125,6 +130,10 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const range = (xs: number[], digits = 2) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 
 try {
+  if (RUNS === 0) {
+    await overviewReads(admin, Number(args['postgres-rows']), console.log);
+    process.exit(0);
+  }
   console.log(`bench:observer: ${KEYS} dedup keys + ${KEYS} unrelated keys on ${REDIS_URL}; service at ${RATE} claims/s; ${RUNS} runs of 3 phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %`);
   const loadStarted = performance.now();
   const dataset = await loadRedisDataset({ url: REDIS_URL, prefix: PREFIX, keys: KEYS, nowMs: Date.now() });
@@ -162,6 +171,7 @@ try {
         (name === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points)`),
     );
   }
+  if (Number(args['postgres-rows']) > 0) await overviewReads(admin, Number(args['postgres-rows']), console.log);
 } finally {
   await unlinkPrefix(admin, PREFIX);
   await closeRedis(admin);
