@@ -63,6 +63,7 @@ export async function overviewReads(redis: RedisClient, rows: number, log: (line
     }
 
     let seqScans = 0;
+    let boundedSeqScans = 0;
     let hit = 0;
     let read = 0;
     log(`One overview refresh sent ${recorded.length} statements; each again under EXPLAIN (ANALYZE, BUFFERS):`);
@@ -79,15 +80,22 @@ export async function overviewReads(redis: RedisClient, rows: number, log: (line
       const [{ Plan: plan, 'Execution Time': ms }] = result[0]!['QUERY PLAN'];
       const all = nodes(plan);
       const seq = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?');
+      // A bounded count (SELECT 1 … LIMIT cap + 1) may scan from the start and stop at the cap: say so.
+      const limited = all.some((n) => n['Node Type'] === 'Limit');
       const blocks = { hit: plan['Shared Hit Blocks'] ?? 0, read: plan['Shared Read Blocks'] ?? 0 };
       hit += blocks.hit;
       read += blocks.read;
-      if (seq.includes('processed_messages')) seqScans++;
+      if (seq.includes('processed_messages')) {
+        if (limited) boundedSeqScans++;
+        else seqScans++;
+      }
       log(
-        `  ${ms.toFixed(2).padStart(8)} ms  ${String(blocks.hit).padStart(6)} hit ${String(blocks.read).padStart(5)} read  ${seq.length ? `SEQ SCAN ${seq.join(',')}` : 'no seq scan'}  ${oneLine.slice(0, 90)}`,
+        `  ${ms.toFixed(2).padStart(8)} ms  ${String(blocks.hit).padStart(6)} hit ${String(blocks.read).padStart(5)} read  ${seq.length ? `SEQ SCAN ${seq.join(',')}${limited ? ' (under LIMIT)' : ''}` : 'no seq scan'}  ${oneLine.slice(0, 90)}`,
       );
     }
-    log(`Total: ${hit} buffers hit, ${read} read (8 KiB each); sequential scans of processed_messages: ${seqScans}`);
+    log(
+      `Total: ${hit} buffers hit, ${read} read (8 KiB each); sequential scans of processed_messages: ${seqScans} unbounded, ${boundedSeqScans} stopped by a LIMIT`,
+    );
     await admin.end();
   } finally {
     await dropDatabase(url);
