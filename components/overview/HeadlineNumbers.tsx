@@ -75,12 +75,27 @@ function DeliveryStats({ window, label }: { window: DeliveryWindow | null; label
 function SnapshotPending({ overview }: { overview: OverviewResponse }) {
   const { reachable, snapshot } = overview.redis;
   if (!reachable || snapshot.status !== 'none') return null;
+  const estimate = overview.redis.estimate;
   return (
     <p className="notice" role="status" data-testid="snapshot-pending">
       Redis counts appear when the first keyspace scan completes ({formatCount(snapshot.passKeysExamined)} keys examined so
       far). Postgres counts and deliveries below are already current.
+      {estimate ? (
+        <span data-testid="redis-estimate">
+          {' '}
+          Estimate from the {formatPercent(estimate.sampledFraction)} of the keyspace scanned so far, a random sample (95 % bounds):{' '}
+          ≈ {formatCount(estimate.keys.value)} ± {formatCount(estimate.keys.margin)} keys, ≈ {formatCount(estimate.byState.stuck.value)} ±{' '}
+          {formatCount(estimate.byState.stuck.margin)} stuck, ≈ {formatCount(estimate.byState.processing.value)} ±{' '}
+          {formatCount(estimate.byState.processing.margin)} in flight
+          {estimate.unsampledPatterns.length ? ` (not yet sampled: ${estimate.unsampledPatterns.join(', ')})` : ''}.
+        </span>
+      ) : null}
     </p>
   );
+}
+
+function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
 }
 
 /** Redis near maxmemory: what happens to dedup under its policy. */

@@ -11,6 +11,7 @@ import { HeadlineNumbers } from './HeadlineNumbers';
 import { PatternsTable } from './PatternsTable';
 import { HealthVerdict } from './HealthVerdict';
 import { RecordCountsTable } from './RecordCountsTable';
+import { ScanPacingNote } from './ScanPacingNote';
 import { WatchedTablesPanel } from './WatchedTablesPanel';
 import { StoreHealthPanel } from './StoreHealthPanel';
 import { StuckRecordsTable } from './StuckRecordsTable';
@@ -54,6 +55,7 @@ export function OverviewView() {
       <div className="columns">
         <Panel title="Records by state" id="record-counts">
           {overview.data ? <RecordCountsTable overview={overview.data} /> : <Loading />}
+          {overview.data ? <ScanPacingNote overview={overview.data} /> : null}
           {overview.data ? <WatchedTablesPanel overview={overview.data} /> : null}
         </Panel>
         <ExpiryPanel />

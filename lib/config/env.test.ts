@@ -25,6 +25,15 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ IDEMSCOPE_REDIS_TIMEOUT_MS: '0' })).toThrow(/IDEMSCOPE_REDIS_TIMEOUT_MS/);
   });
 
+  it('budgets the scanner 2 % of Redis\'s CPU by default, accepts a fraction of a percent, and refuses 0 or more than 100', () => {
+    expect(parseEnv({}).IDEMSCOPE_REDIS_BUDGET_PERCENT).toBe(2);
+    expect(parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: '0.5' }).IDEMSCOPE_REDIS_BUDGET_PERCENT).toBe(0.5);
+    for (const bad of ['0', '-1', '101', 'lots']) {
+      expect(() => parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: bad }), bad).toThrow(/IDEMSCOPE_REDIS_BUDGET_PERCENT/);
+    }
+    expect(parseEnv({}).IDEMSCOPE_SCAN_KEEPALIVE_SECONDS).toBe(600);
+  });
+
   it('splits key patterns and treats empty strings as unset', () => {
     const config = parseEnv({ IDEMSCOPE_KEY_PATTERNS: ' idempotency:* , *#* ', PORT: '' });
     expect(config.IDEMSCOPE_KEY_PATTERNS).toEqual([

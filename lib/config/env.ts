@@ -119,6 +119,13 @@ const schema = z.object({
   IDEMSCOPE_SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   /** Milliseconds the scanner pauses between two SCAN steps of a pass (0 = only yield), leaving Redis to the services. */
   IDEMSCOPE_SCAN_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(1000).default(1),
+  /**
+   * Share of one Redis core, in percent, the background scanner may use while nobody is looking
+   * (measured as Redis's own CPU, INFO cpu, across each step); a viewer gets full-speed passes.
+   */
+  IDEMSCOPE_REDIS_BUDGET_PERCENT: z.coerce.number().gt(0).max(100).default(2),
+  /** Seconds between the scanner's passes while nobody has looked at the overview for a minute: the keep-alive cadence. */
+  IDEMSCOPE_SCAN_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Most keys or rows one listing request examines; a page may hold fewer items and still have a next cursor. */
   IDEMSCOPE_LIST_EXAMINE_LIMIT: z.coerce.number().int().min(100).max(100000).default(5000),
   /** Seconds the dashboard shares its Postgres counts and delivery totals between requests (0 = recompute per request). */

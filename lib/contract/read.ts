@@ -107,6 +107,21 @@ export interface SnapshotInfo {
   passDurationMs: number | null;
   /** Keys examined by the last complete pass (all patterns). */
   keysExamined: number | null;
+  /** How the scanner is paced; absent or null when it runs without a budget. */
+  pacing?: ScanPacing | null;
+}
+
+/** The scanner's budget on Redis (IDEMSCOPE_REDIS_BUDGET_PERCENT) and what a pass costs under it. */
+export interface ScanPacing {
+  budgetPercent: number;
+  /** full-speed while someone looked at the overview within the last minute (or waits for a fresh pass); budget otherwise. */
+  mode: 'full-speed' | 'budget';
+  /** How long a pass takes at this budget: the last pass's Redis CPU over the budget (or its own time, if longer). Null before a pass completed. */
+  passAtBudgetMs: number | null;
+  /** Redis CPU seconds measured across the last pass's steps; it includes what the services asked meanwhile, so it is an upper bound. */
+  lastPassRedisCpuSeconds: number | null;
+  /** Pause before the next pass: the scan interval with a viewer, the keep-alive cadence without. */
+  nextPassAfterMs: number;
 }
 
 export type StateCounts = Record<RecordState, number>;
@@ -146,6 +161,51 @@ export interface RedisOverview {
   patterns?: string[];
   /** Whether these figures are current: stale when Redis does not answer and they come from an older snapshot. */
   freshness?: Freshness;
+  /**
+   * Where the in-flight figures (processing, stuck, the stuck list) of the
+   * patterns declared `=idemscope` come from: the library's index, read live
+   * with this request, not the keyspace pass. Null when no pattern is
+   * declared `=idemscope`, or the index could not be read (then the pass's figures stand).
+   */
+  inFlightIndex?: InFlightIndexInfo | null;
+  /**
+   * Until the first pass completes: estimates from the keys the running pass
+   * has seen, a random sample of the keyspace (see lib/scanner/estimate.ts),
+   * each with the half-width of its 95 % interval. Null once a pass completed
+   * (the counts above are then exact as of it) or before anything was sampled.
+   */
+  estimate?: RedisEstimate | null;
+}
+
+export interface EstimatedCount {
+  value: number;
+  /** Half-width of the 95 % interval: the count lies in value ± margin with 95 % confidence. */
+  margin: number;
+}
+
+export interface RedisEstimate {
+  /** When the sample was read. */
+  asOf: string;
+  /** Share of the patterns' keyspace walked so far (0–1). */
+  sampledFraction: number;
+  keysSampled: number;
+  keys: EstimatedCount;
+  byState: Record<RecordState, EstimatedCount>;
+  /** Patterns not walked yet; their keys are in no estimate. */
+  unsampledPatterns: string[];
+}
+
+export interface InFlightIndexInfo {
+  /** When the index was read. */
+  readAt: string;
+  /** Members of the index (ZCARD). */
+  members: number;
+  /** Members whose keys were read, oldest first. */
+  examined: number;
+  /** Of those, members whose key has gone or is no longer in flight: not counted, not listed. */
+  gone: number;
+  /** Every member was read; when false, the youngest `members - examined` are counted as processing unread. */
+  complete: boolean;
 }
 
 export type PostgresCountField = 'rows' | 'processing' | 'stuck' | 'completed' | 'failed' | 'expired';

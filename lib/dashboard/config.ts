@@ -18,6 +18,10 @@ export interface DashboardConfig extends ClassifyConfig {
   scanCount: number;
   scanIntervalSeconds: number;
   scanStepPauseMs: number;
+  /** Share of one Redis core, in percent, the scanner may use with no viewer (see lib/scanner/pacer.ts); absent: no budget. */
+  redisBudgetPercent?: number;
+  /** Pause between passes with no viewer; absent: scanIntervalSeconds. */
+  scanKeepAliveSeconds?: number;
   /** Bytes of each value the scanner and the key listing read. */
   headBytes: number;
   /** Bytes of a value the single-key view reads; longer values are shown truncated. */
@@ -55,6 +59,8 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     scanCount: e.IDEMSCOPE_SCAN_COUNT,
     scanIntervalSeconds: e.IDEMSCOPE_SCAN_INTERVAL_SECONDS,
     scanStepPauseMs: e.IDEMSCOPE_SCAN_STEP_PAUSE_MS,
+    redisBudgetPercent: e.IDEMSCOPE_REDIS_BUDGET_PERCENT,
+    scanKeepAliveSeconds: e.IDEMSCOPE_SCAN_KEEPALIVE_SECONDS,
     headBytes: 512,
     detailBytes: 64 * 1024,
     keysExaminedPerRequest: e.IDEMSCOPE_LIST_EXAMINE_LIMIT,

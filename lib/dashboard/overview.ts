@@ -1,9 +1,11 @@
 import { ScanTimeoutError } from '../scanner/scanner';
-import type { KeyspaceSnapshot } from '../scanner/snapshot';
+import type { KeyspaceSnapshot, StuckKey } from '../scanner/snapshot';
+import { createKeyFilter } from '../records/key-filter';
+import { readInFlightIndex, withInFlightIndex, type InFlightReading } from './in-flight-index';
 import { classifyRow } from '../records/classify';
 import { patternSuggestion } from '../records/explain';
 import { keyPatternText } from '../records/key-patterns';
-import { DEFAULT_VERDICT_THRESHOLDS, type OverviewResponse, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
+import { DEFAULT_VERDICT_THRESHOLDS, type InFlightIndexInfo, type OverviewResponse, type RedisEstimate, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
 import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
@@ -26,11 +28,14 @@ export interface OverviewQuery {
  */
 export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Promise<OverviewResponse> {
   deps.scanner.start();
+  deps.scanner.noteViewer();
   const redisProbe = redisHealth(deps);
   const snapshotPromise = query.fresh ? freshOrUnavailable(deps, redisProbe) : Promise.resolve(deps.scanner.snapshot);
   const nowMs = deps.now();
-  const [snapshot, redisH, postgresH, postgres, stuckRows, hour, day] = await Promise.all([
+  const [scanned, index, redisH, postgresH, postgres, stuckRows, hour, day] = await Promise.all([
     snapshotPromise,
+    // An index that cannot be read leaves the pass's own in-flight figures, which cover the same keys.
+    readInFlightIndex(deps).catch(() => null),
     redisProbe,
     postgresHealth(deps),
     postgresOverview(deps, nowMs),
@@ -41,9 +46,15 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     shared(deps, 'deliveries:24h', () => deliveryWindow(deps, '24h', nowMs)),
   ]);
   const generatedMs = deps.now();
-  const redis = redisOverview(deps, snapshot, redisH, generatedMs);
+  const patternOf = createKeyFilter(deps.config.keyPatterns, deps.config.statsPrefix).patternOf;
+  const snapshot = scanned && index ? withInFlightIndex(scanned, index, deps.config.topStuck, patternOf) : scanned;
+  const redis = {
+    ...redisOverview(deps, snapshot, redisH, generatedMs),
+    inFlightIndex: index ? indexInfo(index) : null,
+    estimate: snapshot ? null : sampleEstimate(deps),
+  };
   const stuckSources: Sources = { used: [], missing: [] };
-  (snapshot ? stuckSources.used : stuckSources.missing).push('redis');
+  (snapshot || index ? stuckSources.used : stuckSources.missing).push('redis');
   (stuckRows ? stuckSources.used : stuckSources.missing).push('postgres');
   return {
     generatedAt: new Date(generatedMs).toISOString(),
@@ -51,7 +62,7 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
     postgres,
     deliveries: hour,
     deliveryWindows: [hour, day],
-    oldestStuck: oldestStuck(deps, snapshot, stuckRows ?? [], nowMs),
+    oldestStuck: oldestStuck(deps, snapshot?.oldestStuck ?? index?.stuck ?? [], stuckRows ?? [], nowMs),
     oldestStuckSources: stuckSources,
     expiredAwaitingPurge: { redis: redis.expired, postgres: postgres.expired, postgresEstimated: postgres.estimated.expired },
     health: { redis: redisH, postgres: postgresH },
@@ -93,6 +104,15 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     completedAt: snapshot ? new Date(snapshot.completedAtMs).toISOString() : null,
     passDurationMs: snapshot ? snapshot.completedAtMs - snapshot.startedAtMs : null,
     keysExamined: snapshot?.keysExamined ?? null,
+    pacing: status.pacing
+      ? {
+          budgetPercent: status.pacing.budgetPercent,
+          mode: status.mode,
+          passAtBudgetMs: status.pacing.passAtBudgetMs,
+          lastPassRedisCpuSeconds: status.lastPassCost ? Math.round(status.lastPassCost.cpuSeconds * 1000) / 1000 : null,
+          nextPassAfterMs: status.pacing.nextPassAfterMs,
+        }
+      : null,
   };
   const error = health.error ?? (snapshot ? null : status.lastError);
   const freshness = deps.availability.freshness('redis', snapshot?.completedAtMs ?? null, health.reachable, nowMs);
@@ -194,8 +214,19 @@ async function postgresOverview(deps: DashboardDeps, nowMs: number): Promise<Pos
   };
 }
 
-function oldestStuck(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, rows: MessageRow[], nowMs: number): StuckRecord[] {
-  const fromRedis = (snapshot?.oldestStuck ?? []).map((s) => ({
+function sampleEstimate(deps: DashboardDeps): RedisEstimate | null {
+  const estimate = deps.scanner.estimate();
+  if (!estimate) return null;
+  const { asOfMs, ...rest } = estimate;
+  return { ...rest, asOf: new Date(asOfMs).toISOString() };
+}
+
+function indexInfo(index: InFlightReading): InFlightIndexInfo {
+  return { readAt: new Date(index.readAtMs).toISOString(), members: index.members, examined: index.examined, gone: index.gone, complete: index.unexamined === 0 };
+}
+
+function oldestStuck(deps: DashboardDeps, stuckKeys: readonly StuckKey[], rows: MessageRow[], nowMs: number): StuckRecord[] {
+  const fromRedis = stuckKeys.map((s) => ({
     rank: s.stuckForSeconds,
     record: {
       store: 'redis' as const,

@@ -38,3 +38,14 @@ export function parseStatsField(field: string): { consumer: string; counter: Cou
   const counter = field.slice(at + 1) as Counter;
   return COUNTERS.includes(counter) ? { consumer: field.slice(0, at), counter } : null;
 }
+
+/**
+ * The sorted set of the library's in-flight claims (score: the claim's time
+ * in ms by the Redis server's clock, member: the record's full Redis key),
+ * under the stats prefix so that it is never taken for a dedup key. Every
+ * script gets it as a KEYS entry and none builds its name, so this is the one
+ * place that decides it (Redis Cluster can give it a hash tag here).
+ */
+export function inFlightIndexKey(statsPrefix: string): string {
+  return `${statsPrefix}in-flight`;
+}

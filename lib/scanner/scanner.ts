@@ -3,6 +3,8 @@ import { examine, type FollowReads } from '../records/examine';
 import { createKeyFilter, type KeyFilter } from '../records/key-filter';
 import type { KeyPattern } from '../records/key-patterns';
 import type { KeyspaceReader } from '../stores/redis/keyspace';
+import { estimateFromSample, scanFraction, type KeyspaceEstimate } from './estimate';
+import { emptyPassCost, type PaceMode, type PassCost, type ScanPacer } from './pacer';
 import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
 
 export interface ScannerOptions {
@@ -22,6 +24,13 @@ export interface ScannerOptions {
   topStuck: number;
   classify: ClassifyConfig;
   clock?: () => number;
+  /**
+   * Paces steps and passes by Redis's CPU (see pacer.ts); without one, every
+   * step pauses stepPauseMs and every pass intervalMs, as before the budget.
+   */
+  pacer?: ScanPacer;
+  /** Redis's CPU seconds so far (INFO cpu used_cpu_sys + used_cpu_user), read before and after each step. */
+  redisCpuSeconds?: () => Promise<number>;
 }
 
 export interface ScannerStatus {
@@ -31,6 +40,16 @@ export interface ScannerStatus {
   passKeysExamined: number;
   passes: number;
   lastError: string | null;
+  /** How the next step runs: at full speed (a viewer or a fresh request) or under the budget. */
+  mode: PaceMode;
+  /** What the last complete pass cost Redis; null before one completed. */
+  lastPassCost: PassCost | null;
+  /** The budget and what a pass takes under it; null without a pacer. */
+  pacing: {
+    budgetPercent: number;
+    passAtBudgetMs: number | null;
+    nextPassAfterMs: number;
+  } | null;
 }
 
 /** A fresh snapshot was asked for and no pass completed in time. */
@@ -60,7 +79,8 @@ export class KeyspaceScanner {
   /** Set by stop(): a pass in progress gives up at its next step instead of finishing. */
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private pass: { startedAtMs: number; builder: SnapshotBuilder } | null = null;
+  private pass: { startedAtMs: number; builder: SnapshotBuilder; cost: PassCost; fractions: number[] } | null = null;
+  private lastPassCost: PassCost | null = null;
   private passesStarted = 0;
   private passes = 0;
   private lastError: string | null = null;
@@ -89,7 +109,35 @@ export class KeyspaceScanner {
       passKeysExamined: this.pass?.builder.keysExamined ?? 0,
       passes: this.passes,
       lastError: this.lastError,
+      mode: this.options.pacer?.mode(this.waiters.length > 0) ?? 'full-speed',
+      lastPassCost: this.lastPassCost,
+      pacing: this.options.pacer
+        ? {
+            budgetPercent: this.options.pacer.options.budgetPercent,
+            passAtBudgetMs: this.lastPassCost ? this.options.pacer.passMsAtBudget(this.lastPassCost) : null,
+            nextPassAfterMs: this.options.pacer.pauseBetweenPasses(this.waiters.length > 0),
+          }
+        : null,
     };
+  }
+
+  /**
+   * Someone looked at the figures: passes run at full speed for a while. A
+   * viewer back after a quiet spell ends the keep-alive pause at once.
+   */
+  noteViewer(): void {
+    if (this.options.pacer?.noteViewer()) this.wake?.();
+  }
+
+  /**
+   * Counts of the pass in progress scaled up by how much of the keyspace it
+   * has walked (see estimate.ts), with their 95 % bounds; null when no pass
+   * is running or none of its patterns has been sampled yet.
+   */
+  estimate(): (KeyspaceEstimate & { asOfMs: number }) | null {
+    if (!this.pass) return null;
+    const estimate = estimateFromSample(this.pass.builder.patternsSoFar, this.pass.fractions);
+    return estimate && { ...estimate, asOfMs: this.now() };
   }
 
   /** Starts the background loop; calling it again is harmless. */
@@ -139,13 +187,16 @@ export class KeyspaceScanner {
     const startedAtMs = this.now();
     const number = ++this.passesStarted;
     const builder = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
-    this.pass = { startedAtMs, builder };
+    const cost = emptyPassCost();
+    const fractions = this.options.patterns.map(() => 0);
+    this.pass = { startedAtMs, builder, cost, fractions };
     try {
       for (let index = 0; index < this.options.patterns.length; index++) {
-        await this.scanPattern(index, builder);
+        await this.scanPattern(index, builder, cost, fractions);
       }
       const snapshot = builder.finish(this.now());
       this.current = snapshot;
+      this.lastPassCost = cost;
       this.passes++;
       this.lastError = null;
       this.settle(number, snapshot);
@@ -155,13 +206,16 @@ export class KeyspaceScanner {
     }
   }
 
-  private async scanPattern(index: number, builder: SnapshotBuilder): Promise<void> {
-    const { scanCount, headBytes, stepPauseMs, classify } = this.options;
+  private async scanPattern(index: number, builder: SnapshotBuilder, cost: PassCost, fractions: number[]): Promise<void> {
+    const { scanCount, headBytes, stepPauseMs, classify, pacer, redisCpuSeconds } = this.options;
     const { pattern, format } = this.options.patterns[index]!;
     const formatOf = () => format;
     let cursor = '0';
     do {
       if (this.stopping) throw new Error('scanner stopped');
+      const mode = pacer?.mode(this.waiters.length > 0) ?? 'full-speed';
+      const cpuBefore = redisCpuSeconds ? await redisCpuSeconds() : null;
+      const stepStarted = performance.now();
       const step = await this.source.scan(pattern, cursor, scanCount);
       cursor = step.cursor;
       builder.scanned(step.keys.length);
@@ -177,8 +231,22 @@ export class KeyspaceScanner {
         return replies;
       };
       const now = this.now();
-      for (const entry of await examine(peeks, headBytes, now, classify, formatOf, follow)) builder.add(index, entry, now);
-      await paused;
+      const entries = await examine(peeks, headBytes, now, classify, formatOf, follow);
+      const stepMs = performance.now() - stepStarted;
+      const cpu = cpuBefore === null ? null : (await redisCpuSeconds!()) - cpuBefore;
+      cost.steps++;
+      cost.stepMs += stepMs;
+      cost.cpuSeconds += Math.max(0, cpu ?? 0);
+      for (const entry of entries) builder.add(index, entry, now);
+      fractions[index] = scanFraction(cursor, cursor === '0');
+      if (pacer && mode === 'budget') {
+        const ms = pacer.pauseAfterStep(mode, cpu, stepMs);
+        cost.pausedMs += ms;
+        await pause(ms);
+      } else {
+        cost.pausedMs += stepPauseMs;
+        await paused;
+      }
     } while (cursor !== '0');
   }
 
@@ -200,7 +268,12 @@ export class KeyspaceScanner {
       if (!this.running) break;
       // A waiting fresh() request skips the pause, unless Redis just failed:
       // retrying at once would hammer a store that is already in trouble.
-      if (failed || this.waiters.length === 0) await this.sleep(this.options.intervalMs);
+      if (failed) await this.sleep(this.options.intervalMs);
+      else if (this.waiters.length === 0) {
+        const idleFrom = performance.now();
+        await this.sleep(this.options.pacer?.pauseBetweenPasses(false) ?? this.options.intervalMs);
+        this.options.pacer?.idled(performance.now() - idleFrom);
+      }
     }
   }
 

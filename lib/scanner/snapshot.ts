@@ -94,6 +94,11 @@ export class SnapshotBuilder {
     return this.snapshot.keysExamined;
   }
 
+  /** Each pattern's counts so far: a pass in progress is read only for estimates. */
+  get patternsSoFar(): readonly PatternAggregate[] {
+    return this.snapshot.byPattern;
+  }
+
   scanned(count: number): void {
     this.snapshot.keysExamined += count;
   }
@@ -134,19 +139,24 @@ export class SnapshotBuilder {
     if (this.topStuck <= 0) return;
     const stuckFor = entry.stuckForSeconds ?? 0;
     if (list.length >= this.topStuck && stuckFor <= list[list.length - 1]!.stuckForSeconds) return;
-    const item: StuckKey = {
-      key: entry.key,
-      format: entry.format,
-      stuckReason: entry.stuckReason,
-      nativeState: entry.decoded.nativeState,
-      ageSeconds: entry.ageSeconds,
-      stuckForSeconds: stuckFor,
-      owner: entry.decoded.owner,
-      consumer: entry.decoded.consumer,
-      startedAtMs: entry.decoded.startedAtMs,
-    };
+    const item = stuckKeyOf(entry);
     const at = list.findIndex((other) => other.stuckForSeconds < stuckFor);
     list.splice(at < 0 ? list.length : at, 0, item);
     if (list.length > this.topStuck) list.pop();
   }
+}
+
+/** A stuck key as the overview lists it. */
+export function stuckKeyOf(entry: ExaminedKey): StuckKey {
+  return {
+    key: entry.key,
+    format: entry.format,
+    stuckReason: entry.stuckReason,
+    nativeState: entry.decoded.nativeState,
+    ageSeconds: entry.ageSeconds,
+    stuckForSeconds: entry.stuckForSeconds ?? 0,
+    owner: entry.decoded.owner,
+    consumer: entry.decoded.consumer,
+    startedAtMs: entry.decoded.startedAtMs,
+  };
 }

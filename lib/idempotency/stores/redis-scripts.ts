@@ -73,6 +73,31 @@ local function consumers(at)
 end
 `;
 
+/**
+ * The in-flight index (stats-keys.ts inFlightIndexKey): ZADD and ZREM in
+ * chunks, one command per chunk rather than per key, and small enough for
+ * unpack() whatever the batch size.
+ */
+const INDEX = `
+local INDEX_CHUNK = 256
+local function index_add(index, score, keys)
+  local args = {}
+  for i, key in ipairs(keys) do
+    args[#args + 1] = score
+    args[#args + 1] = key
+    if #args >= 2 * INDEX_CHUNK or i == #keys then
+      redis.call('ZADD', index, unpack(args))
+      args = {}
+    end
+  end
+end
+local function index_remove(index, keys)
+  for i = 1, #keys, INDEX_CHUNK do
+    redis.call('ZREM', index, unpack(keys, i, math.min(i + INDEX_CHUNK - 1, #keys)))
+  end
+end
+`;
+
 /** Values per key in CLAIM's ARGV, after the shared ones and the consumers. */
 export const CLAIM_ARGS_PER_KEY = 5;
 
@@ -81,8 +106,9 @@ export const CLAIMED_FIRST = 1;
 export const CLAIMED_TAKEOVER = 2;
 
 /**
- * Claims each of KEYS in turn, each atomically (a key given twice is busy the
- * second time). ARGV[4] grace ms, then the batch's consumers (see CONSUMERS),
+ * KEYS[1] the in-flight index (see INDEX); claims each of KEYS[2..] in turn,
+ * each atomically (a key given twice is busy the second time), and adds each
+ * key it claims (first or takeover) to the index. ARGV[4] grace ms, then the batch's consumers (see CONSUMERS),
  * then per key: owner as JSON, consumer index, lease ms, fingerprint or '',
  * and the fingerprint member (`,"fingerprint":…`) or ''. Returns a flat
  * array: the server's time in ms, by which the caller rebuilds the exact
@@ -93,15 +119,16 @@ export const CLAIMED_TAKEOVER = 2;
  * ran out, is taken over by a delivery with the same payload. A completed
  * record is told by its status alone, so its result is never decoded.
  */
-export const CLAIM = new LuaScript(`${COUNTING}${CONSUMERS}
+export const CLAIM = new LuaScript(`${COUNTING}${CONSUMERS}${INDEX}
 local grace = tonumber(ARGV[4])
 local first = consumers(4)
 local HEAD = '{"fmt":"idemscope","v":1,"status":"'
 local started = string.format('%d', now)
 local expiries = {}
 local replies = {now}
-for k = 1, #KEYS do
-  local at = first + (k - 1) * ${CLAIM_ARGS_PER_KEY}
+local claimed = {}
+for k = 2, #KEYS do
+  local at = first + (k - 2) * ${CLAIM_ARGS_PER_KEY}
   local c = tonumber(ARGV[at + 2])
   local lease = ARGV[at + 3]
   local expires = expiries[lease]
@@ -117,7 +144,8 @@ for k = 1, #KEYS do
   t[DELIVERIES] = t[DELIVERIES] + 1
   if not previous then
     t[FIRST] = t[FIRST] + 1
-    replies[k + 1] = ${CLAIMED_FIRST}
+    replies[k] = ${CLAIMED_FIRST}
+    claimed[#claimed + 1] = KEYS[k]
   else
     t[DUPLICATES] = t[DUPLICATES] + 1
     local status
@@ -131,7 +159,7 @@ for k = 1, #KEYS do
       local ok, decoded = pcall(cjson.decode, previous)
       if ok and type(decoded) == 'table' then record = decoded end
     end
-    replies[k + 1] = previous
+    replies[k] = previous
     if status == 'processing' or record then
       local fingerprint = ARGV[at + 4]
       local held = record and tonumber(record.leaseExpiresAt)
@@ -139,7 +167,8 @@ for k = 1, #KEYS do
       local same = fingerprint == '' or type(record and record.fingerprint) ~= 'string' or record.fingerprint == fingerprint
       if open and same then
         redis.call('SET', KEYS[k], value, 'PX', px)
-        replies[k + 1] = ${CLAIMED_TAKEOVER}
+        replies[k] = ${CLAIMED_TAKEOVER}
+        claimed[#claimed + 1] = KEYS[k]
       elseif not (record and record.status == 'failed') then
         t[IN_PROGRESS] = t[IN_PROGRESS] + 1
       end
@@ -147,6 +176,7 @@ for k = 1, #KEYS do
   end
 end
 flush()
+index_add(KEYS[1], started, claimed)
 return replies
 `);
 
@@ -154,42 +184,73 @@ return replies
 export const COMPLETE_ARGS_PER_KEY = 3;
 
 /**
- * For each of KEYS, per key ARGV: the in-flight JSON we wrote, the completed
- * JSON, retention ms. Stores the result only where the key still holds exactly
- * our in-flight value. Returns per key 1 if stored, 0 if the lease was lost.
+ * KEYS[1] the in-flight index; for each of KEYS[2..], per key ARGV: the
+ * in-flight JSON we wrote, the completed JSON, retention ms. Stores the result
+ * only where the key still holds exactly our in-flight value, and then takes
+ * the key out of the index. Returns per key 1 if stored, 0 if the lease was lost.
  * Sending the whole in-flight value back costs bytes but saves the server
  * work: Lua strings are interned, so the comparison is a pointer comparison,
  * where checking only the owner took a substring per key (measured a quarter
  * more script time).
  */
-export const COMPLETE = new LuaScript(`
+export const COMPLETE = new LuaScript(`${INDEX}
 local replies = {}
-for k = 1, #KEYS do
-  local at = (k - 1) * ${COMPLETE_ARGS_PER_KEY}
+local done = {}
+for k = 2, #KEYS do
+  local at = (k - 2) * ${COMPLETE_ARGS_PER_KEY}
   if redis.call('GET', KEYS[k]) == ARGV[at + 1] then
     redis.call('SET', KEYS[k], ARGV[at + 2], 'PX', ARGV[at + 3])
-    replies[k] = 1
+    replies[k - 1] = 1
+    done[#done + 1] = KEYS[k]
   else
-    replies[k] = 0
+    replies[k - 1] = 0
   end
 end
+index_remove(KEYS[1], done)
 return replies
 `);
 
 /**
- * KEYS[1] the key; ARGV[4] consumer, ARGV[5] the exact in-flight JSON we
+ * KEYS[1] the in-flight index, KEYS[2] the key; ARGV[4] consumer, ARGV[5] the exact in-flight JSON we
  * wrote, ARGV[6] consumer as JSON, ARGV[7] startedAt, ARGV[8] the fingerprint
  * member or ''. Only if the key still holds exactly our claim, replaces it
  * with a failed record (its failedAt by the server's clock) and keeps the
  * key's remaining TTL, so the retry finds it and counts as a duplicate, as in
  * Postgres. Counts the failure either way.
  */
-export const RELEASE = new LuaScript(`${COUNTING}
+export const RELEASE = new LuaScript(`${COUNTING}${INDEX}
 local t = tally(ARGV[4])
 t[FAILURES] = t[FAILURES] + 1
 flush()
-if redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
+if redis.call('GET', KEYS[2]) ~= ARGV[5] then return 0 end
 local failed = string.format('%d', now)
-redis.call('SET', KEYS[1], ${lua(FAILED_HEAD)} .. ARGV[6] .. ',"startedAt":' .. ARGV[7] .. ',"failedAt":' .. failed .. ARGV[8] .. '}', 'KEEPTTL')
+redis.call('SET', KEYS[2], ${lua(FAILED_HEAD)} .. ARGV[6] .. ',"startedAt":' .. ARGV[7] .. ',"failedAt":' .. failed .. ARGV[8] .. '}', 'KEEPTTL')
+index_remove(KEYS[1], {KEYS[2]})
 return 1
+`);
+
+/**
+ * KEYS[1] the in-flight index, KEYS[2..] members of it read a moment ago.
+ * Takes out each whose key is gone or no longer holds one of our in-flight
+ * records (an abandoned claim that expired, a key another writer replaced);
+ * a key claimed again in between holds an in-flight record and stays. The
+ * members come as KEYS, not read here, so that every key a script touches is
+ * declared. Returns how many it took out.
+ */
+export const PRUNE = new LuaScript(`${INDEX}
+local gone = {}
+for k = 2, #KEYS do
+  local kind = redis.call('TYPE', KEYS[k]).ok
+  if kind ~= 'string' or string.sub(redis.call('GET', KEYS[k]), 1, ${IN_FLIGHT_HEAD.length}) ~= ${lua(IN_FLIGHT_HEAD)} then
+    gone[#gone + 1] = KEYS[k]
+  end
+end
+index_remove(KEYS[1], gone)
+return #gone
+`);
+
+/** KEYS[1] the in-flight index; ARGV[1] first rank, ARGV[2] how many: members oldest first. */
+export const INDEX_PAGE = new LuaScript(`
+local start = tonumber(ARGV[1])
+return redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
 `);

@@ -1,9 +1,10 @@
 import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
-import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX } from '../stats-keys';
+import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX, inFlightIndexKey } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
+import { IndexPruner } from './index-pruner';
 import type { ScriptClient } from './lua-script';
-import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, IN_FLIGHT_HEAD, RELEASE } from './redis-scripts';
+import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, INDEX_PAGE, IN_FLIGHT_HEAD, PRUNE, RELEASE } from './redis-scripts';
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
@@ -36,6 +37,13 @@ export interface RedisStoreOptions {
   maxBatchSize?: number;
   /** Most claim calls, and most completion calls, outstanding at once; the rest queue into the next. Default 2. */
   maxConcurrentBatches?: number;
+  /**
+   * Least time between two pruning steps of the in-flight index (see
+   * IndexPruner), which claims drive. Default 60000 (1 min).
+   */
+  indexPruneIntervalMs?: number;
+  /** Most index members one pruning step checks. Default 100. */
+  indexPruneBatch?: number;
 }
 
 interface CompleteInput {
@@ -63,12 +71,19 @@ interface ClaimAnswer {
  * Store on a single Redis (or Sentinel-managed primary), Redis >= 7. Each step
  * is one script call. Not for Redis Cluster: the claim script also writes the
  * counter hashes, which live in other slots than the key.
+ *
+ * Claims in flight are also kept in a sorted set (inFlightIndex), written by
+ * the same script as the claim, the result, the failure and (in the
+ * dashboard) the release, so that stuck claims can be listed without a SCAN.
  */
 export class RedisStore implements IdempotencyStore {
   readonly name = 'redis';
   readonly keyPrefix: string;
   readonly statsPrefix: string;
   readonly inFlightGraceMs: number;
+  /** The sorted set of this store's claims in flight (stats-keys.ts inFlightIndexKey). */
+  readonly inFlightIndex: string;
+  private readonly pruner: IndexPruner;
   private readonly claims: Batcher<ClaimInput, ClaimAnswer>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -79,6 +94,14 @@ export class RedisStore implements IdempotencyStore {
     this.keyPrefix = options.keyPrefix ?? 'idempotency:';
     this.statsPrefix = options.statsPrefix ?? DEFAULT_STATS_PREFIX;
     this.inFlightGraceMs = options.inFlightGraceMs ?? 3_600_000;
+    this.inFlightIndex = inFlightIndexKey(this.statsPrefix);
+    this.pruner = new IndexPruner(
+      {
+        page: async (start, count) => (await INDEX_PAGE.run(this.redis, [this.inFlightIndex], [String(start), String(count)])) as string[],
+        prune: async (members) => Number(await PRUNE.run(this.redis, [this.inFlightIndex, ...members], [])),
+      },
+      { intervalMs: options.indexPruneIntervalMs ?? 60_000, batch: options.indexPruneBatch ?? 100 },
+    );
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 2 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching);
@@ -135,7 +158,7 @@ export class RedisStore implements IdempotencyStore {
   async release(claim: Claim): Promise<boolean> {
     const done = await RELEASE.run(
       this.redis,
-      [this.keyPrefix + claim.key],
+      [this.inFlightIndex, this.keyPrefix + claim.key],
       [
         ...this.sharedArgs(),
         claim.consumer,
@@ -146,6 +169,14 @@ export class RedisStore implements IdempotencyStore {
       ],
     );
     return done === 1;
+  }
+
+  /**
+   * One pruning step of the in-flight index now: takes out members whose key
+   * has gone or is no longer in flight, among the next page of them. Returns how many.
+   */
+  pruneInFlightIndex(): Promise<number> {
+    return this.pruner.step();
   }
 
   async get(key: string): Promise<StoredRecord | null> {
@@ -162,14 +193,15 @@ export class RedisStore implements IdempotencyStore {
       perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
     }
     const args = [...this.sharedArgs(), String(this.inFlightGraceMs), ...consumers.args(), ...perKey];
-    const [now, ...outcomes] = (await CLAIM.run(this.redis, keys, args)) as [number, ...(number | string)[]];
+    const [now, ...outcomes] = (await CLAIM.run(this.redis, [this.inFlightIndex, ...keys], args)) as [number, ...(number | string)[]];
+    this.pruner.maybeStep();
     return outcomes.map((outcome) => ({ now, outcome }));
   }
 
   private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
     const keys = inputs.map((i) => this.keyPrefix + i.claim.key);
     const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
-    const replies = (await COMPLETE.run(this.redis, keys, args)) as number[];
+    const replies = (await COMPLETE.run(this.redis, [this.inFlightIndex, ...keys], args)) as number[];
     return replies.map((reply) => reply === 1);
   }
 

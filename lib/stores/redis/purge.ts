@@ -1,4 +1,5 @@
 import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../../contract/actions';
+import { inFlightIndexKey } from '../../idempotency/stats-keys';
 import type { StoreSettings } from '../settings';
 import type { RedisAccess } from './access';
 import { readKeyStates, seenStateOf, type KeyState } from './key-states';
@@ -67,7 +68,7 @@ export async function purgeKeys(
     const batch = items.slice(i, i + SCRIPT_BATCH);
     const outcomes = (await redis.run(
       PURGE_IF_SEEN,
-      batch.map((b) => b.key),
+      [inFlightIndexKey(config.statsPrefix), ...batch.map((b) => b.key)],
       [mode, String(retentionSeconds(config)), ...batch.map((b) => b.seen)],
     )) as string[];
     batch.forEach((item, j) => {

@@ -29,6 +29,13 @@ export interface RedisReadStore {
   inspect(key: string, maxBytes: number): Promise<KeyInspection | null>;
   /** HGETALL of each key in one round trip; missing hashes come back empty. */
   hashes(keys: readonly string[]): Promise<Record<string, string>[]>;
+  /**
+   * ZCARD of the library's in-flight index and its `limit` oldest members, in
+   * one round trip; a missing index is empty, and so is a key of another type there.
+   */
+  inFlightIndex(indexKey: string, limit: number): Promise<{ members: number; oldest: string[] }>;
+  /** Redis's CPU seconds since it started (INFO cpu: used_cpu_sys + used_cpu_user); the scanner's pacing reads it. */
+  cpuSeconds(): Promise<number>;
   /** XRANGE of a stream between two times (entry ids are milliseconds), at most `count` entries; a missing stream is empty. */
   streamRange(key: string, fromMs: number, toMs: number, count: number): Promise<{ id: string; fields: Record<string, string> }[]>;
 }
@@ -69,6 +76,23 @@ export function redisReadStore(client: RedisClient): RedisReadStore {
       // A key of another type under the stats prefix is not ours to count.
       const none = whenWrongType<Record<string, string>>({});
       return Promise.all(keys.map((key) => client.hGetAll(key).then((hash) => ({ ...hash }) as Record<string, string>, none)));
+    }),
+
+    cpuSeconds: guarded(client, async () => {
+      const info = String(await client.info('cpu'));
+      const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+      const total = field('used_cpu_sys') + field('used_cpu_user');
+      // Anything but two numbers is no reading; never pace on a guess.
+      if (!Number.isFinite(total)) throw new Error('INFO cpu gave no used_cpu_sys / used_cpu_user');
+      return total;
+    }),
+
+    inFlightIndex: guarded(client, async (indexKey: string, limit: number) => {
+      const [members, oldest] = await Promise.all([
+        client.zCard(indexKey).catch(whenWrongType(0)),
+        client.zRange(indexKey, 0, Math.max(0, limit - 1)).catch(whenWrongType([])),
+      ]);
+      return { members: Number(members), oldest: oldest.map(String) };
     }),
 
     streamRange: guarded(client, async (key: string, fromMs: number, toMs: number, count: number) => {

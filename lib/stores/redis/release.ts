@@ -1,5 +1,5 @@
 import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../contract/actions';
-import { BUCKET_TTL_SECONDS } from '../../idempotency/stats-keys';
+import { BUCKET_TTL_SECONDS, inFlightIndexKey } from '../../idempotency/stats-keys';
 import type { RedisAccess } from './access';
 import { createKeyFilter } from '../../records/key-filter';
 import { isReleasable, readKeyStates, seenStateOf, type KeyState } from './key-states';
@@ -64,7 +64,7 @@ export async function releaseKeys(
     const batch = items.slice(i, i + SCRIPT_BATCH);
     const outcomes = (await redis.run(
       RELEASE_IF_SEEN,
-      batch.map((b) => b.key),
+      [inFlightIndexKey(config.statsPrefix), ...batch.map((b) => b.key)],
       [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.flatMap((b) => [b.seen, filter.formatOf(b.key) ?? 'auto'])],
     )) as string[];
     // Only an answer for every key counts; anything else is not Redis confirming a release.

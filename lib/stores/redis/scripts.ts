@@ -57,7 +57,8 @@ end
 
 /**
  * Release = compare-and-delete, all keys of the batch in one script:
- * KEYS the targets; ARGV[1] stats prefix, ARGV[2] minute-bucket TTL,
+ * KEYS[1] the library's in-flight index (inFlightIndexKey), KEYS[2..] the
+ * targets (target i is KEYS[i + 1]); ARGV[1] stats prefix, ARGV[2] minute-bucket TTL,
  * ARGV[3] hour-bucket TTL, ARGV[2+2i] the SHA-1 seen at preview for KEYS[i]
  * and ARGV[3+2i] the format of its pattern.
  * A key is deleted only if it is still in flight AND its value is
@@ -67,6 +68,7 @@ end
  * like BullMQ's own removal, which deletes a dedup key only while it holds
  * the same job id.
  * Releases of idemscope records are counted for their consumer, like the library's counters.
+ * Every key released leaves the in-flight index (ZREM of a non-member is a no-op).
  */
 export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}${STRAY_JOB}
 local time = redis.call('TIME')
@@ -74,7 +76,8 @@ local sec = tonumber(time[1])
 local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
 local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
 local out = {}
-for i, key in ipairs(KEYS) do
+for i = 1, #KEYS - 1 do
+  local key = KEYS[i + 1]
   local v, absent = string_value(key)
   if absent == 'missing' then
     out[i] = 'missing'
@@ -87,6 +90,7 @@ for i, key in ipairs(KEYS) do
       out[i] = 'not-in-flight'
     else
       redis.call('DEL', key)
+      redis.call('ZREM', KEYS[1], key)
       out[i] = 'released'
     end
   else
@@ -97,6 +101,7 @@ for i, key in ipairs(KEYS) do
       out[i] = 'changed'
     else
       redis.call('DEL', key)
+      redis.call('ZREM', KEYS[1], key)
       out[i] = 'released'
       if type(consumer) == 'string' then
         local field = consumer .. '|releases'
@@ -110,9 +115,10 @@ return out
 `);
 
 /**
- * Purge of keys Redis would never expire on its own. KEYS the targets;
+ * Purge of keys Redis would never expire on its own. KEYS[1] the library's
+ * in-flight index, KEYS[2..] the targets (target i is KEYS[i + 1]);
  * ARGV[1] mode (expire|delete), ARGV[2] TTL seconds for expire, ARGV[2+i]
- * the SHA-1 seen for KEYS[i]. A target must be unchanged since preview, and
+ * the SHA-1 seen for target i. A deleted key leaves the in-flight index. A target must be unchanged since preview, and
  * either still without TTL or (delete only) a Powertools record past its own
  * expiration by the Redis server's clock. `expire` uses EXPIRE NX, so it never
  * shortens a TTL set meanwhile.
@@ -120,7 +126,8 @@ return out
 export const PURGE_IF_SEEN = new LuaScript(`${STRING_VALUE}
 local now = tonumber(redis.call('TIME')[1])
 local out = {}
-for i, key in ipairs(KEYS) do
+for i = 1, #KEYS - 1 do
+  local key = KEYS[i + 1]
   local v, absent = string_value(key)
   if absent == 'missing' then
     out[i] = 'missing'
@@ -135,7 +142,12 @@ for i, key in ipairs(KEYS) do
         and type(r.expiration) == 'number' and r.expiration <= now
     end
     if ttl == -1 or (ARGV[1] == 'delete' and expired) then
-      if ARGV[1] == 'delete' then redis.call('DEL', key) else redis.call('EXPIRE', key, ARGV[2], 'NX') end
+      if ARGV[1] == 'delete' then
+        redis.call('DEL', key)
+        redis.call('ZREM', KEYS[1], key)
+      else
+        redis.call('EXPIRE', key, ARGV[2], 'NX')
+      end
       out[i] = 'purged'
     else
       out[i] = 'has-ttl'

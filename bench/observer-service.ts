@@ -1,0 +1,67 @@
+/**
+ * The service of `npm run bench:observer`, in a process of its own: the
+ * recipe (SET key processing NX EX, then SET key result EX) on node-redis at
+ * a fixed rate, open loop, so a slow Redis makes claims queue rather than
+ * fewer claims be sent. Its keys lie outside the dedup patterns and expire
+ * after 2 minutes. Each claim's latency is timed from its send to its reply. Writes `measuring` when the warm-up is over, then one JSON line.
+ *
+ *   node --import tsx bench/observer-service.ts '{"url":…,"prefix":…,"rate":2000,"warmupMs":5000,"durationMs":60000}'
+ */
+import { createClient } from 'redis';
+
+interface Settings {
+  url: string;
+  prefix: string;
+  rate: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as Settings;
+const client = createClient({ url: settings.url, socket: { reconnectStrategy: false } });
+client.on('error', () => undefined);
+await client.connect();
+
+const latencies: number[] = [];
+let sent = 0;
+let errors = 0;
+let measuring = false;
+const started = performance.now();
+const run = Math.random().toString(36).slice(2, 8);
+
+async function claim(n: number): Promise<void> {
+  const key = `${settings.prefix}svc:${run}:${n}`;
+  const t0 = performance.now();
+  try {
+    const claimed = await client.set(key, 'processing', { condition: 'NX', expiration: { type: 'EX', value: 120 } });
+    if (measuring) latencies.push(performance.now() - t0);
+    if (claimed) await client.set(key, '{"status":"shipped"}', { expiration: { type: 'EX', value: 120 } });
+  } catch {
+    errors++;
+  }
+}
+
+const end = settings.warmupMs + settings.durationMs;
+await new Promise<void>((resolve) => {
+  const timer = setInterval(() => {
+    const elapsed = performance.now() - started;
+    if (!measuring && elapsed >= settings.warmupMs) {
+      measuring = true;
+      process.stdout.write('measuring\n');
+    }
+    if (elapsed >= end) {
+      clearInterval(timer);
+      resolve();
+      return;
+    }
+    // Open loop: whatever the schedule says is due by now goes out now.
+    const due = Math.floor((elapsed / 1000) * settings.rate);
+    while (sent < due) void claim(sent++);
+  }, 5);
+});
+// Let the last replies in.
+await new Promise((resolve) => setTimeout(resolve, 500));
+latencies.sort((a, b) => a - b);
+const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
+process.stdout.write(`${JSON.stringify({ claims: latencies.length, errors, p50: at(0.5), p99: at(0.99), rate: latencies.length / (settings.durationMs / 1000) })}\n`);
+await client.close();

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ScanPacer, type PacerOptions } from './pacer';
+
+const options = (clock: () => number, over: Partial<PacerOptions> = {}): PacerOptions => ({
+  budgetPercent: 2,
+  viewerWindowMs: 60_000,
+  stepPauseMs: 1,
+  maxStepPauseMs: 10_000,
+  intervalMs: 15_000,
+  keepAliveMs: 600_000,
+  clock,
+  ...over,
+});
+
+describe('ScanPacer', () => {
+  it('runs at full speed while a viewer asked within the window, under the budget after it', () => {
+    let now = 0;
+    const pacer = new ScanPacer(options(() => now));
+    expect(pacer.mode(false)).toBe('budget');
+    expect(pacer.noteViewer()).toBe(true);
+    expect(pacer.mode(false)).toBe('full-speed');
+    now = 59_999;
+    expect(pacer.noteViewer()).toBe(false);
+    now = 59_999 + 60_000;
+    expect(pacer.mode(false)).toBe('budget');
+    expect(pacer.mode(true)).toBe('full-speed');
+  });
+
+  it('pauses after a step so that the step\'s Redis CPU is at most the budget of the time until the next', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    // 6 ms of Redis CPU at 2 %: the step and its pause span 300 ms.
+    const pause = pacer.pauseAfterStep('budget', 0.006, 5);
+    expect(pause).toBe(295);
+    expect(0.006 / ((5 + pause) / 1000)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('slows down when Redis is busier, whoever made it busy', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    expect(pacer.pauseAfterStep('budget', 0.012, 5)).toBeGreaterThan(pacer.pauseAfterStep('budget', 0.006, 5));
+  });
+
+  it('never pauses less than the step pause, nor longer than the cap, nor at all beyond it at full speed', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    expect(pacer.pauseAfterStep('budget', 0, 5)).toBe(1);
+    expect(pacer.pauseAfterStep('budget', 5, 5)).toBe(10_000);
+    expect(pacer.pauseAfterStep('full-speed', 5, 5)).toBe(1);
+  });
+
+  it('pays back full-speed steps before the next budgeted one, with idle time counting towards it', () => {
+    let now = 0;
+    const pacer = new ScanPacer(options(() => now, { maxStepPauseMs: 1_000_000 }));
+    pacer.noteViewer();
+    // 100 full-speed steps of 6 ms CPU in 5 ms each: the budget wanted 300 ms per step.
+    for (let i = 0; i < 100; i++) expect(pacer.pauseAfterStep('full-speed', 0.006, 5)).toBe(1);
+    expect(pacer.owed).toBe(100 * 294);
+    pacer.idled(9_400);
+    expect(pacer.owed).toBe(20_000);
+    now = 120_000;
+    // The first budgeted step pauses for its own cost and the rest of the debt.
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(295 + 20_000);
+    expect(pacer.owed).toBe(0);
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(295);
+  });
+
+  it('spreads a debt over capped pauses, and never owes more than one keep-alive pause', () => {
+    const pacer = new ScanPacer(options(() => 0, { maxStepPauseMs: 10_000, keepAliveMs: 50_000 }));
+    for (let i = 0; i < 1000; i++) pacer.pauseAfterStep('full-speed', 0.006, 5);
+    expect(pacer.owed).toBe(50_000);
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(10_000);
+    expect(pacer.owed).toBe(50_000 + 295 - 10_000);
+  });
+
+  it('treats an unmeasured step as Redis busy all along', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    expect(pacer.pauseAfterStep('budget', null, 10)).toBe(490);
+  });
+
+  it('waits the interval between passes with a viewer, the keep-alive cadence without, nothing for a fresh request', () => {
+    let now = 0;
+    const pacer = new ScanPacer(options(() => now));
+    expect(pacer.pauseBetweenPasses(false)).toBe(600_000);
+    pacer.noteViewer();
+    expect(pacer.pauseBetweenPasses(false)).toBe(15_000);
+    expect(pacer.pauseBetweenPasses(true)).toBe(0);
+    now = 120_000;
+    expect(pacer.pauseBetweenPasses(false)).toBe(600_000);
+  });
+
+  it('tells how long a pass takes at the budget from what it cost Redis', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    expect(pacer.passMsAtBudget({ steps: 0, cpuSeconds: 0, stepMs: 0, pausedMs: 0 })).toBeNull();
+    // 6 CPU-seconds for a million keys at 2 %: five minutes.
+    expect(pacer.passMsAtBudget({ steps: 1000, cpuSeconds: 6, stepMs: 30_000, pausedMs: 0 })).toBe(300_000);
+    // A pass whose own steps take longer than that takes as long as they do.
+    expect(pacer.passMsAtBudget({ steps: 10, cpuSeconds: 0.001, stepMs: 2_000, pausedMs: 0 })).toBe(2_000);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * How fast the keyspace scanner may go. Pure: it is told what each step cost
+ * Redis and what time it is, and answers how long to pause.
+ *
+ * The cost of a step is the CPU time Redis itself reports (`INFO cpu`,
+ * used_cpu_sys + used_cpu_user) from just before the step to just after it.
+ * That figure includes whatever the services asked of Redis meanwhile, so it
+ * is an upper bound of the scanner's own cost: when Redis is busy the
+ * scanner slows down, and it never takes more than the budget.
+ *
+ * Pausing `cpu / budget - wall` after a step of wall time `wall` makes the
+ * step's cost at most `budget` of the time from its start to the next step's.
+ */
+export interface PacerOptions {
+  /** Share of one Redis core the scanner may use, in percent (IDEMSCOPE_REDIS_BUDGET_PERCENT). */
+  budgetPercent: number;
+  /** A viewer who asked for the overview this recently gets full-speed passes. */
+  viewerWindowMs: number;
+  /** The pause between steps at full speed (IDEMSCOPE_SCAN_STEP_PAUSE_MS). */
+  stepPauseMs: number;
+  /** Longest pause after one step, so that a viewer's arrival is not waited out for long. */
+  maxStepPauseMs: number;
+  /** Pause between passes while a viewer is active (IDEMSCOPE_SCAN_INTERVAL_SECONDS). */
+  intervalMs: number;
+  /** Pause between passes with no viewer: the keep-alive cadence (IDEMSCOPE_SCAN_KEEPALIVE_SECONDS). */
+  keepAliveMs: number;
+  clock?: () => number;
+}
+
+export type PaceMode = 'full-speed' | 'budget';
+
+/** What a pass cost Redis, summed over its steps. */
+export interface PassCost {
+  steps: number;
+  /** Redis CPU seconds measured across the steps (an upper bound of the scanner's share, see above). */
+  cpuSeconds: number;
+  /** Wall time of the steps themselves, pauses excluded. */
+  stepMs: number;
+  /** Time spent pausing between steps. */
+  pausedMs: number;
+}
+
+export const emptyPassCost = (): PassCost => ({ steps: 0, cpuSeconds: 0, stepMs: 0, pausedMs: 0 });
+
+export class ScanPacer {
+  private lastViewerMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Pause the budget is still owed by steps run at full speed: their CPU over
+   * the budget, minus the time they and any pause since took. Repaid before
+   * the next budgeted step, so a viewer's full-speed passes are paid back once
+   * nobody looks and the long-run share stays within the budget. At most
+   * keepAliveMs: after a long incident the scanner falls silent for no longer
+   * than its keep-alive cadence.
+   */
+  private owedMs = 0;
+  private readonly now: () => number;
+
+  constructor(readonly options: PacerOptions) {
+    this.now = options.clock ?? Date.now;
+  }
+
+  get budgetFraction(): number {
+    return this.options.budgetPercent / 100;
+  }
+
+  /** Someone asked for the overview; returns true when nobody had within the viewer window. */
+  noteViewer(): boolean {
+    const returning = !this.viewerActive();
+    this.lastViewerMs = this.now();
+    return returning;
+  }
+
+  viewerActive(): boolean {
+    return this.now() - this.lastViewerMs < this.options.viewerWindowMs;
+  }
+
+  /** Full speed while a viewer is active or a request waits for a fresh pass; else the budget. */
+  mode(freshWanted: boolean): PaceMode {
+    return freshWanted || this.viewerActive() ? 'full-speed' : 'budget';
+  }
+
+  /**
+   * The pause after a step that cost Redis `cpuSeconds` (null: not measured,
+   * e.g. INFO refused by an ACL) and took `stepMs` of wall time.
+   */
+  pauseAfterStep(mode: PaceMode, cpuSeconds: number | null, stepMs: number): number {
+    const { stepPauseMs, maxStepPauseMs } = this.options;
+    // Unmeasured, the step is assumed to have kept Redis busy all along: the most cautious reading.
+    const cost = cpuSeconds === null ? stepMs / 1000 : Math.max(0, cpuSeconds);
+    const due = (cost * 1000) / this.budgetFraction - stepMs;
+    if (mode === 'full-speed') {
+      this.addOwed(due - stepPauseMs);
+      return stepPauseMs;
+    }
+    const pause = Math.min(maxStepPauseMs, Math.max(stepPauseMs, Math.ceil(due + this.owedMs)));
+    this.addOwed(due - pause);
+    return pause;
+  }
+
+  /** Pause before the next pass (see idled: it repays what full-speed steps owe). */
+  pauseBetweenPasses(freshWanted: boolean): number {
+    if (freshWanted) return 0;
+    return this.viewerActive() ? this.options.intervalMs : this.options.keepAliveMs;
+  }
+
+  /** Time the scanner spent idle (between passes) repays the budget. */
+  idled(ms: number): void {
+    this.addOwed(-ms);
+  }
+
+  /** What full-speed steps still owe the budget, in ms of pause. */
+  get owed(): number {
+    return this.owedMs;
+  }
+
+  private addOwed(ms: number): void {
+    this.owedMs = Math.min(this.options.keepAliveMs, Math.max(0, this.owedMs + ms));
+  }
+
+  /**
+   * How long a pass that cost `cost` would take under the budget: its steps'
+   * wall time, or its Redis CPU over the budget where that is longer (what
+   * the pauses stretch a pass to). Null before any step was measured.
+   */
+  passMsAtBudget(cost: PassCost): number | null {
+    if (cost.steps === 0) return null;
+    return Math.round(Math.max(cost.stepMs, (cost.cpuSeconds * 1000) / this.budgetFraction));
+  }
+}

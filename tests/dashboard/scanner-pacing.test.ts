@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKeyPatterns } from '../../lib/records/key-patterns';
+import { ScanPacer } from '../../lib/scanner/pacer';
+import { KeyspaceScanner } from '../../lib/scanner/scanner';
+import { redisReadStore } from '../../lib/stores/redis/read-store';
+import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
+import { testConfig } from './helpers/dataset';
+
+const prefix = testPrefix('pacing');
+const config = testConfig(prefix, { keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`]) });
+const KEYS = 3000;
+const BUDGET_PERCENT = 1;
+let redis: TestRedisClient;
+
+function scanner(pacer: ScanPacer): KeyspaceScanner {
+  const store = redisReadStore(redis);
+  return new KeyspaceScanner(store.keyspace, {
+    patterns: config.keyPatterns,
+    statsPrefix: config.statsPrefix,
+    scanCount: 250,
+    headBytes: config.headBytes,
+    stepPauseMs: 0,
+    intervalMs: 3_600_000,
+    topStuck: 3,
+    classify: config,
+    pacer,
+    redisCpuSeconds: store.cpuSeconds,
+  });
+}
+
+const pacer = () =>
+  new ScanPacer({ budgetPercent: BUDGET_PERCENT, viewerWindowMs: 60_000, stepPauseMs: 0, maxStepPauseMs: 60_000, intervalMs: 3_600_000, keepAliveMs: 3_600_000 });
+
+beforeAll(async () => {
+  redis = await newRedisClient();
+  for (let i = 0; i < KEYS; i += 500) {
+    const batch = redis.multi();
+    for (let j = i; j < i + 500; j++) batch.set(`${prefix}idempotency:order-${j}`, j % 2 ? 'processing' : '{"shipped":true}', { EX: 3600 });
+    await batch.exec();
+  }
+});
+
+afterAll(async () => {
+  await deleteByPrefix(redis, prefix);
+  redis.destroy();
+});
+
+describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
+  it('with nobody looking, pauses after each step for the CPU Redis spent on it over the budget', async () => {
+    const paced = scanner(pacer());
+    const snapshot = await paced.runPass();
+    expect(snapshot.keys).toBe(KEYS);
+    const { lastPassCost: cost, pacing } = paced.status();
+    expect(cost!.steps).toBeGreaterThan(1);
+    expect(cost!.cpuSeconds).toBeGreaterThan(0);
+    // Each pause is at least what the step's Redis CPU owes the budget (rounded up to whole ms).
+    expect(cost!.pausedMs + cost!.stepMs).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - 1);
+    // And the pass really waited them out: its Redis share stayed within the budget.
+    const passMs = snapshot.completedAtMs - snapshot.startedAtMs;
+    expect(passMs).toBeGreaterThanOrEqual(cost!.pausedMs - cost!.steps);
+    expect(cost!.cpuSeconds / ((passMs + cost!.steps) / 1000)).toBeLessThanOrEqual(BUDGET_PERCENT / 100);
+    expect(pacing!.passAtBudgetMs).toBeGreaterThanOrEqual(Math.floor((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100)));
+  });
+
+  it('with a viewer, runs the same pass at full speed, pausing only the step pause', async () => {
+    const watched = pacer();
+    watched.noteViewer();
+    const fast = scanner(watched);
+    const snapshot = await fast.runPass();
+    expect(snapshot.keys).toBe(KEYS);
+    const { lastPassCost: cost, mode } = fast.status();
+    expect(mode).toBe('full-speed');
+    expect(cost!.pausedMs).toBe(0);
+    expect(cost!.cpuSeconds).toBeGreaterThan(0);
+  });
+});
