@@ -140,7 +140,7 @@ if (!Object.keys(resolvers).some((name) => name.includes('eslint-import-resolver
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', 'test-results/**', 'playwright-report/**', '.stryker-tmp/**', 'reports/**'] },
   {
     settings: {
       'import/resolver': resolvers,
