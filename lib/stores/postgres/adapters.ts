@@ -7,11 +7,11 @@ import { rowCounts, type CountLimits, type RowCounts } from './counts';
 import type { Db } from './db';
 import { rowExpiry, type RowExpiry } from './expiry';
 import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
-import { boundsExpiry, estimatePartitionedRows, listPartitions, planPartitionPurge, type PartitionPlan } from './partitions';
+import { boundsExpiry, estimatePartitionedRows, expiredIn, listPartitions, planPartitionPurge, type PartitionPlan } from './partitions';
 import { countPurgeable, type PurgeCount, type PurgeTarget } from './purge';
 import { recipeCountPurgeable, recipeCounts, recipeExpiryRule, recipeGet, recipeList, recipePreview, recipeRelease } from './recipe';
 import { previewMessages, previewStuckMessages, releaseMessages } from './release';
-import { expiryTime, libraryRules, partitionedRules, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
+import { expiryTime, libraryRules, partitionedRules, quoteIdent, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
 import { raw } from './sql';
 import { stripeKeyCounts, stripeKeyGet, stripeKeyList, stripeKeyPreview, stripeKeyRelease } from './stripe-keys';
 import { DEFAULT_TABLES, resolveTables, type ResolvedTables, type WatchedTable } from './tables';
@@ -36,7 +36,8 @@ export interface TableAdapter {
   expiry(clock: RowClock, originMs: number, bucketSeconds: number, buckets: number): Promise<RowExpiry>;
   previewRelease(scope: ReleaseScope): Promise<ReleasePreview>;
   release(targets: SeenTarget[]): Promise<ReleaseOutcome>;
-  countPurgeable(): Promise<PurgeCount>;
+  /** Rows a purge would delete; of a partitioned table, `partitions` narrows it to the named ones (those purged in batches). */
+  countPurgeable(partitions?: string[]): Promise<PurgeCount>;
   purgeTarget(): PurgeTarget;
   /** Of a partitioned table only: which partitions a purge would drop whole and which it would purge in batches. */
   partitionPlan?(): Promise<PartitionPlan>;
@@ -78,7 +79,12 @@ function partitionedAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: ()
     list: (q) => listRows(db, t, q, rules),
     get: (id) => getRow(db, t, id, rules),
     expiry: async (clock, originMs, bucketSeconds, buckets) => boundsExpiry(await listPartitions(db, t), s.retentionHours, clock, originMs, bucketSeconds, buckets),
-    countPurgeable: async () => {
+    countPurgeable: async (partitions) => {
+      if (partitions) {
+        const clock = rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+        const counts = await Promise.all(partitions.map((name) => expiredIn(db, { name, sql: raw(name.split('.').map(quoteIdent).join('.')) }, rules, clock)));
+        return { count: counts.reduce((n, c) => n + c.value, 0), estimated: counts.some((c) => c.estimated) };
+      }
       const p = await plan();
       return { count: [...p.drop, ...p.batch].reduce((n, x) => n + x.rows, 0), estimated: p.estimated };
     },

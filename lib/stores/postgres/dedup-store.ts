@@ -69,10 +69,9 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
        * step, and a job purges the partitions at the cut in batches.
        */
       const executePartitioned = async (adapter: TableAdapter, actionId: string) => {
-        const plan = await guarded(() => adapter.partitionPlan!())();
-        if (plan.drop.length) await guarded(assertMayDropPartitions)(db, adapter.table, plan.drop.map((p) => p.name));
-        const dropped = await guarded(dropExpiredPartitions)(db, adapter.table, settings.retentionHours);
-        const batchRows = plan.batch.filter((p) => dropped.batch.includes(p.name)).reduce((n, p) => n + p.rows, 0);
+        const table = adapter.table;
+        const dropped = await guarded(dropExpiredPartitions)(db, table, settings.retentionHours, (names) => assertMayDropPartitions(db, table, names));
+        const { count: batchRows, estimated } = await guarded(() => adapter.countPurgeable(dropped.batch))();
         const job = await guarded(startPurgeJob)(
           db,
           {
@@ -82,7 +81,7 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
             batchSize: settings.purgeBatchSize,
             target: adapter.purgeTarget(),
             estimatedTotal: batchRows,
-            estimated: plan.estimated,
+            estimated,
             partitions: dropped.batch,
           },
           context.jobHooks,

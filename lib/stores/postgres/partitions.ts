@@ -135,7 +135,7 @@ async function holdsKeptRows(db: Db, p: TableRef): Promise<boolean> {
 }
 
 /** Expired rows of one partition: exact up to EXACT_COUNT_CAP, else the planner's estimate. */
-async function expiredIn(db: Db, p: TableRef, rules: LibraryRules, clock: RowClock): Promise<Count> {
+export async function expiredIn(db: Db, p: TableRef, rules: LibraryRules, clock: RowClock): Promise<Count> {
   const where = rules.expiredPredicate(clock);
   const n = await countUpTo(db, p, where, EXACT_COUNT_CAP);
   if (n <= EXACT_COUNT_CAP) return { value: n, estimated: false };
@@ -197,38 +197,43 @@ export interface DropOutcome {
  * attached back with its bound. A partition left half-detached by an
  * interrupted run is finished first.
  */
-export async function dropExpiredPartitions(db: PrismaClient, t: TableRef, retentionHours: number): Promise<DropOutcome> {
+export async function dropExpiredPartitions(
+  db: PrismaClient,
+  t: TableRef,
+  retentionHours: number,
+  /** Runs before anything is detached, with the partitions about to be dropped; throws to refuse (the privilege check). */
+  beforeDrop: (names: string[]) => Promise<void> = async () => undefined,
+): Promise<DropOutcome> {
   const parts = await listPartitions(db, t);
   const [{ cut }] = (await db.$queryRawUnsafe<{ cut: Date }[]>(`SELECT now() - make_interval(hours => $1::int) AS cut`, retentionHours)) as [{ cut: Date }];
   const hasDefault = parts.some((p) => p.isDefault);
   const outcome: DropOutcome = { dropped: [], kept: [], batch: [] };
+  const doomed: Partition[] = [];
   for (const p of parts) {
     if (p.nested) continue;
     const past = !p.isDefault && p.upper !== null && p.upper.getTime() <= cut.getTime();
-    if (past && !p.detaching && (await holdsKeptRows(db, p))) {
+    if (past && (p.detaching || !(await holdsKeptRows(db, p)))) doomed.push(p);
+    else if (past) {
       outcome.kept.push(p.name);
       outcome.batch.push(p.name);
+    } else if (p.isDefault || p.lower === null || p.lower.getTime() <= cut.getTime()) outcome.batch.push(p.name);
+  }
+  if (doomed.length) await beforeDrop(doomed.map((p) => p.name));
+  const parent = t.sql.build().text;
+  for (const p of doomed) {
+    const child = p.sql.build().text;
+    await db.$executeRawUnsafe(
+      p.detaching ? `ALTER TABLE ${parent} DETACH PARTITION ${child} FINALIZE` : `ALTER TABLE ${parent} DETACH PARTITION ${child}${hasDefault ? '' : ' CONCURRENTLY'}`,
+    );
+    // No write reaches it now: a row that came in between the check and the detach is seen here.
+    if (await holdsKeptRows(db, p)) {
+      await db.$executeRawUnsafe(`ALTER TABLE ${parent} ATTACH PARTITION ${child} ${p.bound}`);
+      outcome.kept.push(p.name);
+      outcome.batch.unshift(p.name);
       continue;
     }
-    if (past) {
-      const parent = t.sql.build().text;
-      const child = p.sql.build().text;
-      await db.$executeRawUnsafe(
-        p.detaching
-          ? `ALTER TABLE ${parent} DETACH PARTITION ${child} FINALIZE`
-          : `ALTER TABLE ${parent} DETACH PARTITION ${child}${hasDefault ? '' : ' CONCURRENTLY'}`,
-      );
-      if (await holdsKeptRows(db, p)) {
-        await db.$executeRawUnsafe(`ALTER TABLE ${parent} ATTACH PARTITION ${child} ${p.bound}`);
-        outcome.kept.push(p.name);
-        outcome.batch.push(p.name);
-        continue;
-      }
-      await db.$executeRawUnsafe(`DROP TABLE ${child}`);
-      outcome.dropped.push({ name: p.name, rows: p.rows });
-    } else if (p.isDefault || p.lower === null || p.lower.getTime() <= cut.getTime()) {
-      outcome.batch.push(p.name);
-    }
+    await db.$executeRawUnsafe(`DROP TABLE ${child}`);
+    outcome.dropped.push({ name: p.name, rows: p.rows });
   }
   return outcome;
 }
