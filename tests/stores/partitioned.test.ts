@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeAction } from '../../lib/actions/purge-action';
@@ -13,7 +14,8 @@ import type { PrismaClient } from '../../lib/db/generated/client';
 import { StorePrivilegeError } from '../../lib/errors';
 import { setupPostgresStore } from '../../lib/idempotency/index';
 import { createStores } from '../../lib/stores';
-import { assertMayDropPartitions, boundsExpiry, listPartitions } from '../../lib/stores/postgres/partitions';
+import { postgresDedupStore } from '../../lib/stores/postgres/dedup-store';
+import { boundsExpiry, listPartitions } from '../../lib/stores/postgres/partitions';
 import { purgeRunSettled } from '../../lib/stores/postgres/purge-jobs';
 import { partitionedRules, rowClock } from '../../lib/stores/postgres/rules';
 import { sql } from '../../lib/stores/postgres/sql';
@@ -175,18 +177,35 @@ describe('the purge of a partitioned table', () => {
     expect(p.wouldPurge).toBe(await count(`${PAST} AND status <> 'processing' AND (expires_at IS NULL OR expires_at <= now())`));
   });
 
-  it('is refused with store_privilege when the role does not own the partitions it would drop', async () => {
-    await client.query(`CREATE ROLE part_viewer LOGIN; GRANT USAGE ON SCHEMA part TO part_viewer; GRANT SELECT, DELETE ON ${TABLE} TO part_viewer`);
+  it('previews for a role that may only read and delete through the table, then refuses the drop with store_privilege, changing nothing', async () => {
+    await client.query(`CREATE ROLE part_operator LOGIN`);
+    for (const grant of [
+      `GRANT USAGE ON SCHEMA part TO part_operator`,
+      `GRANT SELECT, DELETE ON ${TABLE} TO part_operator`,
+      `GRANT USAGE ON SCHEMA idemscope TO part_operator`,
+      `GRANT ALL ON ALL TABLES IN SCHEMA idemscope TO part_operator`,
+      `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA idemscope TO part_operator`,
+    ]) await client.query(grant);
     const url = new URL(database.url);
-    url.username = 'part_viewer';
-    const viewer = createPrismaClient(url.toString(), 1);
+    url.username = 'part_operator';
+    const limited = createPrismaClient(url.toString(), 2);
     try {
-      const error = await assertMayDropPartitions(viewer, tableRef({ schema: 'part', table: 'processed_messages' }), []).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(StorePrivilegeError);
-      expect((error as StorePrivilegeError).missing).toEqual([expect.stringMatching(/^ownership of part\.processed_messages/)]);
+      const before = (await listPartitions(db, tableRef({ schema: 'part', table: 'processed_messages' }))).map((p) => p.name);
+      const store = postgresDedupStore(limited, actions.config);
+      const preview = (await store.previewPurge({ table: TABLE })) as PostgresPurgePreview;
+      expect(preview.partitions!.drop.length).toBeGreaterThan(0);
+      const plan = store.planPurge({ reason: 'retention', table: TABLE }, { actor: 'operator#test', jobHooks: {} });
+      const refused = await plan.execute(randomUUID()).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(StorePrivilegeError);
+      expect((refused as StorePrivilegeError).status).toBe(403);
+      const missing = (refused as StorePrivilegeError).missing;
+      expect(missing[0]).toMatch(/^ownership of part\.processed_messages \(/);
+      expect(missing.filter((m) => m.startsWith('ownership of part.processed_messages_p'))).toHaveLength(preview.partitions!.drop.length);
+      expect((await listPartitions(db, tableRef({ schema: 'part', table: 'processed_messages' }))).map((p) => p.name)).toEqual(before);
+      expect((await client.query('SELECT count(*)::int AS n FROM idemscope.purge_jobs')).rows[0].n).toBe(0);
     } finally {
-      await viewer.$disconnect();
-      await client.query(`REVOKE ALL ON ${TABLE} FROM part_viewer; REVOKE ALL ON SCHEMA part FROM part_viewer; DROP ROLE part_viewer`);
+      await limited.$disconnect();
+      await client.query(`DROP OWNED BY part_operator; DROP ROLE part_operator`);
     }
   });
 

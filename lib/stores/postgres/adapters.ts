@@ -11,7 +11,7 @@ import { boundsExpiry, estimatePartitionedRows, expiredIn, listPartitions, planP
 import { countPurgeable, type PurgeCount, type PurgeTarget } from './purge';
 import { recipeCountPurgeable, recipeCounts, recipeExpiryRule, recipeGet, recipeList, recipePreview, recipeRelease } from './recipe';
 import { previewMessages, previewStuckMessages, releaseMessages } from './release';
-import { expiryTime, libraryRules, partitionedRules, quoteIdent, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
+import { expiryTime, libraryRules, partitionedRules, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
 import { raw } from './sql';
 import { stripeKeyCounts, stripeKeyGet, stripeKeyList, stripeKeyPreview, stripeKeyRelease } from './stripe-keys';
 import { DEFAULT_TABLES, resolveTables, type ResolvedTables, type WatchedTable } from './tables';
@@ -71,7 +71,7 @@ function libraryAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => 
 function partitionedAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
   const rules = partitionedRules(t.partitionedBy!, s.retentionHours);
   const base = libraryAdapter(db, t, s, now);
-  const plan = () => planPartitionPurge(db, t, rules, rowClock(now(), s.stuckAfterSeconds, s.retentionHours));
+  const plan = () => planPartitionPurge(db, t, t.partitionedBy!, rules, rowClock(now(), s.stuckAfterSeconds, s.retentionHours));
   return {
     ...base,
     counts: (clock, limits) => rowCounts(db, t, clock, limits, rules, estimatePartitionedRows),
@@ -82,7 +82,8 @@ function partitionedAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: ()
     countPurgeable: async (partitions) => {
       if (partitions) {
         const clock = rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
-        const counts = await Promise.all(partitions.map((name) => expiredIn(db, { name, sql: raw(name.split('.').map(quoteIdent).join('.')) }, rules, clock)));
+        const parts = (await listPartitions(db, t)).filter((p) => partitions.includes(p.name));
+        const counts = await Promise.all(parts.map((p) => expiredIn(db, t, t.partitionedBy!, p, rules, clock)));
         return { count: counts.reduce((n, c) => n + c.value, 0), estimated: counts.some((c) => c.estimated) };
       }
       const p = await plan();

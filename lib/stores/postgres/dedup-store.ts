@@ -6,7 +6,7 @@ import type { DedupStore } from '../store';
 import { PostgresTables, type TableAdapter } from './adapters';
 import { guarded } from './guard';
 import { assertMayDropPartitions, dropExpiredPartitions } from './partitions';
-import { assertMayPurge, assertMayRelease } from './privileges';
+import { assertMayPurge, assertMayPurgePartitions, assertMayRelease } from './privileges';
 import type { PurgeTarget } from './purge';
 import { startPurgeJob } from './purge-jobs';
 
@@ -70,7 +70,10 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
        */
       const executePartitioned = async (adapter: TableAdapter, actionId: string) => {
         const table = adapter.table;
-        const dropped = await guarded(dropExpiredPartitions)(db, table, settings.retentionHours, (names) => assertMayDropPartitions(db, table, names));
+        const dropped = await guarded(dropExpiredPartitions)(db, table, table.partitionedBy!, settings.retentionHours, async (drop, batch) => {
+          if (drop.length) await assertMayDropPartitions(db, table, drop);
+          await assertMayPurgePartitions(db, batch);
+        });
         const { count: batchRows, estimated } = await guarded(() => adapter.countPurgeable(dropped.batch))();
         const job = await guarded(startPurgeJob)(
           db,

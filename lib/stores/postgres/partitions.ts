@@ -5,7 +5,7 @@ import { num, query, type Db } from './db';
 import type { RowExpiry } from './expiry';
 import { EXACT_COUNT_CAP } from './purge';
 import { quoteIdent, type LibraryRules, type RowClock } from './rules';
-import { raw, sql } from './sql';
+import { raw, sql, type Sql } from './sql';
 import type { TableRef } from './tables';
 
 /**
@@ -120,26 +120,41 @@ export interface PartitionPlan {
 }
 
 /**
+ * A partition's rows read through its table: a range of the partition key
+ * that the planner prunes to that one partition, so that a role which may
+ * read the table (and not each partition) can. A default partition has no
+ * range and is read as itself.
+ */
+function inPartition(t: TableRef, column: string, p: Partition): { from: TableRef; where: Sql } {
+  if (p.isDefault) return { from: p, where: raw('TRUE') };
+  const key = raw(quoteIdent(column));
+  const lower = p.lower ? sql`${key} >= ${p.lower}::timestamptz` : raw('TRUE');
+  const upper = p.upper ? sql`${key} < ${p.upper}::timestamptz` : raw('TRUE');
+  return { from: t, where: sql`${lower} AND ${upper}` };
+}
+
+/**
  * Whether a partition holds a row the purge must keep although the partition
  * is past the retention cut: one in flight, or one whose own expires_at is
  * still ahead. Two probes of the library's (status, …) and expires_at
  * indexes; the database's clock, as the purge's.
  */
-async function holdsKeptRows(db: Db, p: TableRef): Promise<boolean> {
+async function holdsKeptRows(db: Db, part: { from: TableRef; where: Sql }): Promise<boolean> {
   const [row] = await query<{ held: boolean }>(
     db,
-    sql`SELECT EXISTS (SELECT 1 FROM ${p.sql} WHERE status = 'processing')
-            OR EXISTS (SELECT 1 FROM ${p.sql} WHERE expires_at > now()) AS held`,
+    sql`SELECT EXISTS (SELECT 1 FROM ${part.from.sql} WHERE ${part.where} AND status = 'processing')
+            OR EXISTS (SELECT 1 FROM ${part.from.sql} WHERE ${part.where} AND expires_at > now()) AS held`,
   );
   return row?.held === true;
 }
 
 /** Expired rows of one partition: exact up to EXACT_COUNT_CAP, else the planner's estimate. */
-export async function expiredIn(db: Db, p: TableRef, rules: LibraryRules, clock: RowClock): Promise<Count> {
-  const where = rules.expiredPredicate(clock);
-  const n = await countUpTo(db, p, where, EXACT_COUNT_CAP);
+export async function expiredIn(db: Db, t: TableRef, column: string, p: Partition, rules: LibraryRules, clock: RowClock): Promise<Count> {
+  const part = inPartition(t, column, p);
+  const where = sql`${part.where} AND ${rules.expiredPredicate(clock)}`;
+  const n = await countUpTo(db, part.from, where, EXACT_COUNT_CAP);
   if (n <= EXACT_COUNT_CAP) return { value: n, estimated: false };
-  return { value: Math.max(n, await planRows(db, p, where)), estimated: true };
+  return { value: Math.max(n, await planRows(db, part.from, where)), estimated: true };
 }
 
 /**
@@ -148,18 +163,18 @@ export async function expiredIn(db: Db, p: TableRef, rules: LibraryRules, clock:
  * row are dropped whole (their rows from the catalog's estimate); the others
  * that start before the cut are purged row by row.
  */
-export async function planPartitionPurge(db: Db, t: TableRef, rules: LibraryRules, clock: RowClock): Promise<PartitionPlan> {
+export async function planPartitionPurge(db: Db, t: TableRef, column: string, rules: LibraryRules, clock: RowClock): Promise<PartitionPlan> {
   const parts = await listPartitions(db, t);
   const plan: PartitionPlan = { drop: [], batch: [], estimated: false };
   const cut = clock.retentionCut.getTime();
   for (const p of parts) {
     if (p.nested) continue;
-    const droppable = !p.isDefault && p.upper !== null && p.upper.getTime() <= cut && !(await holdsKeptRows(db, p));
+    const droppable = !p.isDefault && p.upper !== null && p.upper.getTime() <= cut && !(await holdsKeptRows(db, inPartition(t, column, p)));
     if (droppable) {
       plan.drop.push({ name: p.name, rows: p.rows });
       plan.estimated = true;
     } else if (p.isDefault || p.lower === null || p.lower.getTime() <= cut) {
-      const expired = await expiredIn(db, p, rules, clock);
+      const expired = await expiredIn(db, t, column, p, rules, clock);
       if (expired.value > 0) plan.batch.push({ name: p.name, rows: expired.value });
       plan.estimated ||= expired.estimated;
     }
@@ -173,7 +188,8 @@ export async function assertMayDropPartitions(db: Db, t: TableRef, names: string
   const rows = await query<{ name: string; owns: boolean }>(
     db,
     sql`SELECT q.name, pg_has_role(c.relowner, 'USAGE') AS owns
-        FROM unnest(${quoted}::text[]) AS q(name) JOIN pg_class c ON c.oid = q.name::regclass`,
+        FROM unnest(${quoted}::text[]) WITH ORDINALITY AS q(name, i) JOIN pg_class c ON c.oid = q.name::regclass
+        ORDER BY q.i`,
   );
   const missing = rows.filter((r) => !r.owns).map((r) => `ownership of ${r.name.replace(/"/g, '')} (to drop partitions past retention)`);
   if (missing.length) throw new StorePrivilegeError('postgres', missing);
@@ -200,9 +216,13 @@ export interface DropOutcome {
 export async function dropExpiredPartitions(
   db: PrismaClient,
   t: TableRef,
+  column: string,
   retentionHours: number,
-  /** Runs before anything is detached, with the partitions about to be dropped; throws to refuse (the privilege check). */
-  beforeDrop: (names: string[]) => Promise<void> = async () => undefined,
+  /**
+   * Runs before anything is detached, with the partitions about to be dropped
+   * and those to purge in batches; throws to refuse (the privilege checks).
+   */
+  beforeAnything: (drop: string[], batch: string[]) => Promise<void> = async () => undefined,
 ): Promise<DropOutcome> {
   const parts = await listPartitions(db, t);
   const [{ cut }] = (await db.$queryRawUnsafe<{ cut: Date }[]>(`SELECT now() - make_interval(hours => $1::int) AS cut`, retentionHours)) as [{ cut: Date }];
@@ -212,13 +232,16 @@ export async function dropExpiredPartitions(
   for (const p of parts) {
     if (p.nested) continue;
     const past = !p.isDefault && p.upper !== null && p.upper.getTime() <= cut.getTime();
-    if (past && (p.detaching || !(await holdsKeptRows(db, p)))) doomed.push(p);
+    if (past && (p.detaching || !(await holdsKeptRows(db, inPartition(t, column, p))))) doomed.push(p);
     else if (past) {
       outcome.kept.push(p.name);
       outcome.batch.push(p.name);
     } else if (p.isDefault || p.lower === null || p.lower.getTime() <= cut.getTime()) outcome.batch.push(p.name);
   }
-  if (doomed.length) await beforeDrop(doomed.map((p) => p.name));
+  await beforeAnything(
+    doomed.map((p) => p.name),
+    outcome.batch,
+  );
   const parent = t.sql.build().text;
   for (const p of doomed) {
     const child = p.sql.build().text;
@@ -226,7 +249,7 @@ export async function dropExpiredPartitions(
       p.detaching ? `ALTER TABLE ${parent} DETACH PARTITION ${child} FINALIZE` : `ALTER TABLE ${parent} DETACH PARTITION ${child}${hasDefault ? '' : ' CONCURRENTLY'}`,
     );
     // No write reaches it now: a row that came in between the check and the detach is seen here.
-    if (await holdsKeptRows(db, p)) {
+    if (await holdsKeptRows(db, { from: p, where: raw('TRUE') })) {
       await db.$executeRawUnsafe(`ALTER TABLE ${parent} ATTACH PARTITION ${child} ${p.bound}`);
       outcome.kept.push(p.name);
       outcome.batch.unshift(p.name);
