@@ -158,8 +158,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`  rows loaded: ${loaded.toLocaleString('en')} in ${days} daily partitions`);
     console.log(`  GET /api/v1/overview (in process, shared aggregates): ${latency(overviewMs)} (target p95 < 150 ms)`);
     console.log(`  overview recomputing every Postgres aggregate: ${latency(missMs)}`);
-    console.log(`  purge step dropping one day's partition (${body.droppedPartitions?.map((p) => `${p.name} ≈${p.rows.toLocaleString('en')} rows`).join(', ')}): ${dropMs.toFixed(0)} ms (target < 1 s)`);
-    console.log(`  raw baseline, DETACH CONCURRENTLY + DROP by hand: ${rawMs.toFixed(0)} ms; ratio raw/dashboard ${(rawMs / dropMs).toFixed(2)}`);
+    console.log(`  purge step dropping one day's partition (${body.droppedPartitions?.map((p) => `${p.name} ≈${p.rows.toLocaleString('en')} rows`).join(', ')}): ${dropMs.toFixed(0)} ms for the whole action (audit, checks, drop, job start), of which detach + check + drop ${body.dropMs} ms (target < 1 s)`);
+    console.log(`  raw baseline, DETACH CONCURRENTLY + DROP by hand: ${rawMs.toFixed(0)} ms; ratio raw/dashboard ${(rawMs / dropMs).toFixed(2)} (whole action), ${(rawMs / body.dropMs!).toFixed(2)} (its drop)`);
     console.log(`  boundary partition in batches: ${job.purged.toLocaleString('en')} rows, ${job.batches} batches, ${(jobMs / 1000).toFixed(2)} s (${job.status})`);
     console.log(`  consumer claim+complete, no purge: ${latency(quiet)}`);
     console.log(`  consumer during the raw drop: ${latency(rawWindow)}`);

@@ -153,4 +153,6 @@ export interface PostgresPurgeStarted {
   job: PurgeJobView;
   /** Of a partitioned table: the partitions dropped whole before the job started. */
   droppedPartitions?: PartitionShare[];
+  /** How long detaching, checking again and dropping them took, in ms. */
+  dropMs?: number;
 }

@@ -90,10 +90,10 @@ export function postgresDedupStore(db: PrismaClient, settings: StoreSettings, no
           context.jobHooks,
         );
         return {
-          body: { actionId, store: 'postgres' as const, jobId: job.jobId, job, droppedPartitions: dropped.dropped },
+          body: { actionId, store: 'postgres' as const, jobId: job.jobId, job, droppedPartitions: dropped.dropped, dropMs: dropped.dropMs },
           outcome: 'started' as const,
           targets: dropped.dropped.map((p) => p.name),
-          result: { jobId: job.jobId, table: adapter.table.name, droppedPartitions: dropped.dropped, keptPartitions: dropped.kept, batchPartitions: dropped.batch, wouldPurge: batchRows },
+          result: { jobId: job.jobId, table: adapter.table.name, droppedPartitions: dropped.dropped, dropMs: dropped.dropMs, keptPartitions: dropped.kept, batchPartitions: dropped.batch, wouldPurge: batchRows },
         };
       };
       return {

@@ -201,6 +201,8 @@ export interface DropOutcome {
   kept: string[];
   /** Partitions of the table still to purge in batches, oldest first. */
   batch: string[];
+  /** How long the detaching, checking again and dropping took, in ms. */
+  dropMs: number;
 }
 
 /**
@@ -227,7 +229,7 @@ export async function dropExpiredPartitions(
   const parts = await listPartitions(db, t);
   const [{ cut }] = (await db.$queryRawUnsafe<{ cut: Date }[]>(`SELECT now() - make_interval(hours => $1::int) AS cut`, retentionHours)) as [{ cut: Date }];
   const hasDefault = parts.some((p) => p.isDefault);
-  const outcome: DropOutcome = { dropped: [], kept: [], batch: [] };
+  const outcome: DropOutcome = { dropped: [], kept: [], batch: [], dropMs: 0 };
   const doomed: Partition[] = [];
   for (const p of parts) {
     if (p.nested) continue;
@@ -243,6 +245,7 @@ export async function dropExpiredPartitions(
     outcome.batch,
   );
   const parent = t.sql.build().text;
+  const started = performance.now();
   for (const p of doomed) {
     const child = p.sql.build().text;
     await db.$executeRawUnsafe(
@@ -258,5 +261,6 @@ export async function dropExpiredPartitions(
     await db.$executeRawUnsafe(`DROP TABLE ${child}`);
     outcome.dropped.push({ name: p.name, rows: p.rows });
   }
+  outcome.dropMs = Math.round(performance.now() - started);
   return outcome;
 }
