@@ -174,8 +174,8 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
     const leading = new Set(indexes.filter((i) => i.schema === config.schema && i.table === config.table).map((i) => i.column));
     const counters = fit === 'library' && withStats.has(config.schema) ? tableRef({ schema: config.schema, table: 'delivery_stats' }) : null;
     const timeColumn = fit === 'stripe-keys' ? 'created_at' : 'processed_at';
-    // A partitioned table's purge drops whole partitions and walks only the ones at the cut, by the partition key.
-    out.watched.push({ ...ref, profile: fit, timeIndexed: key ? true : leading.has(timeColumn), stats: counters, partitionedBy: key?.column ?? null });
+    // A partitioned table's rules and listings read its partition key, so that is the time column whose index matters.
+    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(key?.column ?? timeColumn), stats: counters, partitionedBy: key?.column ?? null });
   }
   return out;
 }
