@@ -1,6 +1,8 @@
 /**
  * Read-side benchmark: builds 1,000,000 Redis dedup keys and 10,000,000
- * processed_messages rows, then measures what the dashboard promises:
+ * processed_messages rows (beside a 250,000-row recipe table and a
+ * 100,000-row Stripe-like idempotency_keys table: the overview watches all
+ * three), then measures what the dashboard promises:
  *   - GET /api/v1/overview p50/p95 once a snapshot exists (target p95 <= 150 ms),
  *   - the scanner's full-pass keys/s against the best of two raw node-redis
  *     loops, SCAN + MULTI-free pipelined PTTL/GETRANGE per batch (target >= 0.7),
@@ -34,6 +36,7 @@ import { unlinkPrefix } from './dataset/cleanup';
 import { dropDatabase, loadPostgresDataset, type PostgresDataset } from './dataset/postgres-rows';
 import { peakRss, processTree } from './dataset/process-memory';
 import { benchRedis, closeRedis } from './dataset/redis-client';
+import { EXTRA_TABLES, loadMoreTables } from './dataset/more-tables';
 import { loadRedisDataset } from './dataset/redis-keys';
 
 const { values: args } = parseArgs({
@@ -357,6 +360,7 @@ async function main(): Promise<void> {
       log(`  ${seconds(pgLoad.ms)}`);
     }
     const rowSamples = pgData.samples;
+    await loadMoreTables(DATABASE_URL, { recipe: 250_000, stripe: 100_000 });
 
     // Loaded last, right before measuring, so that in-flight records have the ages the generator gave them.
     log(`Redis: clearing ${PREFIX}* from any earlier run, then loading ${KEYS.toLocaleString('en')} keys`);
@@ -373,6 +377,7 @@ async function main(): Promise<void> {
       IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix,
       IDEMSCOPE_AUTH_DISABLED: '1',
       IDEMSCOPE_FRESH_TIMEOUT_SECONDS: '600',
+      IDEMSCOPE_TABLES: ['public.processed_messages', ...EXTRA_TABLES].join(','),
     };
     const config = dashboardConfigFromEnv(parseEnv(env));
 

@@ -76,6 +76,28 @@ function PostgresPurge() {
             {count.data.estimated ? ' (planner estimate: too many to count cheaply)' : ''}. Rows in flight and rows not yet expired are never
             touched; the purge deletes at most {formatCount(count.data.batchSize)} rows per short transaction.
           </p>
+          {count.data.partitions ? (
+            <div className="muted" data-testid="purge-partitions">
+              <p>
+                Partitioned table: {count.data.partitions.drop.length} partition{count.data.partitions.drop.length === 1 ? '' : 's'} entirely past
+                retention {count.data.partitions.drop.length === 1 ? 'is' : 'are'} dropped whole (detached first, so consumers are not blocked); then
+                the expired rows of {count.data.partitions.batch.length} partition{count.data.partitions.batch.length === 1 ? '' : 's'} at the cut are
+                deleted in batches. Dropping needs the table&apos;s owner role.
+              </p>
+              <ul>
+                {count.data.partitions.drop.map((p) => (
+                  <li key={p.name}>
+                    drop <code>{p.name}</code>: ≈ {formatCount(p.rows)} rows
+                  </li>
+                ))}
+                {count.data.partitions.batch.map((p) => (
+                  <li key={p.name}>
+                    batches in <code>{p.name}</code>: {formatCount(p.rows)} expired rows
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {count.data.timeIndexed ? null : (
             <p className="muted" data-testid="purge-no-time-index">
               This table has no index on its time column: counting reads the whole table, and the purge walks it in bounded

@@ -104,6 +104,18 @@ export interface PostgresPurgePreview {
   estimated: boolean;
   retentionHours: number;
   batchSize: number;
+  /**
+   * Of a range-partitioned table: the partitions entirely past retention that
+   * the purge drops whole (rows: the catalog's estimate), and the ones at the
+   * cut whose expired rows it deletes in batches.
+   */
+  partitions?: { drop: PartitionShare[]; batch: PartitionShare[] };
+}
+
+export interface PartitionShare {
+  /** `schema.partition`. */
+  name: string;
+  rows: number;
 }
 
 /**
@@ -139,4 +151,8 @@ export interface PostgresPurgeStarted {
   store: 'postgres';
   jobId: string;
   job: PurgeJobView;
+  /** Of a partitioned table: the partitions dropped whole before the job started. */
+  droppedPartitions?: PartitionShare[];
+  /** How long detaching, checking again and dropping them took, in ms. */
+  dropMs?: number;
 }

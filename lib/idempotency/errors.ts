@@ -34,6 +34,14 @@ export class InvalidIdempotencyKeyError extends IdempotencyError {
   override readonly name = 'InvalidIdempotencyKeyError';
 }
 
+/**
+ * A store on a table partitioned by message time got a message without one:
+ * no `messageTime` option, and a key that is not a UUIDv7 carrying its time.
+ */
+export class MissingMessageTimeError extends IdempotencyError {
+  override readonly name = 'MissingMessageTimeError';
+}
+
 /** Another delivery holds a live lease on this key; `record` says who and until when. */
 export class AlreadyInProgressError extends IdempotencyError {
   override readonly name = 'AlreadyInProgressError';

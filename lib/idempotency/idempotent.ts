@@ -4,6 +4,7 @@ import {
   IdempotencyError,
   LeaseLostError,
   MissingIdempotencyKeyError,
+  MissingMessageTimeError,
   PayloadMismatchError,
   StoreError,
 } from './errors';
@@ -51,9 +52,10 @@ export function idempotent<M, R>(
     const key = store.normaliseKey(String(rawKey));
     const fingerprint = options.fingerprint ? fingerprintOf(options.fingerprint(message)) : undefined;
     const context = { key, consumer, store: store.name };
+    const messageTime = options.messageTime ? timeOf(options.messageTime(message), context) : undefined;
 
     const { claimed, existing } = await guard(store, 'claim', context, () =>
-      store.claim({ key, consumer, owner: randomUUID(), leaseMs, fingerprint }),
+      store.claim({ key, consumer, owner: randomUUID(), leaseMs, fingerprint, ...(messageTime === undefined ? {} : { messageTime }) }),
     );
     if (existing) return { outcome: 'duplicate', key, result: answerFrom(existing, fingerprint, context) as R };
 
@@ -76,6 +78,12 @@ export function idempotent<M, R>(
 }
 
 type Context = { key: string; consumer: string; store: string };
+
+function timeOf(value: Date | number | string, context: Context): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new MissingMessageTimeError(`messageTime gave no valid time for key ${context.key}: ${JSON.stringify(value)}`, context);
+  return ms;
+}
 
 function answerFrom(record: StoredRecord, fingerprint: string | undefined, context: Context): unknown {
   if (fingerprint && record.fingerprint && record.fingerprint !== fingerprint) {

@@ -10,6 +10,7 @@ export {
   InvalidIdempotencyKeyError,
   LeaseLostError,
   MissingIdempotencyKeyError,
+  MissingMessageTimeError,
   PayloadMismatchError,
   StoreError,
   type IdempotencyErrorContext,
@@ -17,9 +18,9 @@ export {
 export type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from './store';
 export { RedisStore, type RedisStoreClient, type RedisStoreOptions } from './stores/redis-store';
 export { PostgresStore, type PostgresStoreOptions, type PurgeOptions, type Queryable } from './stores/postgres-store';
-export { purgeableCondition } from './stores/postgres-expiry';
-export { setupPostgresStore, type PostgresSetupOptions } from './stores/postgres-setup';
+export { partitionedPurgeableCondition, purgeableCondition } from './stores/postgres-expiry';
+export { ensurePartitions, setupPostgresStore, type EnsurePartitionsOptions, type PostgresSetupOptions } from './stores/postgres-setup';
 export { COMPARE_AND_DELETE, LuaScript, compareAndDelete, type ScriptCall, type ScriptClient } from './stores/lua-script';
 export { fingerprint, stableJson } from './fingerprint';
-export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid } from './uuid';
+export { IDEMSCOPE_UUID_NAMESPACE, isUuid, keyToUuid, uuidV7, uuidV7Time } from './uuid';
 export { decodeRecord, encodeRecord, type CompletedRecord, type FailedRecord, type InFlightRecord, type LibraryRecord } from './record';

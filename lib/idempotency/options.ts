@@ -27,6 +27,15 @@ export interface IdempotentOptions<M> {
    * the whole message.
    */
   fingerprint?: (message: M) => unknown;
+  /**
+   * A time every delivery of the message carries, the same on each
+   * redelivery: the broker's record timestamp (Kafka's record timestamp,
+   * SQS's SentTimestamp), as a Date, epoch ms or ISO string. Needed by a
+   * PostgresStore on a table partitioned by time (`partitionedBy`), which
+   * files the record in that time's partition; unless the key is a UUIDv7,
+   * whose own time is used. Ignored by other stores.
+   */
+  messageTime?: (message: M) => Date | number | string;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;

@@ -37,6 +37,12 @@ export interface ClaimRequest {
   owner: string;
   leaseMs: number;
   fingerprint?: string;
+  /**
+   * Epoch ms of a time every delivery of the message carries (the broker's
+   * record timestamp): what a store on a table partitioned by time files the
+   * record under. Other stores ignore it.
+   */
+  messageTime?: number;
 }
 
 /** Proof of a claim, handed back to complete or release it. */
@@ -49,6 +55,8 @@ export interface Claim {
   record: StoredRecord;
   /** Store-private value that compare-and-set checks against (Redis: the exact in-flight JSON). */
   token: string;
+  /** The message time the record was filed under, by a store on a partitioned table. */
+  messageTime?: number;
 }
 
 export type ClaimResult = { claimed: Claim; existing?: undefined } | { claimed?: undefined; existing: StoredRecord };

@@ -78,6 +78,18 @@ export function classifyRow(row: MessageRowFacts, nowMs: number, config: RowClas
 }
 
 /**
+ * When a row of a library table range-partitioned by a message time expires:
+ * its partition's retention from that time, or its own expires_at if later
+ * (GREATEST(partition time + retention, expires_at)). classifyRow() of the
+ * row with this as its expiresAt is the twin of partitionedRules() in
+ * lib/stores/postgres/rules.ts.
+ */
+export function partitionedExpiry(row: { partitionTime: Date; expiresAt: Date | null }, retentionHours: number): Date {
+  const byPartition = row.partitionTime.getTime() + retentionHours * 3_600_000;
+  return new Date(row.expiresAt === null ? byPartition : Math.max(byPartition, row.expiresAt.getTime()));
+}
+
+/**
  * A row of the common recipe's table (message_id, processed_at, result): it
  * is written with its result, so it is completed until processed_at plus
  * the retention has passed. Without a processed_at it is nothing we can

@@ -143,7 +143,7 @@ describe('a database migrated by an earlier version', () => {
     const dedupBefore = await shapeOf(url, 'public', 'processed_messages');
 
     const result = await migrate(url);
-    expect(result.applied).toEqual(['20261206000000_own_schema', '20261206010000_audit_intent', '20261206020000_dashboard_sessions']);
+    expect(result.applied).toEqual(['20261206000000_own_schema', '20261206010000_audit_intent', '20261206020000_dashboard_sessions', '20261206030000_purge_partitions']);
 
     expect(await query(url, 'SELECT id, at, actor, action, outcome, parameters FROM idemscope.audit_log ORDER BY id')).toEqual(auditBefore);
     expect(await query(url, 'SELECT actor, purged, target_table FROM idemscope.purge_jobs')).toEqual([

@@ -14,6 +14,7 @@ interface DmmfField {
   type: string;
   isRequired: boolean;
   isId: boolean;
+  isList: boolean;
   nativeType: [string, string[]] | null;
 }
 interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[]; primaryKey: { fields: string[] } | null }
@@ -37,7 +38,9 @@ const NATIVE_TO_PG: Record<string, string> = {
   Text: 'text',
 };
 
+// A list field (String[]) is an array column of its element's type.
 function expectedType(field: DmmfField, enums: DmmfEnum[]): string {
+  if (field.isList) return `${expectedType({ ...field, isList: false }, enums)}[]`;
   if (field.kind === 'enum') return enums.find((e) => e.name === field.type)?.dbName ?? field.type;
   if (field.nativeType) {
     const [native, args] = field.nativeType;

@@ -11,6 +11,21 @@
  * that a batch finds its rows without reading the table.
  */
 export function purgeableCondition(retentionHours: number): string {
-  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+  wholeHours(retentionHours);
   return `status <> 'processing' AND (expires_at <= now() OR (expires_at IS NULL AND processed_at <= now() - make_interval(hours => ${retentionHours})))`;
+}
+
+/**
+ * The same rule for a table range-partitioned by a message time
+ * (`timeColumn`, a quoted identifier): a row goes with its partition's time,
+ * and never before its own expires_at. The dashboard's partitioned profile
+ * (partitionedRules in lib/stores/postgres/rules.ts) deletes by this text too.
+ */
+export function partitionedPurgeableCondition(timeColumn: string, retentionHours: number): string {
+  wholeHours(retentionHours);
+  return `status <> 'processing' AND ${timeColumn} <= now() - make_interval(hours => ${retentionHours}) AND (expires_at IS NULL OR expires_at <= now())`;
+}
+
+function wholeHours(retentionHours: number): void {
+  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { InvalidIdempotencyKeyError } from '../errors';
+import { InvalidIdempotencyKeyError, MissingMessageTimeError } from '../errors';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { DEFAULT_RETENTION_SECONDS } from '../options';
-import { isUuid } from '../uuid';
+import { isUuid, uuidV7Time } from '../uuid';
 import { Batcher } from './batcher';
 import { claimSql, completeSql, getSql, purgeSql, releaseSql, type StoreTables } from './postgres-sql';
 import { qualifiedName } from './postgres-names';
@@ -71,6 +71,13 @@ export interface PostgresStoreOptions {
   table?: string;
   /** The delivery counters' table, or null to keep no counters. Default `delivery_stats`. */
   statsTable?: string | null;
+  /**
+   * The time column of a table range-partitioned by it, as setupPostgresStore({ partitionedBy })
+   * makes it (primary key `(message_id, column)`). Each claim then needs the
+   * message's time, the same on every redelivery: the `messageTime` option of
+   * idempotent(), or the time of a UUIDv7 key. Default: not partitioned.
+   */
+  partitionedBy?: string;
 }
 
 interface CompleteInput {
@@ -111,6 +118,7 @@ export class PostgresStore implements IdempotencyStore {
   private readonly releaseText: string;
   private readonly getText: string;
   private readonly tables: StoreTables;
+  private readonly partitioned: boolean;
   private readonly claims: Batcher<ClaimRequest, Row>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -123,7 +131,9 @@ export class PostgresStore implements IdempotencyStore {
     const tables: StoreTables = {
       table: qualifiedName(options.table ?? 'processed_messages'),
       stats: statsTable === null ? null : qualifiedName(statsTable),
+      partitionedBy: options.partitionedBy === undefined ? null : qualifiedName(options.partitionedBy),
     };
+    this.partitioned = tables.partitionedBy !== null;
     this.claimText = claimSql(tables);
     this.completeText = completeSql(tables, options.durableCompletion ?? true);
     this.releaseText = releaseSql(tables, options.durableCompletion ?? true);
@@ -145,7 +155,8 @@ export class PostgresStore implements IdempotencyStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    const row = await this.claims.submit(request);
+    const messageTime = this.partitioned ? this.messageTimeOf(request) : undefined;
+    const row = await this.claims.submit(messageTime === undefined ? request : { ...request, messageTime });
     const record = toStoredRecord(row);
     if (row.owner_token !== request.owner) return { existing: record };
     return {
@@ -156,8 +167,21 @@ export class PostgresStore implements IdempotencyStore {
         takeover: !row.inserted,
         record,
         token: request.owner,
+        ...(messageTime === undefined ? {} : { messageTime }),
       },
     };
+  }
+
+  /** The time a claim is filed under in a partitioned table: the request's, else its UUIDv7 key's. */
+  private messageTimeOf(request: ClaimRequest): number {
+    const at = request.messageTime ?? uuidV7Time(request.key);
+    if (at === null || !Number.isFinite(at)) {
+      throw new MissingMessageTimeError(
+        `The Postgres store's table is partitioned by time: pass idempotent()'s messageTime option (the broker's record timestamp), or key messages by UUIDv7`,
+        { key: request.key, consumer: request.consumer, store: this.name },
+      );
+    }
+    return at;
   }
 
   complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean> {
@@ -165,7 +189,7 @@ export class PostgresStore implements IdempotencyStore {
   }
 
   async release(claim: Claim): Promise<boolean> {
-    const { rows } = await this.run(this.releaseText, [claim.key, claim.consumer, claim.token]);
+    const { rows } = await this.run(this.releaseText, [claim.key, claim.consumer, claim.token, ...(this.partitioned ? [new Date(claim.messageTime!)] : [])]);
     return (rows[0] as { released: number }).released === 1;
   }
 
@@ -194,6 +218,7 @@ export class PostgresStore implements IdempotencyStore {
       requests.map((r) => r.owner),
       requests.map((r) => Math.round(r.leaseMs)),
       requests.map((r) => r.fingerprint ?? null),
+      ...(this.partitioned ? [requests.map((r) => new Date(r.messageTime!))] : []),
     ]);
     const byKey = new Map((rows as Row[]).map((row) => [row.message_id, row]));
     return requests.map((r) => byKey.get(r.key)!);
@@ -205,6 +230,7 @@ export class PostgresStore implements IdempotencyStore {
       inputs.map((i) => i.claim.token),
       inputs.map((i) => JSON.stringify(i.result ?? null)),
       inputs.map((i) => Math.round(i.retentionSeconds)),
+      ...(this.partitioned ? [inputs.map((i) => new Date(i.claim.messageTime!))] : []),
     ]);
     const done = new Set((rows as { owner_token: string }[]).map((row) => row.owner_token));
     return inputs.map((i) => done.has(i.claim.token));

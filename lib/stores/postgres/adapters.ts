@@ -7,10 +7,11 @@ import { rowCounts, type CountLimits, type RowCounts } from './counts';
 import type { Db } from './db';
 import { rowExpiry, type RowExpiry } from './expiry';
 import { getRow, listRows, oldestStuckRows, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
+import { boundsExpiry, estimatePartitionedRows, expiredIn, listPartitions, planPartitionPurge, type PartitionPlan } from './partitions';
 import { countPurgeable, type PurgeCount, type PurgeTarget } from './purge';
 import { recipeCountPurgeable, recipeCounts, recipeExpiryRule, recipeGet, recipeList, recipePreview, recipeRelease } from './recipe';
 import { previewMessages, previewStuckMessages, releaseMessages } from './release';
-import { expiryTime, purgeableCondition, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
+import { expiryTime, libraryRules, partitionedRules, recipeRules, rowClock, stripeKeyRules, type RowClock } from './rules';
 import { raw } from './sql';
 import { stripeKeyCounts, stripeKeyGet, stripeKeyList, stripeKeyPreview, stripeKeyRelease } from './stripe-keys';
 import { DEFAULT_TABLES, resolveTables, type ResolvedTables, type WatchedTable } from './tables';
@@ -35,24 +36,61 @@ export interface TableAdapter {
   expiry(clock: RowClock, originMs: number, bucketSeconds: number, buckets: number): Promise<RowExpiry>;
   previewRelease(scope: ReleaseScope): Promise<ReleasePreview>;
   release(targets: SeenTarget[]): Promise<ReleaseOutcome>;
-  countPurgeable(): Promise<PurgeCount>;
+  /** Rows a purge would delete; of a partitioned table, `partitions` narrows it to the named ones (those purged in batches). */
+  countPurgeable(partitions?: string[]): Promise<PurgeCount>;
   purgeTarget(): PurgeTarget;
+  /** Of a partitioned table only: which partitions a purge would drop whole and which it would purge in batches. */
+  partitionPlan?(): Promise<PartitionPlan>;
 }
 
 function libraryAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  const rules = libraryRules;
   return {
     table: t,
-    counts: (clock, limits) => rowCounts(db, t, clock, limits),
-    oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit),
-    list: (q) => listRows(db, t, q),
-    get: (id) => getRow(db, t, id),
+    counts: (clock, limits) => rowCounts(db, t, clock, limits, rules),
+    oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit, rules),
+    list: (q) => listRows(db, t, q, rules),
+    get: (id) => getRow(db, t, id, rules),
     expiry: (clock, originMs, bucketSeconds, buckets) =>
       rowExpiry(db, t, { at: expiryTime(s.retentionHours), finished: raw(`status <> 'processing'`) }, clock, originMs, bucketSeconds, buckets),
     previewRelease: (scope) =>
       'keys' in scope ? previewMessages(db, t, s, scope.keys, now()) : previewStuckMessages(db, t, s, scope.olderThanSeconds, now()),
     release: (targets) => releaseMessages(db, t, targets),
-    countPurgeable: () => countPurgeable(db, t, s.retentionHours, now()),
-    purgeTarget: () => ({ table: t.name, condition: purgeableCondition(s.retentionHours) }),
+    countPurgeable: () => countPurgeable(db, t, s.retentionHours, now(), rules),
+    purgeTarget: () => ({ table: t.name, condition: rules.purgeableCondition(s.retentionHours), partitioned: false }),
+  };
+}
+
+/**
+ * A library table range-partitioned by a message time: the library's
+ * adapter with the partitioned rules (expiry by the partition key, so that
+ * time-bounded queries prune partitions), row estimates summed over the
+ * partitions, the expiry timeline from partition bounds, and a purge that
+ * drops whole partitions before it walks the ones at the cut.
+ */
+function partitionedAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  const rules = partitionedRules(t.partitionedBy!, s.retentionHours);
+  const base = libraryAdapter(db, t, s, now);
+  const plan = () => planPartitionPurge(db, t, t.partitionedBy!, rules, rowClock(now(), s.stuckAfterSeconds, s.retentionHours));
+  return {
+    ...base,
+    counts: (clock, limits) => rowCounts(db, t, clock, limits, rules, estimatePartitionedRows),
+    oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit, rules),
+    list: (q) => listRows(db, t, q, rules),
+    get: (id) => getRow(db, t, id, rules),
+    expiry: async (clock, originMs, bucketSeconds, buckets) => boundsExpiry(await listPartitions(db, t), s.retentionHours, clock, originMs, bucketSeconds, buckets),
+    countPurgeable: async (partitions) => {
+      if (partitions) {
+        const clock = rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+        const parts = (await listPartitions(db, t)).filter((p) => partitions.includes(p.name));
+        const counts = await Promise.all(parts.map((p) => expiredIn(db, t, t.partitionedBy!, p, rules, clock)));
+        return { count: counts.reduce((n, c) => n + c.value, 0), estimated: counts.some((c) => c.estimated) };
+      }
+      const p = await plan();
+      return { count: [...p.drop, ...p.batch].reduce((n, x) => n + x.rows, 0), estimated: p.estimated };
+    },
+    purgeTarget: () => ({ table: t.name, condition: rules.purgeableCondition(s.retentionHours), partitioned: true }),
+    partitionPlan: plan,
   };
 }
 
@@ -72,7 +110,7 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
           { dryRun: true, store: 'postgres', count: 0, wouldRelease: [], skipped: [], more: false, examined: 0, complete: true },
     release: (targets) => recipeRelease(db, t, targets),
     countPurgeable: () => recipeCountPurgeable(db, t, clock()),
-    purgeTarget: () => ({ table: t.name, condition: recipeRules.purgeableCondition(s.retentionHours) }),
+    purgeTarget: () => ({ table: t.name, condition: recipeRules.purgeableCondition(s.retentionHours), partitioned: false }),
   };
 }
 
@@ -92,7 +130,7 @@ function stripeKeysAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () 
       const counts = await stripeKeyCounts(db, t, clock(), { exact: 0, inFlight: 0 });
       return { count: counts.expired.value, estimated: counts.expired.estimated };
     },
-    purgeTarget: () => ({ table: t.name, condition: stripeKeyRules.purgeableCondition(s.retentionHours) }),
+    purgeTarget: () => ({ table: t.name, condition: stripeKeyRules.purgeableCondition(s.retentionHours), partitioned: false }),
   };
 }
 
@@ -121,6 +159,11 @@ function uuidKeyed(make: typeof libraryAdapter): typeof libraryAdapter {
 }
 
 const ADAPTERS = { library: uuidKeyed(libraryAdapter), recipe: uuidKeyed(recipeAdapter), 'stripe-keys': stripeKeysAdapter };
+const PARTITIONED = uuidKeyed(partitionedAdapter);
+
+function adapterOf(db: Db, t: WatchedTable, settings: AdapterSettings, now: () => number): TableAdapter {
+  return (t.partitionedBy ? PARTITIONED : ADAPTERS[t.profile])(db, t, settings, now);
+}
 
 /** How long the tables' profiles, read from information_schema, are trusted before they are read again. */
 const RESOLVE_TTL_MS = 60_000;
@@ -153,7 +196,7 @@ export class PostgresTables {
   /** Adapters of every table that fits a profile, in configured order. */
   async adapters(settings: AdapterSettings, now: () => number): Promise<TableAdapter[]> {
     const { watched } = await this.resolve();
-    return watched.map((t) => ADAPTERS[t.profile](this.db, t, settings, now));
+    return watched.map((t) => adapterOf(this.db, t, settings, now));
   }
 
   /**
@@ -169,6 +212,6 @@ export class PostgresTables {
       if (unfit) throw new InvalidParameterError(field, `${unfit.name} cannot be watched: ${unfit.problem}`);
       throw new InvalidParameterError(field, wanted ? `is not a watched table (IDEMSCOPE_TABLES): ${wanted}` : 'no watched table fits a profile');
     }
-    return ADAPTERS[table.profile](this.db, table, settings, now);
+    return adapterOf(this.db, table, settings, now);
   }
 }

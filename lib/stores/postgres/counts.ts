@@ -1,5 +1,5 @@
 import { num, query, type Db } from './db';
-import { expiredPredicate, statePredicate, stuckByAge, stuckByLease, type RowClock } from './rules';
+import { libraryRules, statePredicate, stuckByAge, stuckByLease, type LibraryRules, type RowClock } from './rules';
 import { join, raw, sql, type Sql } from './sql';
 import type { TableRef } from './tables';
 
@@ -125,19 +125,26 @@ export interface CountLimits {
  * in-flight counts stay exact through their index, and the others are exact
  * up to `limits.exact` and planner estimates beyond, each labelled.
  */
-export async function rowCounts(db: Db, t: TableRef, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
+export async function rowCounts(
+  db: Db,
+  t: TableRef,
+  clock: RowClock,
+  limits: CountLimits,
+  rules: LibraryRules = libraryRules,
+  estimateOf: (db: Db, t: TableRef) => Promise<number> = estimateRows,
+): Promise<RowCounts> {
   const tableCap = limits.table ?? EXACT_TABLE_ROWS;
-  const estimate = await estimateRows(db, t);
+  const estimate = await estimateOf(db, t);
   if (estimate <= tableCap * 1.1) {
     const exact = await countAllUpTo(
       db,
       t,
       {
-        processing: statePredicate('processing', clock)!,
-        stuck: statePredicate('stuck', clock)!,
-        completed: statePredicate('completed', clock)!,
-        failed: statePredicate('failed', clock)!,
-        expired: statePredicate('expired', clock)!,
+        processing: rules.statePredicate('processing', clock)!,
+        stuck: rules.statePredicate('stuck', clock)!,
+        completed: rules.statePredicate('completed', clock)!,
+        failed: rules.statePredicate('failed', clock)!,
+        expired: rules.statePredicate('expired', clock)!,
       },
       tableCap,
     );
@@ -150,9 +157,9 @@ export async function rowCounts(db: Db, t: TableRef, clock: RowClock, limits: Co
   const [rows, inFlight, completed, failed, expired] = await Promise.all([
     Promise.resolve({ value: Math.max(tableCap + 1, estimate), estimated: true }),
     inFlightCounts(db, t, clock, limits.inFlight),
-    boundedCount(db, t, statePredicate('completed', clock)!, cap),
-    boundedCount(db, t, statePredicate('failed', clock)!, cap),
-    boundedCount(db, t, expiredPredicate(clock), cap),
+    boundedCount(db, t, rules.statePredicate('completed', clock)!, cap),
+    boundedCount(db, t, rules.statePredicate('failed', clock)!, cap),
+    boundedCount(db, t, rules.expiredPredicate(clock), cap),
   ]);
   return { rows, ...inFlight, completed, failed, expired };
 }

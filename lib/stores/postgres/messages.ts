@@ -1,6 +1,6 @@
 import type { RecordState } from '../../records/states';
 import { num, query, type Db } from './db';
-import { expiredPredicate, processingPredicate, statePredicate, stuckByAge, stuckByLease, stuckPredicate, type RowClock } from './rules';
+import { libraryRules, processingPredicate, quoteIdent, stuckByAge, stuckByLease, stuckPredicate, type LibraryRules, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
 import type { TableRef } from './tables';
 
@@ -60,8 +60,9 @@ export function windowPage<R extends WalkedRow>(rows: R[], q: { limit: number; w
   return { rows: items, next: null, examined: num(rows[rows.length - 1]?.rn) };
 }
 
-const COLUMNS = raw(`message_id::text AS message_id, status::text AS status, consumer, processed_at, claimed_at, last_seen_at,
-  lease_expires_at, expires_at, owner_token, delivery_count, fingerprint`);
+/** The row as the dashboard reads it; expires_at is the expiry its table's rules give it. */
+const columns = (rules: LibraryRules): Sql => sql`message_id::text AS message_id, status::text AS status, consumer, processed_at, claimed_at, last_seen_at,
+  lease_expires_at, ${rules.expiresAt} AS expires_at, owner_token, delivery_count, fingerprint${rules.extraColumns}`;
 
 interface RawRow {
   message_id: string;
@@ -102,25 +103,25 @@ function toRow(t: TableRef, r: RawRow): MessageRow {
  * results newest first.
  */
 interface Walk {
-  column: 'claimed_at' | 'processed_at';
+  column: string;
   descending: boolean;
   range: Sql;
   filter: Sql;
 }
 
-function walkFor(state: RecordState | undefined, c: RowClock): Walk | null {
+function walkFor(state: RecordState | undefined, c: RowClock, rules: LibraryRules): Walk | null {
   switch (state) {
     case undefined:
-      return { column: 'processed_at', descending: true, range: raw('TRUE'), filter: raw('TRUE') };
+      return { column: rules.timeColumn, descending: true, range: raw('TRUE'), filter: raw('TRUE') };
     case 'processing':
       return { column: 'claimed_at', descending: false, range: sql`status = 'processing' AND claimed_at > ${c.stuckCut}`, filter: processingPredicate(c) };
     case 'stuck':
       return { column: 'claimed_at', descending: false, range: raw(`status = 'processing'`), filter: stuckPredicate(c) };
     case 'completed':
     case 'failed':
-      return { column: 'claimed_at', descending: true, range: raw(`status = '${state}'`), filter: statePredicate(state, c)! };
+      return { column: 'claimed_at', descending: true, range: raw(`status = '${state}'`), filter: rules.statePredicate(state, c)! };
     case 'expired':
-      return { column: 'processed_at', descending: false, range: raw('TRUE'), filter: expiredPredicate(c) };
+      return { column: rules.timeColumn, descending: false, range: rules.expiredRange(c), filter: rules.expiredPredicate(c) };
     case 'unrecognized':
       return null;
   }
@@ -141,12 +142,12 @@ export interface ListRowsQuery {
  * order; the page is the first `limit` of them that pass the filter, so the
  * work per request is bounded however rare the matching rows are.
  */
-export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<RowPage> {
-  const walk = walkFor(q.state, q.clock);
+export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, rules: LibraryRules = libraryRules): Promise<RowPage> {
+  const walk = walkFor(q.state, q.clock, rules);
   if (!walk) return { rows: [], next: null, examined: 0 };
-  const col = raw(walk.column);
+  const col = raw(quoteIdent(walk.column));
   // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
-  const order = raw(`pm.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
+  const order = raw(`pm.${quoteIdent(walk.column)} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
   const cmp = raw(walk.descending ? '<' : '>');
   const bound = raw(walk.descending ? '<=' : '>=');
   const after = q.after
@@ -161,7 +162,7 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<R
   const rows = await query<RawRow & { k_at: string; rn: bigint; hit: boolean }>(
     db,
     sql`SELECT w.*, (${filter}) AS hit FROM (
-        SELECT ${COLUMNS}, to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at,
+        SELECT ${columns(rules)}, to_char(pm.${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS k_at,
           row_number() OVER (ORDER BY ${order}) AS rn
         FROM ${t.sql} pm WHERE ${walk.range}${after}
         ORDER BY ${order} LIMIT ${q.window}
@@ -173,8 +174,8 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<R
   return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: r.k_at, id: r.message_id }));
 }
 
-export async function getRow(db: Db, t: TableRef, messageId: string): Promise<MessageRowWithResult | null> {
-  const [row] = await query<RawRow>(db, sql`SELECT ${COLUMNS}, result FROM ${t.sql} WHERE message_id = ${messageId}::uuid`);
+export async function getRow(db: Db, t: TableRef, messageId: string, rules: LibraryRules = libraryRules): Promise<MessageRowWithResult | null> {
+  const [row] = await query<RawRow>(db, sql`SELECT ${columns(rules)}, result FROM ${t.sql} WHERE message_id = ${messageId}::uuid`);
   return row ? { ...toRow(t, row), result: row.result ?? null } : null;
 }
 
@@ -184,12 +185,12 @@ export async function getRow(db: Db, t: TableRef, messageId: string): Promise<Me
  * (status, claimed_at) index from one end and stop after `limit` rows; the
  * young range only holds the last few minutes' claims.
  */
-export async function oldestStuckRows(db: Db, t: TableRef, clock: RowClock, limit: number): Promise<MessageRow[]> {
+export async function oldestStuckRows(db: Db, t: TableRef, clock: RowClock, limit: number, rules: LibraryRules = libraryRules): Promise<MessageRow[]> {
   const rows = await query<RawRow>(
     db,
-    sql`(SELECT ${COLUMNS} FROM ${t.sql} WHERE ${stuckByAge(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})
+    sql`(SELECT ${columns(rules)} FROM ${t.sql} WHERE ${stuckByAge(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})
         UNION ALL
-        (SELECT ${COLUMNS} FROM ${t.sql} WHERE ${stuckByLease(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})`,
+        (SELECT ${columns(rules)} FROM ${t.sql} WHERE ${stuckByLease(clock)} ORDER BY claimed_at, message_id LIMIT ${limit})`,
   );
   return rows
     .map((r) => toRow(t, r))

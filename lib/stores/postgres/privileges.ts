@@ -1,6 +1,6 @@
 import { StorePrivilegeError } from '../../errors';
 import { query, type Db } from './db';
-import { sql } from './sql';
+import { raw, sql } from './sql';
 import type { TableRef, WatchedTable } from './tables';
 
 type Privilege = 'DELETE' | 'UPDATE' | 'INSERT';
@@ -27,6 +27,14 @@ async function assertPrivileges(db: Db, needs: [TableRef, Privilege][]): Promise
 /** Refuses a release the dashboard's role could not carry out, before it writes anything. */
 export function assertMayRelease(db: Db, table: WatchedTable): Promise<void> {
   return assertPrivileges(db, releaseNeeds(table));
+}
+
+/** Refuses batched DELETEs in the named partitions (the purge deletes from each directly), before anything runs. */
+export function assertMayPurgePartitions(db: Db, names: string[]): Promise<void> {
+  return assertPrivileges(
+    db,
+    names.map((name) => [{ name, sql: raw(name) }, 'DELETE'] as [TableRef, Privilege]),
+  );
 }
 
 /** Refuses a purge (batched DELETEs) the dashboard's role could not carry out, before the job starts. */

@@ -42,10 +42,11 @@ const selectJob = (pages: string) => `SELECT id::text, status, (status = 'runnin
   actor, purged, batches, batch_size, estimated_total, estimated, cancel_requested, created_at, updated_at, finished_at, error, target_table,
   LEAST(1, (scan_from::tid::text::point)[0] / GREATEST(1, ${pages})) AS scanned
   FROM ${JOBS}`;
-const SELECT_JOB = selectJob(`pg_relation_size(to_regclass(target_table)) / current_setting('block_size')::float8`);
+// Of a partitioned target, the page is in the partition being walked (the first listed).
+const SELECT_JOB = selectJob(`pg_relation_size(to_regclass(COALESCE(partitions[1], target_table))) / current_setting('block_size')::float8`);
 // The file size waits for a lock of the purged table; while a migration holds one, the status
 // answers from Idemscope's own table with the planner's page count (kept by VACUUM and ANALYZE).
-const SELECT_JOB_UNLOCKED = selectJob(`(SELECT relpages FROM pg_class WHERE oid = to_regclass(target_table))`);
+const SELECT_JOB_UNLOCKED = selectJob(`(SELECT relpages FROM pg_class WHERE oid = to_regclass(COALESCE(partitions[1], target_table)))`);
 
 /** Runs a job query, falling back to the lock-free page count when the purged table is locked. */
 async function jobRows(db: PrismaClient, where: string, ...values: unknown[]): Promise<JobRow[]> {
@@ -90,6 +91,8 @@ export interface StartJob {
   target: PurgeTarget;
   estimatedTotal: number;
   estimated: boolean;
+  /** Of a partitioned target: the partitions to purge in batches, in order (those past retention were dropped before). */
+  partitions?: string[];
 }
 
 // Runs in flight in this process; on globalThis so that dev reloads still see them.
@@ -129,9 +132,9 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
   await db.$transaction(async (tx) => {
     await assertNoneRunning(tx as unknown as PrismaClient);
     await tx.$executeRaw`
-      INSERT INTO ${JOBS_SQL} (id, store, status, actor, action_id, reason, batch_size, estimated_total, estimated, runner, heartbeat_at, target_table)
+      INSERT INTO ${JOBS_SQL} (id, store, status, actor, action_id, reason, batch_size, estimated_total, estimated, runner, heartbeat_at, target_table, partitions)
       VALUES (${id}::uuid, 'postgres', 'running', ${start.actor}, ${start.actionId ?? null}::uuid, ${start.reason ?? null},
-              ${start.batchSize}, ${start.estimatedTotal}, ${start.estimated}, ${RUNNER_ID}, now(), ${start.target.table})`;
+              ${start.batchSize}, ${start.estimatedTotal}, ${start.estimated}, ${RUNNER_ID}, now(), ${start.target.table}, ${start.partitions ?? []}::text[])`;
   });
   launch(db, id, start.target, hooks);
   return getPurgeJob(db, id);
@@ -190,8 +193,12 @@ function launch(db: PrismaClient, jobId: string, target: PurgeTarget, hooks: Job
 async function runJob(db: PrismaClient, jobId: string, target: PurgeTarget, hooks: JobHooks): Promise<void> {
   let ended: PurgeJobView | null = null;
   try {
-    const [{ batch_size: batchSize } = { batch_size: 0 }] = await db.$queryRaw<{ batch_size: number }[]>`
-      SELECT batch_size FROM ${JOBS_SQL} WHERE id = ${jobId}::uuid`;
+    const [{ batch_size: batchSize, partitions } = { batch_size: 0, partitions: [] }] = await db.$queryRaw<{ batch_size: number; partitions: string[] }[]>`
+      SELECT batch_size, partitions FROM ${JOBS_SQL} WHERE id = ${jobId}::uuid`;
+    if (target.partitioned && partitions.length === 0) {
+      ended = await finish(db, jobId, 'completed', null);
+      return;
+    }
     let cancel = false;
     let waits = 0;
     for (;;) {
@@ -201,7 +208,7 @@ async function runJob(db: PrismaClient, jobId: string, target: PurgeTarget, hook
       }
       let batch: Awaited<ReturnType<typeof purgeBatch>>;
       try {
-        batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, target);
+        batch = await purgeBatch(db, { id: jobId, runner: RUNNER_ID }, batchSize, target.partitioned ? { ...target, table: partitions[0]! } : target);
       } catch (error) {
         const reason = pauseReason(error);
         if (reason === null) throw error;
@@ -218,6 +225,11 @@ async function runJob(db: PrismaClient, jobId: string, target: PurgeTarget, hook
       // Another process resumed it after our heartbeat went stale, or it was cancelled as interrupted.
       if (!batch.owned) return;
       cancel = batch.cancelRequested;
+      if (batch.done && target.partitioned && partitions.length > 1) {
+        if (!(await nextPartition(db, jobId))) return;
+        partitions.shift();
+        continue;
+      }
       if (batch.done) {
         ended = await finish(db, jobId, 'completed', null);
         return;
@@ -229,6 +241,14 @@ async function runJob(db: PrismaClient, jobId: string, target: PurgeTarget, hook
   } finally {
     if (ended) await Promise.resolve(hooks.onFinish?.(ended)).catch(() => undefined);
   }
+}
+
+/** Moves a partitioned job on to its next partition, from its first page; false when the job is no longer this runner's. */
+async function nextPartition(db: PrismaClient, jobId: string): Promise<boolean> {
+  const moved = await db.$executeRaw`
+    UPDATE ${JOBS_SQL} SET partitions = partitions[2:], scan_from = '(0,0)', updated_at = now(), heartbeat_at = now()
+    WHERE id = ${jobId}::uuid AND runner = ${RUNNER_ID} AND status = 'running'`;
+  return moved === 1;
 }
 
 /** First retry after 0.5 s, doubling up to 8 s: a lock held by a migration is usually gone within seconds. */

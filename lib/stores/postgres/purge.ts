@@ -3,7 +3,7 @@ import { countUpTo, planRows } from './counts';
 import type { Db } from './db';
 import type { TableRef } from './tables';
 import { ownName } from './own';
-import { expiredByRetention, expiredExplicitly, rowClock } from './rules';
+import { libraryRules, rowClock, type LibraryRules } from './rules';
 
 /** What a purge job deletes from: a watched table, and its profile's expiry rule on the database clock. */
 export interface PurgeTarget {
@@ -11,6 +11,8 @@ export interface PurgeTarget {
   table: string;
   /** SQL condition on the table's unqualified columns (rules.ts); the purge re-checks each row with it. */
   condition: string;
+  /** A range-partitioned table: its batches walk the partitions the job lists (purge_jobs.partitions), one at a time. */
+  partitioned?: boolean;
 }
 
 /**
@@ -81,11 +83,11 @@ export interface PurgeCount {
 }
 
 /** How many rows a purge would delete: exact up to EXACT_COUNT_CAP per part, else the planner's estimate. */
-export async function countPurgeable(db: Db, t: TableRef, retentionHours: number, now: number): Promise<PurgeCount> {
+export async function countPurgeable(db: Db, t: TableRef, retentionHours: number, now: number, rules: LibraryRules = libraryRules): Promise<PurgeCount> {
   const clock = rowClock(now, 0, retentionHours);
   let count = 0;
   let estimated = false;
-  for (const part of [expiredExplicitly(clock), expiredByRetention(clock)]) {
+  for (const part of rules.expiredParts(clock)) {
     const exact = await countUpTo(db, t, part, EXACT_COUNT_CAP);
     if (exact <= EXACT_COUNT_CAP) count += exact;
     else {

@@ -1,3 +1,4 @@
+import { partitionedPurgeableCondition, purgeableCondition } from '../../idempotency';
 import type { RecordState } from '../../records/states';
 import { raw, sql, type Sql } from './sql';
 
@@ -107,7 +108,85 @@ export function seenToken(alias: string): Sql {
  * processor library's own purgeExpired() deletes by the same text, so it
  * lives with the library; the parity test holds it to expiredPredicate().
  */
-export { purgeableCondition } from '../../idempotency';
+export { purgeableCondition };
+
+/**
+ * The library profile's rules as one value, so that counts, listings and
+ * the purge read a table through the rules of its shape: the plain library
+ * table (`libraryRules`) or one range-partitioned by a message time
+ * (`partitionedRules`).
+ */
+export interface LibraryRules {
+  statePredicate(state: RecordState, c: RowClock): Sql | null;
+  expiredPredicate(c: RowClock): Sql;
+  /** The expired predicate as disjoint parts, each a range of one index (or of the partition key), for the dry-run count. */
+  expiredParts(c: RowClock): Sql[];
+  /** The row's expiry as the dashboard shows and classifies it (expires_at in the plain table). */
+  expiresAt: Sql;
+  /** The column listings of all rows and of expired rows walk. */
+  timeColumn: string;
+  /** Columns a listing selects besides the library's, for its filters to read (`, "message_time"`). */
+  extraColumns: Sql;
+  /** A range on timeColumn that holds every expired row (the partition key's, so that partitions are pruned); TRUE when none. */
+  expiredRange(c: RowClock): Sql;
+  purgeableCondition(retentionHours: number): string;
+}
+
+export const libraryRules: LibraryRules = {
+  statePredicate,
+  expiredPredicate,
+  expiredParts: (c) => [expiredExplicitly(c), expiredByRetention(c)],
+  expiresAt: raw('expires_at'),
+  timeColumn: 'processed_at',
+  extraColumns: raw(''),
+  expiredRange: () => raw('TRUE'),
+  purgeableCondition,
+};
+
+/** A column name from the catalog, quoted for SQL text. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A library table range-partitioned by a time every redelivery of a message
+ * carries (`column`, e.g. the broker's record timestamp). A row lives as long
+ * as its partition's retention, and longer only if its own expires_at says
+ * so: it is expired once `column` is at or before the retention cut and its
+ * expires_at (if any) has passed, i.e. at GREATEST(column + retention,
+ * expires_at). Because the rule reads the partition key, expired rows are a
+ * range of it (partitions newer than the cut are pruned), and a partition
+ * whose upper bound is past the cut holds only expired rows, unless one is in
+ * flight or has a later expires_at, which the purge checks before it drops
+ * one. The TypeScript twin is partitionedExpiry() with classifyRow() in
+ * lib/records/classify.ts.
+ */
+export function partitionedRules(column: string, retentionHours: number): LibraryRules {
+  const p = raw(quoteIdent(column));
+  const expired = (c: RowClock) => sql`(status <> 'processing' AND ${p} <= ${c.retentionCut} AND (expires_at IS NULL OR expires_at <= ${c.now}))`;
+  const live = (status: 'completed' | 'failed', c: RowClock) =>
+    sql`(status = ${raw(`'${status}'`)} AND (${p} > ${c.retentionCut} OR expires_at > ${c.now}))`;
+  return {
+    statePredicate(state, c) {
+      switch (state) {
+        case 'completed':
+        case 'failed':
+          return live(state, c);
+        case 'expired':
+          return expired(c);
+        default:
+          return statePredicate(state, c);
+      }
+    },
+    expiredPredicate: expired,
+    expiredParts: (c) => [expired(c)],
+    expiresAt: sql`GREATEST(${p} + ${`${retentionHours} hours`}::interval, expires_at)`,
+    timeColumn: column,
+    extraColumns: raw(`, ${quoteIdent(column)}`),
+    expiredRange: (c) => sql`${p} <= ${c.retentionCut}`,
+    purgeableCondition: (hours) => partitionedPurgeableCondition(quoteIdent(column), hours),
+  };
+}
 
 /**
  * The recipe profile (message_id, processed_at, result): every row is

@@ -59,6 +59,8 @@ export interface WatchedTable extends TableRef {
   timeIndexed: boolean;
   /** The processor library's delivery counters beside a library table (`<schema>.delivery_stats`), when they exist. */
   stats: TableRef | null;
+  /** The time column of a table range-partitioned by it (pg_partitioned_table), read through its partitions; null for a plain table. */
+  partitionedBy: string | null;
 }
 
 export interface UnfitTable {
@@ -82,6 +84,27 @@ interface ColumnRow {
   type: string;
 }
 
+interface PartitionKeyRow {
+  schema: string;
+  table: string;
+  strategy: string;
+  keys: number;
+  column: string | null;
+  timestamptz: boolean | null;
+}
+
+/**
+ * Partitioned tables are read through their partition bounds, which only
+ * means something for a library table range-partitioned by one time column.
+ */
+function partitionProblem(key: PartitionKeyRow, profile: TableProfileName): string | null {
+  if (key.strategy !== 'r' || key.keys !== 1 || key.column === null || key.timestamptz !== true) {
+    return 'is partitioned, but not by range of one timestamptz column: only such a partitioned table can be watched';
+  }
+  if (profile !== 'library') return `is partitioned: only a partitioned table of the library profile can be watched (this one fits ${profile})`;
+  return null;
+}
+
 function missingColumns(columns: Map<string, string>, profile: TableProfileName): string[] {
   return Object.entries(PROFILE_COLUMNS[profile])
     .filter(([name, types]) => !types.includes(columns.get(name) ?? ''))
@@ -96,7 +119,7 @@ function missingColumns(columns: Map<string, string>, profile: TableProfileName)
 export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Promise<ResolvedTables> {
   const schemas = configs.map((c) => c.schema);
   const names = configs.map((c) => c.table);
-  const [columns, indexes, stats] = await Promise.all([
+  const [columns, indexes, stats, partitioned] = await Promise.all([
     query<ColumnRow>(
       db,
       sql`SELECT c.table_schema AS schema, c.table_name AS "table", c.column_name AS column,
@@ -114,6 +137,16 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
           JOIN unnest(${schemas}::text[], ${names}::text[]) AS w(s, t) ON n.nspname = w.s AND t.relname = w.t`,
     ),
     query<{ schema: string }>(db, sql`SELECT DISTINCT s AS schema FROM unnest(${schemas}::text[]) AS s WHERE to_regclass(format('%I.delivery_stats', s)) IS NOT NULL`),
+    query<PartitionKeyRow>(
+      db,
+      sql`SELECT n.nspname AS schema, c.relname AS "table", pt.partstrat::text AS strategy, pt.partnatts::int AS keys,
+            a.attname AS column, a.atttypid = 'timestamptz'::regtype AS timestamptz
+          FROM pg_partitioned_table pt
+          JOIN pg_class c ON c.oid = pt.partrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = pt.partattrs[0]
+          JOIN unnest(${schemas}::text[], ${names}::text[]) AS w(s, t) ON n.nspname = w.s AND c.relname = w.t`,
+    ),
   ]);
   const withStats = new Set(stats.map((s) => s.schema));
   const out: ResolvedTables = { watched: [], unfit: [] };
@@ -132,10 +165,17 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
       out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: `fits no profile: ${problem}`, missing });
       continue;
     }
+    const key = partitioned.find((p) => p.schema === config.schema && p.table === config.table);
+    const keyProblem = key ? partitionProblem(key, fit) : null;
+    if (keyProblem) {
+      out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: keyProblem, missing: {} });
+      continue;
+    }
     const leading = new Set(indexes.filter((i) => i.schema === config.schema && i.table === config.table).map((i) => i.column));
     const counters = fit === 'library' && withStats.has(config.schema) ? tableRef({ schema: config.schema, table: 'delivery_stats' }) : null;
     const timeColumn = fit === 'stripe-keys' ? 'created_at' : 'processed_at';
-    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(timeColumn), stats: counters });
+    // A partitioned table's rules and listings read its partition key, so that is the time column whose index matters.
+    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(key?.column ?? timeColumn), stats: counters, partitionedBy: key?.column ?? null });
   }
   return out;
 }
