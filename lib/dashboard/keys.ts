@@ -3,6 +3,7 @@ import { createKeyFilter } from '../records/key-filter';
 import { readerOf } from '../records/formats';
 import { keyPatternText } from '../records/key-patterns';
 import type { RecordState } from '../records/states';
+import { inWindow, keyInstant, type TimeWindow } from '../records/time-window';
 import type { KeyItem, KeysPage } from '../contract/read';
 import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
 import type { DashboardDeps } from './deps';
@@ -12,8 +13,19 @@ export interface KeysQuery {
   state?: RecordState;
   /** One of the configured patterns (the glob or the whole `pattern=format` entry); all of them when absent. */
   pattern?: string;
+  /** Exact consumer, where the format records one. */
+  consumer?: string;
+  /** Keys claimed (or expiring) in this window; keys of unknown age (or without TTL) are left out. */
+  between?: TimeWindow;
   cursor?: string;
   limit: number;
+}
+
+function keyFilter(q: KeysQuery, nowMs: number): (entry: ExaminedKey) => boolean {
+  return (entry) =>
+    (q.state === undefined || entry.state === q.state) &&
+    (q.consumer === undefined || entry.decoded.consumer === q.consumer) &&
+    (q.between === undefined || inWindow(keyInstant(nowMs, q.between.on, entry), q.between));
 }
 
 export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
@@ -53,6 +65,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   if (at.p >= patterns.length || (only !== null && at.p !== only)) throw new InvalidParameterError('cursor', 'belongs to another listing');
 
   const items: KeyItem[] = [];
+  const wanted = keyFilter(q, deps.now());
   let examined = 0;
   let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
   while (at && steps-- > 0 && items.length < q.limit && examined < config.keysExaminedPerRequest) {
@@ -70,7 +83,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
       if (items.length >= q.limit) break;
       used++;
       const entry = byKey.get(key);
-      if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, keyPatternText(patterns[at.p]!)));
+      if (entry && wanted(entry)) items.push(toKeyItem(entry, keyPatternText(patterns[at.p]!)));
     }
     examined += used;
     if (at.o + used < batch.keys.length) at = { ...at, o: at.o + used };

@@ -1,6 +1,7 @@
 import { classifyRow } from '../records/classify';
 import { maskJson } from '../records/mask';
 import type { RecordState } from '../records/states';
+import type { TimeWindow } from '../records/time-window';
 import type { MessageDetail, MessageItem, MessagesPage } from '../contract/read';
 import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
 import type { DashboardDeps } from './deps';
@@ -14,6 +15,7 @@ export interface MessagesQuery {
   table?: string;
   state?: RecordState;
   consumer?: string;
+  between?: TimeWindow;
   cursor?: string;
   limit: number;
 }
@@ -53,6 +55,7 @@ export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promi
     table: q.table,
     state: q.state,
     consumer: q.consumer,
+    between: q.between,
     after: after ? { at: after.at, id: after.id } : null,
     limit: q.limit,
     window: deps.config.rowsExaminedPerRequest,

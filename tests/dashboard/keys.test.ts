@@ -76,6 +76,36 @@ describe('listing keys', () => {
     expect(items.map((i) => i.key).sort()).toEqual(world.keys.map((k) => k.key).sort());
   });
 
+  it('filters by consumer, and by a window on when a key was claimed or when it expires', async () => {
+    // One clock for the listing and the window; instants come from Redis TTLs, so boundaries sit in the widest gap between keys.
+    const deps = { ...world.deps, now: () => world.seededAt };
+    const all = (await allPages(deps, { limit: 50 })).items;
+    const billing = await allPages(deps, { consumer: 'billing', limit: 50 });
+    expect(billing.items.length).toBeGreaterThan(0);
+    expect(billing.items.map((i) => i.key).sort()).toEqual(all.filter((i) => i.consumer === 'billing').map((i) => i.key).sort());
+
+    const split = (instants: number[]) => {
+      const sorted = [...new Set(instants)].sort((a, b) => a - b);
+      let at = 0;
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]! - sorted[i - 1]! > sorted[at + 1]! - sorted[at]!) at = i - 1;
+      return (sorted[at]! + sorted[at + 1]!) / 2;
+    };
+    const recorded = (i: KeyItem) => (i.ageSeconds === null ? null : world.seededAt - i.ageSeconds * 1000);
+    const fromMs = split(all.map(recorded).filter((t): t is number => t !== null));
+    const claimedAfter = await allPages(deps, { between: { fromMs, on: 'recorded' }, limit: 50 });
+    const expected = all.filter((i) => (recorded(i) ?? -Infinity) >= fromMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(claimedAfter.items.map((i) => i.key).sort()).toEqual(expected.map((i) => i.key).sort());
+
+    const expires = (i: KeyItem) => (i.noExpiry || i.ttlSeconds === null ? null : world.seededAt + i.ttlSeconds * 1000);
+    const toMs = split(all.map(expires).filter((t): t is number => t !== null));
+    const expiringBefore = await allPages(deps, { between: { toMs, on: 'expires' }, limit: 50 });
+    const soon = all.filter((i) => expires(i) !== null && expires(i)! < toMs);
+    expect(soon.length).toBeGreaterThan(0);
+    expect(expiringBefore.items.map((i) => i.key).sort()).toEqual(soon.map((i) => i.key).sort());
+    expect(expiringBefore.items.some((i) => i.noExpiry)).toBe(false);
+  });
+
   it('shows owner, consumer and age of in-flight records', async () => {
     const { items } = await allPages(world.deps, { state: 'processing', limit: 50 });
     const lib = items.find((i) => i.key.endsWith('lib:fresh'))!;

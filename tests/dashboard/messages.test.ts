@@ -70,6 +70,36 @@ describe('listing messages', () => {
   });
 });
 
+describe('a time window', () => {
+  const H = 3_600_000;
+
+  it('lists the rows recorded in it (processed_at in [from, to)), alone or with a state, across bounded pages', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items;
+    const between = { fromMs: world.seededAt - 3.5 * H, toMs: world.seededAt - 0.5 * H, on: 'recorded' as const };
+    const expected = all.filter((i) => Date.parse(i.processedAt) >= between.fromMs && Date.parse(i.processedAt) < between.toMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const tight = { ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 2 } };
+    const { items } = await allPages(tight, { between, limit: 1 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(expected.map((i) => i.messageId).sort());
+    const completed = await allPages(tight, { between, state: 'completed', limit: 1 });
+    expect(completed.items.map((i) => i.messageId).sort()).toEqual(expected.filter((i) => i.state === 'completed').map((i) => i.messageId).sort());
+    const open = await allPages(world.deps, { between: { fromMs: between.fromMs, on: 'recorded' }, limit: 50 });
+    expect(open.items.map((i) => i.messageId).sort()).toEqual(all.filter((i) => Date.parse(i.processedAt) >= between.fromMs).map((i) => i.messageId).sort());
+  });
+
+  it('lists the rows expiring in it: their own expires_at, else processed_at plus retention', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items;
+    const expiry = (i: MessageItem) => (i.expiresAt ? Date.parse(i.expiresAt) : Date.parse(i.processedAt) + world.config.retentionHours * H);
+    const between = { fromMs: world.seededAt, toMs: world.seededAt + world.config.retentionHours * H - 3.5 * H, on: 'expires' as const };
+    const expected = all.filter((i) => expiry(i) >= between.fromMs && expiry(i) < between.toMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const { items } = await allPages(world.deps, { between, limit: 2 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(expected.map((i) => i.messageId).sort());
+  });
+});
+
 describe('one message', () => {
   it('shows the row with its result masked and its delivery counts', async () => {
     const row = world.rows.find((r) => r.deliveryCount === 3)!;

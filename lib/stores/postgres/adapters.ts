@@ -44,7 +44,7 @@ function libraryAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => 
     table: t,
     counts: (clock, limits) => rowCounts(db, t, clock, limits),
     oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit),
-    list: (q) => listRows(db, t, q),
+    list: (q) => listRows(db, t, q, { recorded: raw('processed_at'), retentionHours: s.retentionHours, expires: expiryTime(s.retentionHours) }),
     get: (id) => getRow(db, t, id),
     expiry: (clock, originMs, bucketSeconds, buckets) =>
       rowExpiry(db, t, { at: expiryTime(s.retentionHours), finished: raw(`status <> 'processing'`) }, clock, originMs, bucketSeconds, buckets),
@@ -62,7 +62,7 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
     table: t,
     counts: (c, limits) => recipeCounts(db, t, c, limits),
     oldestStuck: async () => [],
-    list: (q) => recipeList(db, t, q),
+    list: (q) => recipeList(db, t, q, { recorded: raw('processed_at'), retentionHours: s.retentionHours }),
     get: (id) => recipeGet(db, t, id),
     expiry: (c, originMs, bucketSeconds, buckets) => rowExpiry(db, t, recipeExpiryRule(s.retentionHours), c, originMs, bucketSeconds, buckets),
     previewRelease: async (scope) =>
@@ -78,11 +78,12 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
 
 function stripeKeysAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
   const clock = () => rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+  const times = { recorded: raw('created_at'), retentionHours: s.retentionHours };
   return {
     table: t,
     counts: (c, limits) => stripeKeyCounts(db, t, c, limits),
-    oldestStuck: async (c, limit) => (await stripeKeyList(db, t, { state: 'stuck', after: null, limit, window: Math.max(limit, 5000), clock: c })).rows,
-    list: (q) => stripeKeyList(db, t, q),
+    oldestStuck: async (c, limit) => (await stripeKeyList(db, t, { state: 'stuck', after: null, limit, window: Math.max(limit, 5000), clock: c }, times)).rows,
+    list: (q) => stripeKeyList(db, t, q, times),
     get: (id) => stripeKeyGet(db, t, id),
     expiry: (c, originMs, bucketSeconds, buckets) =>
       rowExpiry(db, t, { at: stripeKeyRules.expiryTime(s.retentionHours), finished: stripeKeyRules.finished }, c, originMs, bucketSeconds, buckets),

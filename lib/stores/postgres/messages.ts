@@ -1,4 +1,5 @@
 import type { RecordState } from '../../records/states';
+import type { TimeWindow } from '../../records/time-window';
 import { num, query, type Db } from './db';
 import { expiredPredicate, processingPredicate, statePredicate, stuckByAge, stuckByLease, stuckPredicate, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
@@ -129,6 +130,8 @@ function walkFor(state: RecordState | undefined, c: RowClock): Walk | null {
 export interface ListRowsQuery {
   state?: RecordState;
   consumer?: string;
+  /** Rows whose recorded (or expiry) time lies in the window; see TimeColumns. */
+  between?: TimeWindow;
   after: RowKey | null;
   limit: number;
   /** Most rows this page may read; a page can end short of `limit` with a next key. */
@@ -141,9 +144,17 @@ export interface ListRowsQuery {
  * order; the page is the first `limit` of them that pass the filter, so the
  * work per request is bounded however rare the matching rows are.
  */
-export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<RowPage> {
-  const walk = walkFor(q.state, q.clock);
-  if (!walk) return { rows: [], next: null, examined: 0 };
+export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
+  const found = walkFor(q.state, q.clock);
+  if (!found) return { rows: [], next: null, examined: 0 };
+  const inWindow = q.between ? windowPredicate(times, q.between) : null;
+  // A window on the column the walk follows narrows its index range; any other window is checked on the walked rows.
+  const walk =
+    inWindow && q.between?.on === 'recorded' && found.column === 'processed_at'
+      ? { ...found, range: sql`${found.range} AND ${inWindow}` }
+      : inWindow
+        ? { ...found, filter: sql`${found.filter} AND ${inWindow}` }
+        : found;
   const col = raw(walk.column);
   // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
   const order = raw(`pm.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
@@ -171,6 +182,29 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery): Promise<R
   );
 
   return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: r.k_at, id: r.message_id }));
+}
+
+/**
+ * A profile's times as SQL on its own columns: when a row was recorded, and
+ * the retention it expires after. An expiry window on a table whose expiry is
+ * its recorded time plus retention becomes a window on that column (which an
+ * index can answer) shifted by the retention.
+ */
+export interface TimeColumns {
+  recorded: Sql;
+  retentionHours: number;
+  /** The expiry as SQL when it is more than recorded + retention (the library's own expires_at). */
+  expires?: Sql;
+}
+
+export function windowPredicate(times: TimeColumns, w: TimeWindow): Sql {
+  const shift = w.on === 'expires' && !times.expires ? times.retentionHours * 3_600_000 : 0;
+  const column = w.on === 'recorded' || !times.expires ? times.recorded : times.expires;
+  const ends = [
+    ...(w.fromMs !== undefined ? [sql`${column} >= ${new Date(w.fromMs - shift)}`] : []),
+    ...(w.toMs !== undefined ? [sql`${column} < ${new Date(w.toMs - shift)}`] : []),
+  ];
+  return ends.length === 0 ? raw('TRUE') : ends.length === 1 ? sql`(${ends[0]!})` : sql`(${ends[0]!} AND ${ends[1]!})`;
 }
 
 export async function getRow(db: Db, t: TableRef, messageId: string): Promise<MessageRowWithResult | null> {

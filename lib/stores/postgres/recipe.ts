@@ -3,7 +3,7 @@ import { classifyRecipeRow } from '../../records/classify';
 import type { RecordState } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import { windowPage, type MessageRow, type MessageRowWithResult, type RowPage, type ListRowsQuery } from './messages';
+import { windowPage, windowPredicate, type MessageRow, type MessageRowWithResult, type RowPage, type ListRowsQuery, type TimeColumns } from './messages';
 import { recipeRules, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
@@ -95,8 +95,10 @@ export async function recipeCounts(db: Db, t: WatchedTable, clock: RowClock, lim
  * without one it walks the primary key and checks each row, at most
  * `window` rows a page (the cursor then carries only the id).
  */
-export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery): Promise<RowPage> {
-  const predicate = q.state === undefined ? raw('processed_at IS NOT NULL') : recipeRules.statePredicate(q.state, q.clock);
+export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
+  const byState = q.state === undefined ? raw('processed_at IS NOT NULL') : recipeRules.statePredicate(q.state, q.clock);
+  // Expiry is processed_at + retention, so either window is a range of processed_at: with its index, part of the walk's range.
+  const predicate = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
   if (!predicate || q.state === 'unrecognized' || isEmptyState(q.state) || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
   const descending = q.state !== 'expired';
   const dir = raw(descending ? 'DESC' : 'ASC');

@@ -3,7 +3,7 @@ import { classifyStripeKeyRow } from '../../records/classify';
 import { RECORD_STATES } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import { windowPage, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
+import { windowPage, windowPredicate, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage, type TimeColumns } from './messages';
 import { rowClock, stripeKeyRules, type RowClock } from './rules';
 import { join, raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
@@ -72,8 +72,10 @@ export async function stripeKeyCounts(db: Db, t: WatchedTable, clock: RowClock, 
 }
 
 /** Keyset pages over the primary key, newest id first (oldest first for stuck and expired), the state as a bounded filter. */
-export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery): Promise<RowPage> {
-  const predicate = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
+export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
+  const byState = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
+  // Walked by id (the only index such a table is sure to have): a window is checked on the walked rows, at most `window` a page.
+  const predicate = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
   if (!predicate || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
   const descending = !(q.state === 'stuck' || q.state === 'expired');
   const dir = raw(descending ? 'DESC' : 'ASC');
