@@ -65,7 +65,8 @@ export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
         <select
           id="filter-store"
           value={params.store}
-          onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined, consumer: undefined })}
+          // The consumer and the time window mean the same in both stores, so they stay; state and pattern are per store.
+          onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined })}
         >
           <option value="redis">Redis keys</option>
           <option value="postgres">Postgres rows</option>
@@ -86,11 +87,8 @@ export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
           ))}
         </select>
       </div>
-      {params.store === 'redis' ? (
-        <PatternSelect value={params.pattern} onChange={(pattern) => onChange({ pattern })} />
-      ) : (
-        <ConsumerFilter value={params.consumer} onChange={(consumer) => onChange({ consumer })} />
-      )}
+      {params.store === 'redis' ? <PatternSelect value={params.pattern} onChange={(pattern) => onChange({ pattern })} /> : null}
+      <ConsumerFilter value={params.consumer} onChange={(consumer) => onChange({ consumer })} />
     </div>
   );
 }
