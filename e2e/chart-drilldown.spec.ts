@@ -27,7 +27,7 @@ test.describe('every chart point leads to its records', () => {
     const { from, to } = windowOf(page);
     expect(to - from).toBe(MIN);
     await expect(page.getByTestId('window-note')).toContainText('of consumer billing');
-    await expect(page.getByLabel('Consumer')).toHaveValue('billing');
+    await expect(page.getByRole('textbox', { name: 'Consumer' })).toHaveValue('billing');
 
     await page.getByTestId('window-note').getByRole('link', { name: 'The same in Postgres rows' }).click();
     await expect(page).toHaveURL(/store=postgres/);
@@ -50,7 +50,7 @@ test.describe('every chart point leads to its records', () => {
     await page.goto(`/?from=${new Date(minute - MIN + 1).toISOString()}&to=${new Date(minute + 2 * MIN - 1).toISOString()}`);
     const chart = page.getByTestId('duplicate-rate-chart');
     await expect(page.getByTestId('duplicate-summary')).toContainText('deliveries');
-    const box = (await chart.locator('.recharts-surface').boundingBox())!;
+    const box = (await chart.locator('.recharts-wrapper > svg.recharts-surface').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2 + 35, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width / 2 + 35, box.y + box.height / 2);
     await expect(page).toHaveURL(/\/explorer\?from=/);

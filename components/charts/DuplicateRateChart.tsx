@@ -58,7 +58,7 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
   // Each row is a way in for keyboards and screen readers: its time leads to the bucket's records, each figure to that consumer's.
   const rows = series.rows
     .map((row, i) => ({ row, tally: series.tallies[i] ?? {} }))
-    .filter(({ tally }) => tally.s0)
+    .filter(({ tally }) => tally.s0?.deliveries)
     .map(({ row, tally }) => ({
       key: row.t,
       cells: [
@@ -68,7 +68,7 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
         ...series.lines.map((line) => {
           const counts = tally[line.key];
           const text = counts ? `${rateText(row[line.key])} · ${formatCount(counts.duplicates)} / ${formatCount(counts.deliveries)}` : '—';
-          return counts && line.consumer ? (
+          return counts?.deliveries && line.consumer ? (
             <Link key={line.key} href={bucketHref(row.t, series.bucketSeconds, line.consumer)} aria-label={`${text}, ${line.label}: its records`}>
               {text}
             </Link>
@@ -80,7 +80,7 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
     }));
   const open = (index: unknown) => {
     const row = series.rows[Number(index)];
-    if (row && series.tallies[Number(index)]?.s0) router.push(bucketHref(row.t, series.bucketSeconds));
+    if (row && series.tallies[Number(index)]?.s0?.deliveries) router.push(bucketHref(row.t, series.bucketSeconds));
   };
   return (
     <>

@@ -2,6 +2,7 @@ import { classifyRow } from '../records/classify';
 import { maskJson } from '../records/mask';
 import type { RecordState } from '../records/states';
 import type { TimeWindow } from '../records/time-window';
+import type { KeySearch } from '../records/glob';
 import type { MessageDetail, MessageItem, MessagesPage } from '../contract/read';
 import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
 import type { DashboardDeps } from './deps';
@@ -16,6 +17,8 @@ export interface MessagesQuery {
   state?: RecordState;
   consumer?: string;
   between?: TimeWindow;
+  /** Rows whose key starts with or holds the text: a uuid prefix is a primary-key range, anything else is checked on the bounded walk. */
+  search?: KeySearch;
   cursor?: string;
   limit: number;
 }
@@ -56,6 +59,7 @@ export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promi
     state: q.state,
     consumer: q.consumer,
     between: q.between,
+    search: q.search,
     after: after ? { at: after.at, id: after.id } : null,
     limit: q.limit,
     window: deps.config.rowsExaminedPerRequest,

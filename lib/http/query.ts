@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors';
+import { storableText } from './text';
 
 /**
  * Parses the query string against a zod shape, one value per name (empty
@@ -116,4 +117,13 @@ export function parseListingWindow(url: URL): { fromMs?: number; toMs?: number; 
   const { time } = parseQuery(url, { time: z.enum(['recorded', 'expires']).default('recorded') });
   const { fromMs, toMs } = parseRange(url, MAX_DURATION_SECONDS);
   return fromMs === undefined && toMs === undefined ? undefined : { fromMs, toMs, on: time };
+}
+
+/** A listing's key search (`search`, `match=prefix|substring`, default substring), or undefined without `search`. */
+export function parseKeySearch(url: URL): { text: string; mode: 'prefix' | 'substring' } | undefined {
+  const { search, match } = parseQuery(url, {
+    search: storableText(512).optional(),
+    match: z.enum(['prefix', 'substring']).default('substring'),
+  });
+  return search === undefined ? undefined : { text: search, mode: match };
 }

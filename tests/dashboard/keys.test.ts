@@ -106,6 +106,49 @@ describe('listing keys', () => {
     expect(expiringBefore.items.some((i) => i.noExpiry)).toBe(false);
   });
 
+  it('searches keys by prefix and substring with a bounded SCAN MATCH, glob characters taken literally', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items.map((i) => i.key);
+    const lib = `${world.prefix}idempotency:lib:`;
+    const prefixed = await allPages(world.deps, { search: { text: lib, mode: 'prefix' }, limit: 50 });
+    expect(prefixed.items.map((i) => i.key).sort()).toEqual(all.filter((k) => k.startsWith(lib)).sort());
+    expect(prefixed.items.length).toBe(6);
+    const done = await allPages(world.deps, { search: { text: 'done', mode: 'substring' }, limit: 50 });
+    expect(done.items.map((i) => i.key).sort()).toEqual(all.filter((k) => k.includes('done')).sort());
+    // A prefix outside every pattern's fixed start scans nothing.
+    const outside = await listKeys(world.deps, { search: { text: `${world.prefix}other:`, mode: 'prefix' }, limit: 50 });
+    expect(outside.items).toEqual([]);
+
+    const uuid = '5f0c2a9e-3b7d-4c1a-9e8f-0123456789ab';
+    const extra = [`${world.prefix}idempotency:legacy:${uuid}`, `${world.prefix}idempotency:star*key`, `${world.prefix}idempotency:starXkey`];
+    await Promise.all(extra.map((key) => world.redis.set(key, '{"ok":true}', { EX: 600 })));
+    try {
+      const legacy = await allPages(world.deps, { search: { text: uuid, mode: 'substring' }, limit: 50 });
+      expect(legacy.items.map((i) => i.key)).toEqual([extra[0]]);
+      const star = await allPages(world.deps, { search: { text: 'star*key', mode: 'substring' }, limit: 50 });
+      expect(star.items.map((i) => i.key)).toEqual([extra[1]]);
+      const bracket = await allPages(world.deps, { search: { text: 'star[X]key', mode: 'substring' }, limit: 50 });
+      expect(bracket.items).toEqual([]);
+
+      // Each request walks at most IDEMSCOPE_LIST_EXAMINE_LIMIT keys' worth of SCAN steps, and says how many.
+      const tight = { ...world.deps, config: { ...world.config, scanCount: 5, keysExaminedPerRequest: 10 } };
+      let cursor: string | undefined;
+      const found: string[] = [];
+      let pages = 0;
+      do {
+        const page = await listKeys(tight, { search: { text: uuid, mode: 'substring' }, limit: 50, cursor });
+        expect(page.scanned).toBeGreaterThan(0);
+        expect(page.scanned).toBeLessThanOrEqual(10);
+        found.push(...page.items.map((i) => i.key));
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor && pages < 1000);
+      expect(pages).toBeGreaterThan(1);
+      expect(found).toEqual([extra[0]]);
+    } finally {
+      await world.redis.del(extra);
+    }
+  });
+
   it('shows owner, consumer and age of in-flight records', async () => {
     const { items } = await allPages(world.deps, { state: 'processing', limit: 50 });
     const lib = items.find((i) => i.key.endsWith('lib:fresh'))!;

@@ -100,6 +100,25 @@ describe('a time window', () => {
   });
 });
 
+describe('searching by key', () => {
+  it('finds rows whose message_id starts with a prefix (any case, hyphens or not) or holds a substring', async () => {
+    const ids = world.rows.map((r) => r.messageId);
+    const id = ids[0]!;
+    for (const text of [id.slice(0, 3), id.slice(0, 10), id.slice(0, 10).toUpperCase()]) {
+      const { items } = await allPages(world.deps, { search: { text, mode: 'prefix' }, limit: 2 });
+      expect(items.map((i) => i.messageId).sort(), text).toEqual(ids.filter((m) => m.startsWith(text.toLowerCase())).sort());
+    }
+    const middle = id.slice(14, 22);
+    const { items } = await allPages(world.deps, { search: { text: middle, mode: 'substring' }, limit: 2 });
+    expect(items.map((i) => i.messageId)).toContain(id);
+    expect(items.map((i) => i.messageId).sort()).toEqual(ids.filter((m) => m.includes(middle)).sort());
+    const none = await allPages(world.deps, { search: { text: 'order-42', mode: 'prefix' }, limit: 2 });
+    expect(none.items).toEqual([]);
+    const withState = await allPages(world.deps, { search: { text: id.slice(0, 8), mode: 'prefix' }, state: world.rows[0]!.state, limit: 2 });
+    expect(withState.items.map((i) => i.messageId)).toContain(id);
+  });
+});
+
 describe('one message', () => {
   it('shows the row with its result masked and its delivery counts', async () => {
     const row = world.rows.find((r) => r.deliveryCount === 3)!;

@@ -1,5 +1,7 @@
 import type { RecordState } from '../../records/states';
 import type { TimeWindow } from '../../records/time-window';
+import type { KeySearch } from '../../records/glob';
+import { uuidSearch } from './search';
 import { num, query, type Db } from './db';
 import { expiredPredicate, processingPredicate, statePredicate, stuckByAge, stuckByLease, stuckPredicate, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
@@ -132,6 +134,8 @@ export interface ListRowsQuery {
   consumer?: string;
   /** Rows whose recorded (or expiry) time lies in the window; see TimeColumns. */
   between?: TimeWindow;
+  /** Rows whose key (message_id, or a stripe-keys id) starts with or holds the text. */
+  search?: KeySearch;
   after: RowKey | null;
   limit: number;
   /** Most rows this page may read; a page can end short of `limit` with a next key. */
@@ -149,12 +153,17 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, times: Tim
   if (!found) return { rows: [], next: null, examined: 0 };
   const inWindow = q.between ? windowPredicate(times, q.between) : null;
   // A window on the column the walk follows narrows its index range; any other window is checked on the walked rows.
-  const walk =
+  let walk =
     inWindow && q.between?.on === 'recorded' && found.column === 'processed_at'
       ? { ...found, range: sql`${found.range} AND ${inWindow}` }
       : inWindow
         ? { ...found, filter: sql`${found.filter} AND ${inWindow}` }
         : found;
+  if (q.search) {
+    const search = uuidSearch(raw('message_id'), q.search);
+    if (search.none) return { rows: [], next: null, examined: 0 };
+    walk = { ...walk, range: search.range ? sql`${walk.range} AND ${search.range}` : walk.range, filter: sql`${walk.filter} AND ${search.filter}` };
+  }
   const col = raw(walk.column);
   // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
   const order = raw(`pm.${walk.column} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);

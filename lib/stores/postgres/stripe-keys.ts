@@ -5,6 +5,7 @@ import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLim
 import { num, query, type Db } from './db';
 import { windowPage, windowPredicate, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage, type TimeColumns } from './messages';
 import { rowClock, stripeKeyRules, type RowClock } from './rules';
+import { keyTextPredicate } from './search';
 import { join, raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
 
@@ -75,7 +76,9 @@ export async function stripeKeyCounts(db: Db, t: WatchedTable, clock: RowClock, 
 export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
   const byState = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
   // Walked by id (the only index such a table is sure to have): a window is checked on the walked rows, at most `window` a page.
-  const predicate = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
+  const windowed = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
+  // An integer id's prefix is no range of the index: it is checked on the walked rows, like a substring.
+  const predicate = windowed && q.search ? sql`${windowed} AND ${keyTextPredicate(raw('id'), q.search)}` : windowed;
   if (!predicate || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
   const descending = !(q.state === 'stuck' || q.state === 'expired');
   const dir = raw(descending ? 'DESC' : 'ASC');

@@ -3,7 +3,7 @@ import { RECORD_STATES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
 import { listMessages } from '@/lib/dashboard/messages';
 import { handle, ok } from '@/lib/http/handle';
-import { limitParam, parseListingWindow, parseQuery } from '@/lib/http/query';
+import { limitParam, parseKeySearch, parseListingWindow, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
 import { tableName } from '@/lib/actions/schemas';
 
@@ -15,5 +15,5 @@ export const GET = handle(async ({ url }) => {
     cursor: z.string().max(2000).optional(),
     limit: limitParam(50, 500),
   });
-  return ok(await listMessages(dashboard(), { ...query, between: parseListingWindow(url) }));
+  return ok(await listMessages(dashboard(), { ...query, between: parseListingWindow(url), search: parseKeySearch(url) }));
 });
