@@ -13,8 +13,11 @@ import { type ExplorerParams, explorerHref } from './links';
 import { parseExplorerParams } from './params';
 import { WindowNote } from './WindowNote';
 
-const windowOf = (p: ExplorerParams) => (p.from || p.to ? { from: p.from, to: p.to, time: p.time } : {});
-const listingKey = (p: ExplorerParams) => [p.state, p.pattern, p.consumer, p.from, p.to, p.time].join('|');
+const windowOf = (p: ExplorerParams) => ({
+  ...(p.from || p.to ? { from: p.from, to: p.to, time: p.time } : {}),
+  ...(p.search ? { search: p.search, match: p.match } : {}),
+});
+const listingKey = (p: ExplorerParams) => [p.state, p.pattern, p.consumer, p.from, p.to, p.time, p.search, p.match].join('|');
 
 /** Lookup and browsing, driven entirely by the URL so any view can be linked to from an incident channel. */
 export function ExplorerView() {

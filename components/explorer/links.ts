@@ -15,6 +15,9 @@ export interface ExplorerParams {
   from?: string;
   to?: string;
   time?: TimeAxis;
+  /** Key search: records whose key starts with (`match=prefix`) or holds (`substring`, the default) the text. */
+  search?: string;
+  match?: 'prefix' | 'substring';
 }
 
 export function explorerHref(params: ExplorerParams): string {

@@ -22,6 +22,7 @@ export function parseExplorerParams(search: URLSearchParams): Required<Pick<Expl
     pattern: search.get('pattern')?.trim() || undefined,
     consumer: search.get('consumer')?.trim() || undefined,
     ...windowFrom(search),
+    ...searchFrom(search),
   };
 }
 
@@ -36,4 +37,11 @@ function windowFrom(search: URLSearchParams): Pick<ExplorerParams, 'from' | 'to'
   const time = search.get('time');
   if (!from && !to) return {};
   return { from, to, time: TIME_AXES.includes(time as TimeAxis) ? (time as TimeAxis) : 'recorded' };
+}
+
+/** The key search from the URL; the mode only with a text. */
+function searchFrom(search: URLSearchParams): Pick<ExplorerParams, 'search' | 'match'> {
+  const text = search.get('search')?.trim();
+  if (!text) return {};
+  return { search: text, match: search.get('match') === 'prefix' ? 'prefix' : 'substring' };
 }

@@ -5,11 +5,13 @@
  */
 import type { RecordState, StoreName, TimeAxis } from '@/lib/contract/vocabulary';
 
-/** A listing's time window, as the Explorer's URL and the API spell it (ISO instants). */
+/** A listing's time window (ISO instants) and key search, as the Explorer's URL and the API spell them. */
 export interface TimeWindowFilter {
   from?: string;
   to?: string;
   time?: TimeAxis;
+  search?: string;
+  match?: 'prefix' | 'substring';
 }
 
 export interface KeyListFilters extends TimeWindowFilter {
