@@ -104,7 +104,7 @@ export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
             id="filter-store"
             value={params.store}
             // The consumer and the time window mean the same in both stores, so they stay; state and pattern are per store.
-            onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined })}
+            onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined, sort: undefined })}
           >
             <option value="redis">Redis keys</option>
             <option value="postgres">Postgres rows</option>

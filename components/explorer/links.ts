@@ -18,6 +18,8 @@ export interface ExplorerParams {
   /** Key search: records whose key starts with (`match=prefix`) or holds (`substring`, the default) the text. */
   search?: string;
   match?: 'prefix' | 'substring';
+  /** Postgres only: newest or oldest first along the listing's index; the state's own order when absent. */
+  sort?: 'newest' | 'oldest';
 }
 
 export function explorerHref(params: ExplorerParams): string {

@@ -23,6 +23,7 @@ export function parseExplorerParams(search: URLSearchParams): Required<Pick<Expl
     consumer: search.get('consumer')?.trim() || undefined,
     ...windowFrom(search),
     ...searchFrom(search),
+    ...(search.get('sort') === 'newest' || search.get('sort') === 'oldest' ? { sort: search.get('sort') as 'newest' | 'oldest' } : {}),
   };
 }
 

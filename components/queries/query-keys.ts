@@ -23,6 +23,7 @@ export interface KeyListFilters extends TimeWindowFilter {
 export interface MessageListFilters extends TimeWindowFilter {
   state?: RecordState;
   consumer?: string;
+  sort?: 'newest' | 'oldest';
 }
 
 /** Filters of the audit log page; each is an exact match. */

@@ -100,6 +100,28 @@ describe('a time window', () => {
   });
 });
 
+describe('sorting', () => {
+  it('lists newest or oldest first along the index the walk follows, across bounded pages', async () => {
+    const tight = { ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 3 } };
+    const newest = (await allPages(tight, { sort: 'newest', limit: 2 })).items;
+    const oldest = (await allPages(tight, { sort: 'oldest', limit: 2 })).items;
+    const times = (items: MessageItem[]) => items.map((i) => Date.parse(i.processedAt));
+    expect(newest).toHaveLength(world.rows.length);
+    expect(times(newest)).toEqual([...times(newest)].sort((a, b) => b - a));
+    expect(times(oldest)).toEqual([...times(oldest)].sort((a, b) => a - b));
+    // A state's listing walks claimed_at: stuck rows come oldest first unless asked otherwise.
+    const stuck = (await allPages(tight, { state: 'stuck', sort: 'newest', limit: 1 })).items.map((i) => Date.parse(i.claimedAt));
+    expect(stuck.length).toBeGreaterThan(1);
+    expect(stuck).toEqual([...stuck].sort((a, b) => b - a));
+  });
+
+  it('refuses a cursor of another order', async () => {
+    const page = await listMessages({ ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 2 } }, { sort: 'oldest', limit: 1 });
+    expect(page.nextCursor).not.toBeNull();
+    await expect(listMessages(world.deps, { sort: 'newest', limit: 1, cursor: page.nextCursor! })).rejects.toThrow(InvalidParameterError);
+  });
+});
+
 describe('searching by key', () => {
   it('finds rows whose message_id starts with a prefix (any case, hyphens or not) or holds a substring', async () => {
     const ids = world.rows.map((r) => r.messageId);

@@ -121,9 +121,9 @@ interface Attempt {
 
 const QUERY_PARAMS: Record<string, string[]> = {
   '/api/v1/overview': ['fresh'],
-  '/api/v1/keys': ['state', 'pattern', 'consumer', 'from', 'to', 'time', 'cursor', 'limit'],
+  '/api/v1/keys': ['state', 'pattern', 'consumer', 'from', 'to', 'time', 'search', 'match', 'cursor', 'limit'],
   '/api/v1/keys/[key]': ['fingerprint'],
-  '/api/v1/messages': ['state', 'consumer', 'from', 'to', 'time', 'cursor', 'limit'],
+  '/api/v1/messages': ['state', 'consumer', 'from', 'to', 'time', 'search', 'match', 'sort', 'cursor', 'limit'],
   '/api/v1/messages/[id]': ['fingerprint'],
   '/api/v1/stats/duplicates': ['from', 'to', 'bucket', 'consumer', 'groupBy', 'store'],
   '/api/v1/expiry': ['store', 'bucket', 'horizon'],

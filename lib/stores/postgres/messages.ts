@@ -129,6 +129,8 @@ function walkFor(state: RecordState | undefined, c: RowClock): Walk | null {
   }
 }
 
+export type RowSort = 'newest' | 'oldest';
+
 export interface ListRowsQuery {
   state?: RecordState;
   consumer?: string;
@@ -136,6 +138,8 @@ export interface ListRowsQuery {
   between?: TimeWindow;
   /** Rows whose key (message_id, or a stripe-keys id) starts with or holds the text. */
   search?: KeySearch;
+  /** Newest or oldest first along the walk's own index (its time, or the key where it walks the key); the state's order when absent. */
+  sort?: RowSort;
   after: RowKey | null;
   limit: number;
   /** Most rows this page may read; a page can end short of `limit` with a next key. */
@@ -159,6 +163,7 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, times: Tim
       : inWindow
         ? { ...found, filter: sql`${found.filter} AND ${inWindow}` }
         : found;
+  if (q.sort) walk = { ...walk, descending: q.sort === 'newest' };
   if (q.search) {
     const search = uuidSearch(raw('message_id'), q.search);
     if (search.none) return { rows: [], next: null, examined: 0 };

@@ -106,7 +106,7 @@ export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery, time
   // A uuid prefix is a primary-key range, whichever index the page walks.
   const idRange = search?.range ? sql` AND ${search.range}` : raw('');
   if (!predicate || q.state === 'unrecognized' || isEmptyState(q.state) || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
-  const descending = q.state !== 'expired';
+  const descending = q.sort ? q.sort === 'newest' : q.state !== 'expired';
   const dir = raw(descending ? 'DESC' : 'ASC');
   const cmp = raw(descending ? '<' : '>');
   const byTime = t.timeIndexed;

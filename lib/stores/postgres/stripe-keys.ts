@@ -80,7 +80,8 @@ export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery, t
   // An integer id's prefix is no range of the index: it is checked on the walked rows, like a substring.
   const predicate = windowed && q.search ? sql`${windowed} AND ${keyTextPredicate(raw('id'), q.search)}` : windowed;
   if (!predicate || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
-  const descending = !(q.state === 'stuck' || q.state === 'expired');
+  // Ids grow with created_at, so id order is age order.
+  const descending = q.sort ? q.sort === 'newest' : !(q.state === 'stuck' || q.state === 'expired');
   const dir = raw(descending ? 'DESC' : 'ASC');
   const after = q.after ? sql` AND k.id ${raw(descending ? '<' : '>')} ${q.after.id}::bigint` : raw('');
   const rows = await query<RawRow & { rn: bigint; hit: boolean }>(

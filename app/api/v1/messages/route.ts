@@ -12,6 +12,7 @@ export const GET = handle(async ({ url }) => {
     table: tableName.optional(),
     state: z.enum(RECORD_STATES).optional(),
     consumer: storableText(512).optional(),
+    sort: z.enum(['newest', 'oldest']).optional(),
     cursor: z.string().max(2000).optional(),
     limit: limitParam(50, 500),
   });
