@@ -51,7 +51,9 @@ test.describe('every chart point leads to its records', () => {
     const chart = page.getByTestId('duplicate-rate-chart');
     await expect(page.getByTestId('duplicate-summary')).toContainText('deliveries');
     const box = (await chart.locator('.recharts-wrapper > svg.recharts-surface').boundingBox())!;
+    // As a user does: hover until the tooltip names the bucket (recharts settles the hovered point on the next frame), then click.
     await page.mouse.move(box.x + box.width / 2 + 35, box.y + box.height / 2);
+    await expect(chart.locator('.chart-tooltip')).toContainText('Click for the records of this bucket');
     await page.mouse.click(box.x + box.width / 2 + 35, box.y + box.height / 2);
     await expect(page).toHaveURL(/\/explorer\?from=/);
     const { from, to, url } = windowOf(page);

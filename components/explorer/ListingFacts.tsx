@@ -55,7 +55,7 @@ function Order({ params, onChange }: { params: Params; onChange: (next: Partial<
       <div className="field">
         <label htmlFor={id}>Order</label>
         <select id={id} value={params.sort ?? ''} onChange={(e) => onChange({ sort: (e.target.value || undefined) as Params['sort'] })}>
-          <option value="">The state’s own (stuck and expired oldest first, others newest first)</option>
+          <option value="">Default for the state</option>
           <option value="newest">{byId ? 'Message id, descending' : 'Newest first'}</option>
           <option value="oldest">{byId ? 'Message id, ascending' : 'Oldest first'}</option>
         </select>
@@ -65,7 +65,7 @@ function Order({ params, onChange }: { params: Params; onChange: (next: Partial<
           ? table?.profile === 'stripe-keys'
             ? 'Ordered by id, which grows with created_at: the one index such a table is sure to have.'
             : 'Ordered by message id: processed_at has no index here, and ordering by time would read the whole table.'
-          : 'Ordered by time along its index (processed_at, or claimed_at within a state). Other orders are not offered: no index serves them.'}
+          : 'Ordered by time along its index (processed_at, or claimed_at within a state); by default stuck and expired oldest first, others newest first. Other orders are not offered: no index serves them.'}
       </p>
     </div>
   );
