@@ -50,11 +50,14 @@ test.describe('every chart point leads to its records', () => {
     await page.goto(`/?from=${new Date(minute - MIN + 1).toISOString()}&to=${new Date(minute + 2 * MIN - 1).toISOString()}`);
     const chart = page.getByTestId('duplicate-rate-chart');
     await expect(page.getByTestId('duplicate-summary')).toContainText('deliveries');
-    const box = (await chart.locator('.recharts-wrapper > svg.recharts-surface').boundingBox())!;
+    const surface = chart.locator('.recharts-wrapper > svg.recharts-surface');
+    const box = (await surface.boundingBox())!;
+    // The plot's middle (the y axis takes the left 78 px, the margin the right 16): the middle bucket.
+    const position = { x: box.width / 2 + 31, y: box.height / 2 };
     // As a user does: hover until the tooltip names the bucket (recharts settles the hovered point on the next frame), then click.
-    await page.mouse.move(box.x + box.width / 2 + 35, box.y + box.height / 2);
+    await surface.hover({ position });
     await expect(chart.locator('.chart-tooltip')).toContainText('Click for the records of this bucket');
-    await page.mouse.click(box.x + box.width / 2 + 35, box.y + box.height / 2);
+    await surface.click({ position });
     await expect(page).toHaveURL(/\/explorer\?from=/);
     const { from, to, url } = windowOf(page);
     expect(url.searchParams.get('time')).toBe('recorded');
