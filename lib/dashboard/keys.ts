@@ -71,8 +71,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   const items: KeyItem[] = [];
   const wanted = keyFilter(q, deps.now());
   let examined = 0;
-  const maxSteps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
-  let steps = maxSteps;
+  let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
   let scanned = 0;
   while (at && steps-- > 0 && items.length < q.limit && examined < config.keysExaminedPerRequest) {
     const { pattern, format } = patterns[at.p]!;
@@ -87,7 +86,8 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
     if (at.o === 0) scanned += at.n;
     // COUNT is only a hint: one SCAN reply may hold more keys than asked for, and the rest wait for the next page.
     const keys = batch.keys.slice(at.o, at.o + config.keysExaminedPerRequest - examined);
-    const owned = keys.filter((key) => filter.owns(at!.p, key));
+    // A key that does not hold the searched text is never peeked: the search costs Redis the SCAN and nothing more.
+    const owned = keys.filter((key) => filter.owns(at!.p, key) && (q.search === undefined || keyMatchesSearch(key, q.search)));
     const peeks = await deps.redis.keyspace.peek(owned, config.headBytes);
     const entries = await examine(peeks, config.headBytes, deps.now(), config, () => format, deps.redis.keyspace.follow);
     const byKey = new Map(entries.map((e) => [e.key, e]));
