@@ -15,7 +15,7 @@ export function KeysTable({ filters }: { filters: KeyListFilters }) {
   const keys = useKeys(filters);
   const overview = useOverview();
   // A search's SCAN walks the whole database (MATCH filters after), so it is measured against DBSIZE.
-  const searchedOf = filters.search ? { total: overview.data?.health.redis.keyspaceSize ?? null, estimated: false, unit: 'keys of the database' } : null;
+  const searchedOf = filters.search ? { total: overview.data?.health.redis.keyspaceSize ?? null, estimated: false, unit: 'keys in the database' } : null;
   return (
     <PagedRecords
       query={keys}

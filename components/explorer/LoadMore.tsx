@@ -17,9 +17,13 @@ interface LoadMoreProps {
  * mistaken for the end.
  */
 export function LoadMore({ hasNextPage, isFetchingNextPage, onLoadMore, shown, examined, unit, searched }: LoadMoreProps) {
+  // At the end of the list the search has walked all of it; before, about as much as its SCAN steps (or pages) covered.
   const coverage = searched
-    ? ` · searched ${searched.approximate ? '~' : ''}${formatCount(hasNextPage || searched.total === null ? searched.covered : Math.max(searched.covered, searched.total))} ${searched.unit}` +
-      (searched.total === null ? '' : ` of ${searched.estimated || searched.approximate ? '~' : ''}${formatCount(searched.total)}`)
+    ? ` · searched ${hasNextPage && searched.approximate ? '~' : ''}${formatCount(
+        !hasNextPage && searched.total !== null ? searched.total : searched.total === null ? searched.covered : Math.min(searched.covered, searched.total),
+      )}` +
+      (searched.total === null ? '' : ` of ${searched.estimated ? '~' : ''}${formatCount(searched.total)}`) +
+      ` ${searched.unit}`
     : '';
   return (
     <div className="toolbar">
