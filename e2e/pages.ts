@@ -23,6 +23,15 @@ export const PAGES: { name: string; path: string; ready: (page: Page) => Promise
     ready: (page) => expect(page.getByTestId('records-table')).toBeVisible(),
   },
   {
+    // Where a chart point leads: one store's records in a time window.
+    name: 'explorer-window',
+    path: `/explorer?store=postgres&from=${new Date(Date.now() - 3 * 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&time=recorded`,
+    ready: async (page) => {
+      await expect(page.getByTestId('window-note')).toBeVisible();
+      await expect(page.getByTestId('records-table')).toBeVisible();
+    },
+  },
+  {
     name: 'redis-key',
     path: `/explorer/redis/${encodeURIComponent(EXPLORER.stuckKey)}`,
     ready: (page) => expect(page.getByTestId('key-detail')).toBeVisible(),

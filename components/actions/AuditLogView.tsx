@@ -2,10 +2,12 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useId, useState } from 'react';
+import { instantFromUrl } from '@/lib/charts/drilldown';
 import type { AuditEntry } from '@/lib/contract/audit';
 import { auditExportHref, useAuditLog } from '@/components/queries/audit-log';
 import type { AuditFilters } from '@/components/queries/query-keys';
 import { EmptyNotice, ErrorNotice, Loading } from '@/components/ui/Notice';
+import { RangeForm } from '@/components/ui/RangeForm';
 import { Timestamp } from '@/components/ui/Timestamp';
 import styles from './actions.module.css';
 
@@ -69,14 +71,21 @@ function Row({ entry }: { entry: AuditEntry }) {
   );
 }
 
-const FILTER_NAMES = ['action', 'actor', 'outcome'] as const;
+const FILTER_NAMES = ['action', 'actor', 'outcome', 'from', 'to'] as const;
 
-/** The filters in the page's URL, so a filtered log can be linked to from an incident channel. */
+/** The longest range the audit route accepts (a year, lib/http/query.ts MAX_DURATION_SECONDS). */
+const AUDIT_MAX_RANGE_SECONDS = 366 * 86_400;
+
+/** The filters in the page's URL, so a filtered log can be linked to from an incident channel; a range end only when it is an instant. */
 function filtersFrom(search: URLSearchParams): AuditFilters {
   const filters: AuditFilters = {};
   for (const name of FILTER_NAMES) {
     const value = search.get(name)?.trim();
-    if (value) filters[name] = value;
+    if (!value) continue;
+    if (name === 'from' || name === 'to') {
+      const ms = instantFromUrl(value);
+      if (ms !== null) filters[name] = new Date(ms).toISOString();
+    } else filters[name] = value;
   }
   return filters;
 }
@@ -105,7 +114,7 @@ export function AuditLogView() {
         aria-label="Audit filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as AuditFilters);
+          setFilters({ ...(Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as AuditFilters), from: filters.from, to: filters.to });
         }}
       >
         <div className="field">
@@ -146,6 +155,15 @@ export function AuditLogView() {
           </a>
         </div>
       </form>
+      <RangeForm
+        label="Time range of the audit log"
+        fromMs={filters.from ? Date.parse(filters.from) : undefined}
+        toMs={filters.to ? Date.parse(filters.to) : undefined}
+        maxSeconds={AUDIT_MAX_RANGE_SECONDS}
+        onApply={(fromMs, toMs) => setFilters({ ...filters, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() })}
+        onClear={filters.from || filters.to ? () => setFilters({ ...filters, from: undefined, to: undefined }) : undefined}
+        testId="audit-range-form"
+      />
       {log.isPending ? <Loading label="Loading the audit log…" /> : null}
       {log.isError ? <ErrorNotice title="The audit log could not be read." error={log.error} onRetry={() => void log.refetch()} /> : null}
       {log.isSuccess && items.length === 0 ? <EmptyNotice>No action matches these filters.</EmptyNotice> : null}

@@ -1,8 +1,12 @@
 'use client';
 
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
+import { bucketWindow } from '@/lib/charts/drilldown';
 import type { DuplicateRateSeries } from '@/lib/charts/duplicateRateSeries';
 import { formatBucketTime, formatCount, formatDateTime, zoneName } from '@/lib/charts/format';
+import { explorerHref } from '@/components/explorer/links';
 import { usePreference, useResolvedTheme } from '@/components/ui/preferences';
 import { ChartDataTable } from './ChartDataTable';
 import { SERIES_COLOURS } from './palette';
@@ -37,33 +41,58 @@ function RateTooltip({ active, label, series }: { active?: boolean; label?: Tool
           );
         })}
       </ul>
+      <p className="chart-tooltip-hint">Click for the records of this bucket</p>
     </div>
   );
 }
 
+/** The Explorer listing the records behind one bucket: recorded in it, of one consumer when the line is one consumer's. */
+const bucketHref = (t: number, bucketSeconds: number, consumer?: string | null) => explorerHref(bucketWindow(t, bucketSeconds, 'recorded', consumer));
+
 /** Draws a shaped series; all the arithmetic lives in lib/charts/duplicateRateSeries. */
 export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartProps) {
   const [zone] = usePreference('timeZone');
+  const router = useRouter();
   const colours = SERIES_COLOURS[useResolvedTheme()];
   const tick = (t: number) => formatBucketTime(t, spanSeconds, zone);
+  // Each row is a way in for keyboards and screen readers: its time leads to the bucket's records, each figure to that consumer's.
   const rows = series.rows
     .map((row, i) => ({ row, tally: series.tallies[i] ?? {} }))
-    .filter(({ tally }) => tally.s0)
+    .filter(({ tally }) => tally.s0?.deliveries)
     .map(({ row, tally }) => ({
       key: row.t,
       cells: [
-        formatDateTime(row.t, zone),
+        <Link key="t" href={bucketHref(row.t, series.bucketSeconds)}>
+          {formatDateTime(row.t, zone)}
+        </Link>,
         ...series.lines.map((line) => {
           const counts = tally[line.key];
-          return counts ? `${rateText(row[line.key])} · ${formatCount(counts.duplicates)} / ${formatCount(counts.deliveries)}` : '—';
+          const text = counts ? `${rateText(row[line.key])} · ${formatCount(counts.duplicates)} / ${formatCount(counts.deliveries)}` : '—';
+          return counts?.deliveries && line.consumer ? (
+            <Link key={line.key} href={bucketHref(row.t, series.bucketSeconds, line.consumer)} aria-label={`${text}, ${line.label}: its records`}>
+              {text}
+            </Link>
+          ) : (
+            text
+          );
         }),
       ],
     }));
+  const open = (index: unknown) => {
+    const row = series.rows[Number(index)];
+    if (row && series.tallies[Number(index)]?.s0?.deliveries) router.push(bucketHref(row.t, series.bucketSeconds));
+  };
   return (
     <>
-      <div className="chart" data-testid="duplicate-rate-chart" role="img" aria-label="Duplicate rate over time, in percent, per consumer; the same numbers are in the table below">
+      <div
+        className="chart clickable"
+        data-testid="duplicate-rate-chart"
+        role="img"
+        aria-label="Duplicate rate over time, in percent, per consumer; the same numbers, each a link to its records, are in the table below"
+      >
         <LineChart
           data={series.rows}
+          onClick={(state) => open(state.activeTooltipIndex)}
           responsive
           accessibilityLayer={false}
           style={{ width: '100%', height: '100%' }}
@@ -104,7 +133,7 @@ export function DuplicateRateChart({ series, spanSeconds }: DuplicateRateChartPr
       </div>
       <ChartDataTable
         summary="Show the numbers as a table"
-        caption={`Duplicate rate per bucket (${zoneName(zone)}): rate · duplicates / deliveries, per consumer`}
+        caption={`Duplicate rate per bucket (${zoneName(zone)}): rate · duplicates / deliveries, per consumer; each links to its records`}
         columns={[{ label: 'Bucket start' }, ...series.lines.map((line) => ({ label: line.label, numeric: true }))]}
         rows={rows}
         testId="duplicate-rate-table"

@@ -57,40 +57,77 @@ function ConsumerFilter({ value, onChange }: { value: string | undefined; onChan
   );
 }
 
+/** Prefix or substring of the key (a Redis key, a row's message_id or id); the server bounds the search and says how far it got. */
+function KeySearchFilter({ params, onChange }: BrowseFiltersProps) {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const search = String(data.get('search') ?? '').trim() || undefined;
+    onChange({ search, match: search && data.get('match') === 'prefix' ? 'prefix' : undefined });
+  };
+  return (
+    <form className="toolbar" onSubmit={submit} role="search" aria-label="Search keys">
+      <div className="field">
+        <label htmlFor="filter-match">Key</label>
+        <select id="filter-match" name="match" defaultValue={params.match ?? 'substring'} key={`m:${params.match ?? ''}`}>
+          <option value="substring">contains</option>
+          <option value="prefix">starts with</option>
+        </select>
+      </div>
+      <div className="field grow">
+        <label htmlFor="filter-search">Text</label>
+        <input
+          id="filter-search"
+          type="search"
+          name="search"
+          key={params.search ?? ''}
+          defaultValue={params.search ?? ''}
+          placeholder={params.store === 'redis' ? 'part of a key, e.g. a message id' : 'part of a message id'}
+          spellCheck={false}
+        />
+      </div>
+      <button type="submit" className="button">
+        Search
+      </button>
+    </form>
+  );
+}
+
 export function BrowseFilters({ params, onChange }: BrowseFiltersProps) {
   return (
-    <div className="toolbar" role="group" aria-label="Filter records">
-      <div className="field">
-        <label htmlFor="filter-store">Store</label>
-        <select
-          id="filter-store"
-          value={params.store}
-          onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined, consumer: undefined })}
-        >
-          <option value="redis">Redis keys</option>
-          <option value="postgres">Postgres rows</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-state">State</label>
-        <select
-          id="filter-state"
-          value={params.state ?? ''}
-          onChange={(e) => onChange({ state: (e.target.value || undefined) as RecordState | undefined })}
-        >
-          <option value="">Any state</option>
-          {STATES_BY_STORE[params.store].map((state) => (
-            <option key={state} value={state}>
-              {state}
-            </option>
-          ))}
-        </select>
-      </div>
-      {params.store === 'redis' ? (
-        <PatternSelect value={params.pattern} onChange={(pattern) => onChange({ pattern })} />
-      ) : (
+    <div className="stack">
+      <KeySearchFilter params={params} onChange={onChange} />
+      <div className="toolbar" role="group" aria-label="Filter records">
+        <div className="field">
+          <label htmlFor="filter-store">Store</label>
+          <select
+            id="filter-store"
+            value={params.store}
+            // The consumer and the time window mean the same in both stores, so they stay; state and pattern are per store.
+            onChange={(e) => onChange({ store: e.target.value as StoreName, state: undefined, pattern: undefined, sort: undefined })}
+          >
+            <option value="redis">Redis keys</option>
+            <option value="postgres">Postgres rows</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-state">State</label>
+          <select
+            id="filter-state"
+            value={params.state ?? ''}
+            onChange={(e) => onChange({ state: (e.target.value || undefined) as RecordState | undefined })}
+          >
+            <option value="">Any state</option>
+            {STATES_BY_STORE[params.store].map((state) => (
+              <option key={state} value={state}>
+                {state}
+              </option>
+            ))}
+          </select>
+        </div>
+        {params.store === 'redis' ? <PatternSelect value={params.pattern} onChange={(pattern) => onChange({ pattern })} /> : null}
         <ConsumerFilter value={params.consumer} onChange={(consumer) => onChange({ consumer })} />
-      )}
+      </div>
     </div>
   );
 }

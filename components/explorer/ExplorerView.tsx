@@ -11,6 +11,14 @@ import { LookupResults } from './LookupResults';
 import { MessagesTable } from './MessagesTable';
 import { type ExplorerParams, explorerHref } from './links';
 import { parseExplorerParams } from './params';
+import { ListingFacts } from './ListingFacts';
+import { WindowNote } from './WindowNote';
+
+const windowOf = (p: ExplorerParams) => ({
+  ...(p.from || p.to ? { from: p.from, to: p.to, time: p.time } : {}),
+  ...(p.search ? { search: p.search, match: p.match } : {}),
+});
+const listingKey = (p: ExplorerParams) => [p.state, p.pattern, p.consumer, p.from, p.to, p.time, p.search, p.match, p.sort].join('|');
 
 /** Lookup and browsing, driven entirely by the URL so any view can be linked to from an incident channel. */
 export function ExplorerView() {
@@ -35,10 +43,12 @@ export function ExplorerView() {
       <Panel title={params.store === 'redis' ? 'Redis keys' : 'Postgres rows'} id="browse">
         <div className="stack">
           <BrowseFilters params={params} onChange={navigate} />
+          <ListingFacts params={params} onChange={navigate} />
+          {params.from || params.to ? <WindowNote params={params} onClear={() => navigate({ from: undefined, to: undefined, time: undefined })} /> : null}
           {params.store === 'redis' ? (
-            <KeysTable key={`${params.state}:${params.pattern}`} filters={{ state: params.state, pattern: params.pattern }} />
+            <KeysTable key={listingKey(params)} filters={{ state: params.state, pattern: params.pattern, consumer: params.consumer, ...windowOf(params) }} />
           ) : (
-            <MessagesTable key={`${params.state}:${params.consumer}`} filters={{ state: params.state, consumer: params.consumer }} />
+            <MessagesTable key={listingKey(params)} filters={{ state: params.state, consumer: params.consumer, sort: params.sort, ...windowOf(params) }} />
           )}
         </div>
       </Panel>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { formatDuration } from '@/lib/charts/format';
 import type { KeyListFilters } from '@/components/queries/query-keys';
 import { useKeys } from '@/components/queries/keys';
+import { useOverview } from '@/components/queries/overview';
 import { KeyText } from '@/components/ui/KeyText';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { RowActions } from './ActionsSlot';
@@ -12,9 +13,13 @@ import { recordHref } from './links';
 
 export function KeysTable({ filters }: { filters: KeyListFilters }) {
   const keys = useKeys(filters);
+  const overview = useOverview();
+  // A search's SCAN walks the whole database (MATCH filters after), so it is measured against DBSIZE.
+  const searchedOf = filters.search ? { total: overview.data?.health.redis.keyspaceSize ?? null, estimated: false, unit: 'keys in the database' } : null;
   return (
     <PagedRecords
       query={keys}
+      searchedOf={searchedOf}
       unit="keys"
       loading="Scanning keys…"
       failed="Keys could not be listed."

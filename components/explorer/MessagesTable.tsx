@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { formatCount, formatDuration } from '@/lib/charts/format';
 import type { MessageListFilters } from '@/components/queries/query-keys';
 import { useMessages } from '@/components/queries/messages';
+import { useOverview } from '@/components/queries/overview';
 import { KeyText } from '@/components/ui/KeyText';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { Timestamp } from '@/components/ui/Timestamp';
@@ -13,9 +14,15 @@ import { recordHref } from './links';
 
 export function MessagesTable({ filters }: { filters: MessageListFilters }) {
   const messages = useMessages(filters);
+  const overview = useOverview();
+  const searchedOf = filters.search
+    ? // The listing reads the first watched table; its own count (exact or estimate) is the whole of what a search may cover.
+      { total: overview.data?.postgres.tables[0]?.rows ?? null, estimated: Boolean(overview.data?.postgres.tables[0]?.estimated), unit: 'rows' }
+    : null;
   return (
     <PagedRecords
       query={messages}
+      searchedOf={searchedOf}
       unit="rows"
       loading="Reading rows…"
       failed="Rows could not be listed."

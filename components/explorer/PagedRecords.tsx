@@ -10,7 +10,7 @@ interface PagedListQuery<T> {
   isPending: boolean;
   isError: boolean;
   error: Error | null;
-  data: { pages: { items: T[]; examined: number }[] } | undefined;
+  data: { pages: { items: T[]; examined: number; scanned?: number }[] } | undefined;
   hasNextPage: boolean;
   isFetching: boolean;
   isFetchingNextPage: boolean;
@@ -27,6 +27,8 @@ interface PagedRecordsProps<T> {
   /** Said when nothing matched so far but more of the store remains to be read. */
   noneYet: string;
   none: string;
+  /** While searching: how many records the store holds, to say how much of it the search has covered. */
+  searchedOf?: { total: number | null; estimated: boolean; unit: string } | null;
   children: (items: T[]) => ReactNode;
 }
 
@@ -35,13 +37,17 @@ interface PagedRecordsProps<T> {
  * error, empty so far, empty for good, "Load more"); the caller only draws
  * its table.
  */
-export function PagedRecords<T>({ query, unit, loading, failed, noneYet, none, children }: PagedRecordsProps<T>) {
+export function PagedRecords<T>({ query, unit, loading, failed, noneYet, none, searchedOf, children }: PagedRecordsProps<T>) {
   const loadMore = useAutoContinue(query, PAGE_SIZE);
   if (query.isError) return <ErrorNotice title={failed} error={query.error} onRetry={() => void query.refetch()} />;
   if (query.isPending || !query.data) return <Loading label={loading} />;
 
   const items = query.data.pages.flatMap((page) => page.items);
   const examined = query.data.pages.reduce((sum, page) => sum + page.examined, 0);
+  // Redis searches report the SCAN work (MATCH returns only matches); Postgres pages the rows they read.
+  const scanned = query.data.pages.some((page) => page.scanned !== undefined)
+    ? query.data.pages.reduce((sum, page) => sum + (page.scanned ?? 0), 0)
+    : null;
   return (
     <div className="stack">
       {items.length === 0 ? <EmptyNotice>{query.hasNextPage ? noneYet : none}</EmptyNotice> : children(items)}
@@ -52,6 +58,7 @@ export function PagedRecords<T>({ query, unit, loading, failed, noneYet, none, c
         shown={items.length}
         examined={examined}
         unit={unit}
+        searched={searchedOf ? { covered: scanned ?? examined, approximate: scanned !== null, ...searchedOf } : null}
       />
     </div>
   );

@@ -1,17 +1,15 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { bucketSecondsFor, DUPLICATE_RANGES, type DuplicateRange } from '@/lib/charts/drilldown';
 import type { DuplicateStatsResponse } from '@/lib/contract/read';
 import type { StoreName } from '@/lib/contract/vocabulary';
 import { getJsonWithHeaders } from './api-client';
 import { queryKeys } from './query-keys';
 import { LIVE_REFRESH } from './refresh';
 
-export const DUPLICATE_RANGES = {
-  '1h': { label: '1 h', seconds: 3600, bucket: 'minute', bucketSeconds: 60 },
-  '24h': { label: '24 h', seconds: 86400, bucket: 'hour', bucketSeconds: 3600 },
-  '7d': { label: '7 d', seconds: 7 * 86400, bucket: 'hour', bucketSeconds: 3600 },
-} as const;
+export { DUPLICATE_RANGES, type DuplicateRange };
 
-export type DuplicateRange = keyof typeof DUPLICATE_RANGES;
+/** What the chart shows: a named range ending now, or a fixed custom one. */
+export type DuplicateSelection = { range: DuplicateRange } | { fromMs: number; toMs: number };
 
 export interface DuplicateStats {
   points: DuplicateStatsResponse;
@@ -22,27 +20,38 @@ export interface DuplicateStats {
   missing: StoreName[];
 }
 
-/** The window is taken at fetch time, so each refresh slides it forward under the same query key. */
-export async function getDuplicateStats(range: DuplicateRange, signal?: AbortSignal): Promise<DuplicateStats> {
-  const { seconds, bucket, bucketSeconds } = DUPLICATE_RANGES[range];
-  const toMs = Date.now();
-  const fromMs = toMs - seconds * 1000;
+/** A named window is taken at fetch time, so each refresh slides it forward under the same query key. */
+function windowOf(selection: DuplicateSelection): { fromMs: number; toMs: number; bucketSeconds: number } {
+  if ('range' in selection) {
+    const { seconds, bucketSeconds } = DUPLICATE_RANGES[selection.range];
+    const toMs = Date.now();
+    return { fromMs: toMs - seconds * 1000, toMs, bucketSeconds };
+  }
+  return { ...selection, bucketSeconds: bucketSecondsFor(selection.toMs - selection.fromMs) };
+}
+
+export async function getDuplicateStats(selection: DuplicateSelection, signal?: AbortSignal): Promise<DuplicateStats> {
+  const { fromMs, toMs, bucketSeconds } = windowOf(selection);
   const { body: points, headers } = await getJsonWithHeaders<DuplicateStatsResponse>(
     '/api/v1/stats/duplicates',
-    { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket, groupBy: 'consumer' },
+    { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), bucket: bucketSeconds, groupBy: 'consumer' },
     signal,
   );
   const missing = (headers.get('x-idemscope-sources-missing') ?? '').split(',').filter((s): s is StoreName => s === 'redis' || s === 'postgres');
   return { points, fromMs, toMs, bucketSeconds, missing };
 }
 
-export const duplicateStatsQueryOptions = (range: DuplicateRange) =>
+const keyOf = (selection: DuplicateSelection) =>
+  'range' in selection ? selection.range : (`${new Date(selection.fromMs).toISOString()}/${new Date(selection.toMs).toISOString()}` as const);
+
+export const duplicateStatsQueryOptions = (selection: DuplicateSelection) =>
   queryOptions({
-    queryKey: queryKeys.duplicateStats(range),
-    queryFn: ({ signal }) => getDuplicateStats(range, signal),
+    queryKey: queryKeys.duplicateStats(keyOf(selection)),
+    queryFn: ({ signal }) => getDuplicateStats(selection, signal),
     // Switching range keeps the old line on screen until the new one arrives.
     placeholderData: keepPreviousData,
-    ...LIVE_REFRESH,
+    // A fixed past range does not change; only a range ending now is refreshed.
+    ...('range' in selection ? LIVE_REFRESH : {}),
   });
 
-export const useDuplicateStats = (range: DuplicateRange) => useQuery(duplicateStatsQueryOptions(range));
+export const useDuplicateStats = (selection: DuplicateSelection) => useQuery(duplicateStatsQueryOptions(selection));

@@ -3,16 +3,27 @@
  * after an action can name exactly what it touched. Keys are hierarchical:
  * invalidating `queryKeys.keys.all` also refreshes every key list and detail.
  */
-import type { RecordState, StoreName } from '@/lib/contract/vocabulary';
+import type { RecordState, StoreName, TimeAxis } from '@/lib/contract/vocabulary';
 
-export interface KeyListFilters {
-  state?: RecordState;
-  pattern?: string;
+/** A listing's time window (ISO instants) and key search, as the Explorer's URL and the API spell them. */
+export interface TimeWindowFilter {
+  from?: string;
+  to?: string;
+  time?: TimeAxis;
+  search?: string;
+  match?: 'prefix' | 'substring';
 }
 
-export interface MessageListFilters {
+export interface KeyListFilters extends TimeWindowFilter {
+  state?: RecordState;
+  pattern?: string;
+  consumer?: string;
+}
+
+export interface MessageListFilters extends TimeWindowFilter {
   state?: RecordState;
   consumer?: string;
+  sort?: 'newest' | 'oldest';
 }
 
 /** Filters of the audit log page; each is an exact match. */
@@ -20,10 +31,13 @@ export interface AuditFilters {
   action?: string;
   actor?: string;
   outcome?: string;
+  /** ISO instants: entries at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
 }
 
-/** The chart's time range; the window itself slides with each refresh. */
-export type DuplicateStatsRange = '1h' | '24h' | '7d';
+/** The chart's time range: a named one whose window slides with each refresh, or a fixed `from/to` pair (ISO). */
+export type DuplicateStatsRange = '1h' | '24h' | '7d' | `${string}/${string}`;
 
 export const queryKeys = {
   health: ['health'] as const,

@@ -21,7 +21,7 @@ describe('duplicateRateSeries', () => {
     expect(series.rows[0]).toEqual({ t: T0, s0: 5 });
     expect(series.rows[1]).toEqual({ t: T0 + 60_000, s0: null });
     expect(series.rows[2]).toEqual({ t: T0 + 120_000, s0: 0 });
-    expect(series.lines).toEqual([{ key: 's0', label: ALL_CONSUMERS, deliveries: 250, duplicates: 10, rate: 0.04 }]);
+    expect(series.lines).toEqual([{ key: 's0', label: ALL_CONSUMERS, consumer: null, deliveries: 250, duplicates: 10, rate: 0.04 }]);
   });
 
   it('recomputes rates from summed counts when re-bucketing instead of averaging rates', () => {
@@ -42,6 +42,7 @@ describe('duplicateRateSeries', () => {
     ];
     const series = duplicateRateSeries(points, { ...hour, maxConsumers: 2 });
     expect(series.lines.map((l) => l.label)).toEqual([ALL_CONSUMERS, 'orders', 'billing', OTHER_CONSUMERS]);
+    expect(series.lines.map((l) => l.consumer)).toEqual([null, 'orders', 'billing', null]);
     expect(series.lines[3]).toMatchObject({ deliveries: 8, duplicates: 5, rate: 5 / 8 });
     expect(series.rows[1]).toEqual({ t: T0 + 60_000, s0: 7.98, s1: 10, s2: 0, s3: 62.5 });
   });

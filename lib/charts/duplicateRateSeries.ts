@@ -10,6 +10,8 @@ export interface DuplicateRateLine {
   /** Opaque key (`s0`, `s1`, …): consumer names may hold dots, which recharts would read as paths. */
   key: string;
   label: string;
+  /** The consumer the line draws; null for all consumers and for the merged quieter ones. */
+  consumer: string | null;
   deliveries: number;
   duplicates: number;
   rate: number | null;
@@ -102,16 +104,16 @@ export function duplicateRateSeries(points: readonly DuplicatePoint[], window: S
   const merged = new Map<number, Tally>();
   for (const rest of ranked.slice(shown.length)) for (const [b, t] of rest.buckets) add(merged, b, t);
 
-  const groups: { label: string; buckets: Map<number, Tally> }[] = [{ label: ALL_CONSUMERS, buckets: all }];
+  const groups: { label: string; consumer: string | null; buckets: Map<number, Tally> }[] = [{ label: ALL_CONSUMERS, consumer: null, buckets: all }];
   // A single consumer's line would only repeat the total.
   if (ranked.length > 1) {
-    groups.push(...shown.map((s) => ({ label: s.name, buckets: s.buckets })));
-    if (merged.size > 0) groups.push({ label: OTHER_CONSUMERS, buckets: merged });
+    groups.push(...shown.map((s) => ({ label: s.name, consumer: s.name, buckets: s.buckets })));
+    if (merged.size > 0) groups.push({ label: OTHER_CONSUMERS, consumer: null, buckets: merged });
   }
 
   const lines = groups.map((g, i) => {
     const sum = total(g.buckets);
-    return { key: `s${i}`, label: g.label, ...sum, rate: rate(sum) };
+    return { key: `s${i}`, label: g.label, consumer: g.consumer, ...sum, rate: rate(sum) };
   });
   const rows: DuplicateRateRow[] = [];
   const tallies: Partial<Record<string, Tally>>[] = [];

@@ -359,6 +359,12 @@ export interface KeysPage {
   nextCursor: string | null;
   /** Keys looked at to build this page (bounded per request by IDEMSCOPE_LIST_EXAMINE_LIMIT). */
   examined: number;
+  /**
+   * With a search: about how many keys of the database this page's SCAN steps
+   * walked (steps × COUNT; MATCH sends back only the matches, so `examined`
+   * alone would understate the work). Compare with DBSIZE.
+   */
+  scanned?: number;
 }
 
 export interface KeyDetail extends KeyItem {

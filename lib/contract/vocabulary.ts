@@ -4,5 +4,5 @@
  * them; that file imports nothing, so re-exporting it here adds no cycle and
  * clients get the one spelling without reaching into lib/records.
  */
-export { KEY_FORMATS, RECORD_FORMATS, RECORD_STATES, STORES, STUCK_REASONS } from '../records/states';
-export type { KeyFormat, RecordFormat, RecordState, StoreName, StuckReason } from '../records/states';
+export { KEY_FORMATS, RECORD_FORMATS, RECORD_STATES, STORES, STUCK_REASONS, TIME_AXES } from '../records/states';
+export type { KeyFormat, RecordFormat, RecordState, StoreName, StuckReason, TimeAxis } from '../records/states';

@@ -19,6 +19,9 @@ export interface DuplicateStatsQuery {
   store?: StoreName;
 }
 
+/** The longest range one answer may cover: a month, past the 8 days of hour counters Redis keeps and a day's work for delivery_stats. */
+export const MAX_RANGE_SECONDS = 31 * 86_400;
+
 /** Most points one answer may hold; beyond it the caller must pick a larger bucket. */
 export const MAX_POINTS = 2000;
 
@@ -41,6 +44,7 @@ export async function getDuplicateStatsWithSources(deps: DashboardDeps, q: Dupli
   const bucketMs = q.bucketSeconds * 1000;
   if (q.bucketSeconds % 60 !== 0) throw new InvalidParameterError('bucket', 'must be a whole number of minutes: counters are kept per minute');
   if (q.toMs <= q.fromMs) throw new InvalidParameterError('to', 'must be after from');
+  if (q.toMs - q.fromMs > MAX_RANGE_SECONDS * 1000) throw new InvalidParameterError('from', `the range may span at most ${MAX_RANGE_SECONDS / 86_400} days`);
   const fromMs = floorTo(q.fromMs, bucketMs);
   const toMs = ceilTo(q.toMs, bucketMs);
   if ((toMs - fromMs) / bucketMs > MAX_POINTS) {

@@ -2,7 +2,9 @@ import { examine, type ExaminedKey } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
 import { readerOf } from '../records/formats';
 import { keyPatternText } from '../records/key-patterns';
+import { keyMatchesSearch, searchMatch, type KeySearch } from '../records/glob';
 import type { RecordState } from '../records/states';
+import { inWindow, keyInstant, type TimeWindow } from '../records/time-window';
 import type { KeyItem, KeysPage } from '../contract/read';
 import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
 import type { DashboardDeps } from './deps';
@@ -12,8 +14,22 @@ export interface KeysQuery {
   state?: RecordState;
   /** One of the configured patterns (the glob or the whole `pattern=format` entry); all of them when absent. */
   pattern?: string;
+  /** Exact consumer, where the format records one. */
+  consumer?: string;
+  /** Keys claimed (or expiring) in this window; keys of unknown age (or without TTL) are left out. */
+  between?: TimeWindow;
+  /** Keys starting with, or holding, the text (SCAN MATCH with the text escaped, checked again on each key). */
+  search?: KeySearch;
   cursor?: string;
   limit: number;
+}
+
+function keyFilter(q: KeysQuery, nowMs: number): (entry: ExaminedKey) => boolean {
+  return (entry) =>
+    (q.state === undefined || entry.state === q.state) &&
+    (q.search === undefined || keyMatchesSearch(entry.key, q.search)) &&
+    (q.consumer === undefined || entry.decoded.consumer === q.consumer) &&
+    (q.between === undefined || inWindow(keyInstant(nowMs, q.between.on, entry), q.between));
 }
 
 export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
@@ -53,14 +69,25 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   if (at.p >= patterns.length || (only !== null && at.p !== only)) throw new InvalidParameterError('cursor', 'belongs to another listing');
 
   const items: KeyItem[] = [];
+  const wanted = keyFilter(q, deps.now());
   let examined = 0;
   let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
+  let scanned = 0;
   while (at && steps-- > 0 && items.length < q.limit && examined < config.keysExaminedPerRequest) {
     const { pattern, format } = patterns[at.p]!;
-    const batch = await deps.redis.keyspace.scan(pattern, at.c, at.n);
+    const match = q.search ? searchMatch(pattern, q.search) : pattern;
+    if (match === null) {
+      // No key of this pattern can start with the text: nothing to scan.
+      at = only === null && at.p + 1 < patterns.length ? { p: at.p + 1, c: '0', o: 0, n: count } : null;
+      continue;
+    }
+    const batch = await deps.redis.keyspace.scan(match, at.c, at.n);
+    // With MATCH, a step walks about COUNT keys of the database and returns only the matches.
+    if (at.o === 0) scanned += at.n;
     // COUNT is only a hint: one SCAN reply may hold more keys than asked for, and the rest wait for the next page.
     const keys = batch.keys.slice(at.o, at.o + config.keysExaminedPerRequest - examined);
-    const owned = keys.filter((key) => filter.owns(at!.p, key));
+    // A key that does not hold the searched text is never peeked: the search costs Redis the SCAN and nothing more.
+    const owned = keys.filter((key) => filter.owns(at!.p, key) && (q.search === undefined || keyMatchesSearch(key, q.search)));
     const peeks = await deps.redis.keyspace.peek(owned, config.headBytes);
     const entries = await examine(peeks, config.headBytes, deps.now(), config, () => format, deps.redis.keyspace.follow);
     const byKey = new Map(entries.map((e) => [e.key, e]));
@@ -70,7 +97,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
       if (items.length >= q.limit) break;
       used++;
       const entry = byKey.get(key);
-      if (entry && (q.state === undefined || entry.state === q.state)) items.push(toKeyItem(entry, keyPatternText(patterns[at.p]!)));
+      if (entry && wanted(entry)) items.push(toKeyItem(entry, keyPatternText(patterns[at.p]!)));
     }
     examined += used;
     if (at.o + used < batch.keys.length) at = { ...at, o: at.o + used };
@@ -78,5 +105,5 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
     else if (only === null && at.p + 1 < patterns.length) at = { p: at.p + 1, c: '0', o: 0, n: count };
     else at = null;
   }
-  return { items, nextCursor: at ? encodeCursor(at) : null, examined };
+  return { items, nextCursor: at ? encodeCursor(at) : null, examined, ...(q.search ? { scanned } : {}) };
 }

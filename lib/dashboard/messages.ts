@@ -1,19 +1,25 @@
 import { classifyRow } from '../records/classify';
 import { maskJson } from '../records/mask';
 import type { RecordState } from '../records/states';
+import type { TimeWindow } from '../records/time-window';
+import type { KeySearch } from '../records/glob';
 import type { MessageDetail, MessageItem, MessagesPage } from '../contract/read';
 import { decodeCursor, encodeCursor, messagesCursorSchema } from './cursor';
 import type { DashboardDeps } from './deps';
 import { InvalidParameterError, NotFoundError } from '../errors';
 import { payloadMismatch } from './records-view';
 import { rowClock } from '../stores/postgres/rules';
-import type { MessageRow } from '../stores/postgres/messages';
+import type { MessageRow, RowSort } from '../stores/postgres/messages';
 
 export interface MessagesQuery {
   /** `schema.table`; default the first watched table. */
   table?: string;
   state?: RecordState;
   consumer?: string;
+  between?: TimeWindow;
+  /** Rows whose key starts with or holds the text: a uuid prefix is a primary-key range, anything else is checked on the bounded walk. */
+  search?: KeySearch;
+  sort?: RowSort;
   cursor?: string;
   limit: number;
 }
@@ -45,7 +51,8 @@ function toItem(deps: DashboardDeps, row: MessageRow, nowMs: number): MessageIte
 
 /** A keyset page of processed_messages in one state (see listRows for the bounded window). */
 export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promise<MessagesPage> {
-  const listing = q.state ?? 'all';
+  // A cursor belongs to one state and one order: the keyset compares in that order.
+  const listing = `${q.state ?? 'all'}${q.sort ? `/${q.sort}` : ''}`;
   const after = q.cursor ? decodeCursor(q.cursor, messagesCursorSchema) : null;
   if (after && after.s !== listing) throw new InvalidParameterError('cursor', 'belongs to a listing of another state');
   const nowMs = deps.now();
@@ -53,6 +60,9 @@ export async function listMessages(deps: DashboardDeps, q: MessagesQuery): Promi
     table: q.table,
     state: q.state,
     consumer: q.consumer,
+    between: q.between,
+    search: q.search,
+    sort: q.sort,
     after: after ? { at: after.at, id: after.id } : null,
     limit: q.limit,
     window: deps.config.rowsExaminedPerRequest,

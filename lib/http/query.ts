@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors';
+import { storableText } from './text';
 
 /**
  * Parses the query string against a zod shape, one value per name (empty
@@ -84,3 +85,45 @@ export const bigintIdParam = (message: string) =>
     .string()
     .regex(/^\d{1,19}$/, message)
     .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9_223_372_036_854_775_807n, message);
+
+/**
+ * A `from`/`to` pair read from the query: instants, `to` after `from`, at most
+ * `maxSeconds` apart. `defaults` fills a missing end (`to` = now, `from` =
+ * `to` minus a span) before the checks, so a lone `from` a year back is as
+ * much a 400 naming `from` as a pair that is too long.
+ */
+export function parseRange(
+  url: URL,
+  maxSeconds: number,
+  defaults?: { nowMs: number; spanMs: number },
+): { fromMs?: number; toMs?: number } {
+  const raw = parseQuery(url, { from: instantParam.optional(), to: instantParam.optional() });
+  const toMs = raw.to ?? defaults?.nowMs;
+  const fromMs = raw.from ?? (toMs !== undefined && defaults ? toMs - defaults.spanMs : undefined);
+  return parseWith(rangeSchema(maxSeconds), { fromMs, toMs });
+}
+
+/** Where each end's problem is named: an inverted pair is `to`'s fault, a too-long one `from`'s. */
+export const rangeSchema = (maxSeconds: number) =>
+  z.object({ fromMs: z.number().optional(), toMs: z.number().optional() }).superRefine((r, ctx) => {
+    if (r.fromMs === undefined || r.toMs === undefined) return;
+    if (r.toMs <= r.fromMs) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    else if (r.toMs - r.fromMs > maxSeconds * 1000)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `the range may span at most ${maxSeconds / 86_400} days` });
+  });
+
+/** A listing's time window (`from`, `to`, `time`), or undefined when neither end is given. */
+export function parseListingWindow(url: URL): { fromMs?: number; toMs?: number; on: 'recorded' | 'expires' } | undefined {
+  const { time } = parseQuery(url, { time: z.enum(['recorded', 'expires']).default('recorded') });
+  const { fromMs, toMs } = parseRange(url, MAX_DURATION_SECONDS);
+  return fromMs === undefined && toMs === undefined ? undefined : { fromMs, toMs, on: time };
+}
+
+/** A listing's key search (`search`, `match=prefix|substring`, default substring), or undefined without `search`. */
+export function parseKeySearch(url: URL): { text: string; mode: 'prefix' | 'substring' } | undefined {
+  const { search, match } = parseQuery(url, {
+    search: storableText(512).optional(),
+    match: z.enum(['prefix', 'substring']).default('substring'),
+  });
+  return search === undefined ? undefined : { text: search, mode: match };
+}

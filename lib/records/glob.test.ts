@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatches } from './glob';
+import { escapeGlob, globMatches, keyMatchesSearch, searchMatch } from './glob';
 
 describe('globMatches (Redis MATCH semantics)', () => {
   it.each([
@@ -36,5 +36,30 @@ describe('globMatches (Redis MATCH semantics)', () => {
     ['k[^', 'kx', true],
   ])('%s against %j is %s', (glob, key, expected) => {
     expect(globMatches(glob, key)).toBe(expected);
+  });
+});
+
+describe('searching keys', () => {
+  it('escapes every glob character of the text', () => {
+    expect(escapeGlob('a*b?c[d]e\\f')).toBe('a\\*b\\?c\\[d\\]e\\\\f');
+    expect(globMatches(escapeGlob('a*b[x]'), 'a*b[x]')).toBe(true);
+    expect(globMatches(escapeGlob('a*b[x]'), 'aZZbx')).toBe(false);
+  });
+
+  it('puts the text into the MATCH of a literal-and-star pattern, or scans the pattern when it cannot', () => {
+    expect(searchMatch('idempotency:*', { text: 'idempotency:orders:', mode: 'prefix' })).toBe('idempotency:orders:*');
+    expect(searchMatch('idempotency:*', { text: 'idem', mode: 'prefix' })).toBe('idempotency:*');
+    expect(searchMatch('idempotency:*', { text: 'orders:', mode: 'prefix' })).toBeNull();
+    expect(searchMatch('idempotency:*', { text: 'a*b', mode: 'substring' })).toBe('idempotency:*a\\*b*');
+    // Text that may run across the pattern's fixed start cannot go into the glob.
+    expect(searchMatch('idempotency:*', { text: 'ency:ord', mode: 'substring' })).toBe('idempotency:*');
+    expect(searchMatch('idempotency:*', { text: 'tency', mode: 'substring' })).toBe('idempotency:*');
+    expect(searchMatch('bull:*:de:*', { text: 'x', mode: 'prefix' })).toBe('bull:*:de:*');
+  });
+
+  it('checks a key against the text itself', () => {
+    expect(keyMatchesSearch('idempotency:orders:1', { text: 'idempotency:o', mode: 'prefix' })).toBe(true);
+    expect(keyMatchesSearch('idempotency:orders:1', { text: 'orders', mode: 'prefix' })).toBe(false);
+    expect(keyMatchesSearch('idempotency:orders:1', { text: 'orders', mode: 'substring' })).toBe(true);
   });
 });

@@ -61,3 +61,38 @@ function escape(c: string): string {
 function escapeInClass(c: string): string {
   return c.replace(/[\]\\^-]/g, '\\$&');
 }
+
+/** The user's text with Redis's glob metacharacters escaped, so that it matches only itself. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+export interface KeySearch {
+  text: string;
+  mode: 'prefix' | 'substring';
+}
+
+export function keyMatchesSearch(key: string, search: KeySearch): boolean {
+  return search.mode === 'prefix' ? key.startsWith(search.text) : key.includes(search.text);
+}
+
+/**
+ * The SCAN MATCH that finds the keys of a configured pattern holding the
+ * text, or null when no key of the pattern can (a prefix that leaves the
+ * pattern's fixed start). For a pattern that is a literal and one trailing
+ * `*` (`idempotency:*`, the common case) the text goes into the glob, so
+ * Redis sends back only candidates; otherwise, and when the text may run
+ * across the literal's end, the pattern itself. The caller checks every key
+ * against the text anyway (keyMatchesSearch).
+ */
+export function searchMatch(pattern: string, search: KeySearch): string | null {
+  const literal = pattern.endsWith('*') && !/[*?[\]\\]/.test(pattern.slice(0, -1)) ? pattern.slice(0, -1) : null;
+  if (literal === null) return pattern;
+  const text = search.text;
+  if (search.mode === 'prefix') {
+    if (text.startsWith(literal)) return escapeGlob(text) + '*';
+    return literal.startsWith(text) ? pattern : null;
+  }
+  const straddles = literal.includes(text) || [...Array(literal.length).keys()].some((i) => text.startsWith(literal.slice(i)));
+  return straddles ? pattern : `${literal}*${escapeGlob(text)}*`;
+}

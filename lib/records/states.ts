@@ -41,3 +41,11 @@ export function emptyStateCounts(): Record<RecordState, number> {
 export function emptyFormatCounts(): Record<RecordFormat, number> {
   return { plain: 0, idemscope: 0, powertools: 0, 'node-idempotency': 0, bullmq: 0, unknown: 0 };
 }
+
+/**
+ * Which time of a record a listing's from/to window is on: `recorded` (when a
+ * Redis key was claimed, from its age; a row's processed_at, or created_at in
+ * a stripe-keys table) or `expires` (when it reaches its TTL or retention).
+ */
+export const TIME_AXES = ['recorded', 'expires'] as const;
+export type TimeAxis = (typeof TIME_AXES)[number];

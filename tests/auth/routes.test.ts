@@ -251,6 +251,18 @@ describe('release over HTTP, preview to audit', () => {
     const exported = await audit.GET(get('/api/v1/audit?format=json', viewer));
     expect((await exported.json()).some((e: { actionId: string }) => e.actionId === actionId)).toBe(true);
     expect((await audit.GET(get('/api/v1/audit?limit=0', viewer))).status).toBe(400);
+
+    // A time range is [from, to) on the entry's instant, in the URL as ISO-8601.
+    const at = Date.parse(entries[0].at);
+    const within = (from: number, to: number) => `/api/v1/audit?action=keys.release&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+    const ids = async (path: string) => (await json(await audit.GET(get(path, viewer)))).body.items.map((e: { id: string }) => e.id);
+    expect(await ids(within(at, at + 1))).toContain(entries[0].id);
+    expect(await ids(within(at + 1, at + 60_000))).not.toContain(entries[0].id);
+    expect(await ids(within(at - 60_000, at))).not.toContain(entries[0].id);
+    const inverted = await json(await audit.GET(get(within(at, at - 1), viewer)));
+    expect(inverted).toMatchObject({ status: 400, body: { error: { parameter: 'to' } } });
+    const tooLong = await json(await audit.GET(get(within(at - 400 * 86_400_000, at), viewer)));
+    expect(tooLong).toMatchObject({ status: 400, body: { error: { parameter: 'from' } } });
   });
 
   it('purges Postgres through a job that can be polled and cancelled', async () => {

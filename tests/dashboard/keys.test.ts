@@ -76,6 +76,79 @@ describe('listing keys', () => {
     expect(items.map((i) => i.key).sort()).toEqual(world.keys.map((k) => k.key).sort());
   });
 
+  it('filters by consumer, and by a window on when a key was claimed or when it expires', async () => {
+    // One clock for the listing and the window; instants come from Redis TTLs, so boundaries sit in the widest gap between keys.
+    const deps = { ...world.deps, now: () => world.seededAt };
+    const all = (await allPages(deps, { limit: 50 })).items;
+    const billing = await allPages(deps, { consumer: 'billing', limit: 50 });
+    expect(billing.items.length).toBeGreaterThan(0);
+    expect(billing.items.map((i) => i.key).sort()).toEqual(all.filter((i) => i.consumer === 'billing').map((i) => i.key).sort());
+
+    const split = (instants: number[]) => {
+      const sorted = [...new Set(instants)].sort((a, b) => a - b);
+      let at = 0;
+      for (let i = 1; i < sorted.length; i++) if (sorted[i]! - sorted[i - 1]! > sorted[at + 1]! - sorted[at]!) at = i - 1;
+      return (sorted[at]! + sorted[at + 1]!) / 2;
+    };
+    const recorded = (i: KeyItem) => (i.ageSeconds === null ? null : world.seededAt - i.ageSeconds * 1000);
+    const fromMs = split(all.map(recorded).filter((t): t is number => t !== null));
+    const claimedAfter = await allPages(deps, { between: { fromMs, on: 'recorded' }, limit: 50 });
+    const expected = all.filter((i) => (recorded(i) ?? -Infinity) >= fromMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(claimedAfter.items.map((i) => i.key).sort()).toEqual(expected.map((i) => i.key).sort());
+
+    const expires = (i: KeyItem) => (i.noExpiry || i.ttlSeconds === null ? null : world.seededAt + i.ttlSeconds * 1000);
+    const toMs = split(all.map(expires).filter((t): t is number => t !== null));
+    const expiringBefore = await allPages(deps, { between: { toMs, on: 'expires' }, limit: 50 });
+    const soon = all.filter((i) => expires(i) !== null && expires(i)! < toMs);
+    expect(soon.length).toBeGreaterThan(0);
+    expect(expiringBefore.items.map((i) => i.key).sort()).toEqual(soon.map((i) => i.key).sort());
+    expect(expiringBefore.items.some((i) => i.noExpiry)).toBe(false);
+  });
+
+  it('searches keys by prefix and substring with a bounded SCAN MATCH, glob characters taken literally', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items.map((i) => i.key);
+    const lib = `${world.prefix}idempotency:lib:`;
+    const prefixed = await allPages(world.deps, { search: { text: lib, mode: 'prefix' }, limit: 50 });
+    expect(prefixed.items.map((i) => i.key).sort()).toEqual(all.filter((k) => k.startsWith(lib)).sort());
+    expect(prefixed.items.length).toBe(6);
+    const done = await allPages(world.deps, { search: { text: 'done', mode: 'substring' }, limit: 50 });
+    expect(done.items.map((i) => i.key).sort()).toEqual(all.filter((k) => k.includes('done')).sort());
+    // A prefix outside every pattern's fixed start scans nothing.
+    const outside = await listKeys(world.deps, { search: { text: `${world.prefix}other:`, mode: 'prefix' }, limit: 50 });
+    expect(outside.items).toEqual([]);
+
+    const uuid = '5f0c2a9e-3b7d-4c1a-9e8f-0123456789ab';
+    const extra = [`${world.prefix}idempotency:legacy:${uuid}`, `${world.prefix}idempotency:star*key`, `${world.prefix}idempotency:starXkey`];
+    await Promise.all(extra.map((key) => world.redis.set(key, '{"ok":true}', { EX: 600 })));
+    try {
+      const legacy = await allPages(world.deps, { search: { text: uuid, mode: 'substring' }, limit: 50 });
+      expect(legacy.items.map((i) => i.key)).toEqual([extra[0]]);
+      const star = await allPages(world.deps, { search: { text: 'star*key', mode: 'substring' }, limit: 50 });
+      expect(star.items.map((i) => i.key)).toEqual([extra[1]]);
+      const bracket = await allPages(world.deps, { search: { text: 'star[X]key', mode: 'substring' }, limit: 50 });
+      expect(bracket.items).toEqual([]);
+
+      // Each request walks at most IDEMSCOPE_LIST_EXAMINE_LIMIT keys' worth of SCAN steps, and says how many.
+      const tight = { ...world.deps, config: { ...world.config, scanCount: 5, keysExaminedPerRequest: 10 } };
+      let cursor: string | undefined;
+      const found: string[] = [];
+      let pages = 0;
+      do {
+        const page = await listKeys(tight, { search: { text: uuid, mode: 'substring' }, limit: 50, cursor });
+        expect(page.scanned).toBeGreaterThan(0);
+        expect(page.scanned).toBeLessThanOrEqual(10);
+        found.push(...page.items.map((i) => i.key));
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor && pages < 1000);
+      expect(pages).toBeGreaterThan(1);
+      expect(found).toEqual([extra[0]]);
+    } finally {
+      await world.redis.del(extra);
+    }
+  });
+
   it('shows owner, consumer and age of in-flight records', async () => {
     const { items } = await allPages(world.deps, { state: 'processing', limit: 50 });
     const lib = items.find((i) => i.key.endsWith('lib:fresh'))!;

@@ -70,6 +70,77 @@ describe('listing messages', () => {
   });
 });
 
+describe('a time window', () => {
+  const H = 3_600_000;
+
+  it('lists the rows recorded in it (processed_at in [from, to)), alone or with a state, across bounded pages', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items;
+    const between = { fromMs: world.seededAt - 3.5 * H, toMs: world.seededAt - 0.5 * H, on: 'recorded' as const };
+    const expected = all.filter((i) => Date.parse(i.processedAt) >= between.fromMs && Date.parse(i.processedAt) < between.toMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const tight = { ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 2 } };
+    const { items } = await allPages(tight, { between, limit: 1 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(expected.map((i) => i.messageId).sort());
+    const completed = await allPages(tight, { between, state: 'completed', limit: 1 });
+    expect(completed.items.map((i) => i.messageId).sort()).toEqual(expected.filter((i) => i.state === 'completed').map((i) => i.messageId).sort());
+    const open = await allPages(world.deps, { between: { fromMs: between.fromMs, on: 'recorded' }, limit: 50 });
+    expect(open.items.map((i) => i.messageId).sort()).toEqual(all.filter((i) => Date.parse(i.processedAt) >= between.fromMs).map((i) => i.messageId).sort());
+  });
+
+  it('lists the rows expiring in it: their own expires_at, else processed_at plus retention', async () => {
+    const all = (await allPages(world.deps, { limit: 50 })).items;
+    const expiry = (i: MessageItem) => (i.expiresAt ? Date.parse(i.expiresAt) : Date.parse(i.processedAt) + world.config.retentionHours * H);
+    const between = { fromMs: world.seededAt, toMs: world.seededAt + world.config.retentionHours * H - 3.5 * H, on: 'expires' as const };
+    const expected = all.filter((i) => expiry(i) >= between.fromMs && expiry(i) < between.toMs);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    const { items } = await allPages(world.deps, { between, limit: 2 });
+    expect(items.map((i) => i.messageId).sort()).toEqual(expected.map((i) => i.messageId).sort());
+  });
+});
+
+describe('sorting', () => {
+  it('lists newest or oldest first along the index the walk follows, across bounded pages', async () => {
+    const tight = { ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 3 } };
+    const newest = (await allPages(tight, { sort: 'newest', limit: 2 })).items;
+    const oldest = (await allPages(tight, { sort: 'oldest', limit: 2 })).items;
+    const times = (items: MessageItem[]) => items.map((i) => Date.parse(i.processedAt));
+    expect(newest).toHaveLength(world.rows.length);
+    expect(times(newest)).toEqual([...times(newest)].sort((a, b) => b - a));
+    expect(times(oldest)).toEqual([...times(oldest)].sort((a, b) => a - b));
+    // A state's listing walks claimed_at: stuck rows come oldest first unless asked otherwise.
+    const stuck = (await allPages(tight, { state: 'stuck', sort: 'newest', limit: 1 })).items.map((i) => Date.parse(i.claimedAt));
+    expect(stuck.length).toBeGreaterThan(1);
+    expect(stuck).toEqual([...stuck].sort((a, b) => b - a));
+  });
+
+  it('refuses a cursor of another order', async () => {
+    const page = await listMessages({ ...world.deps, config: { ...world.config, rowsExaminedPerRequest: 2 } }, { sort: 'oldest', limit: 1 });
+    expect(page.nextCursor).not.toBeNull();
+    await expect(listMessages(world.deps, { sort: 'newest', limit: 1, cursor: page.nextCursor! })).rejects.toThrow(InvalidParameterError);
+  });
+});
+
+describe('searching by key', () => {
+  it('finds rows whose message_id starts with a prefix (any case, hyphens or not) or holds a substring', async () => {
+    const ids = world.rows.map((r) => r.messageId);
+    const id = ids[0]!;
+    for (const text of [id.slice(0, 3), id.slice(0, 10), id.slice(0, 10).toUpperCase()]) {
+      const { items } = await allPages(world.deps, { search: { text, mode: 'prefix' }, limit: 2 });
+      expect(items.map((i) => i.messageId).sort(), text).toEqual(ids.filter((m) => m.startsWith(text.toLowerCase())).sort());
+    }
+    const middle = id.slice(14, 22);
+    const { items } = await allPages(world.deps, { search: { text: middle, mode: 'substring' }, limit: 2 });
+    expect(items.map((i) => i.messageId)).toContain(id);
+    expect(items.map((i) => i.messageId).sort()).toEqual(ids.filter((m) => m.includes(middle)).sort());
+    const none = await allPages(world.deps, { search: { text: 'order-42', mode: 'prefix' }, limit: 2 });
+    expect(none.items).toEqual([]);
+    const withState = await allPages(world.deps, { search: { text: id.slice(0, 8), mode: 'prefix' }, state: world.rows[0]!.state, limit: 2 });
+    expect(withState.items.map((i) => i.messageId)).toContain(id);
+  });
+});
+
 describe('one message', () => {
   it('shows the row with its result masked and its delivery counts', async () => {
     const row = world.rows.find((r) => r.deliveryCount === 3)!;

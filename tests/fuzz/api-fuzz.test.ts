@@ -121,14 +121,14 @@ interface Attempt {
 
 const QUERY_PARAMS: Record<string, string[]> = {
   '/api/v1/overview': ['fresh'],
-  '/api/v1/keys': ['state', 'pattern', 'cursor', 'limit'],
+  '/api/v1/keys': ['state', 'pattern', 'consumer', 'from', 'to', 'time', 'search', 'match', 'cursor', 'limit'],
   '/api/v1/keys/[key]': ['fingerprint'],
-  '/api/v1/messages': ['state', 'consumer', 'cursor', 'limit'],
+  '/api/v1/messages': ['state', 'consumer', 'from', 'to', 'time', 'search', 'match', 'sort', 'cursor', 'limit'],
   '/api/v1/messages/[id]': ['fingerprint'],
   '/api/v1/stats/duplicates': ['from', 'to', 'bucket', 'consumer', 'groupBy', 'store'],
   '/api/v1/expiry': ['store', 'bucket', 'horizon'],
   '/api/v1/lookup': ['q'],
-  '/api/v1/audit': ['cursor', 'limit', 'action', 'actor', 'outcome', 'format'],
+  '/api/v1/audit': ['cursor', 'limit', 'action', 'actor', 'outcome', 'from', 'to', 'format'],
 };
 const BODY_FIELDS: Record<string, { valid: Record<string, unknown>; fields: string[] }> = {
   '/api/v1/keys/release': { valid: { keys: [], reason: 'fuzz' }, fields: ['keys', 'olderThanSeconds', 'dryRun', 'reason', 'actionId'] },

@@ -147,6 +147,29 @@ describe('a database holding only the recipe table, never analyzed', () => {
     const { rows } = await client.query(`SELECT ${idOf(1)}::text AS id`);
     const detail = await requireMessageDetail(deps, rows[0].id);
     expect(detail).toMatchObject({ table: 'public.processed_messages', state: 'expired', result: { n: 1 } });
+
+    // A time window and a key search narrow the same bounded walk.
+    const first = all.items[0]!;
+    const at = Date.parse(first.processedAt);
+    const every = async (q: Omit<Parameters<typeof listMessages>[1], 'cursor' | 'limit'>) => {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listMessages(deps, { ...q, limit: 50, cursor });
+        found.push(...page.items.map((i) => i.messageId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return found;
+    };
+    expect(await every({ between: { fromMs: at, toMs: at + 1, on: 'recorded' } })).toContain(first.messageId);
+    const hour = 3_600_000;
+    const expiring = await every({ between: { fromMs: at + 72 * hour, toMs: at + 72 * hour + 1, on: 'expires' } });
+    expect(expiring).toContain(first.messageId);
+    expect(await every({ between: { fromMs: at + 1, toMs: at + 2, on: 'recorded' } })).not.toContain(first.messageId);
+    const prefix = first.messageId.slice(0, 9);
+    const byPrefix = await every({ search: { text: prefix, mode: 'prefix' } });
+    expect(byPrefix).toContain(first.messageId);
+    expect(byPrefix.every((id) => id.startsWith(prefix))).toBe(true);
   });
 
   it('reports a configured table that fits no profile by what it lacks, on the overview and health, never as a failure', async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ListRowsQuery } from '../../lib/stores/postgres/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseAction } from '../../lib/actions/release-action';
 import { releaseBody } from '../../lib/actions/schemas';
@@ -63,6 +64,16 @@ describe('a stripe-keys table written by its own SQL', () => {
     const [adapter] = await tables.adapters({ ...f.config }, Date.now);
     const counts = await adapter!.counts(rowClock(Date.now(), 300, 72), { exact: 1000, inFlight: 1000 });
     expect(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v.value]))).toEqual({ rows: 5, processing: 1, stuck: 1, completed: 1, failed: 1, expired: 1 });
+
+    // A window on created_at, and a search on the id's digits, both checked on the bounded walk by id.
+    const nowMs = Date.now();
+    const list = (q: Partial<ListRowsQuery>) =>
+      adapter!.list({ after: null, limit: 50, window: 100, clock: rowClock(nowMs, 300, 72), ...q }).then((p) => p.rows.map((r) => r.consumer));
+    expect(await list({ between: { toMs: nowMs - 50 * 3_600_000, on: 'recorded' } })).toEqual(['old']);
+    expect((await list({ between: { fromMs: nowMs - 50 * 3_600_000, on: 'recorded' } })).sort()).toEqual(['done', 'errored', 'fresh', 'stuck']);
+    const oldId = (await client.query(`SELECT id::text AS id FROM idempotency_keys WHERE idempotency_key = 'old'`)).rows[0].id as string;
+    expect(await list({ search: { text: oldId, mode: 'substring' } })).toContain('old');
+    expect(await list({ search: { text: 'x', mode: 'prefix' } })).toEqual([]);
   });
 
   it('releases a stuck key by clearing locked_at of exactly that key, never deleting it, only as previewed', async () => {

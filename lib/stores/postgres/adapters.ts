@@ -49,7 +49,7 @@ function libraryAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => 
     table: t,
     counts: (clock, limits) => rowCounts(db, t, clock, limits, rules),
     oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit, rules),
-    list: (q) => listRows(db, t, q, rules),
+    list: (q) => listRows(db, t, q, { recorded: raw('processed_at'), retentionHours: s.retentionHours, expires: expiryTime(s.retentionHours) }, rules),
     get: (id) => getRow(db, t, id, rules),
     expiry: (clock, originMs, bucketSeconds, buckets) =>
       rowExpiry(db, t, { at: expiryTime(s.retentionHours), finished: raw(`status <> 'processing'`) }, clock, originMs, bucketSeconds, buckets),
@@ -76,7 +76,7 @@ function partitionedAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: ()
     ...base,
     counts: (clock, limits) => rowCounts(db, t, clock, limits, rules, estimatePartitionedRows),
     oldestStuck: (clock, limit) => oldestStuckRows(db, t, clock, limit, rules),
-    list: (q) => listRows(db, t, q, rules),
+    list: (q) => listRows(db, t, q, { recorded: raw('processed_at'), retentionHours: s.retentionHours, expires: rules.expiresAt }, rules),
     get: (id) => getRow(db, t, id, rules),
     expiry: async (clock, originMs, bucketSeconds, buckets) => boundsExpiry(await listPartitions(db, t), s.retentionHours, clock, originMs, bucketSeconds, buckets),
     countPurgeable: async (partitions) => {
@@ -100,7 +100,7 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
     table: t,
     counts: (c, limits) => recipeCounts(db, t, c, limits),
     oldestStuck: async () => [],
-    list: (q) => recipeList(db, t, q),
+    list: (q) => recipeList(db, t, q, { recorded: raw('processed_at'), retentionHours: s.retentionHours }),
     get: (id) => recipeGet(db, t, id),
     expiry: (c, originMs, bucketSeconds, buckets) => rowExpiry(db, t, recipeExpiryRule(s.retentionHours), c, originMs, bucketSeconds, buckets),
     previewRelease: async (scope) =>
@@ -116,11 +116,12 @@ function recipeAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => n
 
 function stripeKeysAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
   const clock = () => rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+  const times = { recorded: raw('created_at'), retentionHours: s.retentionHours };
   return {
     table: t,
     counts: (c, limits) => stripeKeyCounts(db, t, c, limits),
-    oldestStuck: async (c, limit) => (await stripeKeyList(db, t, { state: 'stuck', after: null, limit, window: Math.max(limit, 5000), clock: c })).rows,
-    list: (q) => stripeKeyList(db, t, q),
+    oldestStuck: async (c, limit) => (await stripeKeyList(db, t, { state: 'stuck', after: null, limit, window: Math.max(limit, 5000), clock: c }, times)).rows,
+    list: (q) => stripeKeyList(db, t, q, times),
     get: (id) => stripeKeyGet(db, t, id),
     expiry: (c, originMs, bucketSeconds, buckets) =>
       rowExpiry(db, t, { at: stripeKeyRules.expiryTime(s.retentionHours), finished: stripeKeyRules.finished }, c, originMs, bucketSeconds, buckets),

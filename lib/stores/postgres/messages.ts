@@ -1,4 +1,7 @@
 import type { RecordState } from '../../records/states';
+import type { TimeWindow } from '../../records/time-window';
+import type { KeySearch } from '../../records/glob';
+import { uuidSearch } from './search';
 import { num, query, type Db } from './db';
 import { libraryRules, processingPredicate, quoteIdent, stuckByAge, stuckByLease, stuckPredicate, type LibraryRules, type RowClock } from './rules';
 import { raw, sql, type Sql } from './sql';
@@ -127,9 +130,17 @@ function walkFor(state: RecordState | undefined, c: RowClock, rules: LibraryRule
   }
 }
 
+export type RowSort = 'newest' | 'oldest';
+
 export interface ListRowsQuery {
   state?: RecordState;
   consumer?: string;
+  /** Rows whose recorded (or expiry) time lies in the window; see TimeColumns. */
+  between?: TimeWindow;
+  /** Rows whose key (message_id, or a stripe-keys id) starts with or holds the text. */
+  search?: KeySearch;
+  /** Newest or oldest first along the walk's own index (its time, or the key where it walks the key); the state's order when absent. */
+  sort?: RowSort;
   after: RowKey | null;
   limit: number;
   /** Most rows this page may read; a page can end short of `limit` with a next key. */
@@ -142,9 +153,23 @@ export interface ListRowsQuery {
  * order; the page is the first `limit` of them that pass the filter, so the
  * work per request is bounded however rare the matching rows are.
  */
-export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, rules: LibraryRules = libraryRules): Promise<RowPage> {
-  const walk = walkFor(q.state, q.clock, rules);
-  if (!walk) return { rows: [], next: null, examined: 0 };
+export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, times: TimeColumns, rules: LibraryRules = libraryRules): Promise<RowPage> {
+  const found = walkFor(q.state, q.clock, rules);
+  if (!found) return { rows: [], next: null, examined: 0 };
+  const inWindow = q.between ? windowPredicate(times, q.between) : null;
+  // A window on the column the walk follows narrows its index range; any other window is checked on the walked rows.
+  let walk =
+    inWindow && q.between?.on === 'recorded' && found.column === 'processed_at'
+      ? { ...found, range: sql`${found.range} AND ${inWindow}` }
+      : inWindow
+        ? { ...found, filter: sql`${found.filter} AND ${inWindow}` }
+        : found;
+  if (q.sort) walk = { ...walk, descending: q.sort === 'newest' };
+  if (q.search) {
+    const search = uuidSearch(raw('message_id'), q.search);
+    if (search.none) return { rows: [], next: null, examined: 0 };
+    walk = { ...walk, range: search.range ? sql`${walk.range} AND ${search.range}` : walk.range, filter: sql`${walk.filter} AND ${search.filter}` };
+  }
   const col = raw(quoteIdent(walk.column));
   // Qualified, so that ORDER BY means the uuid column and not the text alias of the select list (which no index orders).
   const order = raw(`pm.${quoteIdent(walk.column)} ${walk.descending ? 'DESC' : 'ASC'}, pm.message_id ${walk.descending ? 'DESC' : 'ASC'}`);
@@ -172,6 +197,29 @@ export async function listRows(db: Db, t: TableRef, q: ListRowsQuery, rules: Lib
   );
 
   return windowPage(rows, q, (r) => toRow(t, r), (r) => ({ at: r.k_at, id: r.message_id }));
+}
+
+/**
+ * A profile's times as SQL on its own columns: when a row was recorded, and
+ * the retention it expires after. An expiry window on a table whose expiry is
+ * its recorded time plus retention becomes a window on that column (which an
+ * index can answer) shifted by the retention.
+ */
+export interface TimeColumns {
+  recorded: Sql;
+  retentionHours: number;
+  /** The expiry as SQL when it is more than recorded + retention (the library's own expires_at). */
+  expires?: Sql;
+}
+
+export function windowPredicate(times: TimeColumns, w: TimeWindow): Sql {
+  const shift = w.on === 'expires' && !times.expires ? times.retentionHours * 3_600_000 : 0;
+  const column = w.on === 'recorded' || !times.expires ? times.recorded : times.expires;
+  const ends = [
+    ...(w.fromMs !== undefined ? [sql`${column} >= ${new Date(w.fromMs - shift)}`] : []),
+    ...(w.toMs !== undefined ? [sql`${column} < ${new Date(w.toMs - shift)}`] : []),
+  ];
+  return ends.length === 0 ? raw('TRUE') : ends.length === 1 ? sql`(${ends[0]!})` : sql`(${ends[0]!} AND ${ends[1]!})`;
 }
 
 export async function getRow(db: Db, t: TableRef, messageId: string, rules: LibraryRules = libraryRules): Promise<MessageRowWithResult | null> {

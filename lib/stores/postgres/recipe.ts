@@ -3,8 +3,9 @@ import { classifyRecipeRow } from '../../records/classify';
 import type { RecordState } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import { windowPage, type MessageRow, type MessageRowWithResult, type RowPage, type ListRowsQuery } from './messages';
+import { windowPage, windowPredicate, type MessageRow, type MessageRowWithResult, type RowPage, type ListRowsQuery, type TimeColumns } from './messages';
 import { recipeRules, type RowClock } from './rules';
+import { uuidSearch } from './search';
 import { raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
 
@@ -95,10 +96,17 @@ export async function recipeCounts(db: Db, t: WatchedTable, clock: RowClock, lim
  * without one it walks the primary key and checks each row, at most
  * `window` rows a page (the cursor then carries only the id).
  */
-export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery): Promise<RowPage> {
-  const predicate = q.state === undefined ? raw('processed_at IS NOT NULL') : recipeRules.statePredicate(q.state, q.clock);
+export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
+  const byState = q.state === undefined ? raw('processed_at IS NOT NULL') : recipeRules.statePredicate(q.state, q.clock);
+  // Expiry is processed_at + retention, so either window is a range of processed_at: with its index, part of the walk's range.
+  const windowed = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
+  const search = q.search ? uuidSearch(raw('message_id'), q.search) : null;
+  if (search?.none) return { rows: [], next: null, examined: 0 };
+  const predicate = windowed && search ? sql`${windowed} AND ${search.filter}` : windowed;
+  // A uuid prefix is a primary-key range, whichever index the page walks.
+  const idRange = search?.range ? sql` AND ${search.range}` : raw('');
   if (!predicate || q.state === 'unrecognized' || isEmptyState(q.state) || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
-  const descending = q.state !== 'expired';
+  const descending = q.sort ? q.sort === 'newest' : q.state !== 'expired';
   const dir = raw(descending ? 'DESC' : 'ASC');
   const cmp = raw(descending ? '<' : '>');
   const byTime = t.timeIndexed;
@@ -114,7 +122,7 @@ export async function recipeList(db: Db, t: WatchedTable, q: ListRowsQuery): Pro
         SELECT r.message_id::text AS message_id, r.processed_at,
           coalesce(to_char(r.processed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '') AS k_at,
           row_number() OVER (ORDER BY ${order}) AS rn
-        FROM ${t.sql} r WHERE ${byTime ? predicate : raw('TRUE')}${after}
+        FROM ${t.sql} r WHERE ${byTime ? predicate : raw('TRUE')}${idRange}${after}
         ORDER BY ${order} LIMIT ${q.window}
       ) w
       WHERE (${predicate}) OR w.rn = ${q.window}

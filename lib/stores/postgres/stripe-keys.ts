@@ -3,8 +3,9 @@ import { classifyStripeKeyRow } from '../../records/classify';
 import { RECORD_STATES } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
 import { num, query, type Db } from './db';
-import { windowPage, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage } from './messages';
+import { windowPage, windowPredicate, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage, type TimeColumns } from './messages';
 import { rowClock, stripeKeyRules, type RowClock } from './rules';
+import { keyTextPredicate } from './search';
 import { join, raw, sql, type Sql } from './sql';
 import type { WatchedTable } from './tables';
 
@@ -72,10 +73,15 @@ export async function stripeKeyCounts(db: Db, t: WatchedTable, clock: RowClock, 
 }
 
 /** Keyset pages over the primary key, newest id first (oldest first for stuck and expired), the state as a bounded filter. */
-export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery): Promise<RowPage> {
-  const predicate = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
+export async function stripeKeyList(db: Db, t: WatchedTable, q: ListRowsQuery, times: TimeColumns): Promise<RowPage> {
+  const byState = q.state === undefined ? sql`TRUE` : stripeKeyRules.statePredicate(q.state, q.clock);
+  // Walked by id (the only index such a table is sure to have): a window is checked on the walked rows, at most `window` a page.
+  const windowed = byState && q.between ? sql`${byState} AND ${windowPredicate(times, q.between)}` : byState;
+  // An integer id's prefix is no range of the index: it is checked on the walked rows, like a substring.
+  const predicate = windowed && q.search ? sql`${windowed} AND ${keyTextPredicate(raw('id'), q.search)}` : windowed;
   if (!predicate || q.consumer !== undefined) return { rows: [], next: null, examined: 0 };
-  const descending = !(q.state === 'stuck' || q.state === 'expired');
+  // Ids grow with created_at, so id order is age order.
+  const descending = q.sort ? q.sort === 'newest' : !(q.state === 'stuck' || q.state === 'expired');
   const dir = raw(descending ? 'DESC' : 'ASC');
   const after = q.after ? sql` AND k.id ${raw(descending ? '<' : '>')} ${q.after.id}::bigint` : raw('');
   const rows = await query<RawRow & { rn: bigint; hit: boolean }>(

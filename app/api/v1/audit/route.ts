@@ -6,7 +6,7 @@ import { AUDIT_OUTCOMES } from '@/lib/audit/entry';
 import { exportAudit } from '@/lib/audit/export';
 import { requireRole } from '@/lib/auth/guard';
 import { handle, ok } from '@/lib/http/handle';
-import { bigintIdParam, limitParam, parseQuery } from '@/lib/http/query';
+import { bigintIdParam, limitParam, MAX_DURATION_SECONDS, parseQuery, parseRange } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
 
 const query = {
@@ -21,7 +21,13 @@ const query = {
 export const GET = handle(
   async ({ url }) => {
     const { cursor, limit, format, ...filters } = parseQuery(url, query);
-    const filter = { ...filters, ...(cursor ? { beforeId: BigInt(cursor) } : {}) };
+    const { fromMs, toMs } = parseRange(url, MAX_DURATION_SECONDS);
+    const filter = {
+      ...filters,
+      ...(cursor ? { beforeId: BigInt(cursor) } : {}),
+      ...(fromMs !== undefined ? { from: new Date(fromMs) } : {}),
+      ...(toMs !== undefined ? { to: new Date(toMs) } : {}),
+    };
     const { db } = appActionDeps();
     if (!format) return ok(await listAudit(db, filter, limit));
 

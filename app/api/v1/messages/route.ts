@@ -3,7 +3,7 @@ import { RECORD_STATES } from '@/lib/contract/vocabulary';
 import { dashboard } from '@/lib/dashboard/context';
 import { listMessages } from '@/lib/dashboard/messages';
 import { handle, ok } from '@/lib/http/handle';
-import { limitParam, parseQuery } from '@/lib/http/query';
+import { limitParam, parseKeySearch, parseListingWindow, parseQuery } from '@/lib/http/query';
 import { storableText } from '@/lib/http/text';
 import { tableName } from '@/lib/actions/schemas';
 
@@ -12,8 +12,9 @@ export const GET = handle(async ({ url }) => {
     table: tableName.optional(),
     state: z.enum(RECORD_STATES).optional(),
     consumer: storableText(512).optional(),
+    sort: z.enum(['newest', 'oldest']).optional(),
     cursor: z.string().max(2000).optional(),
     limit: limitParam(50, 500),
   });
-  return ok(await listMessages(dashboard(), query));
+  return ok(await listMessages(dashboard(), { ...query, between: parseListingWindow(url), search: parseKeySearch(url) }));
 });
