@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKey, classifyRecipeRow, classifyRow, classifyStripeKeyRow, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
+import { classifyKey, classifyRecipeRow, classifyRow, classifyStripeKeyRow, partitionedExpiry, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
 import { decodeValue, type DecodedRecord } from './detect';
 
 const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
@@ -219,5 +219,19 @@ describe('classifyStripeKeyRow: brandur\'s idempotency_keys', () => {
     expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
     expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'started'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
     expect(classifyStripeKeyRow(key(RETENTION_MS + 1, 5_000, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+  });
+});
+
+describe('partitionedExpiry: a row of a table partitioned by message time', () => {
+  const H = 3_600_000;
+  const at = (hours: number) => new Date(NOW + hours * H);
+
+  it('expires with its partition time plus the retention when it has no expires_at', () => {
+    expect(partitionedExpiry({ partitionTime: at(-10), expiresAt: null }, 72)).toEqual(at(62));
+  });
+
+  it('keeps a later expires_at, never an earlier one', () => {
+    expect(partitionedExpiry({ partitionTime: at(-10), expiresAt: at(100) }, 72)).toEqual(at(100));
+    expect(partitionedExpiry({ partitionTime: at(-10), expiresAt: at(5) }, 72)).toEqual(at(62));
   });
 });
