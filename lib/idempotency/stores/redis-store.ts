@@ -1,15 +1,16 @@
 import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
-import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX } from '../stats-keys';
+import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX, bucketStart } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
 import type { ScriptClient } from './lua-script';
+import { clusterLayout, singleNodeLayout, taggedStatsKey, type RedisLayout } from './redis-layout';
 import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, IN_FLIGHT_HEAD, RELEASE } from './redis-scripts';
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
  * `redis`, connected, with the default string replies). Structural, so that
- * the library does not import the driver and a cluster client's type fits as
- * well (the scripts themselves are not cluster-safe yet, see RedisStore).
+ * the library does not import the driver and a cluster client's
+ * (`createCluster()`) fits as well; on a cluster, set the `cluster` option.
  */
 export interface RedisStoreClient extends ScriptClient {
   get(key: string): Promise<string | null>;
@@ -36,6 +37,12 @@ export interface RedisStoreOptions {
   maxBatchSize?: number;
   /** Most claim calls, and most completion calls, outstanding at once; the rest queue into the next. Default 2. */
   maxConcurrentBatches?: number;
+  /**
+   * The client is a Redis Cluster client. Record keys then carry a hash tag of
+   * one of `slotGroups` groups (`<prefix>{g3.x}<key>`, see redis-layout.ts),
+   * and every script call touches the keys of one group only. Default false.
+   */
+  cluster?: boolean | { slotGroups?: number };
 }
 
 interface CompleteInput {
@@ -60,15 +67,19 @@ interface ClaimAnswer {
 }
 
 /**
- * Store on a single Redis (or Sentinel-managed primary), Redis >= 7. Each step
- * is one script call. Not for Redis Cluster: the claim script also writes the
- * counter hashes, which live in other slots than the key.
+ * Store on a single Redis (or Sentinel-managed primary) or a Redis Cluster,
+ * Redis >= 7. Each step is one script call per slot group of the batch; the
+ * claim script also writes the counter hashes, which on a cluster carry the
+ * group's hash tag (see redis-layout.ts).
  */
 export class RedisStore implements IdempotencyStore {
   readonly name = 'redis';
   readonly keyPrefix: string;
   readonly statsPrefix: string;
   readonly inFlightGraceMs: number;
+  readonly layout: RedisLayout;
+  /** Per tag (one master each), the server's clock minus ours, learned from every counting reply. */
+  private readonly clockOffsets = new Map<string, number>();
   private readonly claims: Batcher<ClaimInput, ClaimAnswer>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -79,6 +90,10 @@ export class RedisStore implements IdempotencyStore {
     this.keyPrefix = options.keyPrefix ?? 'idempotency:';
     this.statsPrefix = options.statsPrefix ?? DEFAULT_STATS_PREFIX;
     this.inFlightGraceMs = options.inFlightGraceMs ?? 3_600_000;
+    const cluster = options.cluster;
+    this.layout = cluster
+      ? clusterLayout(this.keyPrefix, typeof cluster === 'object' ? cluster.slotGroups : undefined)
+      : singleNodeLayout(this.keyPrefix);
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 2 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching);
@@ -133,50 +148,105 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async release(claim: Claim): Promise<boolean> {
-    const done = await RELEASE.run(
-      this.redis,
-      [this.keyPrefix + claim.key],
-      [
-        ...this.sharedArgs(),
-        claim.consumer,
-        claim.token,
-        JSON.stringify(claim.consumer),
-        String(claim.record.startedAt ?? 0),
-        fingerprintMember(claim.record.fingerprint),
-      ],
+    const tag = this.layout.tagOf(claim.key);
+    const [, done] = await this.counting(tag, (counterKeys, shared) =>
+      RELEASE.run(
+        this.redis,
+        [...counterKeys, this.layout.recordKey(claim.key)],
+        [
+          ...shared,
+          claim.consumer,
+          claim.token,
+          JSON.stringify(claim.consumer),
+          String(claim.record.startedAt ?? 0),
+          fingerprintMember(claim.record.fingerprint),
+        ],
+      ),
     );
     return done === 1;
   }
 
   async get(key: string): Promise<StoredRecord | null> {
-    const value = await this.redis.get(this.keyPrefix + key);
+    const value = await this.redis.get(this.layout.recordKey(key));
     return value === null ? null : toStoredRecord(key, value);
   }
 
+  /** The Redis key holding a message key's record (with its hash tag on a cluster). */
+  recordKey(key: string): string {
+    return this.layout.recordKey(key);
+  }
+
   private async claimBatch(inputs: ClaimInput[]): Promise<ClaimAnswer[]> {
-    const consumers = new BatchConsumers();
-    const perKey: string[] = [];
-    const keys: string[] = [];
-    for (const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } of inputs) {
-      keys.push(this.keyPrefix + request.key);
-      perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
-    }
-    const args = [...this.sharedArgs(), String(this.inFlightGraceMs), ...consumers.args(), ...perKey];
-    const [now, ...outcomes] = (await CLAIM.run(this.redis, keys, args)) as [number, ...(number | string)[]];
-    return outcomes.map((outcome) => ({ now, outcome }));
+    const answers: ClaimAnswer[] = new Array(inputs.length);
+    await Promise.all(
+      [...this.byTag(inputs, (i) => i.request.key)].map(async ([tag, positions]) => {
+        const consumers = new BatchConsumers();
+        const perKey: string[] = [];
+        const keys: string[] = [];
+        for (const position of positions) {
+          const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } = inputs[position]!;
+          keys.push(this.layout.recordKey(request.key));
+          perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
+        }
+        const [now, ...outcomes] = (await this.counting(tag, (counterKeys, shared) =>
+          CLAIM.run(this.redis, [...counterKeys, ...keys], [...shared, String(this.inFlightGraceMs), ...consumers.args(), ...perKey]),
+        )) as [number, ...(number | string)[]];
+        positions.forEach((position, i) => (answers[position] = { now, outcome: outcomes[i]! }));
+      }),
+    );
+    return answers;
   }
 
   private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
-    const keys = inputs.map((i) => this.keyPrefix + i.claim.key);
-    const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
-    const replies = (await COMPLETE.run(this.redis, keys, args)) as number[];
-    return replies.map((reply) => reply === 1);
+    const done: boolean[] = new Array(inputs.length);
+    await Promise.all(
+      [...this.byTag(inputs, (i) => i.claim.key)].map(async ([, positions]) => {
+        const group = positions.map((position) => inputs[position]!);
+        const keys = group.map((i) => this.layout.recordKey(i.claim.key));
+        const args = group.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
+        const replies = (await COMPLETE.run(this.redis, keys, args)) as number[];
+        positions.forEach((position, i) => (done[position] = replies[i] === 1));
+      }),
+    );
+    return done;
   }
 
-  private sharedArgs(): string[] {
-    return [this.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h)];
+  /** Positions of a batch's inputs per hash tag: one script call each (one on a single node). */
+  private byTag<T>(inputs: T[], keyOf: (input: T) => string): Map<string, number[]> {
+    const groups = new Map<string, number[]>();
+    inputs.forEach((input, position) => {
+      const tag = this.layout.tagOf(keyOf(input));
+      const positions = groups.get(tag);
+      if (positions) positions.push(position);
+      else groups.set(tag, [position]);
+    });
+    return groups;
+  }
+
+  /**
+   * Runs a counting script with the counter hashes of the server's current
+   * minute, as estimated from earlier replies, and again with the server's
+   * own when the estimate was wrong (the script wrote nothing then).
+   */
+  private async counting(tag: string, call: (counterKeys: string[], sharedArgs: string[]) => Promise<unknown>): Promise<unknown[]> {
+    for (let attempt = 0; attempt < STALE_BUCKET_ATTEMPTS; attempt++) {
+      const sentAt = Date.now();
+      const serverNow = sentAt + (this.clockOffsets.get(tag) ?? 0);
+      const minute = bucketStart(serverNow, 'm');
+      const counterKeys = [
+        taggedStatsKey(this.statsPrefix, 'm', minute, tag),
+        taggedStatsKey(this.statsPrefix, 'h', bucketStart(serverNow, 'h'), tag),
+      ];
+      const reply = (await call(counterKeys, [String(minute), String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h)])) as unknown[];
+      this.clockOffsets.set(tag, Number(reply[0]) - (sentAt + Date.now()) / 2);
+      if (reply.length > 1) return reply;
+    }
+    throw new Error(`the counter bucket did not match the Redis server's clock in ${STALE_BUCKET_ATTEMPTS} attempts`);
   }
 }
+
+/** A stale estimate is corrected by the reply it gets; more than a few misses means a clock jumping around. */
+const STALE_BUCKET_ATTEMPTS = 4;
 
 /** The fingerprint member of a record, or nothing when the caller did not ask for payload checking. */
 function fingerprintMember(fingerprint: string | undefined): string {
