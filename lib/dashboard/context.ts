@@ -25,12 +25,12 @@ export interface DashboardParts {
 export function createDashboard(parts: DashboardParts): DashboardDeps {
   const { config } = parts;
   const now = parts.now ?? Date.now;
-  const redisStore = redisReadStore(parts.redis);
+  const redisStore = redisReadStore(parts.redis, config.clusterSlotGroups);
   return {
     config,
     redis: redisStore,
     postgres: prismaReadStore(parts.db, config, now),
-    scanner: new KeyspaceScanner(parts.scannerRedis ? redisReadStore(parts.scannerRedis).keyspace : redisStore.keyspace, {
+    scanner: new KeyspaceScanner(parts.scannerRedis ? redisReadStore(parts.scannerRedis, config.clusterSlotGroups).keyspace : redisStore.keyspace, {
       patterns: config.keyPatterns,
       statsPrefix: config.statsPrefix,
       scanCount: config.scanCount,

@@ -84,6 +84,14 @@ export function clusterTags(groups: number = DEFAULT_SLOT_GROUPS): readonly stri
   return tags;
 }
 
+/** A key's hash tag with its braces (what Redis hashes instead of the whole key), or '' when it has none. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return '';
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open, close + 1) : '';
+}
+
 /** The cluster slot of a key, hash tags included, as Redis computes it (CLUSTER KEYSLOT). */
 export function keySlot(key: string): number {
   const bytes = Buffer.from(key, 'utf8');

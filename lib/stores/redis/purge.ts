@@ -32,7 +32,7 @@ export async function previewRedisPurge(redis: RedisAccess): Promise<RedisPurgeP
     const candidates = (await readKeyStates(redis.reader, keys, config, redis.now())).filter((s) => why(s) !== null && s.bytes <= MAX_DIGEST_BYTES);
     const long = candidates.filter((s) => s.digest === null);
     if (long.length) {
-      const digests = (await redis.run(DIGESTS, long.map((s) => s.key), [])) as (string | null)[];
+      const digests = (await redis.runEach(DIGESTS, long.map((s) => s.key), () => [])) as (string | null)[];
       long.forEach((s, i) => (s.digest = digests[i] || null));
     }
     for (const state of candidates) {
@@ -65,11 +65,11 @@ export async function purgeKeys(
   const skipped: Skipped<PurgeSkipReason>[] = [];
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
     const batch = items.slice(i, i + SCRIPT_BATCH);
-    const outcomes = (await redis.run(
-      PURGE_IF_SEEN,
-      batch.map((b) => b.key),
-      [mode, String(retentionSeconds(config)), ...batch.map((b) => b.seen)],
-    )) as string[];
+    const outcomes = (await redis.runEach(PURGE_IF_SEEN, batch.map((b) => b.key), (keys, from) => [
+      mode,
+      String(retentionSeconds(config)),
+      ...batch.slice(from, from + keys.length).map((b) => b.seen),
+    ])) as string[];
     batch.forEach((item, j) => {
       if (outcomes[j] === 'purged') purged.push(item.key);
       else skipped.push({ key: item.key, reason: outcomes[j] as PurgeSkipReason });

@@ -58,8 +58,9 @@ end
 /**
  * Release = compare-and-delete, all keys of the batch in one script:
  * KEYS the targets; ARGV[1] stats prefix, ARGV[2] minute-bucket TTL,
- * ARGV[3] hour-bucket TTL, ARGV[2+2i] the SHA-1 seen at preview for KEYS[i]
- * and ARGV[3+2i] the format of its pattern.
+ * ARGV[3] hour-bucket TTL, ARGV[4] the hash tag of the counter hashes
+ * ('' on a single node), ARGV[3+2i] the SHA-1 seen at preview for KEYS[i]
+ * and ARGV[4+2i] the format of its pattern. An empty prefix counts nothing.
  * A key is deleted only if it is still in flight AND its value is
  * byte-for-byte the one previewed, so a record that completed (or was taken
  * over) in between always survives. A BullMQ dedup key is deleted only if it
@@ -67,12 +68,16 @@ end
  * like BullMQ's own removal, which deletes a dedup key only while it holds
  * the same job id.
  * Releases of idemscope records are counted for their consumer, like the library's counters.
+ * On a cluster each call carries one key, and the counter hashes carry that
+ * key's slot-group tag (lib/idempotency/stores/redis-layout.ts), so they are
+ * in the key's slot; they are built here from the server's clock rather than
+ * declared, which Redis 7 allows within the slot of the declared key.
  */
 export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}${STRAY_JOB}
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
-local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
-local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
+local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60) .. ARGV[4]
+local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600) .. ARGV[4]
 local out = {}
 for i, key in ipairs(KEYS) do
   local v, absent = string_value(key)
@@ -80,8 +85,8 @@ for i, key in ipairs(KEYS) do
     out[i] = 'missing'
   elseif absent then
     out[i] = 'not-in-flight'
-  elseif ARGV[3 + 2 * i] == 'bullmq' then
-    if redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
+  elseif ARGV[4 + 2 * i] == 'bullmq' then
+    if redis.sha1hex(v) ~= ARGV[3 + 2 * i] then
       out[i] = 'changed'
     elseif not stray_job(key, v) then
       out[i] = 'not-in-flight'
@@ -90,15 +95,15 @@ for i, key in ipairs(KEYS) do
       out[i] = 'released'
     end
   else
-    local flying, consumer = in_flight(v, ARGV[3 + 2 * i])
+    local flying, consumer = in_flight(v, ARGV[4 + 2 * i])
     if not flying then
       out[i] = 'not-in-flight'
-    elseif redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
+    elseif redis.sha1hex(v) ~= ARGV[3 + 2 * i] then
       out[i] = 'changed'
     else
       redis.call('DEL', key)
       out[i] = 'released'
-      if type(consumer) == 'string' then
+      if type(consumer) == 'string' and ARGV[1] ~= '' then
         local field = consumer .. '|releases'
         if redis.call('HINCRBY', minute, field, 1) == 1 then redis.call('EXPIRE', minute, ARGV[2]) end
         if redis.call('HINCRBY', hour, field, 1) == 1 then redis.call('EXPIRE', hour, ARGV[3]) end
