@@ -83,6 +83,17 @@ function SnapshotPending({ overview }: { overview: OverviewResponse }) {
   );
 }
 
+/** A pass that could not count every slot of a cluster exactly once: its counts are a lower bound. */
+function SnapshotPartial({ overview }: { overview: OverviewResponse }) {
+  const { snapshot } = overview.redis;
+  if (snapshot.status !== 'partial') return null;
+  return (
+    <p className="notice" role="status" data-testid="snapshot-partial">
+      The last Redis keyspace pass is partial, so its counts are a lower bound: {snapshot.partialReason ?? 'some keys were not counted'}.
+    </p>
+  );
+}
+
 /** Redis near maxmemory: what happens to dedup under its policy. */
 function MemoryWarning({ overview }: { overview: OverviewResponse }) {
   const warning = overview.health.redis.memoryWarning;
@@ -105,6 +116,7 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
       <FreshnessNote store="redis" freshness={overview.redis.freshness} />
       <FreshnessNote store="postgres" freshness={overview.postgres.freshness} />
       <SnapshotPending overview={overview} />
+      <SnapshotPartial overview={overview} />
       <dl className="stats" aria-label="Deliveries">
         <DeliveryStats window={figures.deliveries['1h']} label="1 h" />
         <DeliveryStats window={figures.deliveries['24h']} label="24 h" />

@@ -94,7 +94,28 @@ export function hashTag(key: string): string {
 
 /** The cluster slot of a key, hash tags included, as Redis computes it (CLUSTER KEYSLOT). */
 export function keySlot(key: string): number {
-  const bytes = Buffer.from(key, 'utf8');
+  // The scanner computes this for every key of a pass: ASCII keys, the usual case, are hashed
+  // from the string itself without encoding it first.
+  const open = key.indexOf('{');
+  let from = 0;
+  let to = key.length;
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) {
+      from = open + 1;
+      to = close;
+    }
+  }
+  let crc = 0;
+  for (let i = from; i < to; i++) {
+    const code = key.charCodeAt(i);
+    if (code > 0x7f) return keySlotOfBytes(Buffer.from(key, 'utf8'));
+    crc = ((crc << 8) & 0xffff) ^ CRC_TABLE[((crc >> 8) ^ code) & 0xff]!;
+  }
+  return crc % REDIS_CLUSTER_SLOTS;
+}
+
+function keySlotOfBytes(bytes: Buffer): number {
   const open = bytes.indexOf(0x7b);
   if (open >= 0) {
     const close = bytes.indexOf(0x7d, open + 1);
