@@ -29,6 +29,14 @@ beforeAll(async () => {
   for (let from = 0; from < KEYS; from += 2000) {
     await Promise.all(Array.from({ length: 2000 }, (_, i) => cluster.set(`${prefix}idempotency:k${from + i}`, 'processing', { EX: 3600 })));
   }
+  // A cluster just created has its replicas still connecting: a master killed before its replica
+  // synced would hand over an empty keyspace, which no scanner could count. WAIT until each
+  // master's replica has acknowledged every write.
+  for (const master of cluster.masters) {
+    const node = await cluster.nodeClient(master);
+    const acked = Number(await node.sendCommand(['WAIT', '1', '20000']));
+    if (acked < 1) throw new Error(`the replica of ${master.host}:${master.port} did not sync within 20 s`);
+  }
 }, 120_000);
 
 afterAll(async () => {
