@@ -101,4 +101,32 @@ describe('the read side on a Redis Cluster', () => {
     const total = buckets.reduce((sum, b) => ({ deliveries: sum.deliveries + b.deliveries, duplicates: sum.duplicates + b.duplicates }), { deliveries: 0, duplicates: 0 });
     expect(total).toEqual({ deliveries: LIBRARY + LIBRARY / 10, duplicates: LIBRARY / 10 });
   });
+
+  it('paces on the busiest master: Redis CPU read on every master, advancing by the largest rise', async () => {
+    const store = redisReadStore(cluster as RedisClusterClient);
+    // The first reading is every master's baseline.
+    expect(await store.cpuSeconds()).toBe(0);
+    const before = await Promise.all(cluster.masters.map(async (m) => cpuOf(await cluster.nodeClient(m))));
+    const paced = new KeyspaceScanner(guardedReader(cluster as RedisClusterClient), {
+      ...options(),
+      redisCpuSeconds: store.cpuSeconds,
+    });
+    await paced.runPass();
+    const after = await Promise.all(cluster.masters.map(async (m) => cpuOf(await cluster.nodeClient(m))));
+    const reading = await store.cpuSeconds();
+    const rises = after.map((cpu, i) => cpu - before[i]!);
+    expect(reading).toBeGreaterThan(0);
+    // At least the busiest master's rise over the pass, at most the sum of them all.
+    expect(reading).toBeGreaterThanOrEqual(Math.max(...rises) - 0.01);
+    expect(reading).toBeLessThanOrEqual(rises.reduce((sum, r) => sum + r, 0) + 0.05);
+    // Each step is charged the busiest master's rise over its own window; masters are scanned in
+    // parallel, so windows overlap and the pass's cost is an upper bound, never zero.
+    expect(paced.status().lastPassCost!.cpuSeconds).toBeGreaterThan(0);
+  });
 });
+
+async function cpuOf(node: { info(section: string): Promise<unknown> }): Promise<number> {
+  const info = String(await node.info('cpu'));
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
