@@ -35,7 +35,7 @@ import { createStores } from '../lib/stores';
 import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/stores/postgres/purge-jobs';
 import { purgeableCondition } from '../lib/stores/postgres/rules';
 import { redisAccess } from '../lib/stores/redis/access';
-import type { RedisClient } from '../lib/stores/redis/connection';
+import type { RedisNodeClient as RedisClient } from '../lib/stores/redis/connection';
 import { previewStuckKeys } from '../lib/stores/redis/release';
 import { storeSettingsFrom, type StoreSettings } from '../lib/stores/settings';
 import { unlinkPrefix } from './dataset/cleanup';

@@ -30,7 +30,7 @@ import { getOverview } from '../lib/dashboard/overview';
 import { createPrismaClient } from '../lib/db/prisma';
 import { KeyspaceScanner } from '../lib/scanner/scanner';
 import { guardedReader } from '../lib/stores/redis/access';
-import type { RedisClient } from '../lib/stores/redis/connection';
+import type { RedisNodeClient as RedisClient } from '../lib/stores/redis/connection';
 import { loadBullmqDataset } from './dataset/bullmq-keys';
 import { unlinkPrefix } from './dataset/cleanup';
 import { dropDatabase, loadPostgresDataset, type PostgresDataset } from './dataset/postgres-rows';

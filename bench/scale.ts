@@ -1,11 +1,12 @@
 /**
- * `npm run bench:scale [-- --part postgres] [part options]`: the scale
+ * `npm run bench:scale [-- --part postgres|redis] [part options]`: the scale
  * measurements of issue #13, one part per store, each its own file
  * (bench/scale-<part>.ts exporting `run(argv)`). Without `--part`, every
  * part runs in turn.
  */
 const PARTS: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   postgres: () => import('./scale-postgres'),
+  redis: () => import('./scale-cluster'),
 };
 
 const at = process.argv.indexOf('--part');

@@ -17,6 +17,9 @@ const root = process.cwd();
 const stateDir = path.join(root, '.idemscope');
 const credentialsFile = path.join(stateDir, 'demo-credentials.json');
 const rebuild = process.argv.includes('--rebuild');
+/** `--cluster`: the local 3-master cluster (scripts/redis-cluster.sh) instead of the single Redis, unless REDIS_CLUSTER_URLS names one. */
+const cluster = process.argv.includes('--cluster');
+const LOCAL_CLUSTER_URLS = 'redis://127.0.0.1:7000,redis://127.0.0.1:7001,redis://127.0.0.1:7002';
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {
@@ -64,6 +67,7 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
+  if (cluster) process.env.REDIS_CLUSTER_URLS ||= LOCAL_CLUSTER_URLS;
   const config = env();
   await assertPortFree(config.PORT);
   run('bash', ['scripts/ensure-services.sh'], { IDEMSCOPE_SKIP_CHROMIUM: '1' });
@@ -119,7 +123,7 @@ Idemscope is running: ${url}
   sign in as operator with: ${creds.operator}
   or as viewer with:        ${creds.viewer}
   (kept in ${path.relative(root, credentialsFile)}; scripts send "Authorization: Bearer <token>")
-  simulated traffic is writing to ${new URL(config.REDIS_URL).host} and the ${new URL(config.DATABASE_URL).pathname.slice(1)} database;
+  simulated traffic is writing to ${config.REDIS_CLUSTER_URLS ? `the Redis Cluster at ${config.REDIS_CLUSTER_URLS.map((u) => new URL(u).host).join(', ')}` : new URL(config.REDIS_URL).host} and the ${new URL(config.DATABASE_URL).pathname.slice(1)} database;
   its log: ${path.relative(root, simulatorLog)}
 Press Ctrl-C to stop.`);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the local PostgreSQL and Redis this project's tests and demo use, when
+# Starts the local PostgreSQL, Redis and Redis Cluster (ports 7000-7005) this project's tests and demo use, when
 # they are not running, and installs them (and Chromium for the e2e tests) on a
 # machine that lacks them. Safe to run again: it changes nothing that works.
 set -euo pipefail
@@ -31,5 +31,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping
 fi
+
+# The 3-master, 3-replica cluster the cluster-mode tests, the demo (--cluster) and bench:scale use.
+bash "$(dirname "$0")/redis-cluster.sh" start
 
 if [ "${IDEMSCOPE_SKIP_CHROMIUM:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi

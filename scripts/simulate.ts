@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { env } from '../lib/config/env';
 import { formatSummary } from '../lib/simulator/format';
 import { parseSimulationArgs } from '../lib/simulator/options';
@@ -14,6 +14,14 @@ async function connectRedis(url: string): Promise<RedisClientType> {
   client.on('error', (error: Error) => console.error(`simulate: redis: ${error.message}`));
   await client.connect();
   return client;
+}
+
+/** The same for a Redis Cluster (REDIS_CLUSTER_URLS): one cluster client per consumer. */
+async function connectCluster(urls: string[]): Promise<RedisClusterType> {
+  const cluster: RedisClusterType = createCluster({ rootNodes: urls.map((url) => ({ url })) });
+  cluster.on('error', (error: Error) => console.error(`simulate: redis cluster: ${error.message}`));
+  await cluster.connect();
+  return cluster;
 }
 
 let options;
@@ -31,7 +39,8 @@ process.on('SIGTERM', () => stop.abort());
 const summary = await runSimulation(
   { ...options, statsPrefix: options.statsPrefix ?? config.IDEMSCOPE_STATS_PREFIX },
   {
-    redis: () => connectRedis(config.REDIS_URL),
+    redis: () => (config.REDIS_CLUSTER_URLS ? connectCluster(config.REDIS_CLUSTER_URLS) : connectRedis(config.REDIS_URL)),
+    ...(config.REDIS_CLUSTER_URLS ? { cluster: { slotGroups: config.IDEMSCOPE_CLUSTER_SLOT_GROUPS } } : {}),
     postgres: () => new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 }),
   },
   { signal: stop.signal, log: (line) => console.log(line) },

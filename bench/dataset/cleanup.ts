@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../lib/stores/redis/connection';
+import type { RedisNodeClient as RedisClient } from '../../lib/stores/redis/connection';
 
 /** Unlinks every key under the prefix with bounded SCAN steps, never KEYS. */
 export async function unlinkPrefix(client: RedisClient, prefix: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import type { RedisClient } from '../../lib/stores/redis/connection';
+import type { RedisNodeClient as RedisClient } from '../../lib/stores/redis/connection';
 
 /**
  * A connected node-redis client of the benchmark's own. Reconnection is off:

@@ -76,6 +76,7 @@ function SnapshotPending({ overview }: { overview: OverviewResponse }) {
   const { reachable, snapshot } = overview.redis;
   if (!reachable || snapshot.status !== 'none') return null;
   const estimate = overview.redis.estimate;
+  const onCluster = (snapshot.nodes ?? []).some((node) => node.slots !== null);
   return (
     <p className="notice" role="status" data-testid="snapshot-pending">
       Redis counts appear when the first keyspace scan completes ({formatCount(snapshot.passKeysExamined)} keys examined so
@@ -89,6 +90,12 @@ function SnapshotPending({ overview }: { overview: OverviewResponse }) {
           {formatCount(estimate.byState.processing.margin)} in flight
           {estimate.unsampledPatterns.length ? ` (not yet sampled: ${estimate.unsampledPatterns.join(', ')})` : ''}.
         </span>
+      ) : onCluster ? (
+        <span data-testid="redis-estimate-off">
+          {' '}
+          No estimate on a Redis Cluster (a cluster node&apos;s scan cursor does not tell how much it has walked); per-master
+          progress is in the API&apos;s snapshot.nodes.
+        </span>
       ) : null}
     </p>
   );
@@ -96,6 +103,17 @@ function SnapshotPending({ overview }: { overview: OverviewResponse }) {
 
 function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`;
+}
+
+/** A pass that could not count every slot of a cluster exactly once: its counts are a lower bound. */
+function SnapshotPartial({ overview }: { overview: OverviewResponse }) {
+  const { snapshot } = overview.redis;
+  if (snapshot.status !== 'partial') return null;
+  return (
+    <p className="notice" role="status" data-testid="snapshot-partial">
+      The last Redis keyspace pass is partial, so its counts are a lower bound: {snapshot.partialReason ?? 'some keys were not counted'}.
+    </p>
+  );
 }
 
 /** Redis near maxmemory: what happens to dedup under its policy. */
@@ -120,6 +138,7 @@ export function HeadlineNumbers({ overview }: { overview: OverviewResponse }) {
       <FreshnessNote store="redis" freshness={overview.redis.freshness} />
       <FreshnessNote store="postgres" freshness={overview.postgres.freshness} />
       <SnapshotPending overview={overview} />
+      <SnapshotPartial overview={overview} />
       <dl className="stats" aria-label="Deliveries">
         <DeliveryStats window={figures.deliveries['1h']} label="1 h" />
         <DeliveryStats window={figures.deliveries['24h']} label="24 h" />

@@ -92,6 +92,17 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public.t,public.t' })).toThrow(/listed twice/);
   });
 
+  it('reads REDIS_CLUSTER_URLS as the seed nodes of a cluster, unset meaning a single node', () => {
+    expect(parseEnv({}).REDIS_CLUSTER_URLS).toBeUndefined();
+    expect(parseEnv({ REDIS_CLUSTER_URLS: ' ' }).REDIS_CLUSTER_URLS).toBeUndefined();
+    const config = parseEnv({ REDIS_CLUSTER_URLS: 'redis://127.0.0.1:7000, redis://127.0.0.1:7001' });
+    expect(config.REDIS_CLUSTER_URLS).toEqual(['redis://127.0.0.1:7000', 'redis://127.0.0.1:7001']);
+    expect(config.IDEMSCOPE_CLUSTER_SLOT_GROUPS).toBe(16);
+    expect(() => parseEnv({ REDIS_CLUSTER_URLS: 'redis://127.0.0.1:7000/3' })).toThrow(/REDIS_CLUSTER_URLS.*only db 0/s);
+    expect(() => parseEnv({ REDIS_CLUSTER_URLS: 'http://127.0.0.1:7000' })).toThrow(/REDIS_CLUSTER_URLS/);
+    expect(() => parseEnv({ IDEMSCOPE_CLUSTER_SLOT_GROUPS: '0' })).toThrow(/IDEMSCOPE_CLUSTER_SLOT_GROUPS/);
+  });
+
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {

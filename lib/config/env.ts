@@ -90,6 +90,25 @@ const watchedTables = z
     return out;
   });
 
+/**
+ * Seed nodes of a Redis Cluster, comma-separated `redis://host:port` URLs;
+ * unset or empty: REDIS_URL, a single node. Any one reachable seed is enough
+ * to find the rest of the cluster.
+ */
+const clusterUrls = z
+  .string()
+  .default('')
+  .transform((value, ctx): string[] | undefined => {
+    const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!urls.length) return undefined;
+    for (const url of urls) {
+      if (!/^rediss?:\/\/[^\s/]+(:\d+)?\/?$/.test(url)) {
+        ctx.addIssue({ code: 'custom', message: `"${url}" is not a redis:// or rediss:// URL of a node (host:port, no database: a cluster has only db 0)` });
+      }
+    }
+    return urls;
+  });
+
 const schema = z.object({
   /** PostgreSQL holding the watched tables and Idemscope's own schema. */
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/idemscope'),
@@ -99,6 +118,10 @@ const schema = z.object({
   IDEMSCOPE_TABLES: watchedTables,
   /** Redis holding dedup keys. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Seed nodes of a Redis Cluster; when set, every Redis connection is a cluster client and REDIS_URL is not used. */
+  REDIS_CLUSTER_URLS: clusterUrls,
+  /** Slot groups the processor library tags its keys and counters with on a cluster (its `cluster.slotGroups`). */
+  IDEMSCOPE_CLUSTER_SLOT_GROUPS: z.coerce.number().int().min(1).max(1024).default(16),
   /** SCAN patterns that hold dedup keys, comma-separated, each `pattern` (read as `auto`) or `pattern=format`. */
   IDEMSCOPE_KEY_PATTERNS: keyPatterns,
   /** An in-flight record older than this is stuck. */

@@ -95,9 +95,30 @@ export interface HealthResponse {
 
 // ---------------------------------------------------------------- overview: GET /api/v1/overview[?fresh=1]
 
+/** One Redis master in a keyspace pass (the single node is `redis`): its progress and health. */
+export interface NodeScanInfo {
+  node: string;
+  /** Slots it owned when the pass began; null on a single node. */
+  slots: number | null;
+  /** taken-over: it failed and the masters that now own its slots were scanned for them instead. */
+  state: 'scanning' | 'scanned' | 'taken-over' | 'failed';
+  keysExamined: number;
+  keys: number;
+  error: string | null;
+  takenOverBy: string[];
+}
+
 export interface SnapshotInfo {
-  /** none: no pass has completed yet in this process. */
-  status: 'none' | 'complete';
+  /**
+   * none: no pass has ended yet in this process. partial: the last pass could
+   * not count every slot exactly once (a master failed with nobody taking
+   * over in time, or slots moved during the pass); its counts are a lower bound.
+   */
+  status: 'none' | 'complete' | 'partial';
+  /** Why the last pass is partial; null otherwise. */
+  partialReason?: string | null;
+  /** Per master, the running pass's progress, or the last pass's when none runs. */
+  nodes?: NodeScanInfo[];
   /** A newer pass is running; the numbers shown are from the previous complete one. */
   passInProgress: boolean;
   /** Keys examined so far by the running pass. */
@@ -172,7 +193,8 @@ export interface RedisOverview {
    * Until the first pass completes: estimates from the keys the running pass
    * has seen, a random sample of the keyspace (see lib/scanner/estimate.ts),
    * each with the half-width of its 95 % interval. Null once a pass completed
-   * (the counts above are then exact as of it) or before anything was sampled.
+   * (the counts above are then exact as of it) or before anything was sampled,
+   * and always on a Redis Cluster (estimate.ts reads a single node's cursor).
    */
   estimate?: RedisEstimate | null;
 }

@@ -13,6 +13,8 @@ export interface DashboardConfig extends ClassifyConfig {
   tables?: WatchedTableConfig[];
   keyPatterns: KeyPattern[];
   statsPrefix: string;
+  /** The library's slot groups on a Redis Cluster (IDEMSCOPE_CLUSTER_SLOT_GROUPS); default 16. */
+  clusterSlotGroups?: number;
   retentionHours: number;
   maskFields: string[];
   scanCount: number;
@@ -51,6 +53,7 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     tables: e.IDEMSCOPE_TABLES,
     keyPatterns: e.IDEMSCOPE_KEY_PATTERNS,
     statsPrefix: e.IDEMSCOPE_STATS_PREFIX,
+    clusterSlotGroups: e.IDEMSCOPE_CLUSTER_SLOT_GROUPS,
     stuckAfterSeconds: e.IDEMSCOPE_STUCK_AFTER_SECONDS,
     plainLockTtlSeconds: e.IDEMSCOPE_PLAIN_LOCK_TTL_SECONDS,
     nodeIdempotencyTtlSeconds: e.IDEMSCOPE_NODE_IDEMPOTENCY_TTL_SECONDS,

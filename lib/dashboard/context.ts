@@ -31,8 +31,8 @@ const MAX_STEP_PAUSE_MS = 10_000;
 export function createDashboard(parts: DashboardParts): DashboardDeps {
   const { config } = parts;
   const now = parts.now ?? Date.now;
-  const redisStore = redisReadStore(parts.redis);
-  const scannerStore = parts.scannerRedis ? redisReadStore(parts.scannerRedis) : redisStore;
+  const redisStore = redisReadStore(parts.redis, config.clusterSlotGroups);
+  const scannerStore = parts.scannerRedis ? redisReadStore(parts.scannerRedis, config.clusterSlotGroups) : redisStore;
   return {
     config,
     redis: redisStore,

@@ -35,10 +35,14 @@ export const MAX_BATCH_OFFSET = 1_000_000;
  */
 export const keysCursorSchema = z.strictObject({
   p: z.number().int().min(0).max(1000),
+  // On a cluster, `<master index>:<cursor>` (see lib/stores/redis/cluster-keyspace.ts).
   c: z
     .string()
-    .regex(/^\d{1,20}$/)
-    .refine((c) => /^\d{1,20}$/.test(c) && BigInt(c) <= MAX_SCAN_CURSOR),
+    .regex(/^(\d{1,4}:)?\d{1,20}$/)
+    .refine((c) => {
+      const node = /^(?:\d{1,4}:)?(\d{1,20})$/.exec(c)?.[1];
+      return node !== undefined && BigInt(node) <= MAX_SCAN_CURSOR;
+    }),
   o: z.number().int().min(0).max(MAX_BATCH_OFFSET),
   n: z.number().int().min(1).max(100_000),
 });

@@ -36,6 +36,9 @@ function snapshot(): KeyspaceSnapshot {
     expiry: { fromMs: 0, hourly: [], later: 0, overdue: 0 },
     oldestStuck: [stuckKey('lib:old', 900), stuckKey('plain:p', 500), stuckKey('lib:x', 400)],
     bullmqQueues: [],
+    complete: true,
+    partialReason: null,
+    nodes: [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { inFlightIndexKey } from '../idempotency/stats-keys';
+import { companionKey } from '../idempotency/stores/redis-layout';
 import { examine } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
 import type { KeyPattern } from '../records/key-patterns';
@@ -8,7 +9,9 @@ import type { DashboardDeps } from './deps';
 /**
  * The library's claims in flight, read from its index (a sorted set the
  * library writes with every claim, result, failure and release) rather than
- * from a keyspace pass: live, and without a SCAN.
+ * from a keyspace pass: live, and without a SCAN. On a Redis Cluster the
+ * library keeps one index per slot group (see redis-layout.ts); all of them
+ * are read and their oldest members merged.
  */
 export interface InFlightReading {
   readAtMs: number;
@@ -42,7 +45,9 @@ export async function readInFlightIndex(deps: Pick<DashboardDeps, 'config' | 're
   const { config } = deps;
   const indexed = indexedPatterns(config.keyPatterns);
   if (indexed.length === 0) return null;
-  const { members, oldest } = await deps.redis.inFlightIndex(inFlightIndexKey(config.statsPrefix), config.keysExaminedPerRequest);
+  // One untagged set on a single node; on a cluster one per slot group, tagged like its records.
+  const indexes = deps.redis.counterTags.map((tag) => companionKey(inFlightIndexKey(config.statsPrefix), tag));
+  const { members, oldest } = await deps.redis.inFlightIndex(indexes, config.keysExaminedPerRequest);
   const filter = createKeyFilter(config.keyPatterns, config.statsPrefix);
   const ours = oldest.filter((key) => indexed.includes(filter.patternOf(key)));
   const peeks = await deps.redis.keyspace.peek(ours, config.headBytes);

@@ -98,7 +98,9 @@ async function freshSnapshot(deps: DashboardDeps): Promise<KeyspaceSnapshot> {
 function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, health: RedisHealth, nowMs: number): RedisOverview {
   const status = deps.scanner.status();
   const info = {
-    status: snapshot ? ('complete' as const) : ('none' as const),
+    status: !snapshot ? ('none' as const) : snapshot.complete ? ('complete' as const) : ('partial' as const),
+    partialReason: snapshot?.partialReason ?? null,
+    nodes: status.nodes,
     passInProgress: status.passInProgress,
     passKeysExamined: status.passKeysExamined,
     completedAt: snapshot ? new Date(snapshot.completedAtMs).toISOString() : null,

@@ -2,10 +2,11 @@ import type { ClassifyConfig } from '../records/classify';
 import { examine, type FollowReads } from '../records/examine';
 import { createKeyFilter, type KeyFilter } from '../records/key-filter';
 import type { KeyPattern } from '../records/key-patterns';
-import type { KeyspaceReader } from '../stores/redis/keyspace';
+import { keySlot } from '../idempotency/stores/redis-layout';
+import type { KeyspaceReader, KeyspaceShard, NodeReader } from '../stores/redis/keyspace';
 import { estimateFromSample, scanFraction, type KeyspaceEstimate } from './estimate';
 import { emptyPassCost, type PaceMode, type PassCost, type ScanPacer } from './pacer';
-import { SnapshotBuilder, type KeyspaceSnapshot } from './snapshot';
+import { SnapshotBuilder, type KeyspaceSnapshot, type NodeScan } from './snapshot';
 
 export interface ScannerOptions {
   /** SCAN MATCH patterns holding dedup keys, each with the format its keys are read as. */
@@ -29,8 +30,20 @@ export interface ScannerOptions {
    * step pauses stepPauseMs and every pass intervalMs, as before the budget.
    */
   pacer?: ScanPacer;
-  /** Redis's CPU seconds so far (INFO cpu used_cpu_sys + used_cpu_user), read before and after each step. */
+  /**
+   * Redis's CPU seconds so far (INFO cpu used_cpu_sys + used_cpu_user), read
+   * before and after each step. On a cluster, the reader's figure advances by
+   * the busiest master's CPU (see read-store.ts cpuSeconds), so the scanner
+   * paces on the busiest master.
+   */
   redisCpuSeconds?: () => Promise<number>;
+  /** Masters of a cluster scanned at once. Default 4. */
+  parallelNodes?: number;
+  /**
+   * How long a pass waits for a failed master's slots to get a new owner (its
+   * replica promoted) before it ends partial. Default 15 s.
+   */
+  takeoverWaitMs?: number;
 }
 
 export interface ScannerStatus {
@@ -38,6 +51,8 @@ export interface ScannerStatus {
   passInProgress: boolean;
   passStartedAtMs: number | null;
   passKeysExamined: number;
+  /** Per master, the pass in progress (the last pass's when none is). */
+  nodes: NodeScan[];
   passes: number;
   lastError: string | null;
   /** How the next step runs: at full speed (a viewer or a fresh request) or under the budget. */
@@ -79,7 +94,17 @@ export class KeyspaceScanner {
   /** Set by stop(): a pass in progress gives up at its next step instead of finishing. */
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private pass: { startedAtMs: number; builder: SnapshotBuilder; cost: PassCost; fractions: number[] } | null = null;
+  /**
+   * The pass in progress. `sample` is the single node's builder and each
+   * pattern's walked fraction, for the estimate (see estimate()); null on a
+   * cluster, whose cursors need a reading of their own.
+   */
+  private pass: {
+    startedAtMs: number;
+    nodes: NodeScan[];
+    cost: PassCost;
+    sample: { builder: SnapshotBuilder; fractions: number[] } | null;
+  } | null = null;
   private lastPassCost: PassCost | null = null;
   private passesStarted = 0;
   private passes = 0;
@@ -106,7 +131,8 @@ export class KeyspaceScanner {
       running: this.running,
       passInProgress: this.pass !== null,
       passStartedAtMs: this.pass?.startedAtMs ?? null,
-      passKeysExamined: this.pass?.builder.keysExamined ?? 0,
+      passKeysExamined: this.pass?.nodes.reduce((sum, n) => sum + n.keysExamined, 0) ?? 0,
+      nodes: (this.pass?.nodes ?? this.current?.nodes ?? []).map((n) => ({ ...n, takenOverBy: [...n.takenOverBy] })),
       passes: this.passes,
       lastError: this.lastError,
       mode: this.options.pacer?.mode(this.waiters.length > 0) ?? 'full-speed',
@@ -132,11 +158,14 @@ export class KeyspaceScanner {
   /**
    * Counts of the pass in progress scaled up by how much of the keyspace it
    * has walked (see estimate.ts), with their 95 % bounds; null when no pass
-   * is running or none of its patterns has been sampled yet.
+   * is running or none of its patterns has been sampled yet, and always on a
+   * Redis Cluster: a cluster node's SCAN cursor also carries a slot, so the
+   * single-node reading of it does not hold (the overview shows no estimate
+   * there, only the per-master progress of the pass).
    */
   estimate(): (KeyspaceEstimate & { asOfMs: number }) | null {
-    if (!this.pass) return null;
-    const estimate = estimateFromSample(this.pass.builder.patternsSoFar, this.pass.fractions);
+    if (!this.pass?.sample) return null;
+    const estimate = estimateFromSample(this.pass.sample.builder.patternsSoFar, this.pass.sample.fractions);
     return estimate && { ...estimate, asOfMs: this.now() };
   }
 
@@ -182,21 +211,57 @@ export class KeyspaceScanner {
     });
   }
 
-  /** One complete pass; usable without the loop (scripts, benchmarks, tests). */
+  /**
+   * One pass; usable without the loop (scripts, benchmarks, tests). Every
+   * master is scanned on its own, at most `parallelNodes` at once, and counts
+   * only keys of the slots it owned when the pass began, so a key seen on two
+   * masters (a slot migrating) is never counted twice. A master that fails is
+   * dropped from the pass with whatever it had counted, and its slots are
+   * scanned again on the masters that own them once the cluster has moved
+   * them (a failover); if none has in time, or slots moved while the pass ran,
+   * the pass is labelled partial. On a single node a failure fails the pass.
+   */
   async runPass(): Promise<KeyspaceSnapshot> {
     const startedAtMs = this.now();
     const number = ++this.passesStarted;
-    const builder = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
-    const cost = emptyPassCost();
-    const fractions = this.options.patterns.map(() => 0);
-    this.pass = { startedAtMs, builder, cost, fractions };
+    const pass = {
+      startedAtMs,
+      nodes: [] as NodeScan[],
+      cost: emptyPassCost(),
+      sample: null as { builder: SnapshotBuilder; fractions: number[] } | null,
+    };
+    this.pass = pass;
     try {
-      for (let index = 0; index < this.options.patterns.length; index++) {
-        await this.scanPattern(index, builder, cost, fractions);
-      }
-      const snapshot = builder.finish(this.now());
+      const total = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
+      const shards = await this.source.shards();
+      pass.nodes = shards.map((shard) => nodeScan(shard));
+      const counted: { node: string; slots: Uint8Array }[] = [];
+      await bounded(shards, this.options.parallelNodes ?? 4, async (shard, i) => {
+        const progress = pass.nodes[i]!;
+        const slots = shard.slots;
+        try {
+          total.absorb(await this.scanNode(shard.reader, startedAtMs, progress, slots, shards.length === 1 && slots === null));
+          progress.state = 'scanned';
+          if (slots) counted.push({ node: shard.node, slots });
+        } catch (error) {
+          if (this.stopping || slots === null || shards.length === 1) throw error;
+          progress.error = describe(error);
+          progress.keysExamined = progress.keys = 0;
+          const takeover = await this.takeOver(slots, startedAtMs, progress);
+          if (takeover) {
+            total.absorb(takeover.snapshot);
+            counted.push(...takeover.counted);
+            progress.state = 'taken-over';
+          } else {
+            progress.state = 'failed';
+            total.partial(`${shard.node} failed (${progress.error}) and no master took its slots over within the pass`);
+          }
+        }
+      });
+      if (shards.some((shard) => shard.slots !== null)) await this.checkTopology(counted, total);
+      const snapshot = total.finish(this.now(), pass.nodes);
       this.current = snapshot;
-      this.lastPassCost = cost;
+      this.lastPassCost = pass.cost;
       this.passes++;
       this.lastError = null;
       this.settle(number, snapshot);
@@ -206,8 +271,85 @@ export class KeyspaceScanner {
     }
   }
 
-  private async scanPattern(index: number, builder: SnapshotBuilder, cost: PassCost, fractions: number[]): Promise<void> {
+  /** One master's keys of the given slots (all on a single node), every pattern. */
+  private async scanNode(
+    reader: NodeReader,
+    startedAtMs: number,
+    progress: NodeScan,
+    slots: Uint8Array | null,
+    sampled = false,
+  ): Promise<KeyspaceSnapshot> {
+    const builder = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
+    const owns = slots ? (key: string) => slots[keySlot(key)] === 1 : null;
+    const fractions = sampled ? this.options.patterns.map(() => 0) : null;
+    if (fractions && this.pass) this.pass.sample = { builder, fractions };
+    for (let index = 0; index < this.options.patterns.length; index++) {
+      await this.scanPattern(reader, index, builder, owns, progress, fractions);
+    }
+    return builder.finish(this.now());
+  }
+
+  /**
+   * The slots of a failed master, scanned on whichever masters own them once
+   * the cluster has promoted a replica (or the master came back), each
+   * counting only those slots. Null when no master took them over in time.
+   */
+  private async takeOver(
+    slots: Uint8Array,
+    startedAtMs: number,
+    progress: NodeScan,
+  ): Promise<{ snapshot: KeyspaceSnapshot; counted: { node: string; slots: Uint8Array }[] } | null> {
+    const until = performance.now() + (this.options.takeoverWaitMs ?? 15_000);
+    while (!this.stopping && performance.now() < until) {
+      await pause(TAKEOVER_RETRY_MS);
+      try {
+        await this.source.refresh();
+        const owners = (await this.source.shards())
+          .map((shard) => ({ shard, mine: intersect(slots, shard.slots) }))
+          .filter((o) => o.mine !== null);
+        // Some slots owned by nobody: the failover is not over yet. Still the failed master's: it may
+        // be back (a blip); if not, its scan fails again and the loop waits for the failover.
+        if (owners.reduce((n, o) => n + count(o.mine!), 0) < count(slots)) continue;
+        const part = new SnapshotBuilder(this.options.patterns, startedAtMs, this.options.topStuck);
+        progress.takenOverBy = owners.map((o) => o.shard.node);
+        for (const { shard, mine } of owners) part.absorb(await this.scanNode(shard.reader, startedAtMs, progress, mine));
+        return { snapshot: part.finish(this.now()), counted: owners.map((o) => ({ node: o.shard.node, slots: o.mine! })) };
+      } catch (error) {
+        // The new owner failed as well, or the topology could not be read: start this node's slots over.
+        progress.error = describe(error);
+        progress.keysExamined = progress.keys = 0;
+        progress.takenOverBy = [];
+      }
+    }
+    return null;
+  }
+
+  /** Slots that changed master while the pass ran may have been missed: the pass says so. */
+  private async checkTopology(counted: { node: string; slots: Uint8Array }[], total: SnapshotBuilder): Promise<void> {
+    try {
+      await this.source.refresh();
+      const now = await this.source.shards();
+      const owner = new Map(now.map((shard) => [shard.node, shard.slots]));
+      const moved = counted.reduce((n, c) => {
+        const current = owner.get(c.node);
+        return n + count(c.slots) - (current === undefined ? 0 : count(intersect(c.slots, current) ?? EMPTY));
+      }, 0);
+      if (moved > 0) total.partial(`${moved} slots moved between masters during the pass`);
+    } catch (error) {
+      total.partial(`the topology could not be read again at the end (${describe(error)})`);
+    }
+  }
+
+  private async scanPattern(
+    reader: NodeReader,
+    index: number,
+    builder: SnapshotBuilder,
+    owns: ((key: string) => boolean) | null,
+    progress: NodeScan,
+    fractions: number[] | null,
+  ): Promise<void> {
     const { scanCount, headBytes, stepPauseMs, classify, pacer, redisCpuSeconds } = this.options;
+    const cost = this.pass?.cost ?? emptyPassCost();
     const { pattern, format } = this.options.patterns[index]!;
     const formatOf = () => format;
     let cursor = '0';
@@ -216,17 +358,18 @@ export class KeyspaceScanner {
       const mode = pacer?.mode(this.waiters.length > 0) ?? 'full-speed';
       const cpuBefore = redisCpuSeconds ? await redisCpuSeconds() : null;
       const stepStarted = performance.now();
-      const step = await this.source.scan(pattern, cursor, scanCount);
+      const step = await reader.scan(pattern, cursor, scanCount);
       cursor = step.cursor;
       builder.scanned(step.keys.length);
-      const owned = step.keys.filter((key) => this.filter.owns(index, key));
-      const peeks = await this.source.peek(owned, headBytes);
+      progress.keysExamined += step.keys.length;
+      const owned = step.keys.filter((key) => this.filter.owns(index, key) && (owns === null || owns(key)));
+      const peeks = await reader.peek(owned, headBytes);
       // Timed from the step's last reply, so it runs while the batch is classified: Redis still
       // has at least stepPauseMs to itself before the next step (of this pattern or the next
       // one), and the pass loses no time to it unless classifying takes less.
       let paused = pause(stepPauseMs);
       const follow: FollowReads = async (commands) => {
-        const replies = await this.source.follow(commands);
+        const replies = await reader.follow(commands);
         paused = pause(stepPauseMs);
         return replies;
       };
@@ -238,7 +381,8 @@ export class KeyspaceScanner {
       cost.stepMs += stepMs;
       cost.cpuSeconds += Math.max(0, cpu ?? 0);
       for (const entry of entries) builder.add(index, entry, now);
-      fractions[index] = scanFraction(cursor, cursor === '0');
+      progress.keys += entries.length;
+      if (fractions) fractions[index] = scanFraction(cursor, cursor === '0');
       if (pacer && mode === 'budget') {
         const ms = pacer.pauseAfterStep(mode, cpu, stepMs);
         cost.pausedMs += ms;
@@ -298,6 +442,43 @@ export class KeyspaceScanner {
       };
     });
   }
+}
+
+const TAKEOVER_RETRY_MS = 500;
+const EMPTY = new Uint8Array(0);
+
+function nodeScan(shard: KeyspaceShard): NodeScan {
+  return { node: shard.node, slots: shard.slots ? count(shard.slots) : null, state: 'scanning', keysExamined: 0, keys: 0, error: null, takenOverBy: [] };
+}
+
+function count(slots: Uint8Array): number {
+  let n = 0;
+  for (const bit of slots) n += bit;
+  return n;
+}
+
+/** Slots in both sets, or null when none (a single node's null owns every slot). */
+function intersect(a: Uint8Array, b: Uint8Array | null): Uint8Array | null {
+  const both = b === null ? a.slice() : a.map((bit, slot) => bit & b[slot]!);
+  return both.includes(1) ? both : null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs `work` over the items, at most `limit` at once; the first failure is thrown once all have settled. */
+async function bounded<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      await work(items[at]!, at).catch((error: unknown) => failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failures.length) throw failures[0];
 }
 
 function pause(ms: number): Promise<void> {

@@ -29,8 +29,25 @@ export interface PatternAggregate {
   byState: Record<RecordState, number>;
 }
 
+/** How one master fared in a pass. */
+export interface NodeScan {
+  /** `host:port`; `redis` on a single node. */
+  node: string;
+  /** Slots it owned when the pass listed it; null on a single node. */
+  slots: number | null;
+  state: 'scanning' | 'scanned' | 'taken-over' | 'failed';
+  /** Keys SCAN returned on it (for a taken-over node, on the masters that took its slots over). */
+  keysExamined: number;
+  /** Dedup records counted for its slots. */
+  keys: number;
+  /** Why it failed or was taken over; null when it answered throughout. */
+  error: string | null;
+  /** The masters that now own its slots and were scanned for them instead. */
+  takenOverBy: string[];
+}
+
 /**
- * Aggregates of one complete pass over every pattern. It holds counts, a
+ * Aggregates of one pass over every pattern. It holds counts, a
  * histogram and a short list, never the keys themselves, so its size does
  * not grow with the keyspace.
  */
@@ -39,6 +56,16 @@ export interface KeyspaceSnapshot {
   completedAtMs: number;
   /** Keys SCAN returned, before dropping stats keys and keys owned by an earlier pattern. */
   keysExamined: number;
+  /**
+   * Every slot's keys were counted exactly once. False (a partial pass, its
+   * counts a lower bound) when a master failed and nobody took its slots over
+   * within the pass, or slots moved between masters while it ran.
+   */
+  complete: boolean;
+  /** Why the pass is partial; null when complete. */
+  partialReason: string | null;
+  /** Per master (one entry on a single node): progress and health. */
+  nodes: NodeScan[];
   /** Dedup records counted. */
   keys: number;
   byState: Record<RecordState, number>;
@@ -78,6 +105,9 @@ export class SnapshotBuilder {
       startedAtMs,
       completedAtMs: startedAtMs,
       keysExamined: 0,
+      complete: true,
+      partialReason: null,
+      nodes: [],
       keys: 0,
       byState: emptyStateCounts(),
       byFormat: emptyFormatCounts(),
@@ -129,7 +159,39 @@ export class SnapshotBuilder {
     if (base !== null && queues.length < MAX_BULLMQ_QUEUES && !queues.includes(base)) queues.push(base);
   }
 
-  finish(completedAtMs: number): KeyspaceSnapshot {
+  get keys(): number {
+    return this.snapshot.keys;
+  }
+
+  /** Adds the counts of another builder's pass over other keys (another master's). */
+  absorb(part: KeyspaceSnapshot): void {
+    const s = this.snapshot;
+    s.keysExamined += part.keysExamined;
+    s.keys += part.keys;
+    addCounts(s.byState, part.byState);
+    addCounts(s.byFormat, part.byFormat);
+    part.byPattern.forEach((p, i) => {
+      s.byPattern[i]!.keys += p.keys;
+      addCounts(s.byPattern[i]!.byState, p.byState);
+    });
+    s.noExpiry += part.noExpiry;
+    s.truncated += part.truncated;
+    part.expiry.hourly.forEach((n, i) => (s.expiry.hourly[i]! += n));
+    s.expiry.later += part.expiry.later;
+    s.expiry.overdue += part.expiry.overdue;
+    for (const item of part.oldestStuck) this.insertStuck(item);
+    for (const base of part.bullmqQueues) {
+      if (s.bullmqQueues.length < MAX_BULLMQ_QUEUES && !s.bullmqQueues.includes(base)) s.bullmqQueues.push(base);
+    }
+  }
+
+  partial(reason: string): void {
+    this.snapshot.complete = false;
+    this.snapshot.partialReason = this.snapshot.partialReason ? `${this.snapshot.partialReason}; ${reason}` : reason;
+  }
+
+  finish(completedAtMs: number, nodes: NodeScan[] = []): KeyspaceSnapshot {
+    this.snapshot.nodes = nodes;
     this.snapshot.completedAtMs = completedAtMs;
     return this.snapshot;
   }
@@ -139,8 +201,14 @@ export class SnapshotBuilder {
     if (this.topStuck <= 0) return;
     const stuckFor = entry.stuckForSeconds ?? 0;
     if (list.length >= this.topStuck && stuckFor <= list[list.length - 1]!.stuckForSeconds) return;
-    const item = stuckKeyOf(entry);
-    const at = list.findIndex((other) => other.stuckForSeconds < stuckFor);
+    this.insertStuck(stuckKeyOf(entry));
+  }
+
+  private insertStuck(item: StuckKey): void {
+    const list = this.snapshot.oldestStuck;
+    if (this.topStuck <= 0) return;
+    if (list.length >= this.topStuck && item.stuckForSeconds <= list[list.length - 1]!.stuckForSeconds) return;
+    const at = list.findIndex((other) => other.stuckForSeconds < item.stuckForSeconds);
     list.splice(at < 0 ? list.length : at, 0, item);
     if (list.length > this.topStuck) list.pop();
   }
@@ -159,4 +227,8 @@ export function stuckKeyOf(entry: ExaminedKey): StuckKey {
     consumer: entry.decoded.consumer,
     startedAtMs: entry.decoded.startedAtMs,
   };
+}
+
+function addCounts<K extends string>(into: Record<K, number>, from: Record<K, number>): void {
+  for (const key of Object.keys(from) as K[]) into[key] += from[key];
 }

@@ -1,4 +1,4 @@
-import type { RedisClientType } from 'redis';
+import type { RedisClientType, RedisClusterType } from 'redis';
 
 export interface PlainRecipeTally {
   written: number;
@@ -8,8 +8,8 @@ export interface PlainRecipeTally {
   deletedAfterFailure: number;
 }
 
-/** The two commands the recipe uses. */
-export type PlainRecipeClient = Pick<RedisClientType, 'set' | 'del'>;
+/** The two commands the recipe uses; a cluster client's route each key to its master. */
+export type PlainRecipeClient = Pick<RedisClientType, 'set' | 'del'> | Pick<RedisClusterType, 'set' | 'del'>;
 
 const DAY_SECONDS = 86400;
 

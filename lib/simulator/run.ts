@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClientType } from 'redis';
+import type { RedisClientType, RedisClusterType } from 'redis';
 import { PostgresStore, RedisStore, type IdempotencyStore, type Queryable } from '../idempotency';
 import { ConsumerGroup, type GroupTally, type SimulatedMessage } from './consumer-group';
 import type { SimulationOptions } from './options';
@@ -9,7 +9,9 @@ type ClosablePool = Queryable & { end(): Promise<void> };
 
 /** Connections the simulator may open: one per consumer, as separate services would. Redis clients come connected. */
 export interface SimulationConnections {
-  redis?: () => Promise<RedisClientType>;
+  redis?: () => Promise<RedisClientType | RedisClusterType>;
+  /** The Redis connections are Redis Cluster clients: the library tags its keys with this many slot groups. */
+  cluster?: { slotGroups: number };
   /** A pg Pool or anything else the library's PostgresStore can query and the run can close. */
   postgres?: () => ClosablePool;
 }
@@ -64,7 +66,7 @@ export async function runSimulation(
 ): Promise<SimulationSummary> {
   const random = control.random ?? Math.random;
   const log = control.log ?? (() => undefined);
-  const redisClients: RedisClientType[] = [];
+  const redisClients: (RedisClientType | RedisClusterType)[] = [];
   const pools: ClosablePool[] = [];
   const groups: ConsumerGroup[] = [];
   const times = (n: number, make: () => IdempotencyStore) => Array.from({ length: n }, make);
@@ -74,7 +76,8 @@ export async function runSimulation(
     const open = connections.redis;
     const clients = await Promise.all(Array.from({ length: options.consumers }, () => open()));
     redisClients.push(...clients);
-    const stores = clients.map((client) => new RedisStore(client, { keyPrefix: options.keyPrefix, statsPrefix: options.statsPrefix }));
+    const cluster = connections.cluster ?? false;
+    const stores = clients.map((client) => new RedisStore(client, { keyPrefix: options.keyPrefix, statsPrefix: options.statsPrefix, cluster }));
     groups.push(new ConsumerGroup('orders-service', stores, (m) => `order:${m.orderId}`, options, random));
   }
   if (options.stores !== 'redis') {

@@ -14,6 +14,8 @@ export interface StoreSettings {
   purgeBatchSize: number;
   /** The Postgres tables watched (IDEMSCOPE_TABLES); default public.processed_messages. */
   tables?: WatchedTableConfig[];
+  /** The library's slot groups on a Redis Cluster (IDEMSCOPE_CLUSTER_SLOT_GROUPS); default 16. */
+  clusterSlotGroups?: number;
 }
 
 export function storeSettingsFrom(config: Env): StoreSettings {
@@ -28,5 +30,6 @@ export function storeSettingsFrom(config: Env): StoreSettings {
     scanCount: config.IDEMSCOPE_SCAN_COUNT,
     purgeBatchSize: config.IDEMSCOPE_PURGE_BATCH_SIZE,
     tables: config.IDEMSCOPE_TABLES,
+    clusterSlotGroups: config.IDEMSCOPE_CLUSTER_SLOT_GROUPS,
   };
 }

@@ -7,10 +7,11 @@ import { createStores } from '../../lib/stores';
 import type { StoreSettings } from '../../lib/stores/settings';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
+import { clusterDeleteByPrefix, newClusterClient, type TestRedisCluster } from '../helpers/redis-cluster';
 
-export interface ActionFixture extends ActionDeps {
+export interface ActionFixture<R = TestRedisClient> extends ActionDeps {
   database: TestDatabase;
-  redis: TestRedisClient;
+  redis: R;
   prefix: string;
   /** Where the library's RedisStore writes in this file: `<prefix>idempotency:`. */
   keyPrefix: string;
@@ -53,8 +54,43 @@ export async function actionFixture(label: string, overrides: Partial<StoreSetti
   };
 }
 
+/** The same fixture over the test cluster (scripts/redis-cluster.sh) instead of the single node. */
+export async function clusterActionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture<TestRedisCluster>> {
+  const database = await createTestDatabase(label);
+  const db: PrismaClient = createPrismaClient(database.url, 6);
+  const redis = await newClusterClient();
+  const prefix = testPrefix(label);
+  const config: StoreSettings = {
+    keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`, `${prefix}pt:*=powertools`]),
+    statsPrefix: `${prefix}stats:`,
+    stuckAfterSeconds: 300,
+    plainLockTtlSeconds: 86_400,
+    retentionHours: 72,
+    bulkLimit: 10_000,
+    scanCount: 1000,
+    purgeBatchSize: 5000,
+    ...overrides,
+  };
+  return {
+    db,
+    redis,
+    stores: createStores({ redis, db }, config),
+    config,
+    database,
+    prefix,
+    keyPrefix: `${prefix}idempotency:`,
+    statsPrefix: config.statsPrefix,
+    async close() {
+      await clusterDeleteByPrefix(redis, prefix);
+      redis.destroy();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
 /** The same fixture with other settings: new stores over the same clients. */
-export function withSettings(f: ActionFixture, overrides: Partial<StoreSettings>): ActionFixture {
+export function withSettings<R extends TestRedisClient | TestRedisCluster>(f: ActionFixture<R>, overrides: Partial<StoreSettings>): ActionFixture<R> {
   const config = { ...f.config, ...overrides };
   return { ...f, config, stores: createStores({ redis: f.redis, db: f.db }, config) };
 }

@@ -48,6 +48,8 @@ describe('estimates before the first pass completes (real Redis)', () => {
         }
         return inner.scan(pattern, cursor, count);
       },
+      // The scanner reads each shard's own reader: the single node's is this gated one.
+      shards: async () => [{ node: 'redis', slots: null, reader }],
     };
     const scanner = new KeyspaceScanner(reader, {
       patterns: config.keyPatterns,

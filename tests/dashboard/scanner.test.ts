@@ -1,6 +1,6 @@
 import { keyPatternText } from '../../lib/records/key-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeyspace } from '../../lib/stores/redis/keyspace';
+import { redisKeyspace, singleNodeKeyspace } from '../../lib/stores/redis/keyspace';
 import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../lib/scanner/scanner';
 import { EXPIRY_HOURS } from '../../lib/scanner/snapshot';
 import { RECORD_FORMATS, RECORD_STATES } from '../../lib/records/states';
@@ -115,7 +115,7 @@ describe('pacing', () => {
       },
     };
     const stepPauseMs = 25;
-    await new KeyspaceScanner(timed, options({ scanCount: 20, stepPauseMs })).runPass();
+    await new KeyspaceScanner(singleNodeKeyspace(timed), options({ scanCount: 20, stepPauseMs })).runPass();
     const gaps = events.flatMap((e, i) => (e.what === 'scan' && events[i - 1]?.what === 'replied' ? [e.at - events[i - 1]!.at] : []));
     expect(gaps.length).toBeGreaterThanOrEqual(2);
     // A timer may fire up to a millisecond early by performance.now(); never more.
@@ -158,7 +158,7 @@ describe('background loop', () => {
       peek: async () => [],
       follow: async () => [],
     };
-    const scanner = new KeyspaceScanner(endless, options());
+    const scanner = new KeyspaceScanner(singleNodeKeyspace(endless), options());
     scanner.start();
     await new Promise((r) => setTimeout(r, 30));
     await scanner.stop();
@@ -171,7 +171,7 @@ describe('background loop', () => {
 
   it('gives up waiting for a fresh pass after the timeout', async () => {
     const never = { scan: () => new Promise<never>(() => undefined), peek: async () => [], follow: async () => [] };
-    const scanner = new KeyspaceScanner(never, options());
+    const scanner = new KeyspaceScanner(singleNodeKeyspace(never), options());
     await expect(scanner.fresh(50)).rejects.toBeInstanceOf(ScanTimeoutError);
     expect(scanner.status()).toMatchObject({ passInProgress: true, passKeysExamined: 0 });
   });
@@ -179,7 +179,7 @@ describe('background loop', () => {
   it('keeps the last snapshot and reports the error when Redis fails mid-pass', async () => {
     let fail = false;
     const source = redisKeyspace(redis);
-    const flaky = { ...source, scan: (p: string, c: string, n: number) => (fail ? Promise.reject(new Error('connection lost')) : source.scan(p, c, n)) };
+    const flaky = singleNodeKeyspace({ ...source, scan: (p: string, c: string, n: number) => (fail ? Promise.reject(new Error('connection lost')) : source.scan(p, c, n)) });
     const scanner = new KeyspaceScanner(flaky, options());
     const good = await scanner.runPass();
     fail = true;

@@ -2,54 +2,104 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LuaScript, RedisStore, compareAndDelete, idempotent, type RedisStoreOptions } from '../../lib/idempotency/index';
 import { COUNTERS, parseStatsField } from '../../lib/idempotency/stats-keys';
+import type { ScriptClient } from '../../lib/idempotency/stores/lua-script';
 import { TEST_REDIS_URL, deleteByPrefix, keysByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
+import { TEST_REDIS_CLUSTER_URLS, clusterDeleteByPrefix, clusterKeysByPrefix, newClusterClient, type TestRedisCluster } from '../helpers/redis-cluster';
 import type { Counters, StoreHarness } from './harness';
 import { describeStoreContract } from './store-contract';
 
-const redisHarness = (options: Pick<RedisStoreOptions, 'maxBatchSize'>) => async (): Promise<StoreHarness> => {
+/**
+ * Where a test's stores live: the single node (db 11) or the cluster of
+ * scripts/redis-cluster.sh. The same contract runs against both.
+ */
+interface Target {
+  name: string;
+  cluster: boolean;
+  /** A client of its own, for a store or for the test's own reads and writes. */
+  open(): Promise<AdminClient & ScriptClient>;
+  keys(admin: AdminClient, prefix: string): Promise<string[]>;
+  drop(admin: AdminClient, prefix: string): Promise<unknown>;
+  fixture: Record<string, string>;
+}
+
+/** What the tests do with a client themselves; both client kinds have these, with the key routed on a cluster. */
+interface AdminClient {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: object): Promise<unknown>;
+  ttl(key: string): Promise<number>;
+  pTTL(key: string): Promise<number>;
+  hGetAll(key: string): Promise<Record<string, string>>;
+  hGet(key: string, field: string): Promise<string | null | undefined>;
+  exists(key: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const single: Target = {
+  name: 'redis',
+  cluster: false,
+  open: async () => (await newRedisClient()) as unknown as Awaited<ReturnType<Target['open']>>,
+  keys: (admin, prefix) => keysByPrefix(admin as unknown as TestRedisClient, prefix),
+  drop: (admin, prefix) => deleteByPrefix(admin as unknown as TestRedisClient, prefix),
+  fixture: { store: 'redis', url: TEST_REDIS_URL },
+};
+
+const cluster: Target = {
+  name: 'redis cluster',
+  cluster: true,
+  open: async () => (await newClusterClient()) as unknown as Awaited<ReturnType<Target['open']>>,
+  keys: (admin, prefix) => clusterKeysByPrefix(admin as unknown as TestRedisCluster, prefix),
+  drop: (admin, prefix) => clusterDeleteByPrefix(admin as unknown as TestRedisCluster, prefix),
+  fixture: { store: 'redis-cluster', url: TEST_REDIS_CLUSTER_URLS.join(',') },
+};
+
+const redisHarness = (target: Target, options: Pick<RedisStoreOptions, 'maxBatchSize'>) => async (): Promise<StoreHarness> => {
   const keyPrefix = testPrefix('idem-redis');
   const statsPrefix = `${keyPrefix}stats:`;
-  const admin = await newRedisClient();
+  const storeOptions = { ...options, keyPrefix, statsPrefix, cluster: target.cluster };
+  const admin = await target.open();
+  const layout = new RedisStore(admin, storeOptions);
   let seq = 0;
 
   return {
     async connect() {
-      const client = await newRedisClient();
-      return { store: new RedisStore(client, { ...options, keyPrefix, statsPrefix }), close: () => client.close() };
+      const client = await target.open();
+      return { store: new RedisStore(client, storeOptions), close: () => client.close() };
     },
     async connectBroken() {
       // Never connected: node-redis refuses every command of a closed client at once.
       const client = createClient({ socket: { port: 1, reconnectStrategy: false } });
-      return { store: new RedisStore(client, { ...options, keyPrefix, statsPrefix }), close: async () => undefined };
+      return { store: new RedisStore(client, storeOptions), close: async () => undefined };
     },
     newKey: () => `order-${++seq}`,
     async counters(consumer) {
-      const minute = await sumBuckets(admin, `${statsPrefix}m:`, consumer);
-      const hour = await sumBuckets(admin, `${statsPrefix}h:`, consumer);
+      const minute = await sumBuckets(target, admin, `${statsPrefix}m:`, consumer);
+      const hour = await sumBuckets(target, admin, `${statsPrefix}h:`, consumer);
       if (JSON.stringify(minute) !== JSON.stringify(hour)) throw new Error(`minute and hour buckets disagree: ${JSON.stringify({ minute, hour })}`);
       return minute;
     },
     async writePlainCompleted(key) {
-      await admin.set(`${keyPrefix}${key}`, 'shipped', { expiration: { type: 'EX', value: 86400 } });
+      await admin.set(layout.recordKey(key), 'shipped', { expiration: { type: 'EX', value: 86400 } });
       return 'shipped';
     },
     async writePlainInFlight(key) {
-      await admin.set(`${keyPrefix}${key}`, 'processing', { condition: 'NX', expiration: { type: 'EX', value: 86400 } });
+      await admin.set(layout.recordKey(key), 'processing', { condition: 'NX', expiration: { type: 'EX', value: 86400 } });
     },
-    fixtureStore: { store: 'redis', url: TEST_REDIS_URL, keyPrefix, statsPrefix },
+    fixtureStore: { ...target.fixture, keyPrefix, statsPrefix },
     async teardown() {
-      await deleteByPrefix(admin, keyPrefix);
+      await target.drop(admin, keyPrefix);
       await admin.close();
     },
   };
 };
 
-describeStoreContract('redis', redisHarness({}));
-describeStoreContract('redis (one script call per message)', redisHarness({ maxBatchSize: 1 }));
+for (const target of [single, cluster]) {
+  describeStoreContract(target.name, redisHarness(target, {}));
+  describeStoreContract(`${target.name} (one script call per message)`, redisHarness(target, { maxBatchSize: 1 }));
+}
 
-async function sumBuckets(client: TestRedisClient, prefix: string, consumer: string): Promise<Counters> {
+async function sumBuckets(target: Target, client: AdminClient, prefix: string, consumer: string): Promise<Counters> {
   const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
-  for (const key of await keysByPrefix(client, prefix)) {
+  for (const key of await target.keys(client, prefix)) {
     if ((await client.ttl(key)) <= 0) throw new Error(`stats bucket ${key} has no TTL`);
     for (const [field, value] of Object.entries(await client.hGetAll(key))) {
       const parsed = parseStatsField(field);
@@ -59,16 +109,17 @@ async function sumBuckets(client: TestRedisClient, prefix: string, consumer: str
   return totals;
 }
 
-describe('redis failed record', () => {
+describe.each([single, cluster])('$name failed record', (target) => {
   const prefix = testPrefix('idem-failed');
-  let client: TestRedisClient;
+  let client: AdminClient;
   let store: RedisStore;
   beforeAll(async () => {
-    client = await newRedisClient();
-    store = new RedisStore(client, { keyPrefix: prefix, statsPrefix: `${prefix}stats:`, inFlightGraceMs: 60_000 });
+    const opened = await target.open();
+    client = opened;
+    store = new RedisStore(opened, { keyPrefix: prefix, statsPrefix: `${prefix}stats:`, inFlightGraceMs: 60_000, cluster: target.cluster });
   });
   afterAll(async () => {
-    await deleteByPrefix(client, prefix);
+    await target.drop(client, prefix);
     await client.close();
   });
 
@@ -82,11 +133,11 @@ describe('redis failed record', () => {
 
     await expect(handle({})).rejects.toThrow('gateway down');
 
-    const value = (await client.get(`${prefix}k1`))!;
+    const value = (await client.get(store.recordKey('k1')))!;
     expect(value).toMatch(/^\{"fmt":"idemscope","v":1,"status":"failed","consumer":"billing","startedAt":\d+,"failedAt":\d+,"fingerprint":"[0-9a-f]{64}"\}$/);
     const record = JSON.parse(value) as { startedAt: number; failedAt: number };
     expect(record.failedAt).toBeGreaterThanOrEqual(record.startedAt);
-    const pttl = await client.pTTL(`${prefix}k1`);
+    const pttl = await client.pTTL(store.recordKey('k1'));
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(5_000 + 60_000);
     expect(await store.get('k1')).toMatchObject({ status: 'failed', format: 'idemscope', consumer: 'billing', failedAt: record.failedAt });
@@ -95,7 +146,7 @@ describe('redis failed record', () => {
   it('leaves a key alone that is no longer our claim, and still counts the failure', async () => {
     const handle = idempotent(
       async () => {
-        await client.set(`${prefix}k2`, 'taken over meanwhile');
+        await client.set(store.recordKey('k2'), 'taken over meanwhile');
         throw new Error('late failure');
       },
       { store, consumer: 'billing-late', key: () => 'k2' },
@@ -103,8 +154,8 @@ describe('redis failed record', () => {
 
     await expect(handle({})).rejects.toThrow('late failure');
 
-    expect(await client.get(`${prefix}k2`)).toBe('taken over meanwhile');
-    const minute = await keysByPrefix(client, `${prefix}stats:m:`);
+    expect(await client.get(store.recordKey('k2'))).toBe('taken over meanwhile');
+    const minute = await target.keys(client, `${prefix}stats:m:`);
     const failures = await Promise.all(minute.map((key) => client.hGet(key, 'billing-late|failures')));
     expect(failures.reduce((sum, n) => sum + Number(n ?? 0), 0)).toBe(1);
   });
@@ -140,3 +191,4 @@ describe('compareAndDelete', () => {
     expect(await script.run(client, [], ['y'])).toBe(`y${prefix}`);
   });
 });
+

@@ -10,7 +10,7 @@ import { operator, type ActionFixture } from '../actions/setup';
 
 /** One real store under test, as the contract needs to drive it. */
 export interface StoreUnderTest {
-  fixture: ActionFixture;
+  fixture: ActionFixture<unknown>;
   store: DedupStore;
   /** The same store with other settings, over the same connections. */
   withSettings(overrides: Partial<StoreSettings>): DedupStore;

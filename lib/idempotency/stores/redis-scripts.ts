@@ -2,18 +2,25 @@ import { LuaScript } from './lua-script';
 
 /**
  * Shared head of the scripts. Buckets and leases use the Redis server's clock
- * so that consumers with skewed clocks agree on both. Counts are summed per
- * consumer first and written once per field and bucket; a bucket hash gets its
- * TTL when the increment creates one of its fields, which is always the case
- * for the write that creates the hash itself. Counters are table slots rather
- * than `consumer|counter` strings until the flush, since building and hashing
- * a string per delivery was a good part of the script's time.
- * ARGV[1] stats prefix, ARGV[2] minute TTL s, ARGV[3] hour TTL s.
+ * so that consumers with skewed clocks agree on both. KEYS[1] and KEYS[2] are
+ * the minute and hour counter hashes the caller picked from its estimate of
+ * the server's clock (declared, and on a cluster tagged like the records, see
+ * redis-layout.ts); ARGV[1] is that minute's start in seconds. When the
+ * server's own minute differs (a first call, a minute boundary, a skewed
+ * estimate) the script writes nothing and answers STALE_BUCKET's shape, `{now}`,
+ * and the caller retries with the right hashes.
+ * Counts are summed per consumer first and written once per field and bucket;
+ * a bucket hash gets its TTL when the increment creates one of its fields,
+ * which is always the case for the write that creates the hash itself.
+ * Counters are table slots rather than `consumer|counter` strings until the
+ * flush, since building and hashing a string per delivery was a good part of
+ * the script's time. ARGV[2] minute TTL s, ARGV[3] hour TTL s.
  */
 const COUNTING = `
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
 local now = sec * 1000 + math.floor(tonumber(time[2]) / 1000)
+if tonumber(ARGV[1]) ~= sec - sec % 60 then return {now} end
 local DELIVERIES, FIRST, DUPLICATES, IN_PROGRESS, FAILURES = 1, 2, 3, 4, 5
 local NAMES = {'deliveries', 'first', 'duplicates', 'inProgress', 'failures'}
 local tallies, consumers = {}, {}
@@ -27,21 +34,29 @@ local function tally(consumer)
   return t
 end
 local function flush()
-  local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
-  local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
   for _, consumer in ipairs(consumers) do
     local t = tallies[consumer]
     for i, name in ipairs(NAMES) do
       local n = t[i]
       if n > 0 then
         local field = consumer .. '|' .. name
-        if redis.call('HINCRBY', minute, field, n) == n then redis.call('EXPIRE', minute, ARGV[2]) end
-        if redis.call('HINCRBY', hour, field, n) == n then redis.call('EXPIRE', hour, ARGV[3]) end
+        if redis.call('HINCRBY', KEYS[1], field, n) == n then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+        if redis.call('HINCRBY', KEYS[2], field, n) == n then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
       end
     end
   end
 end
 `;
+
+/** KEYS before the in-flight index in CLAIM and RELEASE: the minute and the hour counter hash. */
+export const COUNTER_KEYS = 2;
+
+/**
+ * KEYS before the records in CLAIM and RELEASE: the counter hashes, then the
+ * in-flight index (stats-keys.ts inFlightIndexKey; on a cluster the index of
+ * the batch's slot group, tagged like its records, see redis-layout.ts).
+ */
+export const LEAD_KEYS = COUNTER_KEYS + 1;
 
 /**
  * The records' fixed pieces, shared by the scripts and the client so that
@@ -106,14 +121,15 @@ export const CLAIMED_FIRST = 1;
 export const CLAIMED_TAKEOVER = 2;
 
 /**
- * KEYS[1] the in-flight index (see INDEX); claims each of KEYS[2..] in turn,
- * each atomically (a key given twice is busy the second time), and adds each
- * key it claims (first or takeover) to the index. ARGV[4] grace ms, then the batch's consumers (see CONSUMERS),
+ * KEYS: the counter hashes, the in-flight index (see LEAD_KEYS), then the
+ * records. Claims each record key in turn, each atomically (a key given twice
+ * is busy the second time), and adds each key it claims (first or takeover)
+ * to the index. ARGV[4] grace ms, then the batch's consumers (see CONSUMERS),
  * then per key: owner as JSON, consumer index, lease ms, fingerprint or '',
  * and the fingerprint member (`,"fingerprint":…`) or ''. Returns a flat
  * array: the server's time in ms, by which the caller rebuilds the exact
  * values written, then per key CLAIMED_FIRST, CLAIMED_TAKEOVER or the value
- * found.
+ * found; only `{now}` when the counter hashes were not the server's minute.
  * Every delivery that finds a value is a duplicate, whatever the value: in
  * flight, completed or failed. A failed record, or one in flight whose lease
  * ran out, is taken over by a delivery with the same payload. A completed
@@ -127,8 +143,9 @@ local started = string.format('%d', now)
 local expiries = {}
 local replies = {now}
 local claimed = {}
-for k = 2, #KEYS do
-  local at = first + (k - 2) * ${CLAIM_ARGS_PER_KEY}
+for k = 1, #KEYS - ${LEAD_KEYS} do
+  local key = KEYS[k + ${LEAD_KEYS}]
+  local at = first + (k - 1) * ${CLAIM_ARGS_PER_KEY}
   local c = tonumber(ARGV[at + 2])
   local lease = ARGV[at + 3]
   local expires = expiries[lease]
@@ -139,13 +156,13 @@ for k = 2, #KEYS do
   local value = ${lua(IN_FLIGHT_HEAD)} .. ARGV[at + 1] .. ',"consumer":' .. jsons[c] .. ',"startedAt":' .. started
     .. ',"leaseExpiresAt":' .. expires .. ARGV[at + 5] .. '}'
   local px = tonumber(lease) + grace
-  local previous = redis.call('SET', KEYS[k], value, 'NX', 'PX', px, 'GET')
+  local previous = redis.call('SET', key, value, 'NX', 'PX', px, 'GET')
   local t = tally(names[c])
   t[DELIVERIES] = t[DELIVERIES] + 1
   if not previous then
     t[FIRST] = t[FIRST] + 1
-    replies[k] = ${CLAIMED_FIRST}
-    claimed[#claimed + 1] = KEYS[k]
+    replies[k + 1] = ${CLAIMED_FIRST}
+    claimed[#claimed + 1] = key
   else
     t[DUPLICATES] = t[DUPLICATES] + 1
     local status
@@ -159,16 +176,16 @@ for k = 2, #KEYS do
       local ok, decoded = pcall(cjson.decode, previous)
       if ok and type(decoded) == 'table' then record = decoded end
     end
-    replies[k] = previous
+    replies[k + 1] = previous
     if status == 'processing' or record then
       local fingerprint = ARGV[at + 4]
       local held = record and tonumber(record.leaseExpiresAt)
       local open = record and (record.status == 'failed' or (held and held <= now))
       local same = fingerprint == '' or type(record and record.fingerprint) ~= 'string' or record.fingerprint == fingerprint
       if open and same then
-        redis.call('SET', KEYS[k], value, 'PX', px)
-        replies[k] = ${CLAIMED_TAKEOVER}
-        claimed[#claimed + 1] = KEYS[k]
+        redis.call('SET', key, value, 'PX', px)
+        replies[k + 1] = ${CLAIMED_TAKEOVER}
+        claimed[#claimed + 1] = key
       elseif not (record and record.status == 'failed') then
         t[IN_PROGRESS] = t[IN_PROGRESS] + 1
       end
@@ -176,7 +193,7 @@ for k = 2, #KEYS do
   end
 end
 flush()
-index_add(KEYS[1], started, claimed)
+index_add(KEYS[${COUNTER_KEYS + 1}], started, claimed)
 return replies
 `);
 
@@ -184,10 +201,11 @@ return replies
 export const COMPLETE_ARGS_PER_KEY = 3;
 
 /**
- * KEYS[1] the in-flight index; for each of KEYS[2..], per key ARGV: the
- * in-flight JSON we wrote, the completed JSON, retention ms. Stores the result
- * only where the key still holds exactly our in-flight value, and then takes
- * the key out of the index. Returns per key 1 if stored, 0 if the lease was lost.
+ * KEYS[1] the in-flight index (on a cluster the batch's slot group's); for
+ * each of KEYS[2..], per key ARGV: the in-flight JSON we wrote, the completed
+ * JSON, retention ms. Stores the result only where the key still holds exactly
+ * our in-flight value, and then takes the key out of the index. Returns per
+ * key 1 if stored, 0 if the lease was lost.
  * Sending the whole in-flight value back costs bytes but saves the server
  * work: Lua strings are interned, so the comparison is a pointer comparison,
  * where checking only the owner took a substring per key (measured a quarter
@@ -211,26 +229,28 @@ return replies
 `);
 
 /**
- * KEYS[1] the in-flight index, KEYS[2] the key; ARGV[4] consumer, ARGV[5] the exact in-flight JSON we
+ * KEYS[3] the in-flight index, KEYS[4] the key; ARGV[4] consumer, ARGV[5] the exact in-flight JSON we
  * wrote, ARGV[6] consumer as JSON, ARGV[7] startedAt, ARGV[8] the fingerprint
  * member or ''. Only if the key still holds exactly our claim, replaces it
  * with a failed record (its failedAt by the server's clock) and keeps the
  * key's remaining TTL, so the retry finds it and counts as a duplicate, as in
- * Postgres. Counts the failure either way.
+ * Postgres. Counts the failure either way. Returns `{now, 1}` if it replaced
+ * the claim, `{now, 0}` if not, `{now}` for stale counter hashes.
  */
 export const RELEASE = new LuaScript(`${COUNTING}${INDEX}
 local t = tally(ARGV[4])
 t[FAILURES] = t[FAILURES] + 1
 flush()
-if redis.call('GET', KEYS[2]) ~= ARGV[5] then return 0 end
+if redis.call('GET', KEYS[4]) ~= ARGV[5] then return {now, 0} end
 local failed = string.format('%d', now)
-redis.call('SET', KEYS[2], ${lua(FAILED_HEAD)} .. ARGV[6] .. ',"startedAt":' .. ARGV[7] .. ',"failedAt":' .. failed .. ARGV[8] .. '}', 'KEEPTTL')
-index_remove(KEYS[1], {KEYS[2]})
-return 1
+redis.call('SET', KEYS[4], ${lua(FAILED_HEAD)} .. ARGV[6] .. ',"startedAt":' .. ARGV[7] .. ',"failedAt":' .. failed .. ARGV[8] .. '}', 'KEEPTTL')
+index_remove(KEYS[3], {KEYS[4]})
+return {now, 1}
 `);
 
 /**
- * KEYS[1] the in-flight index, KEYS[2..] members of it read a moment ago.
+ * KEYS[1] the in-flight index, KEYS[2..] members of it read a moment ago (on
+ * a cluster all of one slot group, the index of that group).
  * Takes out each whose key is gone or no longer holds one of our in-flight
  * records (an abandoned claim that expired, a key another writer replaced);
  * a key claimed again in between holds an in-flight record and stays. The

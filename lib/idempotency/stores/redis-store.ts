@@ -1,16 +1,17 @@
 import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
-import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX, inFlightIndexKey } from '../stats-keys';
+import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX, bucketStart, inFlightIndexKey } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
 import { IndexPruner } from './index-pruner';
 import type { ScriptClient } from './lua-script';
+import { clusterLayout, companionKey, singleNodeLayout, taggedStatsKey, type RedisLayout } from './redis-layout';
 import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, INDEX_PAGE, IN_FLIGHT_HEAD, PRUNE, RELEASE } from './redis-scripts';
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
  * `redis`, connected, with the default string replies). Structural, so that
- * the library does not import the driver and a cluster client's type fits as
- * well (the scripts themselves are not cluster-safe yet, see RedisStore).
+ * the library does not import the driver and a cluster client's
+ * (`createCluster()`) fits as well; on a cluster, set the `cluster` option.
  */
 export interface RedisStoreClient extends ScriptClient {
   get(key: string): Promise<string | null>;
@@ -38,12 +39,19 @@ export interface RedisStoreOptions {
   /** Most claim calls, and most completion calls, outstanding at once; the rest queue into the next. Default 2. */
   maxConcurrentBatches?: number;
   /**
-   * Least time between two pruning steps of the in-flight index (see
-   * IndexPruner), which claims drive. Default 60000 (1 min).
+   * Least time between two pruning steps of an in-flight index (see
+   * IndexPruner), which claims drive. Default 60000 (1 min). On a cluster
+   * each slot group's index has its own pruner and pace.
    */
   indexPruneIntervalMs?: number;
   /** Most index members one pruning step checks. Default 100. */
   indexPruneBatch?: number;
+  /**
+   * The client is a Redis Cluster client. Record keys then carry a hash tag of
+   * one of `slotGroups` groups (`<prefix>{g3.x}<key>`, see redis-layout.ts),
+   * and every script call touches the keys of one group only. Default false.
+   */
+  cluster?: boolean | { slotGroups?: number };
 }
 
 interface CompleteInput {
@@ -68,22 +76,33 @@ interface ClaimAnswer {
 }
 
 /**
- * Store on a single Redis (or Sentinel-managed primary), Redis >= 7. Each step
- * is one script call. Not for Redis Cluster: the claim script also writes the
- * counter hashes, which live in other slots than the key.
+ * Store on a single Redis (or Sentinel-managed primary) or a Redis Cluster,
+ * Redis >= 7. Each step is one script call per slot group of the batch; the
+ * claim script also writes the counter hashes, which on a cluster carry the
+ * group's hash tag (see redis-layout.ts).
  *
- * Claims in flight are also kept in a sorted set (inFlightIndex), written by
- * the same script as the claim, the result, the failure and (in the
- * dashboard) the release, so that stuck claims can be listed without a SCAN.
+ * Claims in flight are also kept in a sorted set (the in-flight index),
+ * written by the same script as the claim, the result, the failure and (in
+ * the dashboard) the release, so that stuck claims can be listed without a
+ * SCAN. On a single node there is one, `inFlightIndexKey(statsPrefix)`; on a
+ * cluster one per slot group, tagged like the group's records
+ * (`companionKey(inFlightIndexKey(statsPrefix), tag)`), so that each script
+ * call still touches one slot.
  */
 export class RedisStore implements IdempotencyStore {
   readonly name = 'redis';
   readonly keyPrefix: string;
   readonly statsPrefix: string;
   readonly inFlightGraceMs: number;
-  /** The sorted set of this store's claims in flight (stats-keys.ts inFlightIndexKey). */
-  readonly inFlightIndex: string;
-  private readonly pruner: IndexPruner;
+  readonly layout: RedisLayout;
+  /**
+   * The sorted sets of this store's claims in flight, one per tag of the
+   * layout (one untagged set on a single node), in the layout's tag order.
+   */
+  readonly inFlightIndexes: readonly string[];
+  private readonly pruners = new Map<string, IndexPruner>();
+  /** Per tag (one master each), the server's clock minus ours, learned from every counting reply. */
+  private readonly clockOffsets = new Map<string, number>();
   private readonly claims: Batcher<ClaimInput, ClaimAnswer>;
   private readonly completions: Batcher<CompleteInput, boolean>;
 
@@ -94,14 +113,25 @@ export class RedisStore implements IdempotencyStore {
     this.keyPrefix = options.keyPrefix ?? 'idempotency:';
     this.statsPrefix = options.statsPrefix ?? DEFAULT_STATS_PREFIX;
     this.inFlightGraceMs = options.inFlightGraceMs ?? 3_600_000;
-    this.inFlightIndex = inFlightIndexKey(this.statsPrefix);
-    this.pruner = new IndexPruner(
-      {
-        page: async (start, count) => (await INDEX_PAGE.run(this.redis, [this.inFlightIndex], [String(start), String(count)])) as string[],
-        prune: async (members) => Number(await PRUNE.run(this.redis, [this.inFlightIndex, ...members], [])),
-      },
-      { intervalMs: options.indexPruneIntervalMs ?? 60_000, batch: options.indexPruneBatch ?? 100 },
-    );
+    const cluster = options.cluster;
+    this.layout = cluster
+      ? clusterLayout(this.keyPrefix, typeof cluster === 'object' ? cluster.slotGroups : undefined)
+      : singleNodeLayout(this.keyPrefix);
+    this.inFlightIndexes = this.layout.tags.map((tag) => this.inFlightIndexOf(tag));
+    const pruning = { intervalMs: options.indexPruneIntervalMs ?? 60_000, batch: options.indexPruneBatch ?? 100 };
+    for (const tag of this.layout.tags) {
+      const index = this.inFlightIndexOf(tag);
+      this.pruners.set(
+        tag,
+        new IndexPruner(
+          {
+            page: async (start, count) => (await INDEX_PAGE.run(this.redis, [index], [String(start), String(count)])) as string[],
+            prune: async (members) => Number(await PRUNE.run(this.redis, [index, ...members], [])),
+          },
+          pruning,
+        ),
+      );
+    }
     const batching = { maxSize: options.maxBatchSize ?? 64, maxConcurrent: options.maxConcurrentBatches ?? 2 };
     this.claims = new Batcher((requests) => this.claimBatch(requests), batching);
     this.completions = new Batcher((inputs) => this.completeBatch(inputs), batching);
@@ -155,60 +185,132 @@ export class RedisStore implements IdempotencyStore {
     return this.completions.submit({ claim, completedJson: encodeRecord(completed), retentionMs: Math.round(retentionSeconds * 1000) });
   }
 
+  /** The in-flight index on a single node (its only one); on a cluster use inFlightIndexes or inFlightIndexOf. */
+  get inFlightIndex(): string {
+    if (this.layout.cluster) throw new Error('a cluster store has one in-flight index per slot group: use inFlightIndexes');
+    return this.inFlightIndexes[0]!;
+  }
+
+  /** The in-flight index holding the claims of records with hash tag `tag` ('' on a single node). */
+  inFlightIndexOf(tag: string): string {
+    return companionKey(inFlightIndexKey(this.statsPrefix), tag);
+  }
+
   async release(claim: Claim): Promise<boolean> {
-    const done = await RELEASE.run(
-      this.redis,
-      [this.inFlightIndex, this.keyPrefix + claim.key],
-      [
-        ...this.sharedArgs(),
-        claim.consumer,
-        claim.token,
-        JSON.stringify(claim.consumer),
-        String(claim.record.startedAt ?? 0),
-        fingerprintMember(claim.record.fingerprint),
-      ],
+    const tag = this.layout.tagOf(claim.key);
+    const [, done] = await this.counting(tag, (counterKeys, shared) =>
+      RELEASE.run(
+        this.redis,
+        [...counterKeys, this.inFlightIndexOf(tag), this.layout.recordKey(claim.key)],
+        [
+          ...shared,
+          claim.consumer,
+          claim.token,
+          JSON.stringify(claim.consumer),
+          String(claim.record.startedAt ?? 0),
+          fingerprintMember(claim.record.fingerprint),
+        ],
+      ),
     );
     return done === 1;
   }
 
   /**
-   * One pruning step of the in-flight index now: takes out members whose key
-   * has gone or is no longer in flight, among the next page of them. Returns how many.
+   * One pruning step of the in-flight index now (on a cluster, of every slot
+   * group's, in parallel): takes out members whose key has gone or is no
+   * longer in flight, among the next page of them. Returns how many.
    */
-  pruneInFlightIndex(): Promise<number> {
-    return this.pruner.step();
+  async pruneInFlightIndex(): Promise<number> {
+    const removed = await Promise.all([...this.pruners.values()].map((pruner) => pruner.step()));
+    return removed.reduce((sum, n) => sum + n, 0);
   }
 
   async get(key: string): Promise<StoredRecord | null> {
-    const value = await this.redis.get(this.keyPrefix + key);
+    const value = await this.redis.get(this.layout.recordKey(key));
     return value === null ? null : toStoredRecord(key, value);
   }
 
+  /** The Redis key holding a message key's record (with its hash tag on a cluster). */
+  recordKey(key: string): string {
+    return this.layout.recordKey(key);
+  }
+
   private async claimBatch(inputs: ClaimInput[]): Promise<ClaimAnswer[]> {
-    const consumers = new BatchConsumers();
-    const perKey: string[] = [];
-    const keys: string[] = [];
-    for (const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } of inputs) {
-      keys.push(this.keyPrefix + request.key);
-      perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
-    }
-    const args = [...this.sharedArgs(), String(this.inFlightGraceMs), ...consumers.args(), ...perKey];
-    const [now, ...outcomes] = (await CLAIM.run(this.redis, [this.inFlightIndex, ...keys], args)) as [number, ...(number | string)[]];
-    this.pruner.maybeStep();
-    return outcomes.map((outcome) => ({ now, outcome }));
+    const answers: ClaimAnswer[] = new Array(inputs.length);
+    await Promise.all(
+      [...this.byTag(inputs, (i) => i.request.key)].map(async ([tag, positions]) => {
+        const consumers = new BatchConsumers();
+        const perKey: string[] = [];
+        const keys: string[] = [];
+        for (const position of positions) {
+          const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } = inputs[position]!;
+          keys.push(this.layout.recordKey(request.key));
+          perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
+        }
+        const [now, ...outcomes] = (await this.counting(tag, (counterKeys, shared) =>
+          CLAIM.run(
+            this.redis,
+            [...counterKeys, this.inFlightIndexOf(tag), ...keys],
+            [...shared, String(this.inFlightGraceMs), ...consumers.args(), ...perKey],
+          ),
+        )) as [number, ...(number | string)[]];
+        this.pruners.get(tag)?.maybeStep();
+        positions.forEach((position, i) => (answers[position] = { now, outcome: outcomes[i]! }));
+      }),
+    );
+    return answers;
   }
 
   private async completeBatch(inputs: CompleteInput[]): Promise<boolean[]> {
-    const keys = inputs.map((i) => this.keyPrefix + i.claim.key);
-    const args = inputs.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
-    const replies = (await COMPLETE.run(this.redis, [this.inFlightIndex, ...keys], args)) as number[];
-    return replies.map((reply) => reply === 1);
+    const done: boolean[] = new Array(inputs.length);
+    await Promise.all(
+      [...this.byTag(inputs, (i) => i.claim.key)].map(async ([tag, positions]) => {
+        const group = positions.map((position) => inputs[position]!);
+        const keys = group.map((i) => this.layout.recordKey(i.claim.key));
+        const args = group.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
+        const replies = (await COMPLETE.run(this.redis, [this.inFlightIndexOf(tag), ...keys], args)) as number[];
+        positions.forEach((position, i) => (done[position] = replies[i] === 1));
+      }),
+    );
+    return done;
   }
 
-  private sharedArgs(): string[] {
-    return [this.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h)];
+  /** Positions of a batch's inputs per hash tag: one script call each (one on a single node). */
+  private byTag<T>(inputs: T[], keyOf: (input: T) => string): Map<string, number[]> {
+    const groups = new Map<string, number[]>();
+    inputs.forEach((input, position) => {
+      const tag = this.layout.tagOf(keyOf(input));
+      const positions = groups.get(tag);
+      if (positions) positions.push(position);
+      else groups.set(tag, [position]);
+    });
+    return groups;
+  }
+
+  /**
+   * Runs a counting script with the counter hashes of the server's current
+   * minute, as estimated from earlier replies, and again with the server's
+   * own when the estimate was wrong (the script wrote nothing then).
+   */
+  private async counting(tag: string, call: (counterKeys: string[], sharedArgs: string[]) => Promise<unknown>): Promise<unknown[]> {
+    for (let attempt = 0; attempt < STALE_BUCKET_ATTEMPTS; attempt++) {
+      const sentAt = Date.now();
+      const serverNow = sentAt + (this.clockOffsets.get(tag) ?? 0);
+      const minute = bucketStart(serverNow, 'm');
+      const counterKeys = [
+        taggedStatsKey(this.statsPrefix, 'm', minute, tag),
+        taggedStatsKey(this.statsPrefix, 'h', bucketStart(serverNow, 'h'), tag),
+      ];
+      const reply = (await call(counterKeys, [String(minute), String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h)])) as unknown[];
+      this.clockOffsets.set(tag, Number(reply[0]) - (sentAt + Date.now()) / 2);
+      if (reply.length > 1) return reply;
+    }
+    throw new Error(`the counter bucket did not match the Redis server's clock in ${STALE_BUCKET_ATTEMPTS} attempts`);
   }
 }
+
+/** A stale estimate is corrected by the reply it gets; more than a few misses means a clock jumping around. */
+const STALE_BUCKET_ATTEMPTS = 4;
 
 /** The fingerprint member of a record, or nothing when the caller did not ask for payload checking. */
 function fingerprintMember(fingerprint: string | undefined): string {

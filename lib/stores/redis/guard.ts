@@ -1,11 +1,11 @@
 import { describeFailure, StorePrivilegeError, StoreUnavailableError } from '../../errors';
-import type { RedisClient } from './connection';
+import { isCluster, type RedisClient, type RedisClusterClient, type RedisNodeClient } from './connection';
 import { deadlineOf } from './deadline';
 
 // One listener per client for every call waiting on the same reconnection.
 const readiness = new WeakMap<RedisClient, Promise<void>>();
 
-function nextReady(client: RedisClient): Promise<void> {
+function nextReady(client: RedisNodeClient): Promise<void> {
   let waiting = readiness.get(client);
   if (!waiting) {
     waiting = new Promise<void>((resolve) => client.once('ready', () => resolve())).finally(() => readiness.delete(client));
@@ -16,14 +16,31 @@ function nextReady(client: RedisClient): Promise<void> {
 
 /** Waits for a connection that is being set up, within the call's own deadline. */
 async function ready(client: RedisClient, deadlineAt: number): Promise<void> {
-  if (client.isReady) return;
-  if (!client.isOpen) void client.connect().catch(() => undefined);
+  if (isCluster(client) ? client.isOpen : client.isReady) return;
+  if (!isCluster(client) && !client.isOpen) void client.connect().catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const ok = await Promise.race([
-    nextReady(client).then(() => true),
+    (isCluster(client) ? clusterConnected(client) : nextReady(client)).then(() => true),
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadlineAt - performance.now())))),
   ]).finally(() => clearTimeout(timer));
   if (!ok) throw new StoreUnavailableError('redis', client.isOpen ? 'reconnecting' : 'not connected');
+}
+
+/**
+ * A cluster client is open once it has read the topology from a seed node;
+ * one attempt at a time, and a failed one (no seed answered) is retried by
+ * the next call. Nodes that fail later are the cluster client's to reconnect.
+ */
+function clusterConnected(cluster: RedisClusterClient): Promise<void> {
+  let waiting = readiness.get(cluster);
+  if (!waiting) {
+    waiting = cluster
+      .connect()
+      .then(() => undefined)
+      .finally(() => readiness.delete(cluster));
+    readiness.set(cluster, waiting);
+  }
+  return waiting.catch(() => new Promise<void>(() => undefined));
 }
 
 function withDeadline<R>(work: Promise<R>, ms: number, deadlineMs: number): Promise<R> {

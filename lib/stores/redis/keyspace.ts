@@ -1,14 +1,38 @@
-import { RESP_TYPES } from 'redis';
 import type { KeyPeek } from '../../records/examine';
 import { createKeyFilter } from '../../records/key-filter';
 import type { KeyPattern } from '../../records/key-patterns';
-import type { RedisClient } from './connection';
+import { isCluster, type RedisClient } from './connection';
+import { clusterKeyspace } from './cluster-keyspace';
+import { nodeKeyspace } from './key-reads';
+
+export { whenWrongType } from './key-reads';
 
 /**
  * The one way Idemscope reads the dedup keyspace: the scanner, the key
  * listing, the detail view and the actions all scan and peek through it.
+ * On a cluster, `scan` walks the masters one after the other (its cursor
+ * names the master) and each key read goes to its slot's master; the
+ * scanner reads every master in parallel through `shards`.
  */
-export interface KeyspaceReader {
+export interface KeyspaceReader extends NodeReader {
+  /** The masters now, each with a reader of its own; one shard, all slots, on a single node. */
+  shards(): Promise<KeyspaceShard[]>;
+  /** Reads the cluster's topology again (after a node failed); nothing on a single node. */
+  refresh(): Promise<void>;
+}
+
+/** One master and what it served when listed. */
+export interface KeyspaceShard {
+  /** `host:port` of the master; `redis` on a single node. */
+  node: string;
+  /** Slots the master owned when listed; null on a single node (everything). */
+  slots: Uint8Array | null;
+  /** Reads on this node only: a key that has moved is an error here, never a silent redirect. */
+  reader: NodeReader;
+}
+
+/** Scan and reads on one node (or routed per key, for the whole keyspace reader). */
+export interface NodeReader {
   scan(pattern: string, cursor: string, count: number): Promise<{ cursor: string; keys: string[] }>;
   /**
    * PTTL and the first `headBytes` bytes (plus one, which tells whether there
@@ -23,79 +47,16 @@ export interface KeyspaceReader {
   follow(commands: readonly (readonly string[])[]): Promise<unknown[]>;
 }
 
-/** The commands a format may follow a pointer with: reads, each O(1) or bounded by its own arguments. */
-const FOLLOW_COMMANDS = new Set(['EXISTS', 'HMGET', 'PTTL', 'LPOS', 'ZSCORE']);
-
-const WRONGTYPE = /^WRONGTYPE/;
-
-/**
- * A rejection handler that reads WRONGTYPE, and only WRONGTYPE, as `fallback`
- * (a key of another type is no record); any other error is a store error and
- * is thrown on.
- */
-export function whenWrongType<T>(fallback: T): (error: unknown) => T {
-  return (error) => {
-    if (error instanceof Error && WRONGTYPE.test(error.message)) return fallback;
-    throw error;
-  };
+export function redisKeyspace(client: RedisClient): KeyspaceReader {
+  return isCluster(client) ? clusterKeyspace(client) : singleNodeKeyspace(nodeKeyspace(client));
 }
 
-/** A non-string key answers GETRANGE and STRLEN with WRONGTYPE: no head, no length. */
-const nullIfWrongType = whenWrongType(null);
-
-/** GETRANGE replies as Buffers: a value cut mid-character must keep its bytes. */
-const AS_BUFFER = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
-
-/**
- * node-redis pipelines every command issued in the same tick into one write,
- * so one peek is one round trip without MULTI's overhead.
- *
- * The scanner peeks a million keys a pass, so this is its hot path: each
- * command goes through sendCommand (PTTL, GETRANGE and STRLEN replies need no
- * transformation), one promise per command, where the typed helpers add an
- * async wrapper and a parser to each. execAsPipeline is not an option: its
- * promise rejects as a whole when one reply is an error, and a hash under the
- * pattern answers GETRANGE with one.
- */
-export function redisKeyspace(client: RedisClient): KeyspaceReader {
+/** A single node's reader as a keyspace reader: one shard, itself, owning every slot. */
+export function singleNodeKeyspace(reader: NodeReader): KeyspaceReader {
   return {
-    async scan(pattern, cursor, count) {
-      const reply = await client.scan(cursor, { MATCH: pattern, COUNT: count });
-      return { cursor: String(reply.cursor), keys: reply.keys.map(String) };
-    },
-    async peek(keys, headBytes, measure = false) {
-      if (keys.length === 0) return [];
-      const end = String(headBytes);
-      const width = measure ? 3 : 2;
-      const replies: Promise<unknown>[] = new Array(keys.length * width);
-      let at = 0;
-      for (const key of keys) {
-        replies[at++] = client.sendCommand(['PTTL', key]);
-        replies[at++] = client.sendCommand(['GETRANGE', key, '0', end], AS_BUFFER).catch(nullIfWrongType);
-        if (measure) replies[at++] = client.sendCommand(['STRLEN', key]).catch(nullIfWrongType);
-      }
-      const values = await Promise.all(replies);
-      const peeks: KeyPeek[] = new Array(keys.length);
-      for (let i = 0, j = 0; i < keys.length; i++, j += width) {
-        const bytes = measure ? values[j + 2] : null;
-        const pttlMs = Number(values[j]);
-        // Anything but an integer is no answer about the key; never read it as "gone" or "no TTL".
-        if (!Number.isInteger(pttlMs)) throw new Error(`PTTL answered ${String(values[j])}`);
-        peeks[i] = {
-          key: keys[i]!,
-          pttlMs,
-          head: values[j + 1] as Buffer | null,
-          bytes: bytes === null || bytes === undefined ? null : Number(bytes),
-        };
-      }
-      return peeks;
-    },
-    async follow(commands) {
-      for (const command of commands) {
-        if (!FOLLOW_COMMANDS.has(command[0]!)) throw new Error(`not a follow read: ${command[0]}`);
-      }
-      return Promise.all(commands.map((command) => client.sendCommand([...command]).catch(nullIfWrongType)));
-    },
+    ...reader,
+    shards: async () => [{ node: 'redis', slots: null, reader }],
+    refresh: async () => undefined,
   };
 }
 

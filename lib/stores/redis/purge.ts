@@ -1,5 +1,4 @@
 import type { PurgeCandidate, PurgeSkipReason, RedisPurgePreview, Skipped } from '../../contract/actions';
-import { inFlightIndexKey } from '../../idempotency/stats-keys';
 import type { StoreSettings } from '../settings';
 import type { RedisAccess } from './access';
 import { readKeyStates, seenStateOf, type KeyState } from './key-states';
@@ -33,7 +32,7 @@ export async function previewRedisPurge(redis: RedisAccess): Promise<RedisPurgeP
     const candidates = (await readKeyStates(redis.reader, keys, config, redis.now())).filter((s) => why(s) !== null && s.bytes <= MAX_DIGEST_BYTES);
     const long = candidates.filter((s) => s.digest === null);
     if (long.length) {
-      const digests = (await redis.run(DIGESTS, long.map((s) => s.key), [])) as (string | null)[];
+      const digests = (await redis.runEach(DIGESTS, long.map((s) => s.key), () => [])) as (string | null)[];
       long.forEach((s, i) => (s.digest = digests[i] || null));
     }
     for (const state of candidates) {
@@ -66,10 +65,11 @@ export async function purgeKeys(
   const skipped: Skipped<PurgeSkipReason>[] = [];
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
     const batch = items.slice(i, i + SCRIPT_BATCH);
-    const outcomes = (await redis.run(
+    const outcomes = (await redis.runEach(
       PURGE_IF_SEEN,
-      [inFlightIndexKey(config.statsPrefix), ...batch.map((b) => b.key)],
-      [mode, String(retentionSeconds(config)), ...batch.map((b) => b.seen)],
+      batch.map((b) => b.key),
+      (keys, from) => [mode, String(retentionSeconds(config)), ...batch.slice(from, from + keys.length).map((b) => b.seen)],
+      (keys) => [redis.inFlightIndexOf(keys[0]!) ?? keys[0]!],
     )) as string[];
     batch.forEach((item, j) => {
       if (outcomes[j] === 'purged') purged.push(item.key);

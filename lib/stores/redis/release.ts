@@ -1,5 +1,6 @@
 import type { PreviewItem, ReleasePreview, ReleaseSkipReason, Skipped } from '../../contract/actions';
-import { BUCKET_TTL_SECONDS, inFlightIndexKey } from '../../idempotency/stats-keys';
+import { BUCKET_TTL_SECONDS } from '../../idempotency/stats-keys';
+import { hashTag } from '../../idempotency/stores/redis-layout';
 import type { RedisAccess } from './access';
 import { createKeyFilter } from '../../records/key-filter';
 import { isReleasable, readKeyStates, seenStateOf, type KeyState } from './key-states';
@@ -50,7 +51,8 @@ export async function previewStuckKeys(redis: RedisAccess, olderThanSeconds: num
 /**
  * Compare-and-delete of each key against the value digest seen at preview,
  * in scripts of SCRIPT_BATCH keys (see RELEASE_IF_SEEN), each checked by the
- * format of the pattern it is under.
+ * format of the pattern it is under; on a cluster one script per key, on the
+ * key's master.
  */
 export async function releaseKeys(
   redis: RedisAccess,
@@ -60,15 +62,25 @@ export async function releaseKeys(
   const filter = createKeyFilter(config.keyPatterns, config.statsPrefix);
   const released: string[] = [];
   const skipped: Skipped[] = [];
+  // On a cluster a release is counted only into the slot-group hashes of the key's own tag (the
+  // library's records carry one); a key without such a tag is released uncounted.
+  const counters = (key: string): [string, string] => {
+    if (redis.clusterTags === null) return [config.statsPrefix, ''];
+    const tag = hashTag(key);
+    return redis.clusterTags.includes(tag) ? [config.statsPrefix, tag] : ['', ''];
+  };
   for (let i = 0; i < items.length; i += SCRIPT_BATCH) {
     const batch = items.slice(i, i + SCRIPT_BATCH);
-    const outcomes = (await redis.run(
+    const outcomes = (await redis.runEach(
       RELEASE_IF_SEEN,
-      [inFlightIndexKey(config.statsPrefix), ...batch.map((b) => b.key)],
-      [config.statsPrefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), ...batch.flatMap((b) => [b.seen, filter.formatOf(b.key) ?? 'auto'])],
+      batch.map((b) => b.key),
+      (keys, from) => {
+        const [prefix, tag] = counters(keys[0]!);
+        const items = batch.slice(from, from + keys.length);
+        return [prefix, String(BUCKET_TTL_SECONDS.m), String(BUCKET_TTL_SECONDS.h), tag, ...items.flatMap((b) => [b.seen, filter.formatOf(b.key) ?? 'auto'])];
+      },
+      (keys) => [redis.inFlightIndexOf(keys[0]!) ?? keys[0]!],
     )) as string[];
-    // Only an answer for every key counts; anything else is not Redis confirming a release.
-    if (!Array.isArray(outcomes) || outcomes.length !== batch.length) throw new Error('the release script answered for the wrong number of keys');
     batch.forEach((item, j) => {
       const outcome = outcomes[j];
       if (outcome === 'released') released.push(item.key);

@@ -56,11 +56,25 @@ end
 `;
 
 /**
+ * KEYS[1] of RELEASE_IF_SEEN and PURGE_IF_SEEN: the in-flight index that may
+ * hold the targets (RedisAccess.inFlightIndexOf: the one set on a single node,
+ * the set of the target's slot group on a cluster). On a cluster a target
+ * outside the library's slot groups is in no index, and no index shares its
+ * slot: the caller then passes the target itself as KEYS[1], which means none.
+ */
+const INDEX_OF = `
+local index = KEYS[1]
+if index == KEYS[2] then index = false end
+`;
+
+/**
  * Release = compare-and-delete, all keys of the batch in one script:
- * KEYS[1] the library's in-flight index (inFlightIndexKey), KEYS[2..] the
- * targets (target i is KEYS[i + 1]); ARGV[1] stats prefix, ARGV[2] minute-bucket TTL,
- * ARGV[3] hour-bucket TTL, ARGV[2+2i] the SHA-1 seen at preview for KEYS[i]
- * and ARGV[3+2i] the format of its pattern.
+ * KEYS[1] the library's in-flight index that may hold the targets (see
+ * INDEX_OF), KEYS[2..] the targets (target i is KEYS[i + 1]); ARGV[1] stats
+ * prefix, ARGV[2] minute-bucket TTL, ARGV[3] hour-bucket TTL, ARGV[4] the
+ * hash tag of the counter hashes ('' on a single node), ARGV[3+2i] the SHA-1
+ * seen at preview for target i and ARGV[4+2i] the format of its pattern. An
+ * empty prefix counts nothing.
  * A key is deleted only if it is still in flight AND its value is
  * byte-for-byte the one previewed, so a record that completed (or was taken
  * over) in between always survives. A BullMQ dedup key is deleted only if it
@@ -69,12 +83,17 @@ end
  * the same job id.
  * Releases of idemscope records are counted for their consumer, like the library's counters.
  * Every key released leaves the in-flight index (ZREM of a non-member is a no-op).
+ * On a cluster each call carries one key, and the counter hashes and the
+ * index carry that key's slot-group tag (lib/idempotency/stores/redis-layout.ts),
+ * so they are in the key's slot; the counter hashes are built here from the
+ * server's clock rather than declared, which Redis 7 allows within the slot
+ * of the declared key.
  */
-export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}${STRAY_JOB}
+export const RELEASE_IF_SEEN = new LuaScript(`${STRING_VALUE}${IN_FLIGHT}${STRAY_JOB}${INDEX_OF}
 local time = redis.call('TIME')
 local sec = tonumber(time[1])
-local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60)
-local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600)
+local minute = ARGV[1] .. 'm:' .. string.format('%d', sec - sec % 60) .. ARGV[4]
+local hour = ARGV[1] .. 'h:' .. string.format('%d', sec - sec % 3600) .. ARGV[4]
 local out = {}
 for i = 1, #KEYS - 1 do
   local key = KEYS[i + 1]
@@ -83,27 +102,27 @@ for i = 1, #KEYS - 1 do
     out[i] = 'missing'
   elseif absent then
     out[i] = 'not-in-flight'
-  elseif ARGV[3 + 2 * i] == 'bullmq' then
-    if redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
+  elseif ARGV[4 + 2 * i] == 'bullmq' then
+    if redis.sha1hex(v) ~= ARGV[3 + 2 * i] then
       out[i] = 'changed'
     elseif not stray_job(key, v) then
       out[i] = 'not-in-flight'
     else
       redis.call('DEL', key)
-      redis.call('ZREM', KEYS[1], key)
+      if index then redis.call('ZREM', index, key) end
       out[i] = 'released'
     end
   else
-    local flying, consumer = in_flight(v, ARGV[3 + 2 * i])
+    local flying, consumer = in_flight(v, ARGV[4 + 2 * i])
     if not flying then
       out[i] = 'not-in-flight'
-    elseif redis.sha1hex(v) ~= ARGV[2 + 2 * i] then
+    elseif redis.sha1hex(v) ~= ARGV[3 + 2 * i] then
       out[i] = 'changed'
     else
       redis.call('DEL', key)
-      redis.call('ZREM', KEYS[1], key)
+      if index then redis.call('ZREM', index, key) end
       out[i] = 'released'
-      if type(consumer) == 'string' then
+      if type(consumer) == 'string' and ARGV[1] ~= '' then
         local field = consumer .. '|releases'
         if redis.call('HINCRBY', minute, field, 1) == 1 then redis.call('EXPIRE', minute, ARGV[2]) end
         if redis.call('HINCRBY', hour, field, 1) == 1 then redis.call('EXPIRE', hour, ARGV[3]) end
@@ -116,14 +135,14 @@ return out
 
 /**
  * Purge of keys Redis would never expire on its own. KEYS[1] the library's
- * in-flight index, KEYS[2..] the targets (target i is KEYS[i + 1]);
+ * in-flight index that may hold the targets (see INDEX_OF), KEYS[2..] the targets (target i is KEYS[i + 1]);
  * ARGV[1] mode (expire|delete), ARGV[2] TTL seconds for expire, ARGV[2+i]
  * the SHA-1 seen for target i. A deleted key leaves the in-flight index. A target must be unchanged since preview, and
  * either still without TTL or (delete only) a Powertools record past its own
  * expiration by the Redis server's clock. `expire` uses EXPIRE NX, so it never
  * shortens a TTL set meanwhile.
  */
-export const PURGE_IF_SEEN = new LuaScript(`${STRING_VALUE}
+export const PURGE_IF_SEEN = new LuaScript(`${STRING_VALUE}${INDEX_OF}
 local now = tonumber(redis.call('TIME')[1])
 local out = {}
 for i = 1, #KEYS - 1 do
@@ -144,7 +163,7 @@ for i = 1, #KEYS - 1 do
     if ttl == -1 or (ARGV[1] == 'delete' and expired) then
       if ARGV[1] == 'delete' then
         redis.call('DEL', key)
-        redis.call('ZREM', KEYS[1], key)
+        if index then redis.call('ZREM', index, key) end
       else
         redis.call('EXPIRE', key, ARGV[2], 'NX')
       end
