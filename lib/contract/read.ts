@@ -97,14 +97,19 @@ export interface HealthResponse {
 
 /** One Redis master in a keyspace pass (the single node is `redis`): its progress and health. */
 export interface NodeScanInfo {
+  /** `host:port`; `redis` on a single node. */
   node: string;
   /** Slots it owned when the pass began; null on a single node. */
   slots: number | null;
   /** taken-over: it failed and the masters that now own its slots were scanned for them instead. */
   state: 'scanning' | 'scanned' | 'taken-over' | 'failed';
+  /** Keys SCAN returned on it (for a taken-over node, on the masters that took its slots over). */
   keysExamined: number;
+  /** Dedup records counted for its slots. */
   keys: number;
+  /** Why it failed or was taken over; null when it answered throughout. */
   error: string | null;
+  /** The masters that now own its slots and were scanned for them instead. */
   takenOverBy: string[];
 }
 

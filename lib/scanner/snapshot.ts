@@ -1,3 +1,4 @@
+import type { NodeScanInfo } from '../contract/read';
 import { emptyFormatCounts, emptyStateCounts, type KeyFormat, type RecordFormat, type RecordState, type StuckReason } from '../records/states';
 import type { ExaminedKey } from '../records/examine';
 import { queueBase } from '../records/formats/bullmq';
@@ -29,22 +30,8 @@ export interface PatternAggregate {
   byState: Record<RecordState, number>;
 }
 
-/** How one master fared in a pass. */
-export interface NodeScan {
-  /** `host:port`; `redis` on a single node. */
-  node: string;
-  /** Slots it owned when the pass listed it; null on a single node. */
-  slots: number | null;
-  state: 'scanning' | 'scanned' | 'taken-over' | 'failed';
-  /** Keys SCAN returned on it (for a taken-over node, on the masters that took its slots over). */
-  keysExamined: number;
-  /** Dedup records counted for its slots. */
-  keys: number;
-  /** Why it failed or was taken over; null when it answered throughout. */
-  error: string | null;
-  /** The masters that now own its slots and were scanned for them instead. */
-  takenOverBy: string[];
-}
+/** How one master fared in a pass: the shape the overview sends as it is. */
+export type NodeScan = NodeScanInfo;
 
 /**
  * Aggregates of one pass over every pattern. It holds counts, a

@@ -20,45 +20,24 @@ export interface ActionFixture<R = TestRedisClient> extends ActionDeps {
 }
 
 /** A database, a Redis prefix and store settings of this test file's own. */
-export async function actionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture> {
-  const database = await createTestDatabase(label);
-  const db: PrismaClient = createPrismaClient(database.url, 6);
-  const redis = await newRedisClient();
-  const prefix = testPrefix(label);
-  const config: StoreSettings = {
-    keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`, `${prefix}pt:*=powertools`]),
-    statsPrefix: `${prefix}stats:`,
-    stuckAfterSeconds: 300,
-    plainLockTtlSeconds: 86_400,
-    retentionHours: 72,
-    bulkLimit: 10_000,
-    scanCount: 1000,
-    purgeBatchSize: 5000,
-    ...overrides,
-  };
-  return {
-    db,
-    redis,
-    stores: createStores({ redis, db }, config),
-    config,
-    database,
-    prefix,
-    keyPrefix: `${prefix}idempotency:`,
-    statsPrefix: config.statsPrefix,
-    async close() {
-      await deleteByPrefix(redis, prefix);
-      redis.destroy();
-      await db.$disconnect();
-      await database.drop();
-    },
-  };
+export function actionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture> {
+  return fixtureOver(label, overrides, newRedisClient, deleteByPrefix);
 }
 
 /** The same fixture over the test cluster (scripts/redis-cluster.sh) instead of the single node. */
-export async function clusterActionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture<TestRedisCluster>> {
+export function clusterActionFixture(label: string, overrides: Partial<StoreSettings> = {}): Promise<ActionFixture<TestRedisCluster>> {
+  return fixtureOver(label, overrides, newClusterClient, clusterDeleteByPrefix);
+}
+
+async function fixtureOver<R extends TestRedisClient | TestRedisCluster>(
+  label: string,
+  overrides: Partial<StoreSettings>,
+  connect: () => Promise<R>,
+  deleteKeys: (redis: R, prefix: string) => Promise<unknown>,
+): Promise<ActionFixture<R>> {
   const database = await createTestDatabase(label);
   const db: PrismaClient = createPrismaClient(database.url, 6);
-  const redis = await newClusterClient();
+  const redis = await connect();
   const prefix = testPrefix(label);
   const config: StoreSettings = {
     keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`, `${prefix}pt:*=powertools`]),
@@ -81,7 +60,7 @@ export async function clusterActionFixture(label: string, overrides: Partial<Sto
     keyPrefix: `${prefix}idempotency:`,
     statsPrefix: config.statsPrefix,
     async close() {
-      await clusterDeleteByPrefix(redis, prefix);
+      await deleteKeys(redis, prefix);
       redis.destroy();
       await db.$disconnect();
       await database.drop();

@@ -8,7 +8,7 @@ import type { RedisClusterClient } from '../../lib/stores/redis/connection';
 import { redisReadStore } from '../../lib/stores/redis/read-store';
 import { testPrefix } from '../helpers/redis-client';
 import { clusterDeleteByPrefix, newClusterClient, type TestRedisCluster } from '../helpers/redis-cluster';
-import { testConfig } from './helpers/dataset';
+import { scannerOptions, testConfig } from './helpers/dataset';
 
 // The read side over the 3-master test cluster (scripts/redis-cluster.sh): the scanner's
 // per-master pass, the listing's cursor across masters, the probe, and the library's counters.
@@ -18,17 +18,7 @@ const config = testConfig(prefix, { scanCount: 50 });
 const PLAIN = 1500;
 const LIBRARY = 300;
 
-const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => ({
-  patterns: config.keyPatterns,
-  statsPrefix: config.statsPrefix,
-  scanCount: config.scanCount,
-  headBytes: config.headBytes,
-  stepPauseMs: 0,
-  intervalMs: 3_600_000,
-  topStuck: 3,
-  classify: config,
-  ...overrides,
-});
+const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => scannerOptions(config, overrides);
 
 beforeAll(async () => {
   cluster = await newClusterClient();

@@ -3,7 +3,7 @@ import { parseKeyPatterns } from '../../lib/records/key-patterns';
 import { KeyspaceScanner } from '../../lib/scanner/scanner';
 import { redisKeyspace, type KeyspaceReader } from '../../lib/stores/redis/keyspace';
 import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
-import { testConfig } from './helpers/dataset';
+import { scannerOptions, testConfig } from './helpers/dataset';
 
 const prefix = testPrefix('estimate');
 const config = testConfig(prefix, { keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`]) });
@@ -51,16 +51,7 @@ describe('estimates before the first pass completes (real Redis)', () => {
       // The scanner reads each shard's own reader: the single node's is this gated one.
       shards: async () => [{ node: 'redis', slots: null, reader }],
     };
-    const scanner = new KeyspaceScanner(reader, {
-      patterns: config.keyPatterns,
-      statsPrefix: config.statsPrefix,
-      scanCount: 1000,
-      headBytes: config.headBytes,
-      stepPauseMs: 0,
-      intervalMs: 3_600_000,
-      topStuck: 3,
-      classify: config,
-    });
+    const scanner = new KeyspaceScanner(reader, scannerOptions(config, { scanCount: 1000 }));
     expect(scanner.estimate()).toBeNull();
     const pass = scanner.runPass().catch(() => null);
     await reachedGate;

@@ -4,7 +4,7 @@ import { ScanPacer } from '../../lib/scanner/pacer';
 import { KeyspaceScanner } from '../../lib/scanner/scanner';
 import { redisReadStore } from '../../lib/stores/redis/read-store';
 import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
-import { testConfig } from './helpers/dataset';
+import { scannerOptions, testConfig } from './helpers/dataset';
 
 const prefix = testPrefix('pacing');
 const config = testConfig(prefix, { keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`]) });
@@ -14,18 +14,7 @@ let redis: TestRedisClient;
 
 function scanner(pacer: ScanPacer): KeyspaceScanner {
   const store = redisReadStore(redis);
-  return new KeyspaceScanner(store.keyspace, {
-    patterns: config.keyPatterns,
-    statsPrefix: config.statsPrefix,
-    scanCount: 250,
-    headBytes: config.headBytes,
-    stepPauseMs: 0,
-    intervalMs: 3_600_000,
-    topStuck: 3,
-    classify: config,
-    pacer,
-    redisCpuSeconds: store.cpuSeconds,
-  });
+  return new KeyspaceScanner(store.keyspace, scannerOptions(config, { scanCount: 250, pacer, redisCpuSeconds: store.cpuSeconds }));
 }
 
 const pacer = () =>

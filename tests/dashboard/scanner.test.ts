@@ -5,7 +5,7 @@ import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../li
 import { EXPIRY_HOURS } from '../../lib/scanner/snapshot';
 import { RECORD_FORMATS, RECORD_STATES } from '../../lib/records/states';
 import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
-import { countBy, seedRedis, seedRedisStats, testConfig, type SeededKey } from './helpers/dataset';
+import { countBy, scannerOptions, seedRedis, seedRedisStats, testConfig, type SeededKey } from './helpers/dataset';
 import { connectPowertoolsClient, type PowertoolsClient } from './helpers/powertools';
 
 let redis: TestRedisClient;
@@ -14,17 +14,7 @@ let seeded: SeededKey[];
 const prefix = testPrefix('scanner');
 const config = testConfig(prefix);
 
-const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => ({
-  patterns: config.keyPatterns,
-  statsPrefix: config.statsPrefix,
-  scanCount: config.scanCount,
-  headBytes: config.headBytes,
-  stepPauseMs: 0,
-  intervalMs: 3_600_000,
-  topStuck: 3,
-  classify: config,
-  ...overrides,
-});
+const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => scannerOptions(config, overrides);
 
 beforeAll(async () => {
   redis = await newRedisClient();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestRedisClient as Redis } from '../../helpers/redis-client';
 import pg from 'pg';
 import type { DashboardConfig } from '../../../lib/dashboard/config';
+import type { ScannerOptions } from '../../../lib/scanner/scanner';
 import { encodeRecord } from '../../../lib/idempotency/record';
 import { parseKeyPatterns } from '../../../lib/records/key-patterns';
 import { bucketStart, statsField, statsKey } from '../../../lib/idempotency/stats-keys';
@@ -22,6 +23,21 @@ export interface SeededRow {
   state: RecordState;
   consumer: string;
   deliveryCount: number;
+}
+
+/** Scanner options over a test configuration: no pause between steps, no second pass unless asked. */
+export function scannerOptions(config: DashboardConfig, overrides: Partial<ScannerOptions> = {}): ScannerOptions {
+  return {
+    patterns: config.keyPatterns,
+    statsPrefix: config.statsPrefix,
+    scanCount: config.scanCount,
+    headBytes: config.headBytes,
+    stepPauseMs: 0,
+    intervalMs: 3_600_000,
+    topStuck: 3,
+    classify: config,
+    ...overrides,
+  };
 }
 
 /** A configuration over the test's own prefix, patterns overlapping on purpose. */
