@@ -30,6 +30,8 @@ const CLIENT_SAFE_DEPENDENCIES = [
 
 /** Who may import Prisma, pg and the generated client. */
 const POSTGRES_HOMES = ['lib/db', 'lib/stores/postgres'];
+/** The Prisma client's model delegates and raw-query methods: using one is querying, allowed only in POSTGRES_HOMES. */
+const PRISMA_QUERY_MEMBERS = ['auditEntry', 'dashboardSession', 'purgeJob', 'actionClaim', '\\$queryRaw\\w*', '\\$executeRaw\\w*', '\\$transaction'];
 /** Who may import a Redis client. */
 const REDIS_HOMES = ['lib/stores/redis', 'lib/idempotency/stores', 'lib/simulator'];
 
@@ -155,6 +157,20 @@ const config = [
       'import/no-restricted-paths': ['error', { basePath: ROOT, zones }],
       // Type-only imports are ignored: they do not exist at run time.
       'import/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // The import rules see only imports; the Database handle passed around elsewhere must not be used to query.
+    files: LAYERS.map((layer) => (layer.endsWith('.ts') ? layer : `${layer}/**`)),
+    ignores: POSTGRES_HOMES.map((home) => `${home}/**`),
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `MemberExpression[property.name=/^(${PRISMA_QUERY_MEMBERS.join('|')})$/]`,
+          message: 'Queries of our own database live in lib/stores/postgres; elsewhere the Database handle is only passed on.',
+        },
+      ],
     },
   },
   {

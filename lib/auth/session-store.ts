@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/prisma';
-import { guarded } from '../stores/postgres/guard';
+import { sessionRows } from '../stores/postgres/session-rows';
 import type { Session } from './session';
 
 /**
@@ -21,29 +21,15 @@ function idHash(session: Session): string {
   return createHash('sha256').update(`idemscope-session\0${session.nonce}`).digest('base64url');
 }
 
-/** Expired rows, removed a few at a time on each sign-in so that the table stays small without a job. */
-const PRUNE_BATCH = 100;
-
 export function databaseSessionStore(db: () => Database): SessionStore {
   return {
-    add: guarded(async (session) => {
-      const database = db();
-      const expired = await database.dashboardSession.findMany({ where: { expiresAt: { lt: new Date() } }, select: { idHash: true }, take: PRUNE_BATCH });
-      if (expired.length) await database.dashboardSession.deleteMany({ where: { idHash: { in: expired.map((row) => row.idHash) } } });
-      await database.dashboardSession.create({
-        data: { idHash: idHash(session), role: session.role, label: session.label, expiresAt: new Date(session.expiresAt * 1000) },
-      });
-    }),
-    isLive: guarded(async (session, nowMs) => {
-      const row = await db().dashboardSession.findUnique({ where: { idHash: idHash(session) }, select: { expiresAt: true } });
-      return row !== null && row.expiresAt.getTime() > nowMs;
-    }),
-    end: guarded(async (session) => {
-      await db().dashboardSession.deleteMany({ where: { idHash: idHash(session) } });
-    }),
-    endAll: guarded(async () => {
-      const live = await db().dashboardSession.deleteMany({});
-      return live.count;
-    }),
+    add: (session) =>
+      sessionRows.add(db(), { idHash: idHash(session), role: session.role, label: session.label, expiresAt: new Date(session.expiresAt * 1000) }, new Date()),
+    isLive: async (session, nowMs) => {
+      const expiresAt = await sessionRows.expiresAt(db(), idHash(session));
+      return expiresAt !== null && expiresAt.getTime() > nowMs;
+    },
+    end: (session) => sessionRows.remove(db(), idHash(session)),
+    endAll: () => sessionRows.removeAll(db()),
   };
 }

@@ -132,6 +132,21 @@ describe('lib/', () => {
     expect(await errorsIn('lib/actions/planted.ts', "import type { Database } from '../db/prisma';\nexport type Planted = Database;\n")).toEqual([]);
   });
 
+  it('queries Idemscope\'s own database only in lib/stores/postgres: the Database handle is passed on elsewhere', async () => {
+    const handle = "import type { Database } from '../db/prisma';\n";
+    const queries = [
+      'export const planted = (db: Database) => db.auditEntry.findMany({});',
+      'export const planted = (db: Database) => db.dashboardSession.deleteMany({});',
+      'export const planted = (db: Database) => db.$queryRawUnsafe(\'select 1\');',
+      'export const planted = (db: Database) => db.$transaction([]);',
+    ];
+    for (const query of queries) {
+      expect(await errorsIn('lib/auth/planted.ts', `${handle}${query}\n`), query).toEqual([expect.stringContaining('no-restricted-syntax: Queries of our own database live in lib/stores/postgres')]);
+      expect(await errorsIn('lib/stores/postgres/planted.ts', `import type { Database } from '../../db/prisma';\n${query}\n`), query).toEqual([]);
+    }
+    expect(await errorsIn('lib/auth/planted.ts', `${handle}export const planted = (db: Database, f: (d: Database) => void) => f(db);\n`)).toEqual([]);
+  });
+
   it('keeps the processor library standalone', async () => {
     const file = 'lib/idempotency/planted.ts';
     expect(await errorsIn(file, "import { env } from '@/lib/config/env';\nexport const planted = env;\n")).toEqual([
