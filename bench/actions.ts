@@ -16,7 +16,13 @@
  * moves single runs by a factor of two or more. The benchmark's Redis keys
  * and its database are removed at the end.
  *
- *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --replay 0.1 --rounds 3]
+ * The purge runs on each table of --tables: `library` (the processor
+ * library's processed_messages, written by its consumers through
+ * idempotent()) and `recipe` (the seed's three columns, no index on
+ * processed_at, written by the recipe's INSERT … ON CONFLICT DO NOTHING).
+ * Both contenders delete by the same condition text, the profile's own rule.
+ *
+ *   npm run bench:actions [-- --rows 1000000 --keys 10000 --batch 10000 --rate 200 --replay 0.1 --rounds 3 --tables library,recipe]
  */
 import { parseKeyPatterns } from '../lib/records/key-patterns';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +39,7 @@ import { idempotent, PostgresStore } from '../lib/idempotency';
 import { encodeRecord } from '../lib/idempotency/record';
 import { createStores } from '../lib/stores';
 import { getPurgeJob, purgeRunSettled, startPurgeJob } from '../lib/stores/postgres/purge-jobs';
-import { purgeableCondition } from '../lib/stores/postgres/rules';
+import { purgeableCondition, recipeRules } from '../lib/stores/postgres/rules';
 import { redisAccess } from '../lib/stores/redis/access';
 import type { RedisNodeClient as RedisClient } from '../lib/stores/redis/connection';
 import { previewStuckKeys } from '../lib/stores/redis/release';
@@ -53,6 +59,7 @@ const { values: args } = parseArgs({
     /** Share of the consumers' messages that replay an expired message. */
     replay: { type: 'string', default: '0.1' },
     rounds: { type: 'string', default: '3' },
+    tables: { type: 'string', default: 'library,recipe' },
   },
 });
 const ROWS = Number(args.rows);
@@ -63,6 +70,8 @@ const CONSUMERS = Number(args.consumers);
 const REPLAY = Number(args.replay);
 const ROUNDS = Number(args.rounds);
 const RETENTION_HOURS = 72;
+const TABLES = args.tables!.split(',').map((t) => t.trim());
+for (const t of TABLES) if (t !== 'library' && t !== 'recipe') throw new Error(`--tables: "${t}" is not library or recipe`);
 
 const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/idemscope');
 const dbUrl = (name: string) => Object.assign(new URL(base), { pathname: `/${name}` }).toString();
@@ -84,40 +93,83 @@ async function resetDatabase(): Promise<void> {
   await admin.end();
   await migrate(BENCH_URL);
   await setupLibraryTables(BENCH_URL);
+  const client = new pg.Client({ connectionString: BENCH_URL });
+  await client.connect();
+  await client.query(`CREATE TABLE recipe_messages (message_id uuid PRIMARY KEY, processed_at timestamptz DEFAULT now(), result jsonb)`);
+  await client.end();
 }
 
-/**
- * The same expired rows before each contender: half past their own
- * expires_at, half past retention. Returns a sample of their ids, spread
- * over the table, for the consumers to replay.
- */
-async function seedExpired(pool: pg.Pool): Promise<string[]> {
-  await pool.query('TRUNCATE processed_messages');
-  await pool.query(
-    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
-     SELECT gen_random_uuid(), 'old', 'completed', now() - interval '1 day', now() - interval '1 minute', '{"ok":true}'
-     FROM generate_series(1, $1)`,
-    [Math.ceil(ROWS / 2)],
-  );
-  await pool.query(
-    `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
-     SELECT gen_random_uuid(), 'old', 'completed', now() - interval '80 hours', NULL, '{"ok":true}'
-     FROM generate_series(1, $1)`,
-    [Math.floor(ROWS / 2)],
-  );
-  await pool.query(`VACUUM ANALYZE processed_messages`);
+/** One watched table under the purge: how its expired rows are seeded, its rule, and how its consumers claim a message. */
+interface BenchTable {
+  name: 'library' | 'recipe';
+  table: string;
+  /** The profile's purge rule on the database clock, as the dashboard's purge job runs it. */
+  condition: string;
+  /** The same expired rows before each contender (ROWS of them); returns a sample of their ids for replays. */
+  seed(pool: pg.Pool): Promise<void>;
+  /** Marks the seeded rows, so that the ones a purge left can be counted. */
+  seeded: string;
+  /** One message as that table's consumers process it. */
+  consumer(pool: pg.Pool): (id: string) => Promise<unknown>;
+}
+
+const benchTables: Record<BenchTable['name'], BenchTable> = {
+  library: {
+    name: 'library',
+    table: 'public.processed_messages',
+    condition: purgeableCondition(RETENTION_HOURS),
+    seeded: `consumer = 'old'`,
+    // Half past their own expires_at, half past retention.
+    async seed(pool) {
+      await pool.query(
+        `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
+         SELECT gen_random_uuid(), 'old', 'completed', now() - interval '1 day', now() - interval '1 minute', '{"ok":true}'
+         FROM generate_series(1, $1)`,
+        [Math.ceil(ROWS / 2)],
+      );
+      await pool.query(
+        `INSERT INTO processed_messages (message_id, consumer, status, processed_at, expires_at, result)
+         SELECT gen_random_uuid(), 'old', 'completed', now() - interval '80 hours', NULL, '{"ok":true}'
+         FROM generate_series(1, $1)`,
+        [Math.floor(ROWS / 2)],
+      );
+    },
+    consumer(pool) {
+      const handle = idempotent(async (m: { id: string }) => ({ handled: m.id }), { store: new PostgresStore(pool), consumer: 'bench-sim', key: (m) => m.id });
+      return (id) => handle.process({ id });
+    },
+  },
+  recipe: {
+    name: 'recipe',
+    table: 'public.recipe_messages',
+    condition: recipeRules.purgeableCondition(RETENTION_HOURS),
+    seeded: `result = '{"ok":true}'::jsonb`,
+    async seed(pool) {
+      await pool.query(
+        `INSERT INTO recipe_messages (message_id, processed_at, result)
+         SELECT gen_random_uuid(), now() - interval '80 hours', '{"ok":true}' FROM generate_series(1, $1)`,
+        [ROWS],
+      );
+    },
+    consumer(pool) {
+      return (id) => pool.query(`INSERT INTO recipe_messages (message_id, result) VALUES ($1, '{"handled":true}') ON CONFLICT (message_id) DO NOTHING`, [id]);
+    },
+  },
+};
+
+/** The table emptied and seeded afresh; a sample of the expired ids, spread over the table, for the consumers to replay. */
+async function seedExpired(pool: pg.Pool, t: BenchTable): Promise<string[]> {
+  await pool.query(`TRUNCATE ${t.table}`);
+  await t.seed(pool);
+  await pool.query(`VACUUM ANALYZE ${t.table}`);
   await pool.query(`CHECKPOINT`);
-  const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM processed_messages TABLESAMPLE SYSTEM (1) LIMIT 5000`);
+  const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM ${t.table} TABLESAMPLE SYSTEM (1) LIMIT 5000`);
   return rows.map((r) => r.message_id);
 }
 
 /** Consumers processing messages at RATE per second in total, REPLAY of them expired ones again; each latency recorded. */
-function simulate(pool: pg.Pool, replayable: string[]): { stop: () => Promise<number[]> } {
-  const handle = idempotent(async (m: { id: string }) => ({ handled: m.id }), {
-    store: new PostgresStore(pool),
-    consumer: 'bench-sim',
-    key: (m) => m.id,
-  });
+function simulate(pool: pg.Pool, t: BenchTable, replayable: string[]): { stop: () => Promise<number[]> } {
+  const handle = t.consumer(pool);
   const latencies: number[] = [];
   let running = true;
   const interval = (1000 * CONSUMERS) / RATE;
@@ -125,7 +177,7 @@ function simulate(pool: pg.Pool, replayable: string[]): { stop: () => Promise<nu
     while (running) {
       const started = performance.now();
       const replay = replayable.length > 0 && Math.random() < REPLAY;
-      await handle.process({ id: replay ? replayable[Math.floor(Math.random() * replayable.length)]! : randomUUID() });
+      await handle(replay ? replayable[Math.floor(Math.random() * replayable.length)]! : randomUUID());
       const took = performance.now() - started;
       latencies.push(took);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - took)));
@@ -158,7 +210,7 @@ interface Contender {
  * shows what each costs the server; with consumers shows what the gentle
  * one gives up by yielding to them between batches.
  */
-async function purgeBench(): Promise<void> {
+async function purgeBench(t: BenchTable): Promise<void> {
   const pool = new pg.Pool({ connectionString: BENCH_URL, max: CONSUMERS + 2 });
   const db = createPrismaClient(BENCH_URL, 2);
   // The app's client is long warm; a cold one spends its first query starting up.
@@ -173,26 +225,23 @@ async function purgeBench(): Promise<void> {
   let skippedUnderLock = 0;
 
   const unbatched = async (withLoad: boolean) => {
-    const replayable = await seedExpired(pool);
-    const load = withLoad ? simulate(pool, replayable) : null;
+    const replayable = await seedExpired(pool, t);
+    const load = withLoad ? simulate(pool, t, replayable) : null;
     const started = performance.now();
-    const { rowCount } = await pool.query(
-      `DELETE FROM processed_messages WHERE status <> 'processing' AND COALESCE(expires_at, processed_at + make_interval(hours => $1)) < now()`,
-      [RETENTION_HOURS],
-    );
+    const { rowCount } = await pool.query(`DELETE FROM ${t.table} WHERE ${t.condition}`);
     record(`unbatched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
     if (rowCount !== ROWS) throw new Error(`the unbatched DELETE removed ${rowCount} rows, expected ${ROWS}`);
   };
   const batched = async (withLoad: boolean) => {
-    const replayable = await seedExpired(pool);
-    const load = withLoad ? simulate(pool, replayable) : null;
+    const replayable = await seedExpired(pool, t);
+    const load = withLoad ? simulate(pool, t, replayable) : null;
     const started = performance.now();
-    const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, target: { table: 'public.processed_messages', condition: purgeableCondition(RETENTION_HOURS) }, estimatedTotal: ROWS, estimated: false });
+    const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, target: { table: t.table, condition: t.condition }, estimatedTotal: ROWS, estimated: false });
     await purgeRunSettled(job.jobId);
     record(`batched${withLoad ? '+load' : ''}`, (performance.now() - started) / 1000, (await load?.stop()) ?? []);
     const done = await getPurgeJob(db, job.jobId);
     // Rows a consumer held when their batch came are skipped, left for the next purge.
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer = 'old'`);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.table} WHERE ${t.seeded}`);
     if (done.status !== 'completed' || done.purged + rows[0]!.n !== ROWS) {
       throw new Error(`purge ended ${done.status} after ${done.purged} rows, ${rows[0]!.n} left: ${done.error}`);
     }
@@ -201,7 +250,7 @@ async function purgeBench(): Promise<void> {
   };
 
   try {
-    const idleLoad = simulate(pool, await seedExpired(pool));
+    const idleLoad = simulate(pool, t, await seedExpired(pool, t));
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const idle = await idleLoad.stop();
 
@@ -221,7 +270,7 @@ async function purgeBench(): Promise<void> {
     }
 
     const rate = (name: string) => ROWS / median(results[name]!.seconds);
-    console.log(`\npurge of ${fmt(ROWS)} expired rows (batches of ${fmt(BATCH)}, ${fmt(statements)} statements), median of ${ROUNDS} rounds`);
+    console.log(`\n${t.name} table ${t.table}: purge of ${fmt(ROWS)} expired rows (batches of ${fmt(BATCH)}, ${fmt(statements)} statements), median of ${ROUNDS} rounds`);
     for (const suffix of ['', '+load']) {
       const label = suffix ? `beside ${CONSUMERS} consumers at ${RATE} msg/s, ${fmt(REPLAY * 100)} % of them replays of expired messages` : 'alone';
       console.log(`  ${label}:`);
@@ -299,7 +348,10 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   await resetDatabase();
   try {
-    await purgeBench();
+    for (const name of TABLES) {
+      console.log(`\n${name} table: ${ROUNDS} rounds`);
+      await purgeBench(benchTables[name as BenchTable['name']]);
+    }
     await releaseBench();
   } finally {
     await dropDatabase(BENCH_URL);
