@@ -95,6 +95,8 @@ async function resetDatabase(): Promise<void> {
   await setupLibraryTables(BENCH_URL);
   const client = new pg.Client({ connectionString: BENCH_URL });
   await client.connect();
+  // So that the batched purge's time inside Postgres can be told from its time between statements.
+  await client.query(`ALTER DATABASE idemscope_bench_actions SET track_functions = 'pl'`);
   await client.query(`CREATE TABLE recipe_messages (message_id uuid PRIMARY KEY, processed_at timestamptz DEFAULT now(), result jsonb)`);
   await client.end();
 }
@@ -203,6 +205,16 @@ interface Contender {
   seconds: number[];
   /** Latencies of the simulated consumers while it ran; empty when run without load. */
   during: number[];
+  /** Batched only: seconds spent inside the purge_window function, per run. */
+  inside: number[];
+}
+
+/** Milliseconds spent inside purge_window so far, as the statistics collector has it (flushed within a second of a backend going idle). */
+async function purgeWindowMs(pool: pg.Pool): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await pool.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await pool.query<{ ms: number | null }>(`SELECT sum(total_time)::float8 AS ms FROM pg_stat_user_functions WHERE funcname = 'purge_window'`);
+  return rows[0]?.ms ?? 0;
 }
 
 /**
@@ -217,7 +229,7 @@ async function purgeBench(t: BenchTable): Promise<void> {
   await db.$queryRaw`SELECT 1`;
   const results: Record<string, Contender> = {};
   const record = (name: string, seconds: number, during: number[]) => {
-    results[name] ??= { seconds: [], during: [] };
+    results[name] ??= { seconds: [], during: [], inside: [] };
     results[name].seconds.push(seconds);
     results[name].during.push(...during);
   };
@@ -234,6 +246,7 @@ async function purgeBench(t: BenchTable): Promise<void> {
   };
   const batched = async (withLoad: boolean) => {
     const replayable = await seedExpired(pool, t);
+    const insideBefore = await purgeWindowMs(pool);
     const load = withLoad ? simulate(pool, t, replayable) : null;
     const started = performance.now();
     const job = await startPurgeJob(db, { actor: 'bench', batchSize: BATCH, target: { table: t.table, condition: t.condition }, estimatedTotal: ROWS, estimated: false });
@@ -246,6 +259,7 @@ async function purgeBench(t: BenchTable): Promise<void> {
       throw new Error(`purge ended ${done.status} after ${done.purged} rows, ${rows[0]!.n} left: ${done.error}`);
     }
     skippedUnderLock += rows[0]!.n;
+    results[`batched${withLoad ? '+load' : ''}`]!.inside.push(((await purgeWindowMs(pool)) - insideBefore) / 1000);
     statements = done.batches;
   };
 
@@ -276,6 +290,7 @@ async function purgeBench(t: BenchTable): Promise<void> {
       console.log(`  ${label}:`);
       console.log(`    one unbatched DELETE  ${fmt(median(results[`unbatched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`unbatched${suffix}`))} rows/s`);
       console.log(`    batched purge job     ${fmt(median(results[`batched${suffix}`]!.seconds), 2)} s  ${fmt(rate(`batched${suffix}`))} rows/s`);
+      console.log(`      of which inside purge_window (per run): ${results[`batched${suffix}`]!.inside.map((x) => `${fmt(x, 2)} s`).join(', ')}; the rest is round trips and waiting for a core`);
       console.log(`    ratio                 ${fmt(rate(`batched${suffix}`) / rate(`unbatched${suffix}`), 2)}  (target >= 0.50)`);
     }
     console.log(`  consumers, no delete running:          ${latencyLine(idle)}`);
