@@ -61,7 +61,7 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
  * SCAN cursor of the batch and the offset into it, an index cursor the last
  * member passed.
  */
-export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysPage> {
+export async function listKeys(deps: Pick<DashboardDeps, 'config' | 'redis' | 'now'>, q: KeysQuery): Promise<KeysPage> {
   const { config } = deps;
   const patterns = config.keyPatterns;
   const only = q.pattern === undefined ? null : patterns.findIndex((p) => p.pattern === q.pattern || keyPatternText(p) === q.pattern);
@@ -95,7 +95,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
   return scanKeys(deps, q, patterns, scanned, at, count);
 }
 
-async function scanKeys(deps: DashboardDeps, q: KeysQuery, patterns: readonly KeyPattern[], order: number[], start: KeysCursor | null, count: number): Promise<KeysPage> {
+async function scanKeys(deps: Pick<DashboardDeps, 'config' | 'redis' | 'now'>, q: KeysQuery, patterns: readonly KeyPattern[], order: number[], start: KeysCursor | null, count: number): Promise<KeysPage> {
   const { config } = deps;
   const filter = createKeyFilter(patterns, config.statsPrefix);
   let at = start;
