@@ -121,12 +121,12 @@ function BulkRelease({ store }: { store: ActionStore }) {
 /** Where a Redis preview found its candidates, and when they were read. */
 function PreviewSource({ sources }: { sources: PreviewSources }) {
   const parts = [
-    sources.inFlightIndex ? `from the library's in-flight index (${formatCount(sources.inFlightIndex.members)} claims read, no scan)` : null,
-    sources.scan ? `scanned ~${formatCount(sources.scan.keys)} keys${sources.inFlightIndex ? ' of the other patterns' : ''}` : null,
+    sources.inFlightIndex ? `the library's in-flight index (${formatCount(sources.inFlightIndex.members)} claims read, no scan)` : null,
+    sources.scan ? `a scan of ~${formatCount(sources.scan.keys)} keys${sources.inFlightIndex ? ' of the other patterns' : ''}` : null,
   ].filter(Boolean);
   return (
     <p className="muted small" data-testid="bulk-release-source">
-      Found {parts.join('; ')} · read <Timestamp iso={sources.readAt} />
+      Found in {parts.join(' and ')} · read <Timestamp iso={sources.readAt} />
     </p>
   );
 }

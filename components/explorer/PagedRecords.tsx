@@ -92,9 +92,9 @@ function ListSource<T>({ pages }: { pages: ListPage<T>[] }) {
   const last = read.at(-1)!.readAt;
   return (
     <p className="muted small" data-testid="list-source">
-      {fromIndex ? "In-flight claims of =idemscope patterns from the library's in-flight index (no scan)" : null}
-      {fromIndex && scans.length ? '; ' : null}
-      {scans.length ? `${fromIndex ? 'other patterns ' : ''}scanned ~${formatCount(walked)} keys` : null}
+      {fromIndex ? "From the library's in-flight index (no scan)" : null}
+      {fromIndex && scans.length ? ' for =idemscope patterns; other patterns scanned' : null}
+      {scans.length ? `${fromIndex ? '' : 'Scanned'} ~${formatCount(walked)} keys` : null}
       {' · read '}
       <Timestamp iso={first} />
       {last !== first ? (
