@@ -245,8 +245,10 @@ export function inFlightListingSuite<R extends TestRedisClient | TestRedisCluste
       const plainOnly = await walk(w.depsAt(nowMs), { state: 'stuck', limit: 50, pattern: `${w.prefix}other:*=plain` });
       expect(plainOnly.pages.every((p) => p.source === 'scan')).toBe(true);
       const preview = await redisDedupStore(redis, w.settings, () => nowMs).previewRelease({ olderThanSeconds: 0 });
-      expect(preview.sources!.inFlightIndex).not.toBeNull();
+      expect(preview.sources!.inFlightIndex).toEqual({ members: 2 });
       expect(preview.sources!.scan).not.toBeNull();
+      // The scan of the other patterns never offers an indexed pattern's key a second time.
+      expect(preview.wouldRelease.map((i) => i.key).sort()).toEqual([w.key('m-1'), w.key('m-2')].sort());
       // A SCAN cursor is no index cursor, and the other way round.
       const indexCursor = (await listKeys(w.depsAt(nowMs), { state: 'stuck', limit: 1 })).nextCursor!;
       await expect(listKeys(w.depsAt(nowMs), { state: 'completed', limit: 5, cursor: indexCursor })).rejects.toMatchObject({ parameter: 'cursor' });
