@@ -41,6 +41,8 @@ test.describe('explorer', () => {
     const states = await table.getByTestId('row-state').allTextContents();
     expect(states.length).toBeGreaterThan(0);
     expect(new Set(states)).toEqual(new Set(['stuck']));
+    // No pattern is declared =idemscope here, so the stuck keys were found by a scan, and the list says so and when.
+    await expect(page.getByTestId('list-source')).toContainText(/^Scanned ~[\d,]+ keys · read \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
 
     await page.reload();
     await expect(page.getByLabel('State')).toHaveValue('stuck');
@@ -62,6 +64,7 @@ test.describe('explorer', () => {
     await expect(table.getByRole('link', { name: EXPLORER.messageId })).toBeVisible();
     const states = await table.getByTestId('row-state').allTextContents();
     expect(new Set(states)).toEqual(new Set(['completed']));
+    await expect(page.getByTestId('list-source')).toHaveCount(0);
   });
 
   test('a record page is deep-linkable', async ({ page }) => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useRef, useState } from 'react';
-import type { ActionStore } from '@/lib/contract/actions';
+import type { ActionStore, PreviewSources } from '@/lib/contract/actions';
 import { newActionId } from '@/components/queries/action-client';
 import { formatCount } from '@/lib/charts/format';
 import { useOverview } from '@/components/queries/overview';
@@ -11,6 +11,7 @@ import { ErrorNotice } from '@/components/ui/Notice';
 import { Panel } from '@/components/ui/Panel';
 import { Segmented } from '@/components/ui/Segmented';
 import { StuckDefinition } from '@/components/ui/StuckDefinition';
+import { Timestamp } from '@/components/ui/Timestamp';
 import { ActionOutcome } from './ActionOutcome';
 import { DisabledAction } from './DisabledAction';
 import { ConfirmWithReason } from './ConfirmWithReason';
@@ -92,6 +93,7 @@ function BulkRelease({ store }: { store: ActionStore }) {
             {data.more ? ` (more match: at most ${data.count} per request; release these, then preview again)` : ''}.
             {!data.complete ? ` The bounded scan stopped after ${data.examined} keys, so this is not every match.` : ''}
           </p>
+          {data.sources ? <PreviewSource sources={data.sources} /> : null}
           {data.count ? (
             <>
               <PreviewTable items={data.wouldRelease} caption="Stuck records that would be released" />
@@ -113,5 +115,18 @@ function BulkRelease({ store }: { store: ActionStore }) {
       {confirm.isError ? <ErrorNotice title="The release failed." error={confirm.error} /> : null}
       {confirm.data ? <ActionOutcome testId="release-result" done={`Released ${confirm.data.released.length}`} skipped={confirm.data.skipped} /> : null}
     </div>
+  );
+}
+
+/** Where a Redis preview found its candidates, and when they were read. */
+function PreviewSource({ sources }: { sources: PreviewSources }) {
+  const parts = [
+    sources.inFlightIndex ? `the library's in-flight index (${formatCount(sources.inFlightIndex.members)} claims read, no scan)` : null,
+    sources.scan ? `a scan of ~${formatCount(sources.scan.keys)} keys${sources.inFlightIndex ? ' of the other patterns' : ''}` : null,
+  ].filter(Boolean);
+  return (
+    <p className="muted small" data-testid="bulk-release-source">
+      Found in {parts.join(' and ')} · read <Timestamp iso={sources.readAt} />
+    </p>
   );
 }

@@ -55,6 +55,22 @@ export interface ReleasePreview {
   examined: number;
   /** False when the bounded scan stopped before covering every key pattern. */
   complete: boolean;
+  /** Redis bulk previews: where the candidates were found. */
+  sources?: PreviewSources;
+}
+
+/**
+ * Where a Redis bulk preview found its candidates: the library's in-flight
+ * index for the patterns declared `=idemscope` (no scan), a bounded SCAN for
+ * the others; null for a source not used.
+ */
+export interface PreviewSources {
+  /** Members of the in-flight index read (their keys then read once each). */
+  inFlightIndex: { members: number } | null;
+  /** Keys the SCAN of the other patterns returned. */
+  scan: { keys: number } | null;
+  /** When the candidates were classified (ISO); the release re-checks each against its value then. */
+  readAt: string;
 }
 
 export interface ReleaseResult {

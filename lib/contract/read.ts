@@ -387,12 +387,22 @@ export interface KeysPage {
   /** Keys looked at to build this page (bounded per request by IDEMSCOPE_LIST_EXAMINE_LIMIT). */
   examined: number;
   /**
-   * With a search: about how many keys of the database this page's SCAN steps
-   * walked (steps × COUNT; MATCH sends back only the matches, so `examined`
-   * alone would understate the work). Compare with DBSIZE.
+   * Pages read by SCAN: about how many keys of the database this page's SCAN
+   * steps walked (steps × COUNT; MATCH sends back only the matches, so
+   * `examined` alone would understate the work). Compare with DBSIZE.
    */
   scanned?: number;
+  /**
+   * Where the page's keys came from: `in-flight-index` (processing or stuck
+   * keys of patterns declared `=idemscope`, read from the library's own
+   * index of its claims, no scan) or `scan` (a bounded SCAN of the pattern).
+   */
+  source: KeysSource;
+  /** When the page's keys were read and classified (ISO). */
+  readAt: string;
 }
+
+export type KeysSource = 'in-flight-index' | 'scan';
 
 export interface KeyDetail extends KeyItem {
   /** Why the key was read as `format`: the pattern's declared format, or under `auto` the signature that matched (or that none did). */

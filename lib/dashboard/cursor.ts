@@ -48,6 +48,20 @@ export const keysCursorSchema = z.strictObject({
 });
 export type KeysCursor = z.infer<typeof keysCursorSchema>;
 
+/**
+ * Where a listing read from the library's in-flight index stands: the last
+ * member passed and its score (claim time, ms). A position, not an offset, so
+ * members that come and go between pages shift nothing.
+ */
+export const inFlightCursorSchema = z.strictObject({
+  s: z.number().finite(),
+  m: z.string().min(1).max(1024),
+});
+export type InFlightCursor = z.infer<typeof inFlightCursorSchema>;
+
+/** A key listing's cursor: a SCAN position, or a position in the in-flight index. */
+export const keyListingCursorSchema = z.union([keysCursorSchema, inFlightCursorSchema]);
+
 /** Where a message listing stands: the state it lists (all = none) and the last row's sort key. */
 export const messagesCursorSchema = z.strictObject({
   s: z.string().max(32),

@@ -2,7 +2,7 @@ import { inFlightIndexKey } from '../idempotency/stats-keys';
 import { companionKey } from '../idempotency/stores/redis-layout';
 import { examine } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
-import type { KeyPattern } from '../records/key-patterns';
+import { indexedPatterns } from '../records/key-patterns';
 import { stuckKeyOf, type KeyspaceSnapshot, type StuckKey } from '../scanner/snapshot';
 import type { DashboardDeps } from './deps';
 
@@ -29,10 +29,7 @@ export interface InFlightReading {
   stuck: StuckKey[];
 }
 
-/** Indexes of the patterns read from the index: those declared `=idemscope`. */
-export function indexedPatterns(patterns: readonly KeyPattern[]): number[] {
-  return patterns.flatMap((p, i) => (p.format === 'idemscope' ? [i] : []));
-}
+export { indexedPatterns } from '../records/key-patterns';
 
 /**
  * Reads the index: ZCARD and the oldest members in one round trip, then each

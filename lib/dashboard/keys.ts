@@ -1,12 +1,13 @@
 import { examine, type ExaminedKey } from '../records/examine';
 import { createKeyFilter } from '../records/key-filter';
 import { readerOf } from '../records/formats';
-import { keyPatternText } from '../records/key-patterns';
+import { indexedPatterns, keyPatternText, type KeyPattern } from '../records/key-patterns';
 import { keyMatchesSearch, searchMatch, type KeySearch } from '../records/glob';
 import type { RecordState } from '../records/states';
 import { inWindow, keyInstant, type TimeWindow } from '../records/time-window';
 import type { KeyItem, KeysPage } from '../contract/read';
-import { decodeCursor, encodeCursor, keysCursorSchema, type KeysCursor } from './cursor';
+import { decodeCursor, encodeCursor, keyListingCursorSchema, type KeysCursor } from './cursor';
+import { listFromInFlightIndex } from './in-flight-listing';
 import type { DashboardDeps } from './deps';
 import { InvalidParameterError } from '../errors';
 
@@ -50,26 +51,64 @@ export function toKeyItem(entry: ExaminedKey, pattern: string | null): KeyItem {
 }
 
 /**
- * A page of dedup keys, found by a live SCAN. The work per request is
- * bounded: at most keysExaminedPerRequest keys examined, in at most
- * keysExaminedPerRequest / scanCount SCAN steps, so a page can be short,
- * even empty, and still carry a cursor; the cursor
- * holds the pattern, the SCAN cursor of the batch and the offset into it.
+ * A page of dedup keys. Processing and stuck keys of patterns declared
+ * `=idemscope` are read from the library's in-flight index
+ * (in-flight-listing.ts), first; every other pattern (and every other state)
+ * by a live SCAN. A page comes from one source only, and says which. The work
+ * per request is bounded: at most keysExaminedPerRequest keys examined, in at
+ * most keysExaminedPerRequest / scanCount SCAN steps, so a page can be short,
+ * even empty, and still carry a cursor; a SCAN cursor holds the pattern, the
+ * SCAN cursor of the batch and the offset into it, an index cursor the last
+ * member passed.
  */
-export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysPage> {
+export async function listKeys(deps: Pick<DashboardDeps, 'config' | 'redis' | 'now'>, q: KeysQuery): Promise<KeysPage> {
   const { config } = deps;
   const patterns = config.keyPatterns;
   const only = q.pattern === undefined ? null : patterns.findIndex((p) => p.pattern === q.pattern || keyPatternText(p) === q.pattern);
   if (only === -1) throw new InvalidParameterError('pattern', `not a configured pattern; one of ${patterns.map((p) => JSON.stringify(keyPatternText(p))).join(', ')}`);
-  const filter = createKeyFilter(patterns, config.statsPrefix);
+  const inFlight = q.state === 'processing' || q.state === 'stuck' ? q.state : null;
+  const indexed = inFlight ? indexedPatterns(patterns).filter((i) => only === null || i === only) : [];
+  // The patterns left to SCAN, in order.
+  const scanned = patterns.map((_, i) => i).filter((i) => (only === null || i === only) && !indexed.includes(i));
   const count = Math.max(1, Math.min(config.scanCount, config.keysExaminedPerRequest));
-  let at: KeysCursor | null = q.cursor ? decodeCursor(q.cursor, keysCursorSchema) : { p: only ?? 0, c: '0', o: 0, n: count };
+  const scanStart = (): KeysCursor | null => (scanned.length ? { p: scanned[0]!, c: '0', o: 0, n: count } : null);
+  const cursor = q.cursor ? decodeCursor(q.cursor, keyListingCursorSchema) : null;
+
+  if (cursor ? 's' in cursor : indexed.length > 0) {
+    if (!inFlight || indexed.length === 0) throw new InvalidParameterError('cursor', 'belongs to another listing');
+    const after = cursor && 's' in cursor ? { score: cursor.s, member: cursor.m } : null;
+    const wanted = keyFilter(q, deps.now());
+    const page = await listFromInFlightIndex(deps, { state: inFlight, search: q.search, limit: q.limit }, indexed, after, (entry, pattern) =>
+      wanted(entry) ? toKeyItem(entry, pattern) : null,
+    );
+    const next = page.next ? { s: page.next.score, m: page.next.member! } : scanStart();
+    return {
+      items: page.items,
+      nextCursor: next ? encodeCursor(next) : null,
+      examined: page.examined,
+      source: 'in-flight-index',
+      readAt: new Date(page.readAtMs).toISOString(),
+    };
+  }
+  const at = cursor && !('s' in cursor) ? cursor : scanStart();
+  if (at && !scanned.includes(at.p)) throw new InvalidParameterError('cursor', 'belongs to another listing');
+  return scanKeys(deps, q, patterns, scanned, at, count);
+}
+
+async function scanKeys(deps: Pick<DashboardDeps, 'config' | 'redis' | 'now'>, q: KeysQuery, patterns: readonly KeyPattern[], order: number[], start: KeysCursor | null, count: number): Promise<KeysPage> {
+  const { config } = deps;
+  const filter = createKeyFilter(patterns, config.statsPrefix);
+  let at = start;
   // The COUNT a request sends is this server's, whatever the cursor says.
-  at.n = Math.min(at.n, count);
-  if (at.p >= patterns.length || (only !== null && at.p !== only)) throw new InvalidParameterError('cursor', 'belongs to another listing');
+  if (at) at.n = Math.min(at.n, count);
+  const nextPattern = (p: number): KeysCursor | null => {
+    const next = order[order.indexOf(p) + 1];
+    return next === undefined ? null : { p: next, c: '0', o: 0, n: count };
+  };
 
   const items: KeyItem[] = [];
-  const wanted = keyFilter(q, deps.now());
+  const nowMs = deps.now();
+  const wanted = keyFilter(q, nowMs);
   let examined = 0;
   let steps = Math.max(1, Math.ceil(config.keysExaminedPerRequest / count));
   let scanned = 0;
@@ -78,7 +117,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
     const match = q.search ? searchMatch(pattern, q.search) : pattern;
     if (match === null) {
       // No key of this pattern can start with the text: nothing to scan.
-      at = only === null && at.p + 1 < patterns.length ? { p: at.p + 1, c: '0', o: 0, n: count } : null;
+      at = nextPattern(at.p);
       continue;
     }
     const batch = await deps.redis.keyspace.scan(match, at.c, at.n);
@@ -102,8 +141,7 @@ export async function listKeys(deps: DashboardDeps, q: KeysQuery): Promise<KeysP
     examined += used;
     if (at.o + used < batch.keys.length) at = { ...at, o: at.o + used };
     else if (batch.cursor !== '0') at = { p: at.p, c: batch.cursor, o: 0, n: count };
-    else if (only === null && at.p + 1 < patterns.length) at = { p: at.p + 1, c: '0', o: 0, n: count };
-    else at = null;
+    else at = nextPattern(at.p);
   }
-  return { items, nextCursor: at ? encodeCursor(at) : null, examined, ...(q.search ? { scanned } : {}) };
+  return { items, nextCursor: at ? encodeCursor(at) : null, examined, scanned, source: 'scan', readAt: new Date(nowMs).toISOString() };
 }

@@ -48,3 +48,11 @@ export function parseKeyPatterns(entries: string | readonly string[]): KeyPatter
 export function keyPatternText(p: KeyPattern): string {
   return p.declared ? `${p.pattern}=${p.format}` : p.pattern;
 }
+
+/**
+ * Indexes of the patterns whose in-flight claims the dashboard reads from the
+ * library's in-flight index rather than by a scan: those declared `=idemscope`.
+ */
+export function indexedPatterns(patterns: readonly KeyPattern[]): number[] {
+  return patterns.flatMap((p, i) => (p.format === 'idemscope' ? [i] : []));
+}

@@ -5,6 +5,7 @@ import { clusterTags, companionKey, DEFAULT_SLOT_GROUPS, hashTag } from '../../i
 import { isCluster, type RedisClient } from './connection';
 import { guarded } from './guard';
 import { redisKeyspace, type KeyspaceReader, type NodeReader } from './keyspace';
+import { inFlightIndexKeys, inFlightPageReader, type InFlightPageReader } from './in-flight-pages';
 
 /**
  * What the Redis actions are given: the keyspace reader and a script runner,
@@ -36,6 +37,10 @@ export interface RedisAccess {
   inFlightIndexOf(key: string): string | null;
   /** The library's slot-group tags on a cluster (whose counter hashes a release counts into); null on a single node. */
   clusterTags: readonly string[] | null;
+  /** Every in-flight index of the library: the one set on a single node, one per slot group on a cluster. */
+  inFlightIndexes: readonly string[];
+  /** A page of those indexes after a position (see in-flight-pages.ts), guarded like every call. */
+  inFlightPage: InFlightPageReader;
   settings: StoreSettings;
   now(): number;
 }
@@ -79,6 +84,8 @@ export function redisAccess(client: RedisClient, settings: StoreSettings, now: (
       return tags.includes(tag) ? companionKey(index, tag) : null;
     },
     clusterTags: tags,
+    inFlightIndexes: inFlightIndexKeys(settings.statsPrefix, tags ?? ['']),
+    inFlightPage: guarded(client, inFlightPageReader(client)),
     settings,
     now,
   };

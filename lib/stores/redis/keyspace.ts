@@ -73,17 +73,20 @@ export interface ScanOutcome {
  * SCANs each pattern with a bounded COUNT, handing each batch to `visit`
  * until it returns true (enough found), the patterns are exhausted, or
  * `budget` keys were examined. A key matching two patterns is visited once,
- * under the first; keys under the stats prefix are never visited.
+ * under the first; keys under the stats prefix are never visited. Patterns
+ * that `scans` declines (read another way) are neither scanned nor visited.
  */
 export async function scanPatterns(
   reader: KeyspaceReader,
   scope: { keyPatterns: readonly KeyPattern[]; statsPrefix: string; scanCount: number },
   visit: (keys: string[]) => Promise<boolean>,
   budget = SCAN_BUDGET,
+  scans: (patternIndex: number) => boolean = () => true,
 ): Promise<ScanOutcome> {
   const filter = createKeyFilter(scope.keyPatterns, scope.statsPrefix);
   let examined = 0;
   for (const [index, { pattern }] of scope.keyPatterns.entries()) {
+    if (!scans(index)) continue;
     let cursor = '0';
     do {
       const step = await reader.scan(pattern, cursor, scope.scanCount);

@@ -4,6 +4,7 @@ import { isCluster, type RedisClient, type RedisNodeClient } from './connection'
 import { guarded } from './guard';
 import { guardedReader } from './access';
 import { whenWrongType, type KeyspaceReader } from './keyspace';
+import { inFlightPageReader, type InFlightPageReader } from './in-flight-pages';
 
 export interface RedisProbe {
   latencyMs: number;
@@ -39,6 +40,12 @@ export interface RedisReadStore {
    * once; a missing index is empty, and so is a key of another type there.
    */
   inFlightIndex(indexKeys: readonly string[], limit: number): Promise<{ members: number; oldest: string[] }>;
+  /**
+   * The next members of the in-flight indexes after a position (score, then
+   * member), oldest first, merged over every index, at most `limit`, none
+   * scored above `maxScore`: the listings' pages (see in-flight-pages.ts).
+   */
+  inFlightPage: InFlightPageReader;
   /**
    * Redis's CPU seconds (INFO cpu: used_cpu_sys + used_cpu_user); the
    * scanner's pacing reads it before and after each step. On a single node,
@@ -122,6 +129,8 @@ export function redisReadStore(client: RedisClient, clusterSlotGroups: number = 
       if (parts.length > 1) all.sort((a, b) => a.score - b.score);
       return { members, oldest: all.slice(0, limit).map((m) => m.value) };
     }),
+
+    inFlightPage: guarded(client, inFlightPageReader(client)),
 
     streamRange: guarded(client, async (key: string, fromMs: number, toMs: number, count: number) => {
       const entries = await client.xRange(key, String(fromMs), String(toMs), { COUNT: count }).catch(whenWrongType([]));

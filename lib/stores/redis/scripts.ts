@@ -185,3 +185,52 @@ for i, key in ipairs(KEYS) do
 end
 return out
 `);
+
+/**
+ * One page of the library's in-flight index after a position, oldest first:
+ * KEYS[1] the index; ARGV[1] a score, ARGV[2] a member (or '' for "after
+ * every member of that score"), ARGV[3] the highest score wanted ('' for
+ * none), ARGV[4] how many. Returns score and member pairs flat, [member,
+ * score, …]. The position is sought by score and member, not by rank, so a
+ * page starts where the last one ended even when members came and went in
+ * between: members of one score (a claim batch shares its claim time) are
+ * ordered bytewise by Redis, and found here by a binary search over their
+ * ranks, compared byte by byte (Lua's `<` follows the server's locale).
+ * Reads only (no-writes), so it never touches a record, and a member whose
+ * key has gone stays for the library's pruner. A key of another type is an
+ * empty index.
+ */
+export const IN_FLIGHT_PAGE = new LuaScript(`#!lua flags=no-writes
+local index = KEYS[1]
+if redis.call('TYPE', index).ok ~= 'zset' then return {} end
+local function greater(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+local start
+if ARGV[2] == '' then
+  start = redis.call('ZCOUNT', index, '-inf', ARGV[1])
+else
+  local lo = redis.call('ZCOUNT', index, '-inf', '(' .. ARGV[1])
+  local hi = lo + redis.call('ZCOUNT', index, ARGV[1], ARGV[1])
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if greater(redis.call('ZRANGE', index, mid, mid)[1], ARGV[2]) then hi = mid else lo = mid + 1 end
+  end
+  start = lo
+end
+local rows = redis.call('ZRANGE', index, start, start + tonumber(ARGV[4]) - 1, 'WITHSCORES')
+if ARGV[3] == '' then return rows end
+local top = tonumber(ARGV[3])
+local out = {}
+for i = 1, #rows, 2 do
+  if tonumber(rows[i + 1]) > top then break end
+  out[#out + 1] = rows[i]
+  out[#out + 1] = rows[i + 1]
+end
+return out
+`);
