@@ -9,11 +9,10 @@ import { deliveryWindow } from './deliveries/windows';
 import type { DashboardDeps } from './deps';
 import { describeFailure, FreshSnapshotTimeoutError, StoreUnavailableError } from '../errors';
 import { postgresHealth, redisHealth } from './health';
-import { classifyMessageRow } from '../stores/postgres/messages';
 import { rowClock } from '../stores/postgres/rules';
 import { ROW_COUNTS_KEY, sharedRowCounts } from './row-counts';
 import type { PostgresCounts } from '../stores/postgres/read-store';
-import type { MessageRow } from '../stores/postgres/messages';
+import { classifyMessageRow, type MessageRow } from '../stores/postgres/messages';
 
 export interface OverviewQuery {
   /** Wait for a keyspace pass that starts after this request. */
