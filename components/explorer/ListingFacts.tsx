@@ -48,7 +48,7 @@ function Order({ params, onChange }: { params: Params; onChange: (next: Partial<
     );
   }
   const table = overview.data?.postgres.tables[0];
-  const byId = table?.profile === 'recipe' && !table.timeIndexed;
+  const byId = (table?.profile === 'recipe' || table?.profile === 'custom') && !table.timeIndexed;
   const byKey = table?.profile === 'stripe-keys' || byId;
   return (
     <div className="toolbar">
@@ -64,7 +64,9 @@ function Order({ params, onChange }: { params: Params; onChange: (next: Partial<
         {byKey
           ? table?.profile === 'stripe-keys'
             ? 'Ordered by id, which grows with created_at: the one index such a table is sure to have.'
-            : 'Ordered by message id: processed_at has no index here, and ordering by time would read the whole table.'
+            : table?.profile === 'custom'
+              ? 'Ordered by id: no index leads with the mapped processed time here, and ordering by time would read the whole table.'
+              : 'Ordered by message id: processed_at has no index here, and ordering by time would read the whole table.'
           : 'Ordered by time along its index (processed_at, or claimed_at within a state); by default stuck and expired oldest first, others newest first. Other orders are not offered: no index serves them.'}
       </p>
     </div>
