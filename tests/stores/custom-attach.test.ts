@@ -110,6 +110,21 @@ describe('an in-house table watched through its column mapping', () => {
     const all = await listMessages(deps, { limit: 50 });
     expect(all.items).toHaveLength(13);
     expect(all.items.find((i) => i.messageId === id(13))).toMatchObject({ state: 'unrecognized', status: 'unknown', table: 'ops.inbox' });
+    // Pages of two along the id: every row once, whatever the page size.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMessages(deps, { limit: 2, cursor });
+      paged.push(...page.items.map((i) => i.messageId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged.sort()).toEqual(ROWS.map(([n]) => id(n)).sort());
+    expect((await listMessages(deps, { consumer: 'billing', limit: 50 })).items).toHaveLength(13);
+    expect((await listMessages(deps, { consumer: 'shipping', limit: 50 })).items).toEqual([]);
+    const prefix = id(12).slice(0, 6);
+    const found = (await listMessages(deps, { search: { text: prefix, mode: 'prefix' }, limit: 50 })).items.map((i) => i.messageId);
+    expect(found).toContain(id(12));
+    expect(found.every((f) => f.startsWith(prefix))).toBe(true);
     expect(await requireMessageDetail(deps, id(1))).toMatchObject({ table: 'ops.inbox', state: 'completed', status: 'completed', consumer: 'billing', result: { n: 1 } });
     expect(await requireMessageDetail(deps, id(11))).toMatchObject({ state: 'stuck', status: 'processing' });
   });

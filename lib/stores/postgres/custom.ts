@@ -84,9 +84,10 @@ export function customCounts(db: Db, c: CustomTable, clock: ReturnType<typeof ro
 }
 
 /**
- * One keyset page: along the processed column when an index leads with it,
- * otherwise along the id (the primary key), the state and window checked on
- * the walked rows, at most `window` rows a page.
+ * One keyset page along the id (the primary key), the state, window, search
+ * and consumer checked on the walked rows, at most `window` rows a page. Not
+ * along the processed column even where it is indexed: rows in flight often
+ * have no processed time yet, and a walk of that index would never reach them.
  */
 export async function customList(db: Db, c: CustomTable, q: ListRowsQuery): Promise<RowPage> {
   const m = c.t.custom!.columns;
@@ -100,32 +101,24 @@ export async function customList(db: Db, c: CustomTable, q: ListRowsQuery): Prom
   if (search?.none) return { rows: [], next: null, examined: 0 };
   const byConsumer = q.consumer === undefined ? null : m.consumer ? sql`k.${raw(quoteIdent(m.consumer))}::text = ${q.consumer}` : raw('FALSE');
   const predicate = [windowed, search?.filter, byConsumer].filter((p): p is Sql => !!p).reduce((a, p) => sql`${a} AND ${p}`);
+  // A uuid prefix is a range of the primary key.
   const idRange = search?.range ? sql` AND ${search.range}` : raw('');
   const descending = q.sort ? q.sort === 'newest' : !(q.state === 'stuck' || q.state === 'expired');
   const dir = raw(descending ? 'DESC' : 'ASC');
-  const cmp = raw(descending ? '<' : '>');
   const cast = raw(c.t.custom!.idKind === 'uuid' ? '::uuid' : '::bigint');
-  const byTime = c.t.timeIndexed;
-  // Rows without a processed time sort last in either direction of a time walk; they are listed on the id walk.
-  const order = byTime ? sql`${processed} ${dir}, ${id} ${dir}` : sql`${id} ${dir}`;
-  const after = !q.after
-    ? raw('')
-    : byTime
-      ? sql` AND (${processed}, ${id}) ${cmp} (${q.after.at}::timestamptz, ${q.after.id}${cast})`
-      : sql` AND ${id} ${cmp} ${q.after.id}${cast}`;
-  const rows = await query<RawRow & { k_at: string; rn: bigint; hit: boolean }>(
+  const after = q.after ? sql` AND ${id} ${raw(descending ? '<' : '>')} ${q.after.id}${cast}` : raw('');
+  const rows = await query<RawRow & { rn: bigint; hit: boolean }>(
     db,
-    sql`SELECT w.*, (w.hit_) AS hit FROM (
-        SELECT ${columns(c)}, (${predicate}) AS hit_,
-          coalesce(to_char(${processed} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '') AS k_at,
-          row_number() OVER (ORDER BY ${order}) AS rn
-        FROM ${c.t.sql} k WHERE ${byTime ? sql`${processed} IS NOT NULL` : raw('TRUE')}${idRange}${after}
-        ORDER BY ${order} LIMIT ${q.window}
+    sql`SELECT w.*, w.hit_ AS hit FROM (
+        SELECT ${columns(c)}, (${predicate}) AS hit_, row_number() OVER (ORDER BY ${id} ${dir}) AS rn
+        FROM ${c.t.sql} k WHERE TRUE${idRange}${after}
+        ORDER BY ${id} ${dir} LIMIT ${q.window}
       ) w
       WHERE w.hit_ OR w.rn = ${q.window}
       LIMIT ${q.limit + 1}`,
   );
-  return windowPage(rows, q, (r) => toRow(c, r), (r) => ({ at: r.k_at, id: r.id }));
+  // Keyset on the id alone: the cursor carries no time.
+  return windowPage(rows, q, (r) => toRow(c, r), (r) => ({ at: '', id: r.id }));
 }
 
 /**
