@@ -12,7 +12,7 @@ import { listMessages, requireMessageDetail } from '../../lib/dashboard/messages
 import { getOverview } from '../../lib/dashboard/overview';
 import { purgeRunSettled } from '../../lib/stores/postgres/purge-jobs';
 import { customRules } from '../../lib/stores/postgres/rules';
-import { actionFixture, operator, type ActionFixture } from '../actions/setup';
+import { actionFixture, operator, withSettings, type ActionFixture } from '../actions/setup';
 import { testConfig } from '../dashboard/helpers/dataset';
 
 /**
@@ -196,5 +196,48 @@ describe('an in-house table watched through its column mapping', () => {
     expect(await shape()).toEqual(shapeBefore);
     const { rows } = await client.query(`SELECT count(*)::int AS foreign FROM ops.inbox WHERE msg_id <> ALL($1::uuid[])`, [[...ids.values()]]);
     expect(rows[0].foreign).toBe(0);
+  });
+});
+
+describe('an in-house table of integer ids and times only', () => {
+  const tables = parseEnv({ IDEMSCOPE_TABLES: 'ledger.seen=custom', IDEMSCOPE_CUSTOM_COLUMNS: 'ledger.seen:id=event_id;processed=seen_at;result=note' }).IDEMSCOPE_TABLES;
+  let plain: DashboardDeps;
+  let actions: ActionFixture;
+
+  beforeAll(async () => {
+    await client.query('CREATE SCHEMA ledger; CREATE TABLE ledger.seen (event_id bigint PRIMARY KEY, seen_at timestamptz NOT NULL, note text)');
+    await client.query(
+      `INSERT INTO ledger.seen SELECT n, now() - CASE WHEN n > 3 THEN interval '100 hours' ELSE interval '1 hour' END, 'n' || n FROM generate_series(1, 5) n`,
+    );
+    plain = createDashboard({ config: testConfig(fixture.prefix, { tables }), redis: fixture.redis, db: fixture.db });
+    actions = withSettings(fixture, { tables });
+  });
+  afterAll(() => plain?.scanner.stop());
+
+  it('is counted, paged by its integer id and shown with its text result', async () => {
+    const { postgres } = await getOverview(plain, { fresh: false });
+    expect(postgres.tables).toEqual([{ table: 'ledger.seen', profile: 'custom', rows: 5, processing: 0, stuck: 0, completed: 3, failed: 0, expired: 2, estimated: false, timeIndexed: false }]);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMessages(plain, { limit: 2, cursor });
+      paged.push(...page.items.map((i) => i.messageId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(['5', '4', '3', '2', '1']);
+    expect(await requireMessageDetail(plain, '3')).toMatchObject({ table: 'ledger.seen', state: 'completed', result: 'n3' });
+    expect(await requireMessageDetail(plain, '5')).toMatchObject({ state: 'expired' });
+  });
+
+  it('releases any row (none is ever in flight) by deleting it, and reports a key it does not hold as missing', async () => {
+    const preview = await releaseAction(actions, 'postgres', operator, releaseBody.parse({ keys: ['1', '99'], dryRun: true }));
+    if (!preview.dryRun) throw new Error('expected a preview');
+    expect(preview.preview.wouldRelease.map((i) => [i.key, i.state.state])).toEqual([['1', 'completed']]);
+    expect(preview.preview.skipped).toEqual([{ key: '99', reason: 'missing' }]);
+    const done = await releaseAction(actions, 'postgres', operator, releaseBody.parse({ keys: preview.preview.wouldRelease.map(({ key, seen }) => ({ key, seen })), reason: 'replay' }));
+    if (done.dryRun) throw new Error('expected a release');
+    expect(done.body.released).toEqual(['1']);
+    const { rows } = await client.query('SELECT event_id::text AS id FROM ledger.seen ORDER BY event_id');
+    expect(rows.map((r) => r.id)).toEqual(['2', '3', '4', '5']);
   });
 });

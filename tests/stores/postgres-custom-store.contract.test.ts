@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { PostgresStore } from '../../lib/idempotency';
@@ -9,7 +9,13 @@ import { INBOX_CONFIG, INBOX_TABLE, InboxStore } from './helpers/inbox-store';
 import type { WatchedTableConfig } from '../../lib/config/env';
 
 /** The contract on a table watched through a column mapping, over a fixture of its own. */
-async function open(label: string, table: WatchedTableConfig, create: string, library: (pool: pg.Pool) => StoreUnderTest['library']): Promise<StoreUnderTest> {
+async function open(
+  label: string,
+  table: WatchedTableConfig,
+  create: string,
+  library: (pool: pg.Pool) => StoreUnderTest['library'],
+  newKey: () => string = randomUUID,
+): Promise<StoreUnderTest> {
   const fixture = await actionFixture(label, { tables: [table] });
   const pool = new pg.Pool({ connectionString: fixture.database.url, max: 4 });
   await pool.query(create);
@@ -20,7 +26,7 @@ async function open(label: string, table: WatchedTableConfig, create: string, li
     withSettings: (overrides) => postgresDedupStore(fixture.db, { ...fixture.config, ...overrides }),
     unreachable: postgresDedupStore(dead, fixture.config),
     library: library(pool),
-    newKey: () => randomUUID(),
+    newKey,
     target: (key) => key,
     foreignTarget: 'order-123',
     async close() {
@@ -36,15 +42,16 @@ dedupStoreContract('postgres', () => open('pg_custom_contract', INBOX_CONFIG, IN
   label: 'postgres (custom profile, with a status column)',
 });
 
-// A table of ids and times only: nothing in it is ever in flight, so the in-flight cases do not apply (like the recipe's).
+// A table of integer ids and times only: nothing in it is ever in flight, so the in-flight cases do not apply (like the recipe's).
 dedupStoreContract(
   'postgres',
   () =>
     open(
       'pg_custom_plain_contract',
       { schema: 'public', table: 'seen', profile: 'custom', columns: { id: 'event_id', processed: 'seen_at', statusValues: { processing: 'processing', completed: 'completed', failed: 'failed' } } },
-      'CREATE TABLE public.seen (event_id uuid PRIMARY KEY, seen_at timestamptz NOT NULL DEFAULT now())',
+      'CREATE TABLE public.seen (event_id bigint PRIMARY KEY, seen_at timestamptz NOT NULL DEFAULT now())',
       (pool) => new PostgresStore(pool),
+      () => String(randomInt(1, 2 ** 47)),
     ),
   { label: 'postgres (custom profile, without a status column)', inFlight: false },
 );
