@@ -129,7 +129,7 @@ function partitionProblem(key: PartitionKeyRow, profile: TableProfileName): stri
 
 function missingColumns(columns: Map<string, string>, profile: TableProfileName, config: WatchedTableConfig): string[] {
   if (profile === 'custom') {
-    // The env check guarantees a mapping for every custom table.
+    // A custom table without a mapping was reported before this is asked.
     return customColumnsNeeded(config.columns!)
       .filter(([name, types]) => (types ? !types.includes(columns.get(name) ?? '') : !columns.has(name)))
       .map(([name, types, role]) => `${name} (${types ? types.join(' or ') : 'any type'}, for ${role})`);
