@@ -49,22 +49,24 @@ function Order({ params, onChange }: { params: Params; onChange: (next: Partial<
   }
   const table = overview.data?.postgres.tables[0];
   const byId = table?.profile === 'recipe' && !table.timeIndexed;
-  const byKey = table?.profile === 'stripe-keys' || byId;
+  const byKey = table?.profile === 'stripe-keys' || table?.profile === 'custom' || byId;
   return (
     <div className="toolbar">
       <div className="field">
         <label htmlFor={id}>Order</label>
         <select id={id} value={params.sort ?? ''} onChange={(e) => onChange({ sort: (e.target.value || undefined) as Params['sort'] })}>
           <option value="">Default for the state</option>
-          <option value="newest">{byId ? 'Message id, descending' : 'Newest first'}</option>
-          <option value="oldest">{byId ? 'Message id, ascending' : 'Oldest first'}</option>
+          <option value="newest">{byId ? 'Message id, descending' : table?.profile === 'custom' ? 'Id, descending' : 'Newest first'}</option>
+          <option value="oldest">{byId ? 'Message id, ascending' : table?.profile === 'custom' ? 'Id, ascending' : 'Oldest first'}</option>
         </select>
       </div>
       <p className="muted small" data-testid="sort-note">
         {byKey
           ? table?.profile === 'stripe-keys'
             ? 'Ordered by id, which grows with created_at: the one index such a table is sure to have.'
-            : 'Ordered by message id: processed_at has no index here, and ordering by time would read the whole table.'
+            : table?.profile === 'custom'
+              ? 'Ordered by id, the one index such a table is sure to have: rows in flight may have no processed time yet, so a walk along time would miss them.'
+              : 'Ordered by message id: processed_at has no index here, and ordering by time would read the whole table.'
           : 'Ordered by time along its index (processed_at, or claimed_at within a state); by default stuck and expired oldest first, others newest first. Other orders are not offered: no index serves them.'}
       </p>
     </div>

@@ -92,6 +92,61 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public.t,public.t' })).toThrow(/listed twice/);
   });
 
+  it('maps the columns of a custom table, each table by name, with default or mapped status values', () => {
+    const config = parseEnv({
+      IDEMSCOPE_TABLES: 'public.inbox=custom,ops.seen=custom,public.processed_messages',
+      IDEMSCOPE_CUSTOM_COLUMNS:
+        'public.inbox:id=msg_id;processed=handled_at;result=outcome;status=state;lease=locked_until;consumer=handler;expires=expires_at;status_values=processing:in_progress|completed:done|failed:error, ops.seen: id=event_id ; processed=seen_at',
+    });
+    expect(config.IDEMSCOPE_TABLES).toEqual([
+      {
+        schema: 'public',
+        table: 'inbox',
+        profile: 'custom',
+        columns: {
+          id: 'msg_id',
+          processed: 'handled_at',
+          result: 'outcome',
+          status: 'state',
+          lease: 'locked_until',
+          consumer: 'handler',
+          expires: 'expires_at',
+          statusValues: { processing: 'in_progress', completed: 'done', failed: 'error' },
+        },
+      },
+      { schema: 'ops', table: 'seen', profile: 'custom', columns: { id: 'event_id', processed: 'seen_at', statusValues: { processing: 'processing', completed: 'completed', failed: 'failed' } } },
+      { schema: 'public', table: 'processed_messages' },
+    ]);
+    expect(config).not.toHaveProperty('IDEMSCOPE_CUSTOM_COLUMNS');
+    // Only the states named are mapped; the others keep their defaults.
+    const partial = parseEnv({ IDEMSCOPE_TABLES: 'public.inbox=custom', IDEMSCOPE_CUSTOM_COLUMNS: 'public.inbox:id=id;processed=at;status=s;status_values=completed:ok' });
+    expect(partial.IDEMSCOPE_TABLES[0]!.columns!.statusValues).toEqual({ processing: 'processing', completed: 'ok', failed: 'failed' });
+  });
+
+  it('refuses a custom mapping it cannot use, naming the variable, the table and the column or role', () => {
+    const fails = (mapping: string, tables = 'public.inbox=custom') => expect(() => parseEnv({ IDEMSCOPE_TABLES: tables, IDEMSCOPE_CUSTOM_COLUMNS: mapping }), mapping);
+    fails('public.inbox:id=msg_id').toThrow(/IDEMSCOPE_CUSTOM_COLUMNS: public\.inbox: needs processed=<column>/);
+    fails('public.inbox:processed=at').toThrow(/public\.inbox: needs id=<column>/);
+    fails('public.inbox:id=msg_id;processed=at;owner=who').toThrow(/"owner=who" is not role=column/);
+    fails('public.inbox:id=msg_id;processed="at"').toThrow(/column "\"at\"" for processed must be a plain lower-case identifier/);
+    fails('public.inbox:id=msg_id;processed=at;result=x;drop table').toThrow(/"drop table" is not role=column/);
+    fails('public.inbox:id=msg_id;processed=at;lease=At').toThrow(/column "At" for lease/);
+    fails('public.inbox:id=msg_id;processed=msg_id').toThrow(/column msg_id is mapped to two roles/);
+    fails('public.inbox:id=a;id=b;processed=at').toThrow(/id is mapped twice/);
+    fails('public.inbox:id=a;processed=at;status_values=completed:done').toThrow(/status_values needs a status=<column>/);
+    fails("public.inbox:id=a;processed=at;status=s;status_values=completed:it's").toThrow(/status value "it's" for completed/);
+    fails('public.inbox:id=a;processed=at;status=s;status_values=finished:done').toThrow(/"finished:done" is not state:value/);
+    fails('public.inbox:id=a;processed=at;status=s;status_values=completed:x|failed:x').toThrow(/three different values/);
+    fails('public.inbox:id=a;processed=at;status=s;status_values=failed:x|failed:y').toThrow(/names failed twice/);
+    fails('inbox:id=a;processed=at').toThrow(/"inbox:id=a;processed=at" is not schema\.table:role=column/);
+    fails('public.inbox').toThrow(/is not schema\.table:role=column/);
+    fails('public.inbox:id=a;processed=at,public.inbox:id=b;processed=at').toThrow(/"public\.inbox" is mapped twice/);
+    // The two variables must agree: every custom table mapped, every mapping a custom table's.
+    fails('public.other:id=a;processed=at').toThrow(/IDEMSCOPE_TABLES: "public\.inbox=custom" needs its columns in IDEMSCOPE_CUSTOM_COLUMNS/);
+    fails('public.inbox:id=a;processed=at', 'public.inbox').toThrow(/IDEMSCOPE_CUSTOM_COLUMNS: "public\.inbox" is not in IDEMSCOPE_TABLES as public\.inbox=custom/);
+    expect(() => parseEnv({ IDEMSCOPE_TABLES: 'public.inbox=custom' })).toThrow(/needs its columns in IDEMSCOPE_CUSTOM_COLUMNS/);
+  });
+
   it('reads REDIS_CLUSTER_URLS as the seed nodes of a cluster, unset meaning a single node', () => {
     expect(parseEnv({}).REDIS_CLUSTER_URLS).toBeUndefined();
     expect(parseEnv({ REDIS_CLUSTER_URLS: ' ' }).REDIS_CLUSTER_URLS).toBeUndefined();

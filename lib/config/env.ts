@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseCidr } from './cidr';
 import { DEFAULT_KEY_PATTERNS, KeyPatternError, parseKeyPatterns, type KeyPattern } from '../records/key-patterns';
 import { DEFAULT_VERDICT_THRESHOLDS as VERDICT } from '../contract/read';
+import type { CustomStatusValues } from '../records/classify';
 
 /** Raised once at start-up, listing every bad variable rather than the first one. */
 export class ConfigError extends Error {
@@ -52,15 +53,41 @@ const ownSchema = z
   .refine((v) => IDENTIFIER.test(v), 'must be a plain lower-case identifier (a-z, 0-9, _; at most 63 characters)')
   .refine((v) => v !== 'public' && v !== 'information_schema' && !v.startsWith('pg_'), 'must be a schema of Idemscope\'s own, not public or a system schema');
 
-export const TABLE_PROFILES = ['recipe', 'library', 'stripe-keys'] as const;
+export const TABLE_PROFILES = ['recipe', 'library', 'stripe-keys', 'custom'] as const;
 export type TableProfileName = (typeof TABLE_PROFILES)[number];
+
+/**
+ * The columns of an in-house table watched as `custom` (IDEMSCOPE_CUSTOM_COLUMNS):
+ * which column plays each role. id and processed are required; without
+ * `claimed` the processed column is the claim time; without `status` every
+ * row is completed.
+ */
+export interface CustomColumns {
+  id: string;
+  processed: string;
+  claimed?: string;
+  result?: string;
+  status?: string;
+  lease?: string;
+  consumer?: string;
+  expires?: string;
+  /** What the status column holds for each state; default processing, completed, failed. */
+  statusValues: CustomStatusValues;
+}
+
+export const CUSTOM_ROLES = ['id', 'processed', 'claimed', 'result', 'status', 'lease', 'consumer', 'expires'] as const;
+type CustomRole = (typeof CUSTOM_ROLES)[number];
 
 export interface WatchedTableConfig {
   schema: string;
   table: string;
   /** Unset: detected from the table's columns at start. */
   profile?: TableProfileName;
+  /** Of a `custom` table only: its column mapping. */
+  columns?: CustomColumns;
 }
+
+const tableName = (parts: string[]) => parts.length === 2 && parts.every((p) => IDENTIFIER.test(p));
 
 /** `schema.table` or `schema.table=profile`, comma-separated. */
 const watchedTables = z
@@ -72,7 +99,7 @@ const watchedTables = z
       const [name = '', profile, ...rest] = entry.split('=').map((s) => s.trim());
       // Profile names contain dashes; identifiers do not.
       const parts = name.split('.');
-      if (rest.length || parts.length !== 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+      if (rest.length || !tableName(parts)) {
         ctx.addIssue({ code: 'custom', message: `"${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)` });
         continue;
       }
@@ -87,6 +114,93 @@ const watchedTables = z
       out.push({ schema: parts[0]!, table: parts[1]!, ...(profile ? { profile: profile as TableProfileName } : {}) });
     }
     if (!out.length) ctx.addIssue({ code: 'custom', message: 'needs at least one table' });
+    return out;
+  });
+
+/**
+ * Status values are spliced into the purge's SQL text as literals (the purge
+ * function runs its condition with EXECUTE), so they are held to a grammar
+ * that can never close a literal.
+ */
+const STATUS_VALUE = /^[A-Za-z0-9_.-]{1,63}$/;
+const DEFAULT_STATUS_VALUES: CustomStatusValues = { processing: 'processing', completed: 'completed', failed: 'failed' };
+
+/** `processing:in_progress|completed:done|failed:error`, each state at most once, values distinct. */
+function parseStatusValues(text: string, table: string, problems: string[]): CustomStatusValues {
+  const values = { ...DEFAULT_STATUS_VALUES };
+  const given = new Set<string>();
+  for (const pair of text.split('|').map((s) => s.trim()).filter(Boolean)) {
+    const [state = '', value = '', ...rest] = pair.split(':').map((s) => s.trim());
+    if (rest.length || !(state in values)) {
+      problems.push(`${table}: status_values "${pair}" is not state:value with a state of processing, completed, failed`);
+    } else if (!STATUS_VALUE.test(value)) {
+      problems.push(`${table}: status value "${value}" for ${state} must be 1 to 63 of A-Z a-z 0-9 _ . -`);
+    } else if (given.has(state)) {
+      problems.push(`${table}: status_values names ${state} twice`);
+    } else {
+      given.add(state);
+      values[state as keyof CustomStatusValues] = value;
+    }
+  }
+  if (new Set(Object.values(values)).size !== 3) problems.push(`${table}: status_values must give the three states three different values`);
+  return values;
+}
+
+/** One table's mapping: `role=column;role=column;…;status_values=…`. */
+function parseMapping(table: string, text: string, problems: string[]): CustomColumns | null {
+  const roles: Partial<Record<CustomRole, string>> = {};
+  let statusValues: string | null = null;
+  const before = problems.length;
+  for (const item of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [role = '', column, ...rest] = item.split('=').map((s) => s.trim());
+    if (role === 'status_values' && column !== undefined && !rest.length) {
+      statusValues = column;
+      continue;
+    }
+    if (rest.length || column === undefined || !(CUSTOM_ROLES as readonly string[]).includes(role)) {
+      problems.push(`${table}: "${item}" is not role=column with a role of ${CUSTOM_ROLES.join(', ')} (or status_values=…)`);
+    } else if (!IDENTIFIER.test(column)) {
+      problems.push(`${table}: column "${column}" for ${role} must be a plain lower-case identifier (a-z, 0-9, _)`);
+    } else if (roles[role as CustomRole] !== undefined) {
+      problems.push(`${table}: ${role} is mapped twice`);
+    } else if (Object.values(roles).includes(column)) {
+      problems.push(`${table}: column ${column} is mapped to two roles`);
+    } else {
+      roles[role as CustomRole] = column;
+    }
+  }
+  for (const required of ['id', 'processed'] as const) if (roles[required] === undefined) problems.push(`${table}: needs ${required}=<column>`);
+  if (statusValues !== null && roles.status === undefined) problems.push(`${table}: status_values needs a status=<column>`);
+  const values = parseStatusValues(statusValues ?? '', table, problems);
+  if (problems.length > before) return null;
+  return { ...roles, id: roles.id!, processed: roles.processed!, statusValues: values };
+}
+
+/**
+ * IDEMSCOPE_CUSTOM_COLUMNS: `schema.table:role=column;…`, comma-separated
+ * tables, each of them listed in IDEMSCOPE_TABLES as `=custom`.
+ */
+const customColumns = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const out = new Map<string, CustomColumns>();
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      const name = colon < 0 ? entry : entry.slice(0, colon).trim();
+      if (colon < 0 || !tableName(name.split('.'))) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not schema.table:role=column;role=column;…` });
+        continue;
+      }
+      if (out.has(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is mapped twice` });
+        continue;
+      }
+      const problems: string[] = [];
+      const mapping = parseMapping(name, entry.slice(colon + 1), problems);
+      for (const message of problems) ctx.addIssue({ code: 'custom', message });
+      if (mapping) out.set(name, mapping);
+    }
     return out;
   });
 
@@ -116,6 +230,8 @@ const schema = z.object({
   IDEMSCOPE_SCHEMA: ownSchema,
   /** The dedup tables the dashboard watches. */
   IDEMSCOPE_TABLES: watchedTables,
+  /** The columns of each table IDEMSCOPE_TABLES watches as `custom`. */
+  IDEMSCOPE_CUSTOM_COLUMNS: customColumns,
   /** Redis holding dedup keys. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Seed nodes of a Redis Cluster; when set, every Redis connection is a cluster client and REDIS_URL is not used. */
@@ -219,12 +335,33 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
-export type Env = z.infer<typeof schema>;
+/** Each `custom` table gets its mapping; a table without one, or a mapping of no `custom` table, is named. */
+const configSchema = schema.transform((config, ctx) => {
+  const mapped = config.IDEMSCOPE_CUSTOM_COLUMNS;
+  const tables = config.IDEMSCOPE_TABLES.map((t) => {
+    const name = `${t.schema}.${t.table}`;
+    if (t.profile !== 'custom') return t;
+    const columns = mapped.get(name);
+    if (!columns) ctx.addIssue({ code: 'custom', path: ['IDEMSCOPE_TABLES'], message: `"${name}=custom" needs its columns in IDEMSCOPE_CUSTOM_COLUMNS (${name}:id=…;processed=…)` });
+    return columns ? { ...t, columns } : t;
+  });
+  for (const name of mapped.keys()) {
+    if (!config.IDEMSCOPE_TABLES.some((t) => t.profile === 'custom' && `${t.schema}.${t.table}` === name)) {
+      ctx.addIssue({ code: 'custom', path: ['IDEMSCOPE_CUSTOM_COLUMNS'], message: `"${name}" is not in IDEMSCOPE_TABLES as ${name}=custom` });
+    }
+  }
+  // The mappings now live on their tables; one place to read them.
+  const rest: Omit<typeof config, 'IDEMSCOPE_CUSTOM_COLUMNS'> & { IDEMSCOPE_CUSTOM_COLUMNS?: unknown } = { ...config };
+  delete rest.IDEMSCOPE_CUSTOM_COLUMNS;
+  return { ...rest, IDEMSCOPE_TABLES: tables };
+});
+
+export type Env = z.infer<typeof configSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

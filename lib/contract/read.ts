@@ -440,7 +440,8 @@ export interface KeyDetail extends KeyItem {
 
 // ---------------------------------------------------------------- messages: GET /api/v1/messages, GET /api/v1/messages/<id>
 
-export type MessageStatus = 'processing' | 'completed' | 'failed';
+/** `unknown`: a custom table's status column holds none of its mapped values (the row is `unrecognized`). */
+export type MessageStatus = 'processing' | 'completed' | 'failed' | 'unknown';
 
 export interface MessageItem {
   /** The watched table it is a row of, `schema.table`. */

@@ -65,7 +65,9 @@ export const keyListingCursorSchema = z.union([keysCursorSchema, inFlightCursorS
 /** Where a message listing stands: the state it lists (all = none) and the last row's sort key. */
 export const messagesCursorSchema = z.strictObject({
   s: z.string().max(32),
-  at: z.iso.datetime({ offset: true }),
-  id: z.guid(),
+  // Empty where the listing walks the key alone (a stripe-keys or custom table).
+  at: z.union([z.iso.datetime({ offset: true }), z.literal('')]),
+  // A uuid message_id, or the integer id of a stripe-keys or custom table.
+  id: z.union([z.guid(), z.string().regex(/^-?\d{1,18}$/)]),
 });
 export type MessagesCursor = z.infer<typeof messagesCursorSchema>;

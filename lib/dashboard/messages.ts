@@ -1,4 +1,3 @@
-import { classifyRow } from '../records/classify';
 import { maskJson } from '../records/mask';
 import type { RecordState } from '../records/states';
 import type { TimeWindow } from '../records/time-window';
@@ -9,7 +8,7 @@ import type { DashboardDeps } from './deps';
 import { InvalidParameterError, NotFoundError } from '../errors';
 import { payloadMismatch } from './records-view';
 import { rowClock } from '../stores/postgres/rules';
-import type { MessageRow, RowSort } from '../stores/postgres/messages';
+import { classifyMessageRow, type MessageRow, type RowSort } from '../stores/postgres/messages';
 
 export interface MessagesQuery {
   /** `schema.table`; default the first watched table. */
@@ -31,7 +30,7 @@ export function isUuid(value: string): boolean {
 }
 
 function toItem(deps: DashboardDeps, row: MessageRow, nowMs: number): MessageItem {
-  const { state, ageSeconds } = classifyRow(row, nowMs, deps.config);
+  const { state, ageSeconds } = classifyMessageRow(row, nowMs, deps.config);
   return {
     table: row.table,
     messageId: row.messageId,

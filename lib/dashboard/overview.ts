@@ -2,7 +2,6 @@ import { ScanTimeoutError } from '../scanner/scanner';
 import type { KeyspaceSnapshot, StuckKey } from '../scanner/snapshot';
 import { createKeyFilter } from '../records/key-filter';
 import { readInFlightIndex, withInFlightIndex, type InFlightReading } from './in-flight-index';
-import { classifyRow } from '../records/classify';
 import { patternSuggestion } from '../records/explain';
 import { keyPatternText } from '../records/key-patterns';
 import { DEFAULT_VERDICT_THRESHOLDS, type InFlightIndexInfo, type OverviewResponse, type RedisEstimate, type PostgresOverview, type RedisHealth, type RedisOverview, type Sources, type StuckRecord } from '../contract/read';
@@ -13,7 +12,7 @@ import { postgresHealth, redisHealth } from './health';
 import { rowClock } from '../stores/postgres/rules';
 import { ROW_COUNTS_KEY, sharedRowCounts } from './row-counts';
 import type { PostgresCounts } from '../stores/postgres/read-store';
-import type { MessageRow } from '../stores/postgres/messages';
+import { classifyMessageRow, type MessageRow } from '../stores/postgres/messages';
 
 export interface OverviewQuery {
   /** Wait for a keyspace pass that starts after this request. */
@@ -244,7 +243,7 @@ function oldestStuck(deps: DashboardDeps, stuckKeys: readonly StuckKey[], rows: 
     },
   }));
   const fromPostgres = rows.map((r) => {
-    const { ageSeconds } = classifyRow(r, nowMs, deps.config);
+    const { ageSeconds } = classifyMessageRow(r, nowMs, deps.config);
     return {
       rank: ageSeconds,
       record: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKey, classifyRecipeRow, classifyRow, classifyStripeKeyRow, partitionedExpiry, PTTL_NO_EXPIRY, type MessageRowFacts } from './classify';
+import { classifyCustomRow, classifyKey, classifyRecipeRow, classifyRow, classifyStripeKeyRow, partitionedExpiry, PTTL_NO_EXPIRY, type CustomRowFacts, type MessageRowFacts } from './classify';
 import { decodeValue, type DecodedRecord } from './detect';
 
 const config = { stuckAfterSeconds: 300, plainLockTtlSeconds: 86_400 };
@@ -219,6 +219,59 @@ describe('classifyStripeKeyRow: brandur\'s idempotency_keys', () => {
     expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
     expect(classifyStripeKeyRow(key(RETENTION_MS, null, 'started'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
     expect(classifyStripeKeyRow(key(RETENTION_MS + 1, 5_000, 'finished'), NOW, rows)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+  });
+});
+
+describe('classifyCustomRow: an in-house table through its column mapping', () => {
+  const rows = { stuckAfterSeconds: 300, retentionHours: 72 };
+  const RETENTION_MS = 72 * 3_600_000;
+  const VALUES = { processing: 'in_progress', completed: 'done', failed: 'error' };
+  const ago = (ms: number | null) => (ms === null ? null : new Date(NOW - ms));
+  const row = (status: string | null, times: { processed?: number | null; claimed?: number | null; lease?: number | null; expires?: number | null }): CustomRowFacts => ({
+    status,
+    processedAt: ago(times.processed ?? null),
+    claimedAt: ago(times.claimed ?? null),
+    leaseUntil: ago(times.lease ?? null),
+    expiresAt: ago(times.expires ?? null),
+  });
+  const classify = (r: CustomRowFacts, values: typeof VALUES | null = VALUES) => classifyCustomRow(r, values, NOW, rows);
+
+  it('without a status column every row is completed until its expiry, and expired from that instant on', () => {
+    expect(classify(row(null, { processed: RETENTION_MS - 1 }), null)).toEqual({ state: 'completed', ageSeconds: 259_199 });
+    expect(classify(row(null, { processed: RETENTION_MS }), null)).toEqual({ state: 'expired', ageSeconds: 259_200 });
+    expect(classify(row('anything', { processed: 1_000 }), null)).toEqual({ state: 'completed', ageSeconds: 1 });
+    expect(classify(row(null, { processed: 1_000, expires: 0 }), null)).toEqual({ state: 'expired', ageSeconds: 1 });
+    expect(classify(row(null, {}), null)).toEqual({ state: 'unrecognized', ageSeconds: 0 });
+  });
+
+  it('with a status column reads the mapped values only: anything else, or no value, is unrecognized, never completed', () => {
+    expect(classify(row('done', { processed: 1_000 }))).toEqual({ state: 'completed', ageSeconds: 1 });
+    expect(classify(row('error', { processed: 2_000 }))).toEqual({ state: 'failed', ageSeconds: 2 });
+    for (const status of ['completed', 'DONE', 'weird', null]) expect(classify(row(status, { processed: 1_000 })), String(status)).toEqual({ state: 'unrecognized', ageSeconds: 0 });
+  });
+
+  it('in flight: stuck once the lease has run out (a set lease wins over the claim\'s age), aged from the claim', () => {
+    expect(classify(row('in_progress', { claimed: 10_000, lease: -1 }))).toEqual({ state: 'processing', ageSeconds: 10 });
+    expect(classify(row('in_progress', { claimed: 10_000, lease: 1 }))).toEqual({ state: 'stuck', ageSeconds: 10 });
+    expect(classify(row('in_progress', { claimed: 10_000, lease: 0 }))).toEqual({ state: 'stuck', ageSeconds: 10 });
+    expect(classify(row('in_progress', { claimed: 3_600_000, lease: -60_000 }))).toEqual({ state: 'processing', ageSeconds: 3_600 });
+    expect(classify(row('in_progress', { lease: 0 }))).toEqual({ state: 'stuck', ageSeconds: 0 });
+  });
+
+  it('in flight without a lease: stuck once the claim is as old as the stuck threshold; without a claim time, unrecognized', () => {
+    expect(classify(row('in_progress', { claimed: 299_999 }))).toEqual({ state: 'processing', ageSeconds: 299 });
+    expect(classify(row('in_progress', { claimed: 300_000 }))).toEqual({ state: 'stuck', ageSeconds: 300 });
+    expect(classify(row('in_progress', { claimed: RETENTION_MS + 1, processed: RETENTION_MS + 1 }))).toEqual({ state: 'stuck', ageSeconds: 259_200 });
+    expect(classify(row('in_progress', { processed: 1_000 }))).toEqual({ state: 'unrecognized', ageSeconds: 0 });
+  });
+
+  it('finished: the expiry column wins over processed time plus the retention; with neither it is unrecognized', () => {
+    expect(classify(row('done', { processed: RETENTION_MS + 1, expires: -1 }))).toEqual({ state: 'completed', ageSeconds: 259_200 });
+    expect(classify(row('error', { processed: 1_000, expires: 1 }))).toEqual({ state: 'expired', ageSeconds: 1 });
+    expect(classify(row('done', { processed: RETENTION_MS - 1 }))).toEqual({ state: 'completed', ageSeconds: 259_199 });
+    expect(classify(row('error', { processed: RETENTION_MS }))).toEqual({ state: 'expired', ageSeconds: 259_200 });
+    expect(classify(row('done', { expires: 0 }))).toEqual({ state: 'expired', ageSeconds: 0 });
+    expect(classify(row('done', { claimed: 1_000 }))).toEqual({ state: 'unrecognized', ageSeconds: 0 });
   });
 });
 

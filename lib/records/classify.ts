@@ -124,3 +124,58 @@ export function classifyStripeKeyRow(
   if (ageMs >= config.retentionHours * 3_600_000) return { state: 'expired', ageSeconds: seconds(ageMs) };
   return { state: finished ? 'completed' : 'failed', ageSeconds: seconds(ageMs) };
 }
+
+/** What a `custom` table's status column holds for each state (IDEMSCOPE_CUSTOM_COLUMNS' status_values). */
+export interface CustomStatusValues {
+  processing: string;
+  completed: string;
+  failed: string;
+}
+
+/**
+ * A row of an in-house table mapped column by column (the `custom`
+ * profile). Columns it does not map are null here, which reads the same as
+ * a NULL in a mapped one: `claimedAt` is the claimed column, or the
+ * processed one when none is mapped.
+ */
+export interface CustomRowFacts {
+  /** The status column's value as text; ignored when the table maps no status column. */
+  status: string | null;
+  processedAt: Date | null;
+  claimedAt: Date | null;
+  leaseUntil: Date | null;
+  expiresAt: Date | null;
+}
+
+function customStatus(status: string | null, values: CustomStatusValues | null): 'processing' | 'completed' | 'failed' | null {
+  if (values === null) return 'completed';
+  if (status === values.processing) return 'processing';
+  if (status === values.completed) return 'completed';
+  if (status === values.failed) return 'failed';
+  return null;
+}
+
+/**
+ * The `custom` profile's rules. Without a status column every row is
+ * completed (like the recipe); with one, a value that is none of the three
+ * mapped values is unrecognized, never completed. In flight: stuck once its
+ * lease has run out, or, with no lease, once its claim is as old as the
+ * stuck threshold (a set lease wins: the service renews it). Finished:
+ * expired once its expiry (or, without one, processed time plus the
+ * retention) has passed. A row missing the time its state needs is
+ * unrecognized. The SQL twin is customRules() in lib/stores/postgres/rules.ts.
+ */
+export function classifyCustomRow(row: CustomRowFacts, statusValues: CustomStatusValues | null, nowMs: number, config: RowClassifyConfig): ClassifiedRow {
+  const status = customStatus(row.status, statusValues);
+  if (status === null) return { state: 'unrecognized', ageSeconds: 0 };
+  if (status === 'processing') {
+    const ageSeconds = row.claimedAt === null ? 0 : seconds(nowMs - row.claimedAt.getTime());
+    if (row.leaseUntil !== null) return { state: row.leaseUntil.getTime() <= nowMs ? 'stuck' : 'processing', ageSeconds };
+    if (row.claimedAt === null) return { state: 'unrecognized', ageSeconds: 0 };
+    return { state: nowMs - row.claimedAt.getTime() >= config.stuckAfterSeconds * 1000 ? 'stuck' : 'processing', ageSeconds };
+  }
+  const ageSeconds = row.processedAt === null ? 0 : seconds(nowMs - row.processedAt.getTime());
+  const expiresMs = row.expiresAt !== null ? row.expiresAt.getTime() : row.processedAt !== null ? row.processedAt.getTime() + config.retentionHours * 3_600_000 : null;
+  if (expiresMs === null) return { state: 'unrecognized', ageSeconds: 0 };
+  return { state: expiresMs <= nowMs ? 'expired' : status, ageSeconds };
+}

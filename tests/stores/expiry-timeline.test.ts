@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomColumns, TableProfileName } from '../../lib/config/env';
 import { createPrismaClient } from '../../lib/db/prisma';
 import { PostgresTables, type TableAdapter } from '../../lib/stores/postgres/adapters';
 import { rowClock } from '../../lib/stores/postgres/rules';
@@ -36,8 +37,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function adapterOf(schema: string, table: string, profile: 'library' | 'recipe' | 'stripe-keys'): Promise<TableAdapter> {
-  const tables = new PostgresTables(prisma, [{ schema, table, profile }]);
+async function adapterOf(schema: string, table: string, profile: TableProfileName, columns?: CustomColumns): Promise<TableAdapter> {
+  const tables = new PostgresTables(prisma, [{ schema, table, profile, ...(columns ? { columns } : {}) }]);
   const [adapter] = await tables.adapters(SETTINGS, () => NOW);
   expect(adapter?.table.profile).toBe(profile);
   return adapter!;
@@ -107,6 +108,32 @@ describe('the expiry timeline puts each row in the hour its rule says', () => {
       new Map([
         [3, 1],
         [12, 1],
+      ]),
+    );
+  });
+
+  it('custom rows: the expiry column when set (even later than processed + retention), else processed + retention; only finished rows, by the mapped status values', async () => {
+    await client.query('CREATE TABLE inbox (msg_id bigint primary key, state text, handled_at timestamptz, keep_until timestamptz)');
+    const columns: CustomColumns = {
+      id: 'msg_id',
+      processed: 'handled_at',
+      status: 'state',
+      expires: 'keep_until',
+      statusValues: { processing: 'busy', completed: 'ok', failed: 'bad' },
+    };
+    const row = (n: number, state: string, handled: Date | null, keep: Date | null) =>
+      client.query('INSERT INTO inbox (msg_id, state, handled_at, keep_until) VALUES ($1, $2, $3, $4)', [n, state, handled, keep]);
+    await row(1, 'ok', at(-71), at(10)); // kept longer than the retention: +10 h, not +1 h
+    await row(2, 'bad', at(-70), null); // no expiry column value: handled + 72 h = +2 h
+    await row(3, 'ok', null, at(5)); // no handled time, but an expiry: +5 h
+    await row(4, 'busy', at(-70), at(4)); // in flight: never on the timeline
+    await row(5, 'completed', at(-70), null); // not a mapped value: unrecognized, never expires
+    await row(6, 'ok', at(-10), at(-1)); // overdue: not on the timeline
+    expect(await timeline(await adapterOf('public', 'inbox', 'custom', columns))).toEqual(
+      new Map([
+        [2, 1],
+        [5, 1],
+        [10, 1],
       ]),
     );
   });

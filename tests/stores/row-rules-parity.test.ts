@@ -4,11 +4,12 @@ import { createPrismaClient } from '../../lib/db/prisma';
 import { tableRef } from '../../lib/stores/postgres/tables';
 
 const WATCHED = tableRef({ schema: 'public', table: 'processed_messages' });
-import { classifyRecipeRow, classifyRow, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
+import type { CustomColumns } from '../../lib/config/env';
+import { classifyCustomRow, classifyRecipeRow, classifyRow, type CustomRowFacts, type MessageRowFacts, type RowClassifyConfig } from '../../lib/records/classify';
 import { RECORD_STATES } from '../../lib/records/states';
 import { countPurgeable } from '../../lib/stores/postgres/purge';
-import { expiryTime, purgeableCondition, recipeRules, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
-import { sql } from '../../lib/stores/postgres/sql';
+import { customRules, expiryTime, purgeableCondition, recipeRules, rowClock, statePredicate, stuckByAge, stuckByLease } from '../../lib/stores/postgres/rules';
+import { raw, sql } from '../../lib/stores/postgres/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
 /**
@@ -195,4 +196,145 @@ describe('the recipe profile\'s rules in TypeScript and in SQL', () => {
       await client.query('ROLLBACK');
     }
   });
+});
+
+describe('the custom profile\'s rules in TypeScript and in SQL', () => {
+  const VALUES = { processing: 'in_progress', completed: 'done', failed: 'error' };
+  const WITH_STATUS: CustomColumns = {
+    id: 'msg_id',
+    processed: 'handled_at',
+    claimed: 'claimed_at',
+    status: 'state',
+    lease: 'locked_until',
+    expires: 'keep_until',
+    result: 'outcome',
+    statusValues: VALUES,
+  };
+  const WITHOUT_STATUS: CustomColumns = { id: 'event_id', processed: 'seen_at', expires: 'keep_until', statusValues: { processing: 'processing', completed: 'completed', failed: 'failed' } };
+  const INBOX = `CREATE TABLE inbox (msg_id uuid primary key, state text, claimed_at timestamptz, handled_at timestamptz,
+    locked_until timestamptz, keep_until timestamptz, outcome jsonb)`;
+  const SEEN = 'CREATE TABLE seen (event_id bigint primary key, seen_at timestamptz, keep_until timestamptz)';
+  // A status with the default values, and one time for both the claim and the result: no lease, no expiry column.
+  const JOBS_MAPPING: CustomColumns = { id: 'job_id', processed: 'updated_at', status: 'status', statusValues: { processing: 'processing', completed: 'completed', failed: 'failed' } };
+  const JOBS = 'CREATE TABLE jobs (job_id integer primary key, status text, updated_at timestamptz)';
+  const JOBS_CASES: Case[] = [{ state: 'processing', claimed: null, processed: null, lease: null, expires: null }, { state: 'done', claimed: null, processed: -1_000, lease: null, expires: null }];
+  for (const d of [-1, 0, 1]) {
+    JOBS_CASES.push({ state: 'processing', claimed: null, processed: -STUCK_MS + d, lease: null, expires: null });
+    for (const state of ['completed', 'failed']) JOBS_CASES.push({ state, claimed: null, processed: -RETENTION_MS + d, lease: null, expires: null });
+  }
+
+  type Case = { state: string | null; claimed: number | null; processed: number | null; lease: number | null; expires: number | null };
+  const INBOX_CASES: Case[] = [
+    { state: 'in_progress', claimed: null, processed: null, lease: null, expires: null },
+    { state: 'in_progress', claimed: -STUCK_MS - 1_000, processed: null, lease: 60_000, expires: null },
+    { state: 'done', claimed: -1_000, processed: null, lease: null, expires: null },
+    { state: 'done', claimed: -1_000, processed: null, lease: null, expires: -1 },
+    { state: 'completed', claimed: -1_000, processed: -1_000, lease: null, expires: null },
+    { state: 'weird', claimed: -1_000, processed: -1_000, lease: null, expires: null },
+    { state: null, claimed: -1_000, processed: -1_000, lease: null, expires: null },
+  ];
+  for (const d of [-1, 0, 1]) {
+    INBOX_CASES.push({ state: 'in_progress', claimed: -STUCK_MS + d, processed: null, lease: null, expires: null });
+    INBOX_CASES.push({ state: 'in_progress', claimed: -1_000, processed: null, lease: d, expires: null });
+    INBOX_CASES.push({ state: 'in_progress', claimed: null, processed: null, lease: d, expires: null });
+    INBOX_CASES.push({ state: 'in_progress', claimed: -1_000, processed: -RETENTION_MS + d, lease: null, expires: d });
+    for (const state of ['done', 'error']) {
+      INBOX_CASES.push({ state, claimed: -RETENTION_MS, processed: -RETENTION_MS + d, lease: null, expires: null });
+      INBOX_CASES.push({ state, claimed: -1_000, processed: -1_000, lease: null, expires: d });
+      INBOX_CASES.push({ state, claimed: -RETENTION_MS, processed: -RETENTION_MS - 1, lease: null, expires: 10_000 + d });
+    }
+  }
+  const SEEN_CASES: Case[] = [{ state: null, claimed: null, processed: null, lease: null, expires: null }];
+  for (const d of [-1, 0, 1]) {
+    SEEN_CASES.push({ state: null, claimed: null, processed: -RETENTION_MS + d, lease: null, expires: null });
+    SEEN_CASES.push({ state: null, claimed: null, processed: -1_000, lease: null, expires: d });
+    SEEN_CASES.push({ state: null, claimed: null, processed: -RETENTION_MS - 1, lease: null, expires: 10_000 + d });
+    SEEN_CASES.push({ state: null, claimed: null, processed: null, lease: null, expires: d });
+  }
+
+  const tables = [
+    { name: 'inbox', create: INBOX, mapping: WITH_STATUS, cases: INBOX_CASES },
+    { name: 'seen', create: SEEN, mapping: WITHOUT_STATUS, cases: SEEN_CASES },
+    { name: 'jobs', create: JOBS, mapping: JOBS_MAPPING, cases: JOBS_CASES },
+  ];
+
+  /** Inserts the cases, times as SQL on `clock` (a parameter or now()), ids numbered. */
+  async function insert(table: (typeof tables)[number], at: (offset: number | null) => string, params: unknown[]) {
+    for (const [i, c] of table.cases.entries()) {
+      if (table.name === 'inbox') {
+        await client.query(
+          `INSERT INTO inbox (msg_id, state, claimed_at, handled_at, locked_until, keep_until) VALUES (md5($1::text)::uuid, $2, ${at(c.claimed)}, ${at(c.processed)}, ${at(c.lease)}, ${at(c.expires)})`,
+          [i, c.state, ...params],
+        );
+      } else if (table.name === 'jobs') {
+        await client.query(`INSERT INTO jobs (job_id, status, updated_at) VALUES ($1, $2, ${at(c.processed)})`, [i, c.state, ...params]);
+      } else {
+        await client.query(`INSERT INTO seen (event_id, seen_at, keep_until) VALUES ($1, ${at(c.processed)}, ${at(c.expires)})`, [i, ...params]);
+      }
+    }
+  }
+
+  async function readCustomRows(table: (typeof tables)[number]): Promise<{ id: string; facts: CustomRowFacts }[]> {
+    const m = table.mapping;
+    const { rows } = await client.query(
+      `SELECT ${m.id}::text AS id, ${m.status ?? 'NULL'}::text AS status, ${m.processed} AS processed, ${m.claimed ?? m.processed} AS claimed,
+         ${m.lease ?? 'NULL::timestamptz'} AS lease, ${m.expires ?? 'NULL::timestamptz'} AS expires FROM ${table.name}`,
+    );
+    return rows.map((r) => ({ id: r.id, facts: { status: r.status, processedAt: r.processed, claimedAt: r.claimed, leaseUntil: r.lease, expiresAt: r.expires } }));
+  }
+
+  for (const table of tables) {
+    const rules = customRules(table.mapping);
+    const classify = (facts: CustomRowFacts, nowMs: number) => classifyCustomRow(facts, table.mapping.status ? table.mapping.statusValues : null, nowMs, config);
+
+    it(`${table.name} (${table.mapping.status ? 'with' : 'without'} a status column): put every row, boundaries included, in exactly one and the same state`, async () => {
+      await client.query(table.create);
+      try {
+        const nowMs = Math.floor(Date.now() / 1000) * 1000;
+        const offsets: unknown[] = [];
+        await insert(table, (offset) => (offset === null ? 'NULL' : `'${new Date(nowMs + offset).toISOString()}'::timestamptz`), offsets);
+        const rows = await readCustomRows(table);
+        expect(rows).toHaveLength(table.cases.length);
+        const clock = rowClock(nowMs, config.stuckAfterSeconds, config.retentionHours);
+        const seen = new Map<string, string[]>();
+        for (const state of RECORD_STATES) {
+          const { text, values } = sql`SELECT ${raw(table.mapping.id)}::text AS id FROM ${raw(table.name)} WHERE ${rules.statePredicate(state, clock)}`.build();
+          const matched = (await client.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
+          const classified = rows.filter((r) => classify(r.facts, nowMs).state === state).map((r) => r.id).sort();
+          expect(matched, state).toEqual(classified);
+          for (const id of matched) seen.set(id, [...(seen.get(id) ?? []), state]);
+        }
+        expect([...seen.values()].filter((states) => states.length !== 1)).toEqual([]);
+        expect(seen.size).toBe(rows.length);
+        const states = new Set(rows.map((r) => classify(r.facts, nowMs).state));
+        expect([...states].sort()).toEqual(table.mapping.status ? ['completed', 'expired', 'failed', 'processing', 'stuck', 'unrecognized'] : ['completed', 'expired', 'unrecognized']);
+
+        // The expiry timeline places finished rows by expiryTime(): past it is exactly expired.
+        const { text, values } = sql`SELECT ${raw(table.mapping.id)}::text AS id FROM ${raw(table.name)}
+          WHERE ${rules.finished} AND ${rules.expiryTime(config.retentionHours)} <= ${clock.now}`.build();
+        const pastExpiry = (await client.query<{ id: string }>(text, values)).rows.map((r) => r.id).sort();
+        expect(pastExpiry).toEqual(rows.filter((r) => classify(r.facts, nowMs).state === 'expired').map((r) => r.id).sort());
+      } finally {
+        await client.query(`DROP TABLE ${table.name}`);
+      }
+    });
+
+    it(`${table.name}: agrees with the purge's condition on the database clock`, async () => {
+      await client.query('BEGIN');
+      try {
+        await client.query(table.create);
+        await insert(table, (offset) => (offset === null ? 'NULL' : `now() + ${offset} * interval '1 millisecond'`), []);
+        const { rows } = await client.query<{ id: string; now: Date; purgeable: boolean | null }>(
+          `SELECT ${table.mapping.id}::text AS id, now() AS now, (${rules.purgeableCondition(config.retentionHours)}) AS purgeable FROM ${table.name}`,
+        );
+        const nowMs = rows[0]!.now.getTime();
+        const facts = new Map((await readCustomRows(table)).map((r) => [r.id, r.facts]));
+        const disagreements = rows.filter((r) => (r.purgeable === true) !== (classify(facts.get(r.id)!, nowMs).state === 'expired'));
+        expect(disagreements.map((r) => ({ ...r, facts: facts.get(r.id) }))).toEqual([]);
+        expect(rows.filter((r) => r.purgeable === true).length).toBeGreaterThan(0);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    });
+  }
 });

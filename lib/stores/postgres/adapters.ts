@@ -3,6 +3,7 @@ import type { WatchedTableConfig } from '../../config/env';
 import { InvalidParameterError } from '../../errors';
 import { isUuid } from '../../idempotency';
 import type { ReleaseOutcome, ReleaseScope, SeenTarget } from '../store';
+import { customCounts, customGet, customList, customOldestStuck, customPreview, customRelease, customTable } from './custom';
 import { rowCounts, type CountLimits, type RowCounts } from './counts';
 import type { Db } from './db';
 import { rowExpiry, type RowExpiry } from './expiry';
@@ -136,6 +137,32 @@ function stripeKeysAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () 
 }
 
 /**
+ * An in-house table through its column mapping: the rules of customRules(),
+ * keyed by its own id (a uuid or an integer; any other key is missing
+ * there). The purge's expired count is the one the counts make.
+ */
+function customAdapter(db: Db, t: WatchedTable, s: AdapterSettings, now: () => number): TableAdapter {
+  const c = customTable(t, s);
+  const clock = () => rowClock(now(), s.stuckAfterSeconds, s.retentionHours);
+  return {
+    table: t,
+    counts: (k, limits) => customCounts(db, c, k, limits),
+    oldestStuck: (k, limit) => customOldestStuck(db, c, k, limit),
+    list: (q) => customList(db, c, q),
+    get: (id) => customGet(db, c, id),
+    expiry: (k, originMs, bucketSeconds, buckets) =>
+      rowExpiry(db, t, { at: c.rules.expiryTime(s.retentionHours), finished: c.rules.finished }, k, originMs, bucketSeconds, buckets),
+    previewRelease: (scope) => customPreview(db, c, scope, now()),
+    release: (targets) => customRelease(db, c, targets),
+    countPurgeable: async () => {
+      const counts = await customCounts(db, c, clock(), { exact: 0, inFlight: 0 });
+      return { count: counts.expired.value, estimated: counts.expired.estimated };
+    },
+    purgeTarget: () => ({ table: t.name, condition: c.rules.purgeableCondition(s.retentionHours), partitioned: false }),
+  };
+}
+
+/**
  * Tables keyed by a uuid message_id never hold another kind of key (a
  * stripe-keys id): such a key is simply missing there, never a failed cast.
  */
@@ -159,7 +186,7 @@ function uuidKeyed(make: typeof libraryAdapter): typeof libraryAdapter {
   };
 }
 
-const ADAPTERS = { library: uuidKeyed(libraryAdapter), recipe: uuidKeyed(recipeAdapter), 'stripe-keys': stripeKeysAdapter };
+const ADAPTERS = { library: uuidKeyed(libraryAdapter), recipe: uuidKeyed(recipeAdapter), 'stripe-keys': stripeKeysAdapter, custom: customAdapter };
 const PARTITIONED = uuidKeyed(partitionedAdapter);
 
 function adapterOf(db: Db, t: WatchedTable, settings: AdapterSettings, now: () => number): TableAdapter {

@@ -1,3 +1,4 @@
+import { RECORD_STATES, type RecordState } from '../../records/states';
 import { num, query, type Db } from './db';
 import { libraryRules, statePredicate, stuckByAge, stuckByLease, type LibraryRules, type RowClock } from './rules';
 import { join, raw, sql, type Sql } from './sql';
@@ -162,4 +163,35 @@ export async function rowCounts(
     boundedCount(db, t, rules.expiredPredicate(clock), cap),
   ]);
   return { rows, ...inFlight, completed, failed, expired };
+}
+
+const COUNTED_STATES = RECORD_STATES.filter((s) => s !== 'unrecognized');
+
+/**
+ * Counts by state of a table whose profile has a predicate for each state
+ * but no index to count them by (stripe-keys, custom): up to the table cap,
+ * exact in one scan; above it, each state's share of a page sample scaled
+ * to the estimated total, all labelled.
+ */
+export async function stateCounts(db: Db, t: TableRef, predicate: (state: Exclude<RecordState, 'unrecognized'>) => Sql, limits: CountLimits): Promise<RowCounts> {
+  const cap = limits.table ?? EXACT_TABLE_ROWS;
+  const predicates = Object.fromEntries(COUNTED_STATES.map((s) => [s, predicate(s)])) as Record<string, Sql>;
+  const estimate = await estimateRows(db, t);
+  if (estimate <= cap * 1.1) {
+    const c = await countAllUpTo(db, t, predicates, cap);
+    if (c) {
+      const exact = (value: number): Count => ({ value, estimated: false });
+      return { rows: exact(c.rows), processing: exact(c.processing!), stuck: exact(c.stuck!), completed: exact(c.completed!), failed: exact(c.failed!), expired: exact(c.expired!) };
+    }
+  }
+  const rows = Math.max(cap + 1, estimate);
+  const percent = Math.min(100, (100 * 50_000) / rows);
+  const filters = COUNTED_STATES.map((s) => sql`, count(*) FILTER (WHERE ${predicates[s]!}) AS ${raw(`"${s}"`)}`);
+  const [row] = await query<Record<string, bigint>>(
+    db,
+    sql`SELECT count(*) AS n${join(filters, '')} FROM ${t.sql} TABLESAMPLE SYSTEM (${percent}::float8) REPEATABLE (7)`,
+  );
+  const n = num(row?.n) || 1;
+  const share = (s: string): Count => ({ value: Math.round((rows * num(row?.[s])) / n), estimated: true });
+  return { rows: { value: rows, estimated: true }, processing: share('processing'), stuck: share('stuck'), completed: share('completed'), failed: share('failed'), expired: share('expired') };
 }

@@ -1,3 +1,4 @@
+import { classifyRow, type ClassifiedRow, type RowClassifyConfig } from '../../records/classify';
 import type { RecordState } from '../../records/states';
 import type { TimeWindow } from '../../records/time-window';
 import type { KeySearch } from '../../records/glob';
@@ -11,7 +12,8 @@ export interface MessageRow {
   /** The watched table it is a row of, `schema.table`. */
   table: string;
   messageId: string;
-  status: 'processing' | 'completed' | 'failed';
+  /** `unknown`: a custom table's status holds none of its mapped values. */
+  status: 'processing' | 'completed' | 'failed' | 'unknown';
   consumer: string;
   processedAt: Date;
   claimedAt: Date;
@@ -21,6 +23,15 @@ export interface MessageRow {
   ownerToken: string | null;
   deliveryCount: number;
   fingerprint: string | null;
+  /** The row's state and age by its own profile's rule, where the library's classifyRow() would read its fields otherwise (custom tables). */
+  classify?: (nowMs: number, config: RowClassifyConfig) => ClassifiedRow;
+}
+
+/** A listed or looked-up row's state and age, on the caller's clock. */
+export function classifyMessageRow(row: MessageRow, nowMs: number, config: RowClassifyConfig): ClassifiedRow {
+  if (row.classify) return row.classify(nowMs, config);
+  if (row.status === 'unknown') return { state: 'unrecognized', ageSeconds: 0 };
+  return classifyRow({ ...row, status: row.status }, nowMs, config);
 }
 
 export interface MessageRowWithResult extends MessageRow {

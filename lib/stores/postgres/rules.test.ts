@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { libraryRules, partitionedRules, purgeableCondition, quoteIdent, recipeRules, rowClock, statePredicate, stripeKeyRules } from './rules';
+import { customRules, libraryRules, partitionedRules, purgeableCondition, quoteIdent, recipeRules, rowClock, statePredicate, stripeKeyRules } from './rules';
 
 const clock = rowClock(Date.UTC(2026, 11, 5), 300, 72);
 const text = (predicate: ReturnType<typeof statePredicate>) => predicate?.build().text;
 
 describe('the purge conditions refuse a retention the SQL cannot state', () => {
-  const conditions = { library: purgeableCondition, recipe: recipeRules.purgeableCondition, 'stripe-keys': stripeKeyRules.purgeableCondition };
+  const custom = customRules({ id: 'id', processed: 'at', status: 'state', statusValues: { processing: 'p', completed: 'c', failed: 'f' } });
+  const conditions = {
+    library: purgeableCondition,
+    recipe: recipeRules.purgeableCondition,
+    'stripe-keys': stripeKeyRules.purgeableCondition,
+    custom: (hours: number) => custom.purgeableCondition(hours),
+  };
   for (const [profile, condition] of Object.entries(conditions)) {
     it(`${profile}: whole hours from 0 up, inlined as such; a fraction, a negative or NaN is a RangeError naming the value`, () => {
       expect(condition(0)).toContain('make_interval(hours => 0)');
@@ -60,6 +66,32 @@ describe('what a recipe release compares with its preview', () => {
     const token = recipeRules.seenToken('m').build().text;
     expect(token).toContain('m.processed_at');
     expect(token).toContain('m.result');
+    expect(token).toMatch(/^md5\(/);
+  });
+});
+
+describe('the custom profile\'s SQL', () => {
+  const values = { processing: 'in_progress', completed: 'done', failed: 'error' };
+  const rules = customRules({ id: 'msg_id', processed: 'handled_at', status: 'state', lease: 'locked_until', expires: 'keep_until', result: 'outcome', statusValues: values });
+
+  it('quotes every mapped column and compares the status as text with the mapped values', () => {
+    expect(rules.purgeableCondition(72)).toBe(
+      `(("state"::text = 'done') OR ("state"::text = 'error')) AND ("keep_until" <= now() OR ("keep_until" IS NULL AND "handled_at" <= now() - make_interval(hours => 72)))`,
+    );
+    expect(rules.inFlight.build().text).toBe(`("state"::text = 'in_progress')`);
+  });
+
+  it('without a status column: every row finished, none in flight', () => {
+    const plain = customRules({ id: 'id', processed: 'seen_at', statusValues: values });
+    expect(plain.statusValues).toBeNull();
+    expect(plain.finished.build().text).toBe('TRUE');
+    expect(plain.inFlight.build().text).toBe('FALSE');
+    expect(plain.purgeableCondition(1)).toBe(`TRUE AND ("seen_at" <= now() - make_interval(hours => 1))`);
+  });
+
+  it('compares with its preview every column a service rewrites, through the release\'s alias', () => {
+    const token = rules.seenToken('k').build().text;
+    for (const column of ['k."state"', 'k."handled_at"', 'k."locked_until"', 'k."keep_until"', 'k."outcome"']) expect(token).toContain(column);
     expect(token).toMatch(/^md5\(/);
   });
 });

@@ -1,3 +1,4 @@
+import type { CustomColumns } from '../../config/env';
 import { partitionedPurgeableCondition, purgeableCondition } from '../../idempotency';
 import type { RecordState } from '../../records/states';
 import { raw, sql, type Sql } from './sql';
@@ -255,3 +256,101 @@ export const stripeKeyRules = {
   seenToken: (alias: string): Sql =>
     raw(`md5(coalesce(extract(epoch FROM ${alias}.locked_at)::text, '') || '|' || ${alias}.recovery_point || '|' || coalesce(extract(epoch FROM ${alias}.last_run_at)::text, ''))`),
 };
+
+function wholeHours(retentionHours: number): number {
+  if (!Number.isInteger(retentionHours) || retentionHours < 0) throw new RangeError(`retention hours must be a whole number, got ${retentionHours}`);
+  return retentionHours;
+}
+
+/** A status value as an SQL literal. Values are checked at start-up (no quotes can occur); doubling quotes keeps that true here too. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The `custom` profile: an in-house table read through its column mapping
+ * (IDEMSCOPE_CUSTOM_COLUMNS). The SQL twin of classifyCustomRow() in
+ * lib/records/classify.ts. Every column name is a checked identifier,
+ * quoted; status values are checked literals, so the purge's text condition
+ * and the parameterised predicates read the same SQL.
+ */
+export function customRules(m: CustomColumns) {
+  const col = (name: string) => quoteIdent(name);
+  const processed = col(m.processed);
+  const claimed = col(m.claimed ?? m.processed);
+  const lease = m.lease ? col(m.lease) : null;
+  const expires = m.expires ? col(m.expires) : null;
+  const is = (state: keyof CustomColumns['statusValues']): string =>
+    m.status ? `(${col(m.status)}::text = ${literal(m.statusValues[state])})` : state === 'completed' ? 'TRUE' : 'FALSE';
+  const inFlight = is('processing');
+  /** Rows that can expire: finished ones (every row without a status column). */
+  const finished = m.status ? `(${is('completed')} OR ${is('failed')})` : 'TRUE';
+  /** Past its expiry, on a clock given as SQL (a parameter, or now() in the purge's text). */
+  const expiredAt = (now: Sql, retentionCut: Sql): Sql =>
+    expires
+      ? sql`(${raw(expires)} <= ${now} OR (${raw(expires)} IS NULL AND ${raw(processed)} <= ${retentionCut}))`
+      : sql`(${raw(processed)} <= ${retentionCut})`;
+  const liveAt = (c: RowClock): Sql =>
+    expires
+      ? sql`(${raw(expires)} > ${c.now} OR (${raw(expires)} IS NULL AND ${raw(processed)} > ${c.retentionCut}))`
+      : sql`(${raw(processed)} > ${c.retentionCut})`;
+  const stuck = (c: RowClock): Sql =>
+    lease
+      ? sql`(${raw(inFlight)} AND (${raw(lease)} <= ${c.now} OR (${raw(lease)} IS NULL AND ${raw(claimed)} <= ${c.stuckCut})))`
+      : sql`(${raw(inFlight)} AND ${raw(claimed)} <= ${c.stuckCut})`;
+  const processing = (c: RowClock): Sql =>
+    lease
+      ? sql`(${raw(inFlight)} AND (${raw(lease)} > ${c.now} OR (${raw(lease)} IS NULL AND ${raw(claimed)} > ${c.stuckCut})))`
+      : sql`(${raw(inFlight)} AND ${raw(claimed)} > ${c.stuckCut})`;
+  const expired = (c: RowClock): Sql => sql`(${raw(finished)} AND ${expiredAt(sql`${c.now}`, sql`${c.retentionCut}`)})`;
+  const recognized = (c: RowClock): Sql[] => [
+    processing(c),
+    stuck(c),
+    sql`(${raw(is('completed'))} AND ${liveAt(c)})`,
+    sql`(${raw(is('failed'))} AND ${liveAt(c)})`,
+    expired(c),
+  ];
+  const rules = {
+    /** The status values classifyCustomRow() reads, or null when the table has no status column. */
+    statusValues: m.status ? m.statusValues : null,
+    inFlight: raw(inFlight),
+    /** Finished rows: the ones the expiry timeline places. */
+    finished: raw(finished),
+    statePredicate(state: RecordState, c: RowClock): Sql {
+      switch (state) {
+        case 'processing':
+          return processing(c);
+        case 'stuck':
+          return stuck(c);
+        case 'completed':
+        case 'failed':
+          return sql`(${raw(is(state))} AND ${liveAt(c)})`;
+        case 'expired':
+          return expired(c);
+        case 'unrecognized': {
+          const [first, ...rest] = recognized(c);
+          return sql`(NOT COALESCE(${rest.reduce((acc, p) => sql`${acc} OR ${p}`, first!)}, FALSE))`;
+        }
+      }
+    },
+    /** When a finished row expires: its expiry column, else processed time plus the retention. */
+    expiryTime: (retentionHours: number): Sql =>
+      expires
+        ? sql`COALESCE(${raw(expires)}, ${raw(processed)} + ${`${retentionHours} hours`}::interval)`
+        : sql`(${raw(processed)} + ${`${retentionHours} hours`}::interval)`,
+    /** As the other profiles' purgeableCondition(): text on the database clock, for purge_window. */
+    purgeableCondition(retentionHours: number): string {
+      const cut = raw(`now() - make_interval(hours => ${wholeHours(retentionHours)})`);
+      return `${finished} AND ${expiredAt(raw('now()'), cut).build().text}`;
+    },
+    /** What a release compares with its preview: every mapped column a service rewrites when it claims, renews, finishes or fails a row. */
+    seenToken(alias: string): Sql {
+      const epoch = (name: string | undefined) => (name ? `coalesce(extract(epoch FROM ${alias}.${col(name)})::text, '')` : `''`);
+      const text = (name: string | undefined) => (name ? `coalesce(${alias}.${col(name)}::text, '')` : `''`);
+      return raw(`md5(${[text(m.status), epoch(m.claimed), epoch(m.processed), epoch(m.lease), epoch(m.expires), text(m.result)].join(` || '|' || `)})`);
+    },
+  };
+  return rules;
+}
+
+export type CustomRules = ReturnType<typeof customRules>;

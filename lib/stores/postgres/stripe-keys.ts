@@ -1,12 +1,11 @@
 import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
 import { classifyStripeKeyRow } from '../../records/classify';
-import { RECORD_STATES } from '../../records/states';
-import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
-import { num, query, type Db } from './db';
+import { stateCounts, type CountLimits, type RowCounts } from './counts';
+import { query, type Db } from './db';
 import { windowPage, windowPredicate, type ListRowsQuery, type MessageRow, type MessageRowWithResult, type RowPage, type TimeColumns } from './messages';
 import { rowClock, stripeKeyRules, type RowClock } from './rules';
 import { keyTextPredicate } from './search';
-import { join, raw, sql, type Sql } from './sql';
+import { raw, sql } from './sql';
 import type { WatchedTable } from './tables';
 
 /**
@@ -46,30 +45,8 @@ function toRow(t: WatchedTable, r: RawRow): MessageRow {
   };
 }
 
-const STATES = RECORD_STATES.filter((s) => s !== 'unrecognized');
-
 export async function stripeKeyCounts(db: Db, t: WatchedTable, clock: RowClock, limits: CountLimits): Promise<RowCounts> {
-  const cap = limits.table ?? EXACT_TABLE_ROWS;
-  const predicates = Object.fromEntries(STATES.map((s) => [s, stripeKeyRules.statePredicate(s, clock)!])) as Record<string, Sql>;
-  const estimate = await estimateRows(db, t);
-  if (estimate <= cap * 1.1) {
-    const c = await countAllUpTo(db, t, predicates, cap);
-    if (c) {
-      const exact = (value: number): Count => ({ value, estimated: false });
-      return { rows: exact(c.rows), processing: exact(c.processing!), stuck: exact(c.stuck!), completed: exact(c.completed!), failed: exact(c.failed!), expired: exact(c.expired!) };
-    }
-  }
-  // Larger: every state's share of a page sample, scaled to the estimated total; all labelled.
-  const rows = Math.max(cap + 1, estimate);
-  const percent = Math.min(100, (100 * 50_000) / rows);
-  const filters = STATES.map((s) => sql`, count(*) FILTER (WHERE ${predicates[s]!}) AS ${raw(`"${s}"`)}`);
-  const [row] = await query<Record<string, bigint>>(
-    db,
-    sql`SELECT count(*) AS n${join(filters, '')} FROM ${t.sql} TABLESAMPLE SYSTEM (${percent}::float8) REPEATABLE (7)`,
-  );
-  const n = num(row?.n) || 1;
-  const share = (s: string): Count => ({ value: Math.round((rows * num(row?.[s])) / n), estimated: true });
-  return { rows: { value: rows, estimated: true }, processing: share('processing'), stuck: share('stuck'), completed: share('completed'), failed: share('failed'), expired: share('expired') };
+  return stateCounts(db, t, (s) => stripeKeyRules.statePredicate(s, clock)!, limits);
 }
 
 /** Keyset pages over the primary key, newest id first (oldest first for stuck and expired), the state as a bounded filter. */

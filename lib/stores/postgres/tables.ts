@@ -1,4 +1,4 @@
-import type { TableProfileName, WatchedTableConfig } from '../../config/env';
+import type { CustomColumns, TableProfileName, WatchedTableConfig } from '../../config/env';
 import { query, type Db } from './db';
 import { raw, sql, type Sql } from './sql';
 
@@ -20,7 +20,7 @@ export const DEFAULT_TABLES: WatchedTableConfig[] = [{ schema: 'public', table: 
  * Extra columns are ignored; a table that lacks one of these is not that
  * profile's.
  */
-const PROFILE_COLUMNS: Record<TableProfileName, Record<string, readonly string[]>> = {
+const PROFILE_COLUMNS: Record<Exclude<TableProfileName, 'custom'>, Record<string, readonly string[]>> = {
   recipe: {
     message_id: ['uuid'],
     processed_at: ['timestamp with time zone'],
@@ -50,8 +50,28 @@ const PROFILE_COLUMNS: Record<TableProfileName, Record<string, readonly string[]
   },
 };
 
-/** Most specific first: a table with the library's columns also has the recipe's. */
+/** Most specific first: a table with the library's columns also has the recipe's. A `custom` table is never detected, only configured. */
 const DETECTION_ORDER: TableProfileName[] = ['library', 'stripe-keys', 'recipe'];
+
+const TIMESTAMPTZ = ['timestamp with time zone'];
+/** The types each role of a custom mapping may have; the status column may be of any type (it is compared as text). */
+const CUSTOM_ROLE_TYPES: Record<Exclude<keyof CustomColumns, 'statusValues'>, readonly string[] | null> = {
+  id: ['uuid', 'bigint', 'integer'],
+  processed: TIMESTAMPTZ,
+  claimed: TIMESTAMPTZ,
+  lease: TIMESTAMPTZ,
+  expires: TIMESTAMPTZ,
+  result: ['jsonb', 'json', 'text'],
+  consumer: ['text', 'character varying'],
+  status: null,
+};
+
+/** A custom table's columns as its mapping names them, with the types its roles need. */
+function customColumnsNeeded(m: CustomColumns): [string, readonly string[] | null, string][] {
+  return (Object.keys(CUSTOM_ROLE_TYPES) as (keyof typeof CUSTOM_ROLE_TYPES)[])
+    .filter((role) => m[role] !== undefined)
+    .map((role) => [m[role]!, CUSTOM_ROLE_TYPES[role], role]);
+}
 
 export interface WatchedTable extends TableRef {
   profile: TableProfileName;
@@ -61,6 +81,8 @@ export interface WatchedTable extends TableRef {
   stats: TableRef | null;
   /** The time column of a table range-partitioned by it (pg_partitioned_table), read through its partitions; null for a plain table. */
   partitionedBy: string | null;
+  /** Of a `custom` table: its column mapping, and whether its id is a uuid or an integer. */
+  custom?: { columns: CustomColumns; idKind: 'uuid' | 'integer' };
 }
 
 export interface UnfitTable {
@@ -105,7 +127,13 @@ function partitionProblem(key: PartitionKeyRow, profile: TableProfileName): stri
   return null;
 }
 
-function missingColumns(columns: Map<string, string>, profile: TableProfileName): string[] {
+function missingColumns(columns: Map<string, string>, profile: TableProfileName, config: WatchedTableConfig): string[] {
+  if (profile === 'custom') {
+    // A custom table without a mapping was reported before this is asked.
+    return customColumnsNeeded(config.columns!)
+      .filter(([name, types]) => (types ? !types.includes(columns.get(name) ?? '') : !columns.has(name)))
+      .map(([name, types, role]) => `${name} (${types ? types.join(' or ') : 'any type'}, for ${role})`);
+  }
   return Object.entries(PROFILE_COLUMNS[profile])
     .filter(([name, types]) => !types.includes(columns.get(name) ?? ''))
     .map(([name, types]) => `${name} (${types.join(' or ')})`);
@@ -157,10 +185,14 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
       out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: 'table not found (or not readable by this role)', missing: {} });
       continue;
     }
+    if (config.profile === 'custom' && !config.columns) {
+      out.unfit.push({ name: ref.name, profile: 'custom', problem: 'has no column mapping (IDEMSCOPE_CUSTOM_COLUMNS)', missing: {} });
+      continue;
+    }
     const candidates = config.profile ? [config.profile] : DETECTION_ORDER;
-    const fit = candidates.find((p) => missingColumns(mine, p).length === 0);
+    const fit = candidates.find((p) => missingColumns(mine, p, config).length === 0);
     if (!fit) {
-      const missing = Object.fromEntries(candidates.map((p) => [p, missingColumns(mine, p)]));
+      const missing = Object.fromEntries(candidates.map((p) => [p, missingColumns(mine, p, config)]));
       const problem = candidates.map((p) => `${p} needs ${missing[p]!.join(', ')}`).join('; ');
       out.unfit.push({ name: ref.name, profile: config.profile ?? null, problem: `fits no profile: ${problem}`, missing });
       continue;
@@ -173,9 +205,10 @@ export async function resolveTables(db: Db, configs: WatchedTableConfig[]): Prom
     }
     const leading = new Set(indexes.filter((i) => i.schema === config.schema && i.table === config.table).map((i) => i.column));
     const counters = fit === 'library' && withStats.has(config.schema) ? tableRef({ schema: config.schema, table: 'delivery_stats' }) : null;
-    const timeColumn = fit === 'stripe-keys' ? 'created_at' : 'processed_at';
+    const timeColumn = fit === 'stripe-keys' ? 'created_at' : fit === 'custom' ? config.columns!.processed : 'processed_at';
+    const custom = fit === 'custom' ? { columns: config.columns!, idKind: mine.get(config.columns!.id) === 'uuid' ? ('uuid' as const) : ('integer' as const) } : undefined;
     // A partitioned table's rules and listings read its partition key, so that is the time column whose index matters.
-    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(key?.column ?? timeColumn), stats: counters, partitionedBy: key?.column ?? null });
+    out.watched.push({ ...ref, profile: fit, timeIndexed: leading.has(key?.column ?? timeColumn), stats: counters, partitionedBy: key?.column ?? null, ...(custom ? { custom } : {}) });
   }
   return out;
 }
