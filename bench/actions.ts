@@ -209,9 +209,14 @@ interface Contender {
   inside: number[];
 }
 
-/** Milliseconds spent inside purge_window so far, as the statistics collector has it (flushed within a second of a backend going idle). */
+/**
+ * Milliseconds spent inside purge_window so far, as the cumulative statistics
+ * have it. A backend that flushed less than a second ago keeps its counts
+ * pending until it has been idle for 10 s (PostgreSQL 15's idle interval), so
+ * this waits that out first; a shorter wait under-counted a quarter of the calls.
+ */
 async function purgeWindowMs(pool: pg.Pool): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
   await pool.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await pool.query<{ ms: number | null }>(`SELECT sum(total_time)::float8 AS ms FROM pg_stat_user_functions WHERE funcname = 'purge_window'`);
   return rows[0]?.ms ?? 0;
