@@ -199,6 +199,31 @@ describe.each([single, cluster])('$name finds a claim by its owner', (target) =>
   });
 });
 
+describe.each([single, cluster])('$name completion of a large batch', (target) => {
+  const prefix = testPrefix('idem-large');
+  let client: AdminClient;
+  afterAll(async () => {
+    await target.drop(client, prefix);
+    await client.close();
+  });
+
+  it('reads the values of a batch larger than one MGET chunk (256) in order and completes every claim', async () => {
+    client = await target.open();
+    // One batch of claims and one of completions; on a cluster split over the 16 slot groups, each still over 256.
+    const store = new RedisStore(client as AdminClient & ScriptClient, { keyPrefix: prefix, statsPrefix: `${prefix}stats:`, maxBatchSize: 10_000, cluster: target.cluster });
+    const keys = Array.from({ length: target.cluster ? 6000 : 600 }, (_, i) => `k${i}`);
+    const claims = await Promise.all(keys.map((key, i) => store.claim({ key, consumer: 'bulk', owner: `o-${i}`, leaseMs: 30_000 })));
+    // Every other claim is lost before completion: the answers must stay with their own keys.
+    await Promise.all(keys.map((key, i) => (i % 2 ? client.set(store.recordKey(key), 'taken') : null)));
+
+    const done = await Promise.all(claims.map((c, i) => store.complete(c.claimed!, `result-${i}`, 60)));
+
+    expect(done).toEqual(keys.map((_, i) => i % 2 === 0));
+    const stored = await Promise.all(keys.slice(0, 4).map((key) => store.get(key)));
+    expect(stored.map((r) => r?.result)).toEqual(['result-0', 'taken', 'result-2', 'taken']);
+  });
+});
+
 describe('compareAndDelete', () => {
   const prefix = testPrefix('idem-cad');
   let client: TestRedisClient;
