@@ -59,11 +59,17 @@ interface Run {
   rate: number;
   /** Client plus server CPU per message, in µs: steadier than rates on a machine others share. */
   cpuMicros: number;
+  /** This process's share of cpuMicros. */
+  clientMicros: number;
+  /** Server time per message by the server's own accounting, per top-level command (Redis INFO commandstats), when the setup reads it. */
+  commands: Map<string, { calls: number; usec: number }> | null;
 }
 
 /** Runs the calls with at most IN_FLIGHT outstanding. */
-async function drive(keys: string[], call: (key: string) => Promise<unknown>, serverCpu: () => Promise<number>): Promise<Run> {
+async function drive(keys: string[], call: (key: string) => Promise<unknown>, setup: Pick<Setup, 'serverCpu' | 'commandStats'>): Promise<Run> {
+  const { serverCpu } = setup;
   let next = 0;
+  const statsBefore = (await setup.commandStats?.()) ?? null;
   const serverBefore = await serverCpu();
   const clientBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -75,7 +81,13 @@ async function drive(keys: string[], call: (key: string) => Promise<unknown>, se
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(clientBefore);
   const server = (await serverCpu()) - serverBefore;
-  return { rate: keys.length / seconds, cpuMicros: (client.user + client.system + server * 1e6) / keys.length };
+  const statsAfter = statsBefore && (await setup.commandStats!());
+  const commands = statsAfter && new Map([...statsAfter].map(([name, after]) => {
+    const before = statsBefore!.get(name) ?? { calls: 0, usec: 0 };
+    return [name, { calls: after.calls - before.calls, usec: after.usec - before.usec }] as const;
+  }).filter(([, d]) => d.calls > 0));
+  const clientMicros = (client.user + client.system) / keys.length;
+  return { rate: keys.length / seconds, cpuMicros: clientMicros + (server * 1e6) / keys.length, clientMicros, commands };
 }
 
 /** CPU seconds the given processes have used so far, from /proc (Linux, server on this machine). */
@@ -113,22 +125,25 @@ async function compare(label: string, raw: Contender, libraries: Contender[], se
   const contenders = [raw, ...libraries];
   const runs = new Map<Contender, Run[]>(contenders.map((c) => [c, []]));
   const warm = Math.min(2000, MESSAGES);
-  for (const c of contenders) await drive(c.keys('warm', warm), c.call, setup.serverCpu);
+  for (const c of contenders) await drive(c.keys('warm', warm), c.call, setup);
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate who goes first, so that nobody always runs right after a checkpoint or on the same neighbour.
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(i + round) % contenders.length]!;
       await setup.reset();
-      runs.get(c)!.push(await drive(c.keys(`r${round}`, MESSAGES), c.call, setup.serverCpu));
+      runs.get(c)!.push(await drive(c.keys(`r${round}`, MESSAGES), c.call, setup));
     }
   }
   console.log(`\n${label}: ${ROUNDS} rounds of ${MESSAGES} messages each, ${IN_FLIGHT} in flight (${setup.cpuNote})`);
   for (const [c, list] of runs) {
     const rates = list.map((r) => r.rate);
     const cpu = median(list.map((r) => r.cpuMicros));
+    const client = median(list.map((r) => r.clientMicros));
     console.log(
-      `  ${c.name.padEnd(58)} median ${median(rates).toFixed(0).padStart(6)} msg/s, ${cpu.toFixed(0).padStart(4)} µs CPU/msg  (${rates.map((r) => r.toFixed(0)).join(' ')})`,
+      `  ${c.name.padEnd(58)} median ${median(rates).toFixed(0).padStart(6)} msg/s, ${cpu.toFixed(0).padStart(4)} µs CPU/msg (client ${client.toFixed(1)})  (${rates.map((r) => r.toFixed(0)).join(' ')})`,
     );
+    const commands = commandTimes(list);
+    if (commands) console.log(`    ${''.padEnd(56)} server by command: ${commands}`);
   }
   const rawRuns = runs.get(raw)!;
   return {
@@ -148,8 +163,33 @@ async function compare(label: string, raw: Contender, libraries: Contender[], se
 interface Setup {
   reset(): Promise<void>;
   serverCpu(): Promise<number>;
+  /** Calls and µs so far per command, from the server's own accounting (Redis: INFO commandstats). */
+  commandStats?(): Promise<Map<string, { calls: number; usec: number }>>;
   cpuNote: string;
 }
+
+/**
+ * Median over rounds of each command's µs per call and per message, for the
+ * commands the contender sends itself (the scripts' own calls are inside the
+ * scripts' time). Anyone else using the server adds to these.
+ */
+function commandTimes(runs: Run[]): string | null {
+  if (runs.some((r) => r.commands === null)) return null;
+  const seen = new Set(runs.flatMap((r) => [...r.commands!.keys()]));
+  // A contender that runs scripts sends no plain command itself: those seen ran inside its scripts.
+  const names = seen.has('evalsha') || seen.has('eval') ? [...seen].filter((n) => SCRIPTS.has(n)) : [...seen].filter((n) => PLAIN.has(n));
+  return names
+    .map((name) => {
+      const perCall = median(runs.map((r) => { const d = r.commands!.get(name); return d ? d.usec / d.calls : 0; }));
+      const perMessage = median(runs.map((r) => (r.commands!.get(name)?.usec ?? 0) / MESSAGES));
+      return `${name} ${perCall.toFixed(2)} µs/call, ${perMessage.toFixed(2)} µs/msg`;
+    })
+    .join('; ');
+}
+
+/** The commands the contenders send themselves; the rest are called from scripts or by other clients. */
+const SCRIPTS = new Set(['evalsha', 'eval']);
+const PLAIN = new Set(['set', 'get', 'del']);
 
 async function benchRedis(): Promise<Comparison> {
   const client: RedisClientType = createClient({ url: REDIS_URL });
@@ -190,6 +230,14 @@ async function benchRedis(): Promise<Comparison> {
       {
         reset: async () => undefined,
         serverCpu: () => processCpu([redisPid]),
+        async commandStats() {
+          const stats = new Map<string, { calls: number; usec: number }>();
+          for (const line of (await client.info('commandstats')).split('\n')) {
+            const found = /^cmdstat_(\w+):calls=(\d+),usec=(\d+)/.exec(line);
+            if (found) stats.set(found[1]!, { calls: Number(found[2]), usec: Number(found[3]) });
+          }
+          return stats;
+        },
         cpuNote: 'this process + redis-server, which also serves anyone else using it',
       },
     );

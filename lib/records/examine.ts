@@ -44,8 +44,10 @@ function isPowertoolsLock(peek: KeyPeek): boolean {
 
 /** The record a peeked key holds, from its first `headBytes` bytes, read as `format`. */
 export function decodePeek(peek: KeyPeek, headBytes: number, format: KeyFormat = 'plain'): DecodedRecord {
-  const head = headText(peek, headBytes);
-  return head === null ? NOT_A_STRING : decodeValue(head.text, head.truncated, format);
+  // headText's work without its object: this runs for every key of a pass.
+  const head = peek.head;
+  if (head === null) return NOT_A_STRING;
+  return decodeValue(head.toString('utf8', 0, headBytes), (peek.bytes ?? head.length) > headBytes, format);
 }
 
 /** Classifies a decoded key. */

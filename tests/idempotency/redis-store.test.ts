@@ -161,6 +161,69 @@ describe.each([single, cluster])('$name failed record', (target) => {
   });
 });
 
+describe.each([single, cluster])('$name finds a claim by its owner', (target) => {
+  const prefix = testPrefix('idem-owner');
+  let client: AdminClient;
+  let store: RedisStore;
+  beforeAll(async () => {
+    client = await target.open();
+    store = new RedisStore(client as AdminClient & ScriptClient, { keyPrefix: prefix, statsPrefix: `${prefix}stats:`, cluster: target.cluster });
+  });
+  afterAll(async () => {
+    await target.drop(client, prefix);
+    await client.close();
+  });
+
+  /** Claims `key` as owner `o-1`, puts `value(ours)` under it, and says whether completing and releasing the claim still find it. */
+  async function finds(key: string, value: (ours: string) => string): Promise<{ completes: boolean; releases: boolean }> {
+    const found: boolean[] = [];
+    for (const step of ['complete', 'release'] as const) {
+      const k = `${key}-${step}`;
+      const { claimed } = await store.claim({ key: k, consumer: 'billing', owner: 'o-1', leaseMs: 30_000 });
+      const ours = (await client.get(store.recordKey(k)))!;
+      await client.set(store.recordKey(k), value(ours), { PX: 60_000 });
+      found.push(step === 'complete' ? await store.complete(claimed!, 'done', 60) : await store.release(claimed!));
+    }
+    return { completes: found[0]!, releases: found[1]! };
+  }
+
+  it('completes and releases its own in-flight value', async () => {
+    expect(await finds('same', (ours) => ours)).toEqual({ completes: true, releases: true });
+  });
+
+  it('does not take an owner that merely starts with its own, nor its owner under another status, for its claim', async () => {
+    expect(await finds('longer', (ours) => ours.replace('"owner":"o-1"', '"owner":"o-12"'))).toEqual({ completes: false, releases: false });
+    // Same length as "processing", so the owner sits at the very place the scripts look.
+    expect(await finds('status', (ours) => ours.replace('"processing"', '"processinG"'))).toEqual({ completes: false, releases: false });
+    expect(await finds('elsewhere', (ours) => ours.replace('"owner":"o-1"', '"owner":"o-2","x":"o-1"'))).toEqual({ completes: false, releases: false });
+  });
+});
+
+describe.each([single, cluster])('$name completion of a large batch', (target) => {
+  const prefix = testPrefix('idem-large');
+  let client: AdminClient;
+  afterAll(async () => {
+    await target.drop(client, prefix);
+    await client.close();
+  });
+
+  it('reads the values of a batch larger than one MGET chunk (256) in order and completes every claim', async () => {
+    client = await target.open();
+    // One batch of claims and one of completions; on a cluster split over the 16 slot groups, each still over 256.
+    const store = new RedisStore(client as AdminClient & ScriptClient, { keyPrefix: prefix, statsPrefix: `${prefix}stats:`, maxBatchSize: 10_000, cluster: target.cluster });
+    const keys = Array.from({ length: target.cluster ? 6000 : 600 }, (_, i) => `k${i}`);
+    const claims = await Promise.all(keys.map((key, i) => store.claim({ key, consumer: 'bulk', owner: `o-${i}`, leaseMs: 30_000 })));
+    // Every other claim is lost before completion: the answers must stay with their own keys.
+    await Promise.all(keys.map((key, i) => (i % 2 ? client.set(store.recordKey(key), 'taken') : null)));
+
+    const done = await Promise.all(claims.map((c, i) => store.complete(c.claimed!, `result-${i}`, 60)));
+
+    expect(done).toEqual(keys.map((_, i) => i % 2 === 0));
+    const stored = await Promise.all(keys.slice(0, 4).map((key) => store.get(key)));
+    expect(stored.map((r) => r?.result)).toEqual(['result-0', 'taken', 'result-2', 'taken']);
+  });
+});
+
 describe('compareAndDelete', () => {
   const prefix = testPrefix('idem-cad');
   let client: TestRedisClient;

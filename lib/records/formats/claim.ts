@@ -33,31 +33,20 @@ export interface ClaimRules {
  * how the age is known and what makes a claim an orphan differ.
  */
 export function classifyClaim(record: DecodedRecord, pttlMs: number, nowMs: number, config: ClassifyConfig, rules: ClaimRules): ClassifiedKey {
-  const { ttlSeconds, noExpiry } = ttlOf(pttlMs);
   const format = record.format;
-  // One object per key, built once: the scanner classifies millions of keys a pass.
-  const result = (state: ClassifiedKey['state'], ageSeconds: number | null, stuckForSeconds: number | null, stuckReason: StuckReason | null): ClassifiedKey => ({
-    format,
-    ttlSeconds,
-    noExpiry,
-    ageSeconds,
-    stuckForSeconds,
-    stuckReason,
-    state,
-  });
 
-  if (record.kind !== 'in-flight' && record.kind !== 'completed' && record.kind !== 'failed') return result('unrecognized', null, null, null);
+  if (record.kind !== 'in-flight' && record.kind !== 'completed' && record.kind !== 'failed') return classified(format, pttlMs, 'unrecognized', null, null, null);
 
   // A failed record has no lease to run out: it waits, until its TTL, for the retry that takes it over.
   if (record.kind === 'failed') {
     const ageMs = record.failedAtMs ?? record.startedAtMs;
-    return result('failed', ageMs === null ? null : seconds(nowMs - ageMs), null, null);
+    return classified(format, pttlMs, 'failed', ageMs === null ? null : seconds(nowMs - ageMs), null, null);
   }
 
   if (record.kind === 'completed') {
     const expired = record.expiresAtMs !== null && record.expiresAtMs <= nowMs;
     const ageMs = record.completedAtMs ?? record.startedAtMs;
-    return result(expired ? 'expired' : 'completed', ageMs === null ? null : seconds(nowMs - ageMs), null, null);
+    return classified(format, pttlMs, expired ? 'expired' : 'completed', ageMs === null ? null : seconds(nowMs - ageMs), null, null);
   }
 
   const ageMs = rules.ageMs(record, pttlMs, nowMs, config);
@@ -72,7 +61,23 @@ export function classifyClaim(record: DecodedRecord, pttlMs: number, nowMs: numb
     else if (record.leaseExpiresAtMs !== null) stuckForSeconds = seconds(nowMs - record.leaseExpiresAtMs);
     else stuckForSeconds = Number.POSITIVE_INFINITY;
   }
-  return result(reason !== null ? 'stuck' : 'processing', ageMs === null ? null : seconds(ageMs), stuckForSeconds, reason);
+  return classified(format, pttlMs, reason !== null ? 'stuck' : 'processing', ageMs === null ? null : seconds(ageMs), stuckForSeconds, reason);
+}
+
+/**
+ * One classification, with the TTL as Redis reports it. A plain function rather
+ * than a closure per call: the scanner classifies millions of keys a pass.
+ */
+function classified(
+  format: ClassifiedKey['format'],
+  pttlMs: number,
+  state: ClassifiedKey['state'],
+  ageSeconds: number | null,
+  stuckForSeconds: number | null,
+  stuckReason: StuckReason | null,
+): ClassifiedKey {
+  const noExpiry = pttlMs === PTTL_NO_EXPIRY;
+  return { format, ttlSeconds: noExpiry || pttlMs < 0 ? null : Math.ceil(pttlMs / 1000), noExpiry, ageSeconds, stuckForSeconds, stuckReason, state };
 }
 
 /** Claim formats: a record in flight (processing or stuck) may be released. */

@@ -1,4 +1,4 @@
-import { scanJsonPrefix } from '../json-prefix';
+import { scanJsonPrefix, type Scalar } from '../json-prefix';
 import type { KeyFormat, RecordFormat } from '../states';
 import { bullmq } from './bullmq';
 import type { FormatReader } from './format';
@@ -35,15 +35,22 @@ export function followerOf(record: DecodedRecord): NonNullable<FormatReader['fol
 
 /** A value's view, parsing its JSON at most once however many formats look at it. */
 export function valueView(text: string, truncated: boolean): ValueView {
-  let parsed: ScalarFields | null | undefined;
-  return {
-    text,
-    truncated,
-    fields() {
-      if (parsed === undefined) parsed = truncated ? prefixFields(text) : wholeFields(text);
-      return parsed;
-    },
-  };
+  return new LazyView(text, truncated);
+}
+
+/** A class, not an object with a closure: the scanner makes one per key, a million a pass. */
+class LazyView implements ValueView {
+  private parsed: ScalarFields | null | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly truncated: boolean,
+  ) {}
+
+  fields(): ScalarFields | null {
+    if (this.parsed === undefined) this.parsed = this.truncated ? prefixFields(this.text) : wholeFields(this.text);
+    return this.parsed;
+  }
 }
 
 /**
@@ -69,16 +76,22 @@ function wholeFields(text: string): ScalarFields | null {
     return null;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return NO_FIELDS;
-  // Looked up in the parsed object rather than copied into a Map: the scanner reads a few
-  // members of a million values a pass, and the copy was most of its classification time.
-  const object = value as Record<string, unknown>;
-  return {
-    get(name) {
-      if (!Object.hasOwn(object, name)) return undefined;
-      const v = object[name];
-      return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
-    },
-  };
+  return new ParsedFields(value as Record<string, unknown>);
+}
+
+/**
+ * Members looked up in the parsed object rather than copied into a Map: the
+ * scanner reads a few members of a million values a pass, and the copy was
+ * most of its classification time.
+ */
+class ParsedFields implements ScalarFields {
+  constructor(private readonly object: Record<string, unknown>) {}
+
+  get(name: string): Scalar | undefined {
+    if (!Object.hasOwn(this.object, name)) return undefined;
+    const v = this.object[name];
+    return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+  }
 }
 
 const NO_FIELDS: ScalarFields = { get: () => undefined };

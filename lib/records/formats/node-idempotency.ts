@@ -1,9 +1,15 @@
-import { ageFromTtl, classifyClaim, inFlightReleasable } from './claim';
+import { ageFromTtl, classifyClaim, inFlightReleasable, type ClaimRules } from './claim';
 import type { FormatReader } from './format';
 import { str, UNRECOGNIZED } from './record';
 
 /** The library's default cacheTTLMS (24 h), used when IDEMSCOPE_NODE_IDEMPOTENCY_TTL_SECONDS is not given. */
 export const NODE_IDEMPOTENCY_DEFAULT_TTL_SECONDS = 86_400;
+
+const RULES: ClaimRules = {
+  ageMs: (_r, pttl, _now, config) => ageFromTtl(pttl, config.nodeIdempotencyTtlSeconds ?? NODE_IDEMPOTENCY_DEFAULT_TTL_SECONDS),
+  // The library always sets PX: an IN_PROGRESS record without TTL will never go away.
+  orphaned: (_r, ageMs) => (ageMs === null ? 'no-ttl' : null),
+};
 
 /**
  * @node-idempotency/core records: `{"status":"IN_PROGRESS"|"COMPLETE","fingerPrint"?,"response"?}`,
@@ -31,11 +37,7 @@ export const nodeIdempotency: FormatReader = {
     return nodeIdempotency.detect(value) ?? { ...UNRECOGNIZED, truncated: value.truncated };
   },
   classify(record, pttlMs, nowMs, config) {
-    return classifyClaim(record, pttlMs, nowMs, config, {
-      ageMs: (_r, pttl) => ageFromTtl(pttl, config.nodeIdempotencyTtlSeconds ?? NODE_IDEMPOTENCY_DEFAULT_TTL_SECONDS),
-      // The library always sets PX: an IN_PROGRESS record without TTL will never go away.
-      orphaned: (_r, ageMs) => (ageMs === null ? 'no-ttl' : null),
-    });
+    return classifyClaim(record, pttlMs, nowMs, config, RULES);
   },
   releasable: inFlightReleasable,
 };

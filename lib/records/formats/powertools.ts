@@ -1,8 +1,14 @@
-import { classifyClaim, inFlightReleasable } from './claim';
+import { classifyClaim, inFlightReleasable, type ClaimRules } from './claim';
 import type { FormatReader } from './format';
 import { num, str, UNRECOGNIZED } from './record';
 
 const STATUS = new Set(['INPROGRESS', 'COMPLETED']);
+
+const RULES: ClaimRules = {
+  ageMs: () => null,
+  // Powertools treats an INPROGRESS record without in_progress_expiration as orphaned and takes it over.
+  orphaned: (r) => (r.leaseExpiresAtMs === null ? 'no-lease' : null),
+};
 
 /** AWS Lambda Powertools idempotency records: `{"status":"INPROGRESS"|"COMPLETED","expiration":<s>,…}`. */
 export const powertools: FormatReader = {
@@ -14,12 +20,19 @@ export const powertools: FormatReader = {
     // A number, as checked above; JSON has no infinities.
     const expiration = fields.get('expiration') as number;
     return {
-      ...UNRECOGNIZED,
       format: 'powertools',
       kind: fields.get('status') === 'INPROGRESS' ? 'in-flight' : 'completed',
+      owner: null,
+      consumer: null,
+      startedAtMs: null,
       leaseExpiresAtMs: num(fields.get('in_progress_expiration')),
+      completedAtMs: null,
+      failedAtMs: null,
       expiresAtMs: expiration * 1000,
       fingerprint: str(fields.get('validation')) || null,
+      pointer: null,
+      nativeState: null,
+      locked: null,
       truncated: value.truncated,
     };
   },
@@ -27,11 +40,7 @@ export const powertools: FormatReader = {
     return powertools.detect(value) ?? { ...UNRECOGNIZED, truncated: value.truncated };
   },
   classify(record, pttlMs, nowMs, config) {
-    return classifyClaim(record, pttlMs, nowMs, config, {
-      ageMs: () => null,
-      // Powertools treats an INPROGRESS record without in_progress_expiration as orphaned and takes it over.
-      orphaned: (r) => (r.leaseExpiresAtMs === null ? 'no-lease' : null),
-    });
+    return classifyClaim(record, pttlMs, nowMs, config, RULES);
   },
   releasable: inFlightReleasable,
 };
