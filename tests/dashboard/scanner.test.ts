@@ -4,7 +4,7 @@ import { redisKeyspace, singleNodeKeyspace } from '../../lib/stores/redis/keyspa
 import { KeyspaceScanner, ScanTimeoutError, type ScannerOptions } from '../../lib/scanner/scanner';
 import { EXPIRY_HOURS } from '../../lib/scanner/snapshot';
 import { RECORD_FORMATS, RECORD_STATES } from '../../lib/records/states';
-import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
+import { deleteByPrefix, newRedisClient, QUIET_TEST_REDIS_URL, testPrefix, type TestRedisClient } from '../helpers/redis-client';
 import { countBy, scannerOptions, seedRedis, seedRedisStats, testConfig, type SeededKey } from './helpers/dataset';
 import { connectPowertoolsClient, type PowertoolsClient } from './helpers/powertools';
 
@@ -17,8 +17,8 @@ const config = testConfig(prefix);
 const options = (overrides: Partial<ScannerOptions> = {}): ScannerOptions => scannerOptions(config, overrides);
 
 beforeAll(async () => {
-  redis = await newRedisClient();
-  powertools = await connectPowertoolsClient();
+  redis = await newRedisClient(QUIET_TEST_REDIS_URL);
+  powertools = await connectPowertoolsClient(QUIET_TEST_REDIS_URL);
   seeded = await seedRedis(redis, powertools, prefix);
   await seedRedisStats(redis, config.statsPrefix, Date.now());
 });

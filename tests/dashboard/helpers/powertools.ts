@@ -5,12 +5,12 @@ import { createClient } from '@redis/client';
 import { vi } from 'vitest';
 import { TEST_REDIS_URL } from '../../helpers/redis-client';
 
-const newClient = () => createClient({ url: TEST_REDIS_URL });
+const newClient = (url = TEST_REDIS_URL) => createClient({ url });
 export type PowertoolsClient = ReturnType<typeof newClient>;
 export type PowertoolsEvent = Record<string, string | number>;
 
-export async function connectPowertoolsClient(): Promise<PowertoolsClient> {
-  const client = newClient();
+export async function connectPowertoolsClient(url = TEST_REDIS_URL): Promise<PowertoolsClient> {
+  const client = newClient(url);
   await client.connect();
   return client;
 }
