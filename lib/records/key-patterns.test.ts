@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_PATTERNS, KeyPatternError, keyPatternText, parseKeyPattern, parseKeyPatterns } from './key-patterns';
+import { DEFAULT_KEY_PATTERNS, indexedPatterns, KeyPatternError, keyPatternText, parseKeyPattern, parseKeyPatterns } from './key-patterns';
 
 describe('key patterns', () => {
   it('reads a bare pattern as auto and pattern=format as declared', () => {
@@ -17,6 +17,13 @@ describe('key patterns', () => {
     expect(() => parseKeyPattern('=plain')).toThrow(/^entry "=plain": has no pattern before the format$/);
     expect(() => parseKeyPattern('  ')).toThrow(KeyPatternError);
     expect(() => parseKeyPattern('a=b*')).toThrow(/unknown format "b\*"/);
+  });
+
+  it('reads from the in-flight index only the patterns declared =idemscope, by their place in the list', () => {
+    expect(indexedPatterns(parseKeyPatterns('idempotency:*=plain,jobs:*=idemscope,x:*,orders:*=idemscope'))).toEqual([1, 3]);
+    // Undeclared (auto) patterns may hold library records too, but nothing says all of them are indexed.
+    expect(indexedPatterns(parseKeyPatterns('jobs:*,bull:*=bullmq'))).toEqual([]);
+    expect(indexedPatterns([])).toEqual([]);
   });
 
   it('is a KeyPatternError by name', () => {

@@ -30,6 +30,7 @@ export function parseKeyPattern(entry: string): KeyPattern {
   const at = entry.lastIndexOf('=');
   const pattern = (at < 0 ? entry : entry.slice(0, at)).trim();
   if (pattern === '') throw new KeyPatternError(entry, 'has no pattern before the format');
+  // Stryker disable next-line EqualityOperator: at === 0 leaves no pattern, refused just above.
   if (at < 0) return { pattern, format: 'auto', declared: false };
   const format = entry.slice(at + 1).trim();
   if (!(KEY_FORMATS as readonly string[]).includes(format)) {
