@@ -29,6 +29,12 @@ export class Memo {
     return promise as Promise<{ value: T; computedAtMs: number }>;
   }
 
+  /** Computes `key` anew (or joins a computation under way) and keeps the result for the requests that follow. */
+  refresh<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<{ value: T; computedAtMs: number }> {
+    this.entries.delete(key);
+    return this.get(key, ttlMs, compute);
+  }
+
   /** The last value computed for `key`, however old; null when none ever was. */
   last<T>(key: string): { value: T; computedAtMs: number } | null {
     return (this.lastGood.get(key) as { value: T; computedAtMs: number } | undefined) ?? null;

@@ -34,7 +34,12 @@ export async function getOverview(deps: DashboardDeps, query: OverviewQuery): Pr
   const [scanned, index, redisH, postgresH, postgres, stuckRows, hour, day] = await Promise.all([
     snapshotPromise,
     // An index that cannot be read leaves the pass's own in-flight figures, which cover the same keys.
-    readInFlightIndex(deps).catch(() => null),
+    // Shared between requests like the Postgres aggregates (a reading peeks up to IDEMSCOPE_LIST_EXAMINE_LIMIT
+    // keys), and carrying its own read time; a request for fresh figures reads it anew for everyone.
+    deps.memo[query.fresh ? 'refresh' : 'get']('redis:in-flight-index', deps.config.aggregateCacheMs, () => readInFlightIndex(deps)).then(
+      (reading) => reading.value,
+      () => null,
+    ),
     redisProbe,
     postgresHealth(deps),
     postgresOverview(deps, nowMs),

@@ -15,6 +15,16 @@ describe('Memo', () => {
     expect(await memo.get('k', 5_000, compute)).toEqual({ value: 2, computedAtMs: 6_000 });
   });
 
+  it('computes anew on refresh, and the callers after it share that result', async () => {
+    let runs = 0;
+    const memo = new Memo(() => 1_000);
+    const compute = async () => ++runs;
+    await memo.get('k', 5_000, compute);
+    expect((await memo.refresh('k', 5_000, compute)).value).toBe(2);
+    expect((await memo.get('k', 5_000, compute)).value).toBe(2);
+    expect(runs).toBe(2);
+  });
+
   it('keeps nothing with a ttl of 0, and does not keep failures', async () => {
     let runs = 0;
     const memo = new Memo(() => 0);

@@ -214,6 +214,26 @@ export function inFlightListingSuite<R extends TestRedisClient | TestRedisCluste
       }
     });
 
+    it('shares one reading of the index between overviews for the aggregate cache time, and reads it anew for fresh figures', async () => {
+      const w = world();
+      await w.claim(['s-1', 's-2'], SHORT_LEASE_MS);
+      const nowMs = Date.now() + AHEAD_MS;
+      const deps = createDashboard({ config: { ...w.config, aggregateCacheMs: 60_000 }, redis, db: prisma, now: () => nowMs });
+      try {
+        const first = await getOverview(deps, { fresh: true });
+        expect(first.redis.stuck).toBe(2);
+        await w.claim(['s-3'], SHORT_LEASE_MS);
+        // Within the cache time the overview keeps the reading it has, and says when it was read.
+        const shared = await getOverview(deps, { fresh: false });
+        expect(shared.redis.stuck).toBe(2);
+        expect(shared.redis.inFlightIndex).toEqual(first.redis.inFlightIndex);
+        const fresh = await getOverview(deps, { fresh: true });
+        expect(fresh.redis.stuck).toBe(3);
+      } finally {
+        await deps.scanner.stop();
+      }
+    });
+
     it('refuses to release a key completed after the preview, and keeps its result', async () => {
       const w = world();
       const claims = await w.claim(['r-1', 'r-2', 'r-3'], SHORT_LEASE_MS);
