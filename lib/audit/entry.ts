@@ -25,14 +25,6 @@ export interface AuditInput {
   clientAddress?: string;
 }
 
-export interface AuditFilter {
-  action?: string;
-  actor?: string;
-  outcome?: string;
-  /** Only entries with an id below this (the page cursor). */
-  beforeId?: bigint;
-  from?: Date;
-  to?: Date;
-}
+export type { AuditQuery as AuditFilter } from '../stores/postgres/audit-entries';
 
 export const MAX_LISTED = 100;

@@ -2,27 +2,15 @@ import type { Database } from '../../db/prisma';
 import type { AuditEntry } from '../../contract/audit';
 import { guarded } from './guard';
 
-/** One audit row as written: the caller has already capped the listed targets. */
-export interface AuditRow {
-  actor: string;
-  role: string;
-  action: string;
-  actionId: string | null;
-  store: string | null;
-  outcome: string;
-  parameters: Record<string, unknown>;
-  targets: string[];
-  targetCount: number;
-  seen: unknown[];
-  reason: string | null;
-  result: Record<string, unknown>;
-  clientAddress: string | null;
-}
+/** One audit row as written (the caller has already capped the listed targets): an entry before the table gives it its id and time. */
+export type AuditRow = Omit<AuditEntry, 'id' | 'at'>;
 
+/** Which entries a listing wants; every field narrows it. */
 export interface AuditQuery {
   action?: string;
   actor?: string;
   outcome?: string;
+  /** Only entries with an id below this (the page cursor). */
   beforeId?: bigint;
   from?: Date;
   to?: Date;
