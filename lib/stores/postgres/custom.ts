@@ -1,4 +1,5 @@
 import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
+import { namedPreview } from './named-preview';
 import { classifyCustomRow } from '../../records/classify';
 import type { RowClassifyConfig } from '../../records/classify';
 import { stateCounts, type CountLimits, type RowCounts } from './counts';
@@ -183,16 +184,7 @@ export async function customPreview(db: Db, c: CustomTable, scope: { keys: strin
     return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped: [], more, examined: rows.length, complete: true };
   }
   const rows = await query<RawRow & { seen: string; releasable: boolean | null }>(db, sql`${select} WHERE ${idColumn(c)} = ANY(${validKeys(c, scope.keys)}::${idArray(c)})`);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const wouldRelease: PreviewItem[] = [];
-  const skipped: Skipped[] = [];
-  for (const key of scope.keys) {
-    const row = byId.get(key);
-    if (!row) skipped.push({ key, reason: 'missing' });
-    else if (row.releasable !== true) skipped.push({ key, reason: 'not-in-flight' });
-    else wouldRelease.push(toItem(c, row, nowMs));
-  }
-  return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: rows.length, complete: true };
+  return namedPreview(scope.keys, rows, (row) => row.releasable === true, (row) => toItem(c, row, nowMs));
 }
 
 /** One statement: deletes each named row only while it is releasable and exactly as previewed (its seen token). */

@@ -1,4 +1,5 @@
-import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
+import type { ReleasePreview, Skipped } from '../../contract/actions';
+import { namedPreview } from './named-preview';
 import { classifyRecipeRow } from '../../records/classify';
 import type { RecordState } from '../../records/states';
 import { countAllUpTo, estimateRows, EXACT_TABLE_ROWS, type Count, type CountLimits, type RowCounts } from './counts';
@@ -156,23 +157,14 @@ export async function recipePreview(db: Db, t: WatchedTable, ids: string[], nowM
     db,
     sql`SELECT r.message_id::text AS id, r.processed_at, ${recipeRules.seenToken('r')} AS seen FROM ${t.sql} r WHERE r.message_id = ANY(${ids}::uuid[])`,
   );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const wouldRelease: PreviewItem[] = [];
-  const skipped: Skipped[] = [];
-  for (const id of ids) {
-    const row = byId.get(id);
-    if (!row) {
-      skipped.push({ key: id, reason: 'missing' });
-      continue;
-    }
+  return namedPreview(ids, rows, () => true, (row) => {
     const { state, ageSeconds } = classifyRecipeRow({ processedAt: row.processed_at }, nowMs, { retentionHours, stuckAfterSeconds: 0 });
-    wouldRelease.push({
-      key: id,
+    return {
+      key: row.id,
       seen: row.seen,
       state: { format: 'plain', state, consumer: null, owner: null, ageSeconds, ttlSeconds: null, startedAt: row.processed_at?.toISOString() ?? null, leaseExpiresAt: null, bytes: null },
-    });
-  }
-  return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: rows.length, complete: true };
+    };
+  });
 }
 
 /** Deletes each named row only while it is exactly as previewed, in one statement. */

@@ -1,4 +1,5 @@
 import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
+import { namedPreview } from './named-preview';
 import { classifyRow } from '../../records/classify';
 import type { StoreSettings } from '../settings';
 import { query, type Db } from './db';
@@ -47,16 +48,7 @@ function toItem(row: Row, config: Pick<StoreSettings, 'stuckAfterSeconds' | 'ret
 /** Preview of named rows: those in flight now, and why the others are not releasable. */
 export async function previewMessages(db: Db, t: TableRef, config: Pick<StoreSettings, 'stuckAfterSeconds' | 'retentionHours' | 'bulkLimit'>, ids: string[], now: number): Promise<ReleasePreview> {
   const rows = await query<Row>(db, sql`SELECT ${COLUMNS} FROM ${t.sql} pm WHERE pm.message_id = ANY(${ids}::uuid[])`);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const wouldRelease: PreviewItem[] = [];
-  const skipped: Skipped[] = [];
-  for (const id of ids) {
-    const row = byId.get(id);
-    if (!row) skipped.push({ key: id, reason: 'missing' });
-    else if (row.status !== 'processing') skipped.push({ key: id, reason: 'not-in-flight' });
-    else wouldRelease.push(toItem(row, config, now));
-  }
-  return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: rows.length, complete: true };
+  return namedPreview(ids, rows, (row) => row.status === 'processing', (row) => toItem(row, config, now));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PreviewItem, ReleasePreview, Skipped } from '../../contract/actions';
+import { namedPreview } from './named-preview';
 import { classifyStripeKeyRow } from '../../records/classify';
 import { stateCounts, type CountLimits, type RowCounts } from './counts';
 import { query, type Db } from './db';
@@ -114,16 +115,7 @@ export async function stripeKeyPreview(
     db,
     sql`SELECT ${COLUMNS}, ${stripeKeyRules.seenToken('k')} AS seen FROM ${t.sql} k WHERE k.id = ANY(${ids(scope.keys)}::bigint[])`,
   );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const wouldRelease: PreviewItem[] = [];
-  const skipped: Skipped[] = [];
-  for (const key of scope.keys) {
-    const row = byId.get(key);
-    if (!row) skipped.push({ key, reason: 'missing' });
-    else if (row.locked_at === null || row.recovery_point === 'finished') skipped.push({ key, reason: 'not-in-flight' });
-    else wouldRelease.push(toItem(row, nowMs, config));
-  }
-  return { dryRun: true, store: 'postgres', count: wouldRelease.length, wouldRelease, skipped, more: false, examined: rows.length, complete: true };
+  return namedPreview(scope.keys, rows, (row) => row.locked_at !== null && row.recovery_point !== 'finished', (row) => toItem(row, nowMs, config));
 }
 
 /** One statement: clears locked_at of each key only while it is still locked exactly as previewed. */
