@@ -11,7 +11,8 @@ import { defineConfig } from 'vitest/config';
  * - guards: the unit tests of the environment, the request bodies and query
  *   parameters, and the auth guards, with no store;
  * - builders: the processor library's store tests, on real Redis and Postgres
- *   (the scripts are module constants, so each of their mutants runs all of them).
+ *   (the scripts are module constants, so each of their mutants runs all of them),
+ *   and the unit test of what the statements' text alone decides.
  */
 const run = process.env.RULES ?? 'ts';
 
@@ -35,6 +36,7 @@ const INCLUDE: Record<string, string[]> = {
     'tests/auth/origin.test.ts',
   ],
   builders: [
+    'lib/idempotency/stores/postgres-sql.test.ts',
     'tests/idempotency/redis-store.test.ts',
     'tests/idempotency/postgres-store.test.ts',
     'tests/idempotency/postgres-partitioned-store.test.ts',

@@ -216,6 +216,60 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('takes each bounded number at both of its bounds and refuses it one step beyond, naming the variable', () => {
+    const bounds: [name: string, lowest: number, highest: number | null, step: number][] = [
+      ['IDEMSCOPE_CLUSTER_SLOT_GROUPS', 1, 1024, 1],
+      ['IDEMSCOPE_STUCK_AFTER_SECONDS', 1, null, 1],
+      ['IDEMSCOPE_SCAN_COUNT', 10, 10000, 1],
+      ['IDEMSCOPE_SCAN_INTERVAL_SECONDS', 1, null, 1],
+      ['IDEMSCOPE_SCAN_STEP_PAUSE_MS', 0, 1000, 1],
+      ['IDEMSCOPE_REDIS_BUDGET_PERCENT', 0.01, 100, 0.01],
+      ['IDEMSCOPE_SCAN_KEEPALIVE_SECONDS', 1, 86_400, 1],
+      ['IDEMSCOPE_LIST_EXAMINE_LIMIT', 100, 100_000, 1],
+      ['IDEMSCOPE_AGGREGATE_CACHE_SECONDS', 0, 300, 1],
+      ['IDEMSCOPE_FRESH_TIMEOUT_SECONDS', 1, 3600, 1],
+      ['IDEMSCOPE_BULK_LIMIT', 1, null, 1],
+      ['IDEMSCOPE_SESSION_TTL_HOURS', 1, 720, 1],
+      ['IDEMSCOPE_ACTION_RATE_LIMIT', 1, null, 1],
+      ['IDEMSCOPE_PURGE_BATCH_SIZE', 1, 10_000, 1],
+      ['IDEMSCOPE_REDIS_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_LOCK_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_POOL_SIZE', 1, 100, 1],
+      ['IDEMSCOPE_VERDICT_STUCK_ATTENTION', 1, null, 1],
+      ['IDEMSCOPE_VERDICT_STUCK_FAILING', 1, null, 1],
+      ['IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION', 0, 100, 0.5],
+      ['IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING', 0, 100, 0.5],
+      ['PORT', 1, 65535, 1],
+    ];
+    for (const [name, lowest, highest, step] of bounds) {
+      const read = (value: number) => (parseEnv({ [name]: String(value) }) as unknown as Record<string, number>)[name];
+      expect(read(lowest), `${name}=${lowest}`).toBe(lowest);
+      expect(read(lowest + 1), `${name}=${lowest + 1}`).toBe(lowest + 1);
+      expect(issues({ [name]: String(lowest - step) }), `${name}=${lowest - step}`).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+      if (highest === null) continue;
+      expect(read(highest), `${name}=${highest}`).toBe(highest);
+      expect(read(highest - 1), `${name}=${highest - 1}`).toBe(highest - 1);
+      expect(issues({ [name]: String(highest + step) }), `${name}=${highest + step}`).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    }
+  });
+
+  it('keeps the library\'s counters under idemscope:stats: unless told otherwise', () => {
+    expect(parseEnv({}).IDEMSCOPE_STATS_PREFIX).toBe('idemscope:stats:');
+    expect(parseEnv({ IDEMSCOPE_STATS_PREFIX: 'svc:stats:' }).IDEMSCOPE_STATS_PREFIX).toBe('svc:stats:');
+  });
+
+  it('raises a ConfigError by that name, for the start-up message', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: '0' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).name).toBe('ConfigError');
+  });
+
   it('reads a variable that is present but undefined as unset', () => {
     expect(parseEnv({ PORT: undefined, IDEMSCOPE_SCHEMA: undefined })).toMatchObject({ PORT: 3000, IDEMSCOPE_SCHEMA: 'idemscope' });
   });

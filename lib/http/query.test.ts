@@ -86,7 +86,7 @@ describe('an instant parameter', () => {
   });
 
   it('refuses a date without a time, words, and numbers that are not whole milliseconds', () => {
-    for (const bad of ['2026-01-02', 'yesterday', '1.5', '-1', '1e3', 'T2026-01-02T03:04:05Z', '']) {
+    for (const bad of ['2026-01-02', 'yesterday', '1.5', '-1', '1e3', 'T2026-01-02T03:04:05Z', '+002026-01-02T00:00:00Z', '']) {
       expect(at(bad).error?.issues[0]?.message, bad).toBe('must be an ISO-8601 timestamp or epoch milliseconds');
     }
   });
@@ -110,7 +110,7 @@ describe('a duration parameter', () => {
 
   it('refuses zero, fractions, other words and inherited property names, listing the names it knows', () => {
     const known = 'must be seconds or one of minute, hour, day, 1m, 5m, 15m, 1h, 6h, 1d';
-    for (const bad of ['0', '1.5', '-60', 'week', 'toString', 'constructor', ' 60', '60s', '']) expect(seconds(bad).error?.issues[0]?.message, bad).toBe(known);
+    for (const bad of ['0', '1.5', '-60', 'week', 'toString', 'constructor', ' 60', '60 ', '60s', '']) expect(seconds(bad).error?.issues[0]?.message, bad).toBe(known);
   });
 
   it('takes at most a year, 366 days', () => {
@@ -127,7 +127,7 @@ describe('a bigint id parameter', () => {
   it('takes decimal digits up to PostgreSQL\'s largest bigint, and nothing above or beside it', () => {
     expect(id.parse('1')).toBe('1');
     expect(id.parse('9223372036854775807')).toBe('9223372036854775807');
-    for (const bad of ['9223372036854775808', '99999999999999999999', '-1', '1a', '', ' 1']) {
+    for (const bad of ['9223372036854775808', '99999999999999999999', '-1', '1a', 'a1', '', ' 1']) {
       expect(id.safeParse(bad).error?.issues[0]?.message, bad).toBe('must be the nextCursor of a previous page');
     }
   });
@@ -168,6 +168,7 @@ describe('a listing window', () => {
     expect(parseListingWindow(url('time=expires'))).toBeUndefined();
     expect(parseListingWindow(url('from=0'))).toEqual({ fromMs: 0, toMs: undefined, on: 'recorded' });
     expect(parseListingWindow(url('to=1000&time=expires'))).toEqual({ fromMs: undefined, toMs: 1000, on: 'expires' });
+    expect(parseListingWindow(url('to=1000&time=recorded'))).toEqual({ fromMs: undefined, toMs: 1000, on: 'recorded' });
     expect(refusal(() => parseListingWindow(url('from=0&time=claimed')))).toMatch(/^time: /);
   });
 });
@@ -177,6 +178,7 @@ describe('a key search', () => {
     expect(parseKeySearch(url('match=prefix'))).toBeUndefined();
     expect(parseKeySearch(url('search=order-'))).toEqual({ text: 'order-', mode: 'substring' });
     expect(parseKeySearch(url('search=order-&match=prefix'))).toEqual({ text: 'order-', mode: 'prefix' });
+    expect(parseKeySearch(url('search=order-&match=substring'))).toEqual({ text: 'order-', mode: 'substring' });
     expect(refusal(() => parseKeySearch(url('search=a&match=suffix')))).toMatch(/^match: /);
     expect(refusal(() => parseKeySearch(url(`search=${'a'.repeat(513)}`)))).toMatch(/^search: /);
     expect(parseKeySearch(url(`search=${'a'.repeat(512)}`))?.text).toHaveLength(512);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../../lib/auth/config';
 import { CSRF_HEADER } from '../../lib/auth/csrf';
-import { type GuardDeps, requireOperatorAction, requireRole } from '../../lib/auth/guard';
+import { type GuardDeps, appSessions, defaultGuardDeps, requireOperatorAction, requireRole } from '../../lib/auth/guard';
 import { SlidingWindowLimiter } from '../../lib/auth/rate-limit';
 import type { Principal } from '../../lib/auth/roles';
 import { SESSION_COOKIE, csrfTokenFor, issueSession } from '../../lib/auth/session';
@@ -154,5 +154,22 @@ describe('requireRole', () => {
 
   it('answers 401 to a request that is not signed in', async () => {
     expect(await outcome(requireRole('viewer', deps().get), request({}))).toBeInstanceOf(UnauthenticatedError);
+  });
+});
+
+describe('the guard\'s dependencies in the app', () => {
+  it('are the configured rate with one limiter, one refusal recorder and one session store for every request, so counts carry over', () => {
+    process.env.IDEMSCOPE_ACTION_RATE_LIMIT = '7';
+    process.env.IDEMSCOPE_OPERATOR_TOKEN = OPERATOR;
+    const first = defaultGuardDeps();
+    const second = defaultGuardDeps();
+    expect(first.config).toMatchObject({ actionsPerMinute: 7, operatorToken: OPERATOR });
+    expect(first.actionLimiter.limit).toBe(7);
+    expect(second.actionLimiter).toBe(first.actionLimiter);
+    expect(typeof first.recordRefusal).toBe('function');
+    expect(second.recordRefusal).toBe(first.recordRefusal);
+    expect(first.sessions).toBe(appSessions());
+    expect(appSessions()).toBe(appSessions());
+    expect(typeof appSessions().isLive).toBe('function');
   });
 });

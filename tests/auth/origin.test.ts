@@ -44,6 +44,17 @@ describe('the client address', () => {
   });
 });
 
+describe('the client address behind the configured proxies', () => {
+  it('reads IDEMSCOPE_TRUSTED_PROXIES, and is a trusted proxy\'s own address when it forwards nothing', () => {
+    process.env.IDEMSCOPE_TRUSTED_PROXIES = '10.0.0.0/8';
+    const via = (headers: Record<string, string>) => clientAddress(withHeaders(headers));
+    expect(via({ ...fromSocket('10.0.0.2'), 'x-forwarded-for': '203.0.113.10' })).toBe('203.0.113.10');
+    expect(via({ ...fromSocket('10.0.0.2'), 'x-forwarded-for': '203.0.113.11' })).toBe('203.0.113.11');
+    expect(via(fromSocket('10.0.0.2'))).toBe('10.0.0.2');
+    expect(via({ ...fromSocket('192.0.2.1'), 'x-forwarded-for': '203.0.113.10' })).toBe('192.0.2.1');
+  });
+});
+
 describe('the trusted proxies', () => {
   it('hold the addresses inside each CIDR, its first and last included, and no address next to it', () => {
     const trusted = cidrSet(['10.1.0.0/16', 'fd00::/8', '192.0.2.7', 'not-a-cidr']);
@@ -76,6 +87,8 @@ describe('the sign-in limiter\'s address buckets', () => {
     expect(addressBucket('fe80::')).toBe('fe80:0:0:0::/64');
     expect(addressBucket('2001:db8:1:2:3:4::')).toBe('2001:db8:1:2::/64');
     expect(addressBucket('1:0:0:0::')).toBe('1:0:0:0::/64');
+    expect(addressBucket('2001:db8::ab:cd')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('1::2:3:4:5:6')).toBe('1:0:0:2::/64');
     expect(addressBucket('unknown')).toBe('unknown');
   });
 });
