@@ -74,9 +74,11 @@ describe('checkCsrf for cookie sessions', () => {
     expect(onDefaultPort('https://dash.test:8443')).toMatch(/not this dashboard/);
   });
 
-  it('names an empty Origin as missing, and refuses an Origin of another scheme as malformed', () => {
+  it('names an empty Origin as missing, and refuses an Origin of another scheme, or no URL at all, as malformed', () => {
     expect(refusal(() => checkCsrf(post({ origin: '', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/Origin header is missing/);
     expect(refusal(() => checkCsrf(post({ origin: 'ftp://localhost:3000', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
+    expect(refusal(() => checkCsrf(post({ origin: 'localhost:3000', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
+    expect(refusal(() => checkCsrf(post({ origin: 'http://', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
   });
 
   it('compares against IDEMSCOPE_PUBLIC_ORIGIN behind a proxy that rewrites Host', () => {

@@ -109,6 +109,7 @@ describe('requireOperatorAction', () => {
     const error = await outcome(requireOperatorAction(d.get), bearer(VIEWER));
     expect(error).toBeInstanceOf(ForbiddenError);
     expect((error as Error).message).toBe('Actions need the operator role; you are signed in as viewer.');
+    expect((error as ForbiddenError).context).toEqual({ actor: userLabel('viewer', VIEWER) });
     expect(d.refused).toHaveLength(1);
   });
 
