@@ -71,5 +71,5 @@ function main(paths: string[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  process.exitCode = main(args.length ? args : ['reports/mutation/ts.json', 'reports/mutation/sql.json']);
+  process.exitCode = main(args.length ? args : ['ts', 'sql', 'guards', 'builders'].map((run) => `reports/mutation/${run}.json`));
 }

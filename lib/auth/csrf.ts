@@ -39,7 +39,7 @@ export function checkCsrf(request: Request, authenticated: Authenticated, config
  * same-origin. Clients without a browser (scripts, test runners) send neither.
  */
 export function checkSignInRequest(request: Request, config: AuthConfig): void {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const type = request.headers.get('content-type')?.split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw new CrossSiteRequestError('the body must be sent as Content-Type: application/json');
   if (request.headers.get('origin') !== null) checkOrigin(request, config);
   const site = request.headers.get('sec-fetch-site');
@@ -50,13 +50,7 @@ function checkOrigin(request: Request, config: AuthConfig): void {
   const origin = request.headers.get('origin');
   if (origin === null || origin === '') throw new CrossSiteRequestError('the Origin header is missing');
   if (origin === 'null') throw new CrossSiteRequestError('the Origin is "null"');
-  let host: string;
-  try {
-    const url = new URL(origin);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    host = url.host;
-  } catch {
-    throw new CrossSiteRequestError('the Origin header is malformed');
-  }
-  if (host !== expectedHost(request, config.publicOrigin)) throw new CrossSiteRequestError(`the Origin ${origin} is not this dashboard's`);
+  const url = URL.canParse(origin) ? new URL(origin) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new CrossSiteRequestError('the Origin header is malformed');
+  if (url.host !== expectedHost(request, config.publicOrigin)) throw new CrossSiteRequestError(`the Origin ${origin} is not this dashboard's`);
 }

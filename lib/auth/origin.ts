@@ -17,7 +17,7 @@ export function expectedHost(request: Request, publicOrigin?: string): string {
 
 export function isHttps(request: Request, publicOrigin?: string): boolean {
   if (publicOrigin) return publicOrigin.startsWith('https:');
-  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]!.trim();
   return forwarded === 'https' || new URL(request.url).protocol === 'https:';
 }
 
@@ -46,7 +46,9 @@ export function clientAddress(request: Request, trusted: TrustedProxies = config
   if (socket === null) return 'unknown';
   let client = plainAddress(socket);
   if (!trusted.has(client)) return client;
-  const hops = (request.headers.get('x-forwarded-for') ?? '').split(',');
+  const forwarded = request.headers.get('x-forwarded-for');
+  if (forwarded === null) return client;
+  const hops = forwarded.split(',');
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = plainAddress(hops[i]!.trim());
     if (isIP(hop) === 0) break;
@@ -62,9 +64,10 @@ export function clientAddress(request: Request, trusted: TrustedProxies = config
  */
 export function addressBucket(address: string): string {
   if (isIP(address) !== 6) return address;
-  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const [head, tail = ''] = address.toLowerCase().split('::') as [string, string?];
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  // Without `::` the left part holds all eight groups and nothing is filled in.
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -8,7 +8,7 @@ export interface Cidr {
 
 /** `10.0.0.0/8`, `fd00::/8`, or a bare address (a /32 or /128); null when it is none of these. */
 export function parseCidr(text: string): Cidr | null {
-  const [address = '', prefixText, extra] = text.split('/');
+  const [address, prefixText, extra] = text.split('/') as [string, string?, string?];
   const version = isIP(address);
   if (version === 0 || extra !== undefined) return null;
   const max = version === 4 ? 32 : 128;

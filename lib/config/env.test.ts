@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from './env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, env, ownSchemaName, parseEnv } from './env';
+
+/** The issues a bad environment is refused with, or [] when it is accepted. */
+function issues(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+}
 
 describe('parseEnv', () => {
   it('works on this machine with no variables at all', () => {
@@ -190,5 +201,157 @@ describe('parseEnv', () => {
     expect(set.IDEMSCOPE_VERDICT_STUCK_FAILING).toBe(500);
     expect(set.IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION).toBe(2.5);
     expect(() => parseEnv({ IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING: '150' })).toThrow(/IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING/);
+  });
+
+  it('reads IDEMSCOPE_READ_ONLY=true as read-only and false as writable, and refuses yes, naming the variable', () => {
+    expect(parseEnv({ IDEMSCOPE_READ_ONLY: 'true' }).IDEMSCOPE_READ_ONLY).toBe(true);
+    expect(parseEnv({ IDEMSCOPE_READ_ONLY: 'false' }).IDEMSCOPE_READ_ONLY).toBe(false);
+    expect(parseEnv({ IDEMSCOPE_READ_ONLY: '1' }).IDEMSCOPE_AUTH_DISABLED).toBe(false);
+    for (const bad of ['yes', 'TRUE', 'on', ' 1']) {
+      expect(issues({ IDEMSCOPE_READ_ONLY: bad }), bad).toEqual([expect.stringMatching(/^IDEMSCOPE_READ_ONLY: /)]);
+    }
+  });
+
+  it('says which variables are bad in its message, one per line', () => {
+    expect(() => parseEnv({ PORT: '0', IDEMSCOPE_AUTH_DISABLED: 'yes' })).toThrow(/^Invalid configuration:\n {2}- IDEMSCOPE_AUTH_DISABLED: .+\n {2}- PORT: .+$/);
+  });
+
+  it('reads comma-separated lists with blanks around entries and empty entries ignored, and refuses a list of none', () => {
+    expect(parseEnv({}).IDEMSCOPE_MASK_FIELDS).toEqual(['password', 'secret', 'token', 'authorization', 'cardNumber', 'card_number', 'cvv', 'iban', 'ssn', 'email']);
+    expect(parseEnv({ IDEMSCOPE_MASK_FIELDS: ' pin , ,otp,' }).IDEMSCOPE_MASK_FIELDS).toEqual(['pin', 'otp']);
+    expect(issues({ IDEMSCOPE_MASK_FIELDS: ' , ' })).toEqual(['IDEMSCOPE_MASK_FIELDS: needs at least one entry']);
+    expect(issues({ IDEMSCOPE_KEY_PATTERNS: ',' })).toEqual(['IDEMSCOPE_KEY_PATTERNS: needs at least one entry']);
+  });
+
+  it('keeps its own state in any plain identifier but public, information_schema or pg_*', () => {
+    for (const ok of ['my_pg_', 'idemscope2', '_x', 'a'.repeat(63)]) expect(parseEnv({ IDEMSCOPE_SCHEMA: ok }).IDEMSCOPE_SCHEMA, ok).toBe(ok);
+    const notOwn = "IDEMSCOPE_SCHEMA: must be a schema of Idemscope's own, not public or a system schema";
+    for (const bad of ['public', 'information_schema', 'pg_catalog']) expect(issues({ IDEMSCOPE_SCHEMA: bad }), bad).toEqual([notOwn]);
+    for (const bad of ['9lives', 'Idemscope', 'idem-scope', 'x\n']) {
+      expect(issues({ IDEMSCOPE_SCHEMA: bad }), bad).toEqual(['IDEMSCOPE_SCHEMA: must be a plain lower-case identifier (a-z, 0-9, _; at most 63 characters)']);
+    }
+  });
+
+  it('refuses each watched table entry it cannot read with a reason of its own, and a list of none', () => {
+    const shape = (entry: string) => `IDEMSCOPE_TABLES: "${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)`;
+    for (const bad of ['a.b=recipe=library', 'a.b.c', 'a.B', 'A.b']) expect(issues({ IDEMSCOPE_TABLES: `x.y,${bad}` }), bad).toEqual([shape(bad)]);
+    expect(issues({ IDEMSCOPE_TABLES: 'x.y,a.b=' })).toEqual(['IDEMSCOPE_TABLES: "a.b=": profile must be one of recipe, library, stripe-keys']);
+    expect(issues({ IDEMSCOPE_TABLES: 'a.b, a.b=recipe' })).toEqual(['IDEMSCOPE_TABLES: "a.b" is listed twice']);
+    expect(issues({ IDEMSCOPE_TABLES: ' , ' })).toEqual(['IDEMSCOPE_TABLES: needs at least one table']);
+    expect(parseEnv({ IDEMSCOPE_TABLES: 'a.b = stripe-keys, a.c, b.b' }).IDEMSCOPE_TABLES).toEqual([
+      { schema: 'a', table: 'b', profile: 'stripe-keys' },
+      { schema: 'a', table: 'c' },
+      { schema: 'b', table: 'b' },
+    ]);
+  });
+
+  it('takes cluster seeds as redis:// or rediss:// host[:port] URLs, with no path or database', () => {
+    expect(parseEnv({ REDIS_CLUSTER_URLS: 'rediss://node-1:7000,redis://node-2/,redis://node-3' }).REDIS_CLUSTER_URLS).toEqual(['rediss://node-1:7000', 'redis://node-2/', 'redis://node-3']);
+    for (const bad of ['xredis://h:7000', 'redis://h:7000/x', 'redis://', 'redis://h h:7000']) {
+      expect(issues({ REDIS_CLUSTER_URLS: bad }), bad).toEqual([`REDIS_CLUSTER_URLS: "${bad}" is not a redis:// or rediss:// URL of a node (host:port, no database: a cluster has only db 0)`]);
+    }
+  });
+
+  it('takes trusted proxies as CIDRs or addresses, naming each entry that is neither', () => {
+    expect(parseEnv({}).IDEMSCOPE_TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv({ IDEMSCOPE_TRUSTED_PROXIES: ' 10.0.0.0/8 ,, fd00::/8,192.0.2.1' }).IDEMSCOPE_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8', '192.0.2.1']);
+    expect(issues({ IDEMSCOPE_TRUSTED_PROXIES: '10.0.0.0/8,proxy.local' })).toEqual(['IDEMSCOPE_TRUSTED_PROXIES: "proxy.local" is not a CIDR such as 10.0.0.0/8 or fd00::/8']);
+  });
+
+  it('needs tokens of at least 16 characters and a session secret of at least 32', () => {
+    expect(parseEnv({ IDEMSCOPE_OPERATOR_TOKEN: 'o'.repeat(16), IDEMSCOPE_VIEWER_TOKEN: 'v'.repeat(16), IDEMSCOPE_SESSION_SECRET: 's'.repeat(32) })).toMatchObject({
+      IDEMSCOPE_OPERATOR_TOKEN: 'o'.repeat(16),
+      IDEMSCOPE_VIEWER_TOKEN: 'v'.repeat(16),
+      IDEMSCOPE_SESSION_SECRET: 's'.repeat(32),
+    });
+    expect(issues({ IDEMSCOPE_OPERATOR_TOKEN: 'o'.repeat(15), IDEMSCOPE_VIEWER_TOKEN: 'v'.repeat(15), IDEMSCOPE_SESSION_SECRET: 's'.repeat(31) })).toEqual([
+      'IDEMSCOPE_OPERATOR_TOKEN: must be at least 16 characters',
+      'IDEMSCOPE_VIEWER_TOKEN: must be at least 16 characters',
+      'IDEMSCOPE_SESSION_SECRET: must be at least 32 characters',
+    ]);
+  });
+
+  it('takes each bounded number at both of its bounds and refuses it one step beyond, naming the variable', () => {
+    const bounds: [name: string, lowest: number, highest: number | null, step: number][] = [
+      ['IDEMSCOPE_CLUSTER_SLOT_GROUPS', 1, 1024, 1],
+      ['IDEMSCOPE_STUCK_AFTER_SECONDS', 1, null, 1],
+      ['IDEMSCOPE_SCAN_COUNT', 10, 10000, 1],
+      ['IDEMSCOPE_SCAN_INTERVAL_SECONDS', 1, null, 1],
+      ['IDEMSCOPE_SCAN_STEP_PAUSE_MS', 0, 1000, 1],
+      ['IDEMSCOPE_REDIS_BUDGET_PERCENT', 0.01, 100, 0.01],
+      ['IDEMSCOPE_SCAN_KEEPALIVE_SECONDS', 1, 86_400, 1],
+      ['IDEMSCOPE_LIST_EXAMINE_LIMIT', 100, 100_000, 1],
+      ['IDEMSCOPE_AGGREGATE_CACHE_SECONDS', 0, 300, 1],
+      ['IDEMSCOPE_FRESH_TIMEOUT_SECONDS', 1, 3600, 1],
+      ['IDEMSCOPE_BULK_LIMIT', 1, null, 1],
+      ['IDEMSCOPE_SESSION_TTL_HOURS', 1, 720, 1],
+      ['IDEMSCOPE_ACTION_RATE_LIMIT', 1, null, 1],
+      ['IDEMSCOPE_PURGE_BATCH_SIZE', 1, 10_000, 1],
+      ['IDEMSCOPE_REDIS_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_STATEMENT_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_LOCK_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_ACQUIRE_TIMEOUT_MS', 50, 60_000, 1],
+      ['IDEMSCOPE_PG_POOL_SIZE', 1, 100, 1],
+      ['IDEMSCOPE_VERDICT_STUCK_ATTENTION', 1, null, 1],
+      ['IDEMSCOPE_VERDICT_STUCK_FAILING', 1, null, 1],
+      ['IDEMSCOPE_VERDICT_DUPLICATE_RATE_ATTENTION', 0, 100, 0.5],
+      ['IDEMSCOPE_VERDICT_DUPLICATE_RATE_FAILING', 0, 100, 0.5],
+      ['PORT', 1, 65535, 1],
+    ];
+    for (const [name, lowest, highest, step] of bounds) {
+      const read = (value: number) => (parseEnv({ [name]: String(value) }) as unknown as Record<string, number>)[name];
+      expect(read(lowest), `${name}=${lowest}`).toBe(lowest);
+      expect(read(lowest + 1), `${name}=${lowest + 1}`).toBe(lowest + 1);
+      expect(issues({ [name]: String(lowest - step) }), `${name}=${lowest - step}`).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+      if (highest === null) continue;
+      expect(read(highest), `${name}=${highest}`).toBe(highest);
+      expect(read(highest - 1), `${name}=${highest - 1}`).toBe(highest - 1);
+      expect(issues({ [name]: String(highest + step) }), `${name}=${highest + step}`).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    }
+  });
+
+  it('keeps the library\'s counters under idemscope:stats: unless told otherwise', () => {
+    expect(parseEnv({}).IDEMSCOPE_STATS_PREFIX).toBe('idemscope:stats:');
+    expect(parseEnv({ IDEMSCOPE_STATS_PREFIX: 'svc:stats:' }).IDEMSCOPE_STATS_PREFIX).toBe('svc:stats:');
+  });
+
+  it('raises a ConfigError by that name, for the start-up message', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: '0' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).name).toBe('ConfigError');
+  });
+
+  it('reads a variable that is present but undefined as unset', () => {
+    expect(parseEnv({ PORT: undefined, IDEMSCOPE_SCHEMA: undefined })).toMatchObject({ PORT: 3000, IDEMSCOPE_SCHEMA: 'idemscope' });
+  });
+});
+
+describe('the process\'s own schema and configuration', () => {
+  const saved = process.env.IDEMSCOPE_SCHEMA;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.IDEMSCOPE_SCHEMA;
+    else process.env.IDEMSCOPE_SCHEMA = saved;
+  });
+
+  it('reads IDEMSCOPE_SCHEMA alone before the configuration is parsed, empty meaning the default, and refuses a bad one by name', () => {
+    process.env.IDEMSCOPE_SCHEMA = '';
+    expect(ownSchemaName()).toBe('idemscope');
+    process.env.IDEMSCOPE_SCHEMA = 'observability';
+    expect(ownSchemaName()).toBe('observability');
+    process.env.IDEMSCOPE_SCHEMA = 'public';
+    expect(() => ownSchemaName()).toThrow(ConfigError);
+    expect(() => ownSchemaName()).toThrow(/IDEMSCOPE_SCHEMA: must be a schema of Idemscope's own/);
+  });
+
+  it('parses the environment once: later changes to it are not read, the schema included', () => {
+    process.env.IDEMSCOPE_SCHEMA = 'first_schema';
+    const first = env();
+    process.env.IDEMSCOPE_SCHEMA = 'second_schema';
+    expect(env()).toBe(first);
+    expect(ownSchemaName()).toBe(first.IDEMSCOPE_SCHEMA);
   });
 });

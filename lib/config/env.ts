@@ -20,9 +20,10 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 export const STORE_DEADLINES = { redisMs: 2000, pgStatementMs: 3000, pgLockMs: 1000, pgAcquireMs: 1000 } as const;
 
 const ms = (fallback: number) => z.coerce.number().int().min(50).max(60_000).default(fallback);
+/** Unset (or empty, see parseEnv) is off. */
 const flag = z
-  .enum(['0', '1', 'true', 'false', ''])
-  .default('0')
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
   .transform((v) => v === '1' || v === 'true');
 const csv = (fallback: string) =>
   z
@@ -38,7 +39,7 @@ const keyPatterns = csv(DEFAULT_KEY_PATTERNS).transform((entries, ctx): KeyPatte
       parsed.push(...parseKeyPatterns([entry]));
     } catch (error) {
       if (!(error instanceof KeyPatternError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
+      ctx.addIssue(error.message);
     }
   }
   return parsed;
@@ -96,24 +97,24 @@ const watchedTables = z
   .transform((value, ctx) => {
     const out: WatchedTableConfig[] = [];
     for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const [name = '', profile, ...rest] = entry.split('=').map((s) => s.trim());
+      const [name, profile, ...rest] = entry.split('=').map((s) => s.trim()) as [string, ...string[]];
       // Profile names contain dashes; identifiers do not.
       const parts = name.split('.');
       if (rest.length || !tableName(parts)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)` });
+        ctx.addIssue(`"${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)`);
         continue;
       }
       if (profile !== undefined && !(TABLE_PROFILES as readonly string[]).includes(profile)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}": profile must be one of ${TABLE_PROFILES.join(', ')}` });
+        ctx.addIssue(`"${entry}": profile must be one of ${TABLE_PROFILES.join(', ')}`);
         continue;
       }
       if (out.some((t) => t.schema === parts[0] && t.table === parts[1])) {
-        ctx.addIssue({ code: 'custom', message: `"${name}" is listed twice` });
+        ctx.addIssue(`"${name}" is listed twice`);
         continue;
       }
       out.push({ schema: parts[0]!, table: parts[1]!, ...(profile ? { profile: profile as TableProfileName } : {}) });
     }
-    if (!out.length) ctx.addIssue({ code: 'custom', message: 'needs at least one table' });
+    if (!out.length) ctx.addIssue('needs at least one table');
     return out;
   });
 
@@ -216,8 +217,8 @@ const clusterUrls = z
     const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
     if (!urls.length) return undefined;
     for (const url of urls) {
-      if (!/^rediss?:\/\/[^\s/]+(:\d+)?\/?$/.test(url)) {
-        ctx.addIssue({ code: 'custom', message: `"${url}" is not a redis:// or rediss:// URL of a node (host:port, no database: a cluster has only db 0)` });
+      if (!/^rediss?:\/\/[^\s/]+\/?$/.test(url)) {
+        ctx.addIssue(`"${url}" is not a redis:// or rediss:// URL of a node (host:port, no database: a cluster has only db 0)`);
       }
     }
     return urls;
@@ -319,7 +320,7 @@ const schema = z.object({
     .transform((v, ctx) => {
       const cidrs = v.split(',').map((s) => s.trim()).filter(Boolean);
       for (const cidr of cidrs) {
-        if (!parseCidr(cidr)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 or fd00::/8` });
+        if (!parseCidr(cidr)) ctx.addIssue(`${JSON.stringify(cidr)} is not a CIDR such as 10.0.0.0/8 or fd00::/8`);
       }
       return cidrs;
     }),
@@ -359,8 +360,8 @@ const configSchema = schema.transform((config, ctx) => {
 export type Env = z.infer<typeof configSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  // Empty strings mean "unset" so that `FOO= npm start` falls back to the default (as undefined does).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

@@ -1,9 +1,10 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../lib/auth/authenticate';
 import type { AuthConfig } from '../../lib/auth/config';
 import type { SessionStore } from '../../lib/auth/session-store';
-import { SESSION_COOKIE, issueSession, verifySession } from '../../lib/auth/session';
-import { generateToken, roleForToken, userLabel } from '../../lib/auth/tokens';
+import { SESSION_COOKIE, csrfTokenFor, issueSession, verifySession } from '../../lib/auth/session';
+import { anyCredentialConfigured, generateToken, roleForToken, userLabel } from '../../lib/auth/tokens';
 
 const OPERATOR = 'operator-token-0123456789abcdef';
 const VIEWER = 'viewer-token-0123456789abcdef';
@@ -39,6 +40,17 @@ describe('tokens', () => {
     expect(label).not.toContain(OPERATOR.slice(-8));
     expect(userLabel('operator', `${OPERATOR}2`)).not.toBe(label);
   });
+
+  it('labels a credential the same in every version, so the audit log tells one user apart across upgrades', () => {
+    expect([userLabel('viewer', VIEWER), userLabel('operator', OPERATOR)]).toEqual(['viewer#d53a3749', 'operator#c6366374']);
+  });
+
+  it('counts as configured when either token is set, and as unconfigured when neither is (or one is empty)', () => {
+    expect(anyCredentialConfigured({ operatorToken: OPERATOR })).toBe(true);
+    expect(anyCredentialConfigured({ viewerToken: VIEWER })).toBe(true);
+    expect(anyCredentialConfigured({})).toBe(false);
+    expect(anyCredentialConfigured({ operatorToken: '' })).toBe(false);
+  });
 });
 
 describe('session cookies', () => {
@@ -63,6 +75,21 @@ describe('session cookies', () => {
     expect(verifySession(value, config)).toBeNull();
   });
 
+  it('lasts its TTL to the second: valid a millisecond before its end, not at it', () => {
+    const issuedMs = 1_700_000_000_000;
+    const { value } = issueSession('operator', OPERATOR, config, issuedMs);
+    expect(verifySession(value, config, issuedMs + 3600_000 - 1)).not.toBeNull();
+    expect(verifySession(value, config, issuedMs + 3600_000)).toBeNull();
+  });
+
+  it('is none when there is no cookie at all', () => {
+    expect(verifySession(undefined, config)).toBeNull();
+  });
+
+  it('is called idemscope_session, the name browsers already hold it under', () => {
+    expect(SESSION_COOKIE).toBe('idemscope_session');
+  });
+
   it('ends when the token is rotated, with or without a session secret', () => {
     const { value } = issueSession('operator', OPERATOR, config);
     expect(verifySession(value, { ...config, operatorToken: `${OPERATOR}-rotated` })).toBeNull();
@@ -71,6 +98,60 @@ describe('session cookies', () => {
     expect(verifySession(signed, withSecret)).not.toBeNull();
     expect(verifySession(signed, { ...withSecret, operatorToken: `${OPERATOR}-rotated` })).toBeNull();
     expect(verifySession(signed, { ...withSecret, sessionSecret: 't'.repeat(32) })).toBeNull();
+  });
+
+  it('without a session secret, ends every session when either token is rotated, the other role\'s too', () => {
+    const viewer = issueSession('viewer', VIEWER, config).value;
+    const operator = issueSession('operator', OPERATOR, config).value;
+    expect(verifySession(viewer, { ...config, operatorToken: `${OPERATOR}-rotated` })).toBeNull();
+    expect(verifySession(operator, { ...config, viewerToken: `${VIEWER}-rotated` })).toBeNull();
+    expect(verifySession(viewer, config)).not.toBeNull();
+  });
+});
+
+/**
+ * Cookies and CSRF tokens issued by this version, fixed here: an upgrade that
+ * changed how they are signed would sign every user out, and would show here first.
+ */
+describe('cookies issued before an upgrade', () => {
+  const BODY = 'eyJ2IjoxLCJyIjoidmlld2VyIiwidSI6InZpZXdlciNkNTNhMzc0OSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAzNjAwLCJuIjoiZ29sZGVuLW5vbmNlIn0';
+  const AT = 1_700_000_000_000;
+  const golden = { role: 'viewer', label: 'viewer#d53a3749', issuedAt: 1_700_000_000, expiresAt: 1_700_003_600, nonce: 'golden-nonce' };
+
+  it('stay valid, signed with a session secret, and so do their CSRF tokens', () => {
+    const withSecret = { ...config, sessionSecret: 's'.repeat(32) };
+    const session = verifySession(`${BODY}.Wp_g1zyaeKNURuaQbF6dOFn31pC6SR2A4_cKIaRYbDY`, withSecret, AT);
+    expect(session).toEqual(golden);
+    expect(csrfTokenFor(session!, withSecret)).toBe('iwqRNOkgM1QTS2rj_SNRR2BG_w8qEh2f-2KIl2T9b-E');
+  });
+
+  it('stay valid, signed with a key derived from both tokens, or from the viewer token alone', () => {
+    expect(verifySession(`${BODY}.KaAXmIBFpKbAwfsTnZRESrO_YMzsFQnJN8j7yeFohaY`, config, AT)).toEqual(golden);
+    expect(verifySession(`${BODY}.5rMIF-o2GY4tCDE8Yy6eKPYlmHgbTN2zYJZcpRjaONA`, { ...config, operatorToken: undefined }, AT)).toEqual(golden);
+  });
+});
+
+describe('a correctly signed cookie', () => {
+  const withSecret = { ...config, sessionSecret: 's'.repeat(32) };
+  /** Signs any payload as the dashboard would (the format the golden cookies above pin), to show that the signature alone is not enough. */
+  function signed(payload: unknown): string {
+    const key = Buffer.from(hkdfSync('sha256', withSecret.sessionSecret, 'idemscope', 'session-cookie-v1', 32));
+    const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+    return `${body}.${createHmac('sha256', key).update(`session\0${body}`).digest('base64url')}`;
+  }
+  const good = { v: 1, r: 'viewer', u: userLabel('viewer', VIEWER), iat: 1, exp: 2_000_000_000, n: 'nonce' };
+  const now = 1_700_000_000_000;
+
+  it('is a session only with version 1, a known role, a numeric expiry and a nonce', () => {
+    expect(verifySession(signed(good), withSecret, now)).toMatchObject({ role: 'viewer', nonce: 'nonce' });
+    expect(verifySession(signed({ ...good, v: 2 }), withSecret, now)).toBeNull();
+    expect(verifySession(signed({ ...good, r: 'admin' }), withSecret, now)).toBeNull();
+    expect(verifySession(signed({ ...good, exp: '2000000000' }), withSecret, now)).toBeNull();
+    expect(verifySession(signed({ ...good, n: 7 }), withSecret, now)).toBeNull();
+  });
+
+  it('is no session when its body is not JSON', () => {
+    expect(verifySession(signed('not json'), withSecret, now)).toBeNull();
   });
 });
 
@@ -99,6 +180,15 @@ describe('authenticate', () => {
     });
   });
 
+  it('reads Authorization: Bearer <token> with any blanks between and after, and nothing before or after the token', async () => {
+    const role = async (authorization: string) => (await authenticate(request({ authorization }), config, liveSessions()))?.principal.role ?? null;
+    expect(await role(`bearer   ${OPERATOR}`)).toBe('operator');
+    expect(await role(`Bearer ${VIEWER} `)).toBe('viewer');
+    expect(await role(`Basic Bearer ${OPERATOR}`)).toBeNull();
+    expect(await role(`Bearer ${OPERATOR} ${OPERATOR}`)).toBeNull();
+    expect(await role(`Bearer ${OPERATOR}, x`)).toBeNull();
+  });
+
   it('does not fall back to the cookie when the Authorization header is wrong', async () => {
     const sessions = liveSessions();
     const { value, session } = issueSession('operator', OPERATOR, config);
@@ -123,6 +213,6 @@ describe('authenticate', () => {
   it('lets nobody in when no token is configured, and everyone as operator when auth is disabled', async () => {
     const none = { ...config, operatorToken: undefined, viewerToken: undefined };
     expect(await authenticate(request({ authorization: 'Bearer anything-at-all-here' }), none, liveSessions())).toBeNull();
-    expect((await authenticate(request({}), { ...none, authDisabled: true }, liveSessions()))?.principal).toMatchObject({ role: 'operator', via: 'auth-disabled' });
+    expect((await authenticate(request({}), { ...none, authDisabled: true }, liveSessions()))?.principal).toEqual({ role: 'operator', label: 'anonymous', via: 'auth-disabled' });
   });
 });

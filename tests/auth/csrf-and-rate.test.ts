@@ -51,6 +51,36 @@ describe('checkCsrf for cookie sessions', () => {
     expect(refusal(() => checkCsrf(post({ ...origin, [CSRF_HEADER]: csrfTokenFor(session, config) }), viaSession, config))).toBeNull();
   });
 
+  it('refuses a CSRF token that differs from the session\'s by one character, or is one character short', () => {
+    const token = csrfTokenFor(session, config);
+    const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const origin = { origin: 'http://localhost:3000' };
+    expect(refusal(() => checkCsrf(post({ ...origin, [CSRF_HEADER]: flipped }), viaSession, config))).toMatch(/token/);
+    expect(refusal(() => checkCsrf(post({ ...origin, [CSRF_HEADER]: token.slice(0, -1) }), viaSession, config))).toMatch(/token/);
+    const other = issueSession('operator', 'o'.repeat(20), config).session;
+    expect(refusal(() => checkCsrf(post({ ...origin, [CSRF_HEADER]: csrfTokenFor(other, config) }), viaSession, config))).toMatch(/token/);
+  });
+
+  it('takes the Origin with its port: the same host on another port or scheme is another site', () => {
+    const at = (origin: string) => refusal(() => checkCsrf(post({ origin, 'sec-fetch-site': 'same-origin' }), viaSession, config));
+    expect(at('http://localhost:3000')).toBeNull();
+    expect(at('https://localhost:3000')).toBeNull();
+    expect(at('http://localhost')).toMatch(/not this dashboard/);
+    expect(at('http://localhost:80')).toMatch(/not this dashboard/);
+    const onDefaultPort = (origin: string) => refusal(() => checkCsrf(new Request('http://dash.test/x', { method: 'POST', headers: { host: 'dash.test', origin, 'sec-fetch-site': 'same-origin' } }), viaSession, config));
+    expect(onDefaultPort('http://dash.test')).toBeNull();
+    expect(onDefaultPort('http://dash.test:80')).toBeNull();
+    expect(onDefaultPort('https://dash.test:443')).toBeNull();
+    expect(onDefaultPort('https://dash.test:8443')).toMatch(/not this dashboard/);
+  });
+
+  it('names an empty Origin as missing, and refuses an Origin of another scheme, or no URL at all, as malformed', () => {
+    expect(refusal(() => checkCsrf(post({ origin: '', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/Origin header is missing/);
+    expect(refusal(() => checkCsrf(post({ origin: 'ftp://localhost:3000', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
+    expect(refusal(() => checkCsrf(post({ origin: 'localhost:3000', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
+    expect(refusal(() => checkCsrf(post({ origin: 'http://', 'sec-fetch-site': 'same-origin' }), viaSession, config))).toMatch(/malformed/);
+  });
+
   it('compares against IDEMSCOPE_PUBLIC_ORIGIN behind a proxy that rewrites Host', () => {
     const behind = { ...config, publicOrigin: 'https://idemscope.example.com' };
     const headers = { origin: 'https://idemscope.example.com', 'sec-fetch-site': 'same-origin', host: '10.0.0.5:3000' };
@@ -75,6 +105,7 @@ describe('checkSignInRequest', () => {
   it('takes JSON from the same origin, or from a client that sends no Origin at all', () => {
     expect(refusal(() => checkSignInRequest(post({ ...json, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }), config))).toBeNull();
     expect(refusal(() => checkSignInRequest(post({ 'content-type': 'application/json; charset=utf-8' }), config))).toBeNull();
+    expect(refusal(() => checkSignInRequest(post({ 'content-type': 'Application/JSON ; charset=utf-8' }), config))).toBeNull();
   });
 
   it('refuses what a cross-site page could send', () => {
@@ -94,6 +125,13 @@ describe('SlidingWindowLimiter', () => {
     expect(limiter.take('a', t0 + 10_000)).toEqual({ allowed: false, retryAfterSeconds: 50 });
     expect(limiter.take('b', t0 + 10_000).allowed).toBe(true);
     expect(limiter.take('a', t0 + 60_001).allowed).toBe(true);
+  });
+
+  it('forgets a hit exactly one window after it', () => {
+    const limiter = new SlidingWindowLimiter(1, 60_000);
+    expect(limiter.take('a', 0).allowed).toBe(true);
+    expect(limiter.take('a', 59_999)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take('a', 60_000).allowed).toBe(true);
   });
 
   it('keeps at most maxKeys keys', () => {

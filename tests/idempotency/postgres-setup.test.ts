@@ -44,8 +44,12 @@ describe('setupPostgresStore: the library sets up its own table', () => {
     // No counters table was asked for, and none is written to.
     const { rows } = await pool.query(`SELECT to_regclass('billing.delivery_stats') IS NOT NULL AS has`);
     expect(rows[0].has).toBe(true);
-    const { claimed } = await store.claim({ key: randomUUID(), consumer: 'x', owner: randomUUID(), leaseMs: 1000 });
+    const key = randomUUID();
+    const { claimed } = await store.claim({ key, consumer: 'x', owner: randomUUID(), leaseMs: 1000 });
     expect(claimed).toBeDefined();
+    // A failed handler's release marks the row failed, with no counter to count the failure in.
+    expect(await store.release(claimed!)).toBe(true);
+    expect(await store.get(key)).toMatchObject({ status: 'failed' });
     const counted = await pool.query(`SELECT count(*)::int AS n FROM billing.delivery_stats WHERE consumer = 'x'`);
     expect(counted.rows[0].n).toBe(0);
   });

@@ -114,7 +114,8 @@ RETURNING b.message_id, b.owner_token`;
 /**
  * $1 message_id, $2 consumer, $3 owner token (and $4 message time on a partitioned table). Marks our claim failed so that
  * the next delivery takes it over, and counts the failure even when the claim
- * was already lost.
+ * was already lost. $2 is also selected, so that its type is known when there
+ * are no counters to insert it into.
  */
 export const releaseSql = (t: StoreTables, durable: boolean) => `
 WITH released AS (
@@ -127,7 +128,7 @@ WITH released AS (
   VALUES (date_trunc('minute', now()), $2, 'postgres', ${WRITER}, 1)
   ON CONFLICT (bucket_start, consumer, store, writer) DO UPDATE SET failures = ds.failures + 1
 )`}
-SELECT count(*)::int AS released${t.stats === null ? ', $2::text AS consumer' : ''} FROM released`;
+SELECT count(*)::int AS released, $2::text AS consumer FROM released`;
 
 export const getSql = (t: StoreTables) => `
 SELECT message_id, status, consumer, owner_token, claimed_at, processed_at, lease_expires_at, result, fingerprint, delivery_count

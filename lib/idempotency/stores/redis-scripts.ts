@@ -69,7 +69,8 @@ export const LEAD_KEYS = COUNTER_KEYS + 1;
 export const IN_FLIGHT_HEAD = '{"fmt":"idemscope","v":1,"status":"processing","owner":';
 export const FAILED_HEAD = '{"fmt":"idemscope","v":1,"status":"failed","consumer":';
 
-const lua = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A Lua string literal: JSON's escapes (`\"`, `\\`) are Lua's too, and the heads hold no control characters. */
+const lua = (text: string) => JSON.stringify(text);
 
 /**
  * Per-batch consumers: a batch names each distinct consumer once, raw (for
