@@ -235,7 +235,7 @@ describe('parseEnv', () => {
   it('refuses each watched table entry it cannot read with a reason of its own, and a list of none', () => {
     const shape = (entry: string) => `IDEMSCOPE_TABLES: "${entry}" is not schema.table or schema.table=profile (plain lower-case identifiers)`;
     for (const bad of ['a.b=recipe=library', 'a.b.c', 'a.B', 'A.b']) expect(issues({ IDEMSCOPE_TABLES: `x.y,${bad}` }), bad).toEqual([shape(bad)]);
-    expect(issues({ IDEMSCOPE_TABLES: 'x.y,a.b=' })).toEqual(['IDEMSCOPE_TABLES: "a.b=": profile must be one of recipe, library, stripe-keys']);
+    expect(issues({ IDEMSCOPE_TABLES: 'x.y,a.b=' })).toEqual(['IDEMSCOPE_TABLES: "a.b=": profile must be one of recipe, library, stripe-keys, custom']);
     expect(issues({ IDEMSCOPE_TABLES: 'a.b, a.b=recipe' })).toEqual(['IDEMSCOPE_TABLES: "a.b" is listed twice']);
     expect(issues({ IDEMSCOPE_TABLES: ' , ' })).toEqual(['IDEMSCOPE_TABLES: needs at least one table']);
     expect(parseEnv({ IDEMSCOPE_TABLES: 'a.b = stripe-keys, a.c, b.b' }).IDEMSCOPE_TABLES).toEqual([
