@@ -111,8 +111,21 @@ describe('a release confirmation', () => {
     await expect(releaseAction(f, 'redis', operator, body({ keys: [k('reuse-other')], actionId }))).rejects.toBeInstanceOf(ActionIdReusedError);
     const row = randomUUID();
     const onTable = randomUUID();
-    await releaseAction(f, 'postgres', operator, body({ keys: [row], actionId: onTable }));
+    await releaseAction(f, 'postgres', operator, body({ keys: [row], actionId: onTable, table: 'public.processed_messages' }));
     await expect(releaseAction(f, 'postgres', operator, body({ keys: [row], actionId: onTable, table: 'public.other_table' }))).rejects.toBeInstanceOf(ActionIdReusedError);
+    const byAge = randomUUID();
+    const aged = withSettings(f, { keyPatterns: parseKeyPatterns([`${f.prefix}reuse-age:*=plain`]) });
+    await releaseAction(aged, 'redis', operator, body({ olderThanSeconds: 3600, reason: 'backlog', actionId: byAge }));
+    await expect(releaseAction(aged, 'redis', operator, body({ olderThanSeconds: 60, reason: 'backlog', actionId: byAge }))).rejects.toBeInstanceOf(ActionIdReusedError);
+  });
+
+  it('ignores a table sent with a Redis release: Redis has none, and the audit names none', async () => {
+    await f.redis.set(k('no-table'), stuck(), { PX: 3_600_000 });
+    const actionId = randomUUID();
+    const outcome = await releaseAction(f, 'redis', operator, body({ keys: [k('no-table')], actionId, table: 'public.processed_messages' }));
+    expect(outcome.dryRun === false && outcome.body.released).toEqual([k('no-table')]);
+    const [intent] = await entriesOf(actionId);
+    expect(intent!.parameters).toEqual({ olderThanSeconds: null, requestedTargets: 1 });
   });
 });
 
