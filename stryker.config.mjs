@@ -1,7 +1,7 @@
 /**
  * Mutation testing of the rules, the input checks and the store builders:
  * each mutant changes one operator or condition, and some test must fail for it.
- *   npm run test:mutation          the four runs below, then scripts/mutation-gate.ts:
+ *   npm run test:mutation          the five runs below, then scripts/mutation-gate.ts:
  *                                  a file below its floor fails it (CI runs this)
  *   npm run test:mutation:ts       the TypeScript rules, against their unit tests
  *   npm run test:mutation:sql      the SQL rules, against the parity test (real Postgres)
@@ -9,6 +9,9 @@
  *                                  parameters) and the auth guards, against their unit tests
  *   npm run test:mutation:builders the processor library's Lua scripts and SQL statements,
  *                                  against the library's store tests (real Redis and Postgres)
+ *   npm run test:mutation:actions  the action services (release, purge, sessions, the run
+ *                                  that audits and dedups each action, body parsing), against
+ *                                  the action tests (real Redis and Postgres)
  * Incremental: each run starts from the results committed under mutation/ and
  * re-tests only the mutants whose code or covering tests changed; commit the
  * updated file with the change.
@@ -32,6 +35,14 @@ const RUNS = {
     'lib/auth/authenticate.ts',
   ],
   builders: ['lib/idempotency/stores/redis-scripts.ts', 'lib/idempotency/stores/postgres-sql.ts'],
+  actions: [
+    'lib/actions/release-action.ts',
+    'lib/actions/purge-action.ts',
+    'lib/actions/run-action.ts',
+    'lib/actions/sessions-action.ts',
+    'lib/actions/body.ts',
+    'lib/actions/method-not-allowed.ts',
+  ],
 };
 const run = process.env.RULES ?? 'ts';
 if (!(run in RUNS)) throw new Error(`RULES=${run}: must be one of ${Object.keys(RUNS).join(', ')}`);

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The tests that hold the mutated files of each mutation run
- * (stryker.config.mjs, RULES=ts|sql|guards|builders):
+ * (stryker.config.mjs, RULES=ts|sql|guards|builders|actions):
  * - ts: the unit tests of lib/records alone, with no database;
  * - sql: the tests of the SQL rules: their unit tests, the parity test, the
  *   expiry timeline of each profile, the releases that compare each row's
@@ -13,7 +13,10 @@ import { defineConfig } from 'vitest/config';
  *   parameters, and the auth guards, with no store;
  * - builders: the processor library's store tests, on real Redis and Postgres
  *   (the scripts are module constants, so each of their mutants runs all of them),
- *   and the unit test of what the statements' text alone decides.
+ *   and the unit test of what the statements' text alone decides;
+ * - actions: the action services' tests, on real Redis and Postgres: releases,
+ *   purges and their jobs, the audit of each action, double submits, sessions,
+ *   and the request body's parsing.
  */
 const run = process.env.RULES ?? 'ts';
 
@@ -45,6 +48,16 @@ const INCLUDE: Record<string, string[]> = {
     'tests/idempotency/postgres-setup.test.ts',
     'tests/idempotency/in-flight-index.test.ts',
   ],
+  actions: [
+    'tests/actions/audit-intent.test.ts',
+    'tests/actions/double-submit.test.ts',
+    'tests/actions/postgres-release.test.ts',
+    'tests/actions/postgres-purge-action.test.ts',
+    'tests/actions/redis-purge.test.ts',
+    'tests/actions/redis-release.test.ts',
+    'tests/actions/release-action.test.ts',
+    'tests/actions/sessions-and-body.test.ts',
+  ],
 };
 const include = INCLUDE[run];
 if (!include) throw new Error(`RULES=${run}: must be one of ${Object.keys(INCLUDE).join(', ')}`);
@@ -53,7 +66,7 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname), 'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js') } },
   test: {
     include,
-    globalSetup: run === 'sql' || run === 'builders' ? ['tests/helpers/global-setup.ts'] : [],
+    globalSetup: run === 'sql' || run === 'builders' || run === 'actions' ? ['tests/helpers/global-setup.ts'] : [],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -71,5 +71,5 @@ function main(paths: string[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  process.exitCode = main(args.length ? args : ['ts', 'sql', 'guards', 'builders'].map((run) => `reports/mutation/${run}.json`));
+  process.exitCode = main(args.length ? args : ['ts', 'sql', 'guards', 'builders', 'actions'].map((run) => `reports/mutation/${run}.json`));
 }

@@ -5,7 +5,8 @@ import { releaseAction } from '../../lib/actions/release-action';
 import { runAction } from '../../lib/actions/run-action';
 import { releaseBody } from '../../lib/actions/schemas';
 import { listAudit } from '../../lib/audit/audit-log';
-import { StoreUnavailableError } from '../../lib/errors';
+import { JobStateError, StoreUnavailableError } from '../../lib/errors';
+import { StoreError } from '../../lib/idempotency';
 import { createStores } from '../../lib/stores';
 import { actionFixture, operator, type ActionFixture } from './setup';
 
@@ -78,6 +79,19 @@ describe('an action is audited before it runs', () => {
     const entries = await entriesOf(actionId);
     expect(entries.map((e) => e.outcome)).toEqual(['intent', 'error']);
     expect(entries[1]!.result).toMatchObject({ error: 'store unavailable', code: 'store_unavailable', store: 'redis' });
+    // The action's own store failed, not the dashboard's database: the error still names Redis.
+    await expect(releaseAction({ ...f, stores }, 'redis', operator, releaseBody.parse({ keys: [`${f.keyPrefix}gone`] }))).rejects.toMatchObject({ store: 'redis' });
+  });
+
+  it('audits a refused or failed action with what went wrong, the code of a known refusal included', async () => {
+    const refused = randomUUID();
+    const refusal = new JobStateError('j1', 'completed', 'cancelled');
+    await expect(runAction(f.db, operator, { action: 'test.refused', actionId: refused, parameters: {}, execute: () => Promise.reject(refusal) })).rejects.toBe(refusal);
+    expect((await entriesOf(refused))[1]).toMatchObject({ outcome: 'error', result: { error: refusal.message, code: 'job_state' } });
+
+    const failed = randomUUID();
+    await expect(runAction(f.db, operator, { action: 'test.failed', actionId: failed, parameters: {}, execute: () => Promise.reject(new Error('disk on fire\nstack')) })).rejects.toThrow();
+    expect((await entriesOf(failed))[1]!.result).toEqual({ error: 'disk on fire' });
   });
 });
 
@@ -88,7 +102,11 @@ describe('with Idemscope\'s own database unreachable', () => {
     const dead = createPrismaClient('postgresql://postgres@127.0.0.1:1/idemscope', 1);
     try {
       const execute = vi.fn(async () => ({ body: 'ran', result: {} }));
-      await expect(runAction(dead, operator, { action: 'test.no-db', parameters: {}, execute })).rejects.toBeInstanceOf(StoreUnavailableError);
+      const refused = await runAction(dead, operator, { action: 'test.no-db', parameters: {}, execute }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      // The database's own failure, not the library's wrapper of it.
+      expect((refused as StoreUnavailableError).store).toBe('postgres');
+      expect((refused as Error).cause).not.toBeInstanceOf(StoreError);
       expect(execute).not.toHaveBeenCalled();
       await expect(list(dead, {}, 10)).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {

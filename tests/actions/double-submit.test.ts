@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionIdReusedError } from '../../lib/errors';
+import { ActionIdReusedError, ActionInProgressError } from '../../lib/errors';
 import { releaseAction } from '../../lib/actions/release-action';
 import { ACTIONS_CONSUMER, runAction } from '../../lib/actions/run-action';
 import { releaseBody } from '../../lib/actions/schemas';
@@ -50,6 +50,33 @@ describe('an action id runs once', () => {
     expect(a.body).toEqual({ ran: 1 });
     expect(b.body).toEqual({ ran: 1 });
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+  });
+
+  it('tells a second submit to retry when the first is still running after its wait, and never runs it twice', { timeout: 40_000 }, async () => {
+    let runs = 0;
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const actionId = randomUUID();
+    const run = () =>
+      runAction(f.db, operator, {
+        action: 'test.long',
+        actionId,
+        parameters: {},
+        async execute() {
+          runs++;
+          await gate;
+          return { body: 'done', result: {} };
+        },
+      });
+    const first = run();
+    while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await expect(run()).rejects.toBeInstanceOf(ActionInProgressError);
+    // It waited for the first (15 s) before giving up on it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
+    finish();
+    expect(await first).toMatchObject({ body: 'done', replayed: false });
+    expect(runs).toBe(1);
   });
 
   it('refuses the same id for other parameters or another user', async () => {

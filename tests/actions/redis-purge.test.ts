@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../lib/audit/audit-log';
 import { purgeAction } from '../../lib/actions/purge-action';
 import type { RedisPurgePreview } from '../../lib/contract/actions';
 import { redisAccess } from '../../lib/stores/redis/access';
@@ -63,8 +65,12 @@ describe('Redis purge: keys without TTL and expired Powertools records', () => {
     expect(keys.length).toBeGreaterThan(0);
     await expect(purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys }))).rejects.toThrow(/^reason/);
     await expect(purgeAction(f, operator, purgeBody.parse({ store: 'redis', keys, reason: 'x' }))).rejects.toThrow(/^mode/);
-    const done = await purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys, reason: 'clean up leaked keys' }));
+    const actionId = randomUUID();
+    const done = await purgeAction(f, operator, purgeBody.parse({ store: 'redis', mode: 'delete', keys, reason: 'clean up leaked keys', actionId }));
     expect(done.dryRun === false && done.body).toMatchObject({ store: 'redis', mode: 'delete', skipped: [] });
+    // The intent names the keys the confirmation sent, before any is touched.
+    const intent = (await listAudit(f.db, {}, 50)).items.find((e) => e.actionId === actionId && e.outcome === 'intent');
+    expect(intent).toMatchObject({ store: 'redis', targets: keys.map((t) => t.key) });
     expect(await f.redis.exists([k('forever'), `${f.prefix}pt:fn#old`])).toBe(0);
     expect(await f.redis.exists([`${f.prefix}pt:fn#fresh`, k('has-ttl')])).toBe(2);
   });
