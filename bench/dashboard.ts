@@ -16,6 +16,7 @@
  *
  *   npm run bench:dashboard -- [--keys N] [--rows N] [--reuse-postgres] [--keep-postgres] [--app-dir DIR] [--requests N]
  */
+import { scannerOptionsFrom } from '../lib/dashboard/scanner-options';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -200,16 +201,7 @@ async function bullmqBench(admin: RedisClient, results: string[]): Promise<void>
   const config = dashboardConfigFromEnv(parseEnv({ IDEMSCOPE_KEY_PATTERNS: dataset.entry, IDEMSCOPE_STATS_PREFIX: `${prefix}stats:` }));
   const client = await benchRedis(REDIS_URL);
   try {
-    const scanner = new SnapshotOnlyScanner(guardedReader(client), {
-      patterns: config.keyPatterns,
-      statsPrefix: config.statsPrefix,
-      scanCount: config.scanCount,
-      headBytes: config.headBytes,
-      stepPauseMs: config.scanStepPauseMs,
-      intervalMs: 3_600_000,
-      topStuck: config.topStuck,
-      classify: config,
-    });
+    const scanner = new SnapshotOnlyScanner(guardedReader(client), { ...scannerOptionsFrom(config), intervalMs: 3_600_000 });
     const raw: number[] = [];
     const scans: number[] = [];
     let snapshot: Awaited<ReturnType<KeyspaceScanner['runPass']>> | null = null;
@@ -392,16 +384,7 @@ async function main(): Promise<void> {
       }
     };
     // The reader the app's scanner uses: each SCAN and peek under the guard (readiness, deadline).
-    const scanner = new SnapshotOnlyScanner(guardedReader(client), {
-      patterns: config.keyPatterns,
-      statsPrefix: config.statsPrefix,
-      scanCount: config.scanCount,
-      headBytes: config.headBytes,
-      stepPauseMs: config.scanStepPauseMs,
-      intervalMs: 3_600_000,
-      topStuck: config.topStuck,
-      classify: config,
-    });
+    const scanner = new SnapshotOnlyScanner(guardedReader(client), { ...scannerOptionsFrom(config), intervalMs: 3_600_000 });
     // Interleaved (raw, scanner, raw in the other order, scanner) so that drift on a shared machine favours neither.
     const passes: { ms: number; keys: number }[] = [];
     const scanRound = async () => {

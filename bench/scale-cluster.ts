@@ -17,6 +17,7 @@
  *
  *   npm run bench:scale -- [--keys N] [--requests N] [--passes N] [--keep]
  */
+import { scannerOptionsFrom } from '../lib/dashboard/scanner-options';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -158,16 +159,7 @@ async function main(): Promise<void> {
     log(`cluster: ${cluster.masters.map((m) => m.address).join(', ')} (masters); removing any earlier bench keys`);
     await unlinkAll(cluster);
 
-    const scanner = new KeyspaceScanner(guardedReader(scannerCluster), {
-      patterns: config.keyPatterns,
-      statsPrefix: config.statsPrefix,
-      scanCount: config.scanCount,
-      headBytes: config.headBytes,
-      stepPauseMs: config.scanStepPauseMs,
-      intervalMs: 3_600_000,
-      topStuck: config.topStuck,
-      classify: config,
-    });
+    const scanner = new KeyspaceScanner(guardedReader(scannerCluster), { ...scannerOptionsFrom(config), intervalMs: 3_600_000 });
 
     const small = Math.max(1, Math.floor(KEYS / 10));
     let loaded = performance.now();

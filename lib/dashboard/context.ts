@@ -10,6 +10,7 @@ import { redisReadStore, type RedisReadStore } from '../stores/redis/read-store'
 import { dashboardConfigFromEnv, type DashboardConfig } from './config';
 import type { DashboardDeps } from './deps';
 import { Memo } from './memo';
+import { scannerOptionsFrom } from './scanner-options';
 import { StoreAvailability } from './availability';
 import { DeliveryCounterTracker } from './metrics/counter-tracker';
 
@@ -48,14 +49,7 @@ export function createDashboard(parts: DashboardParts): DashboardDeps {
 /** The background scanner as the dashboard runs it: paced by its budget of Redis's CPU when one is set. */
 export function createScanner(config: DashboardConfig, store: RedisReadStore, now: () => number): KeyspaceScanner {
   return new KeyspaceScanner(store.keyspace, {
-    patterns: config.keyPatterns,
-    statsPrefix: config.statsPrefix,
-    scanCount: config.scanCount,
-    headBytes: config.headBytes,
-    stepPauseMs: config.scanStepPauseMs,
-    intervalMs: config.scanIntervalSeconds * 1000,
-    topStuck: config.topStuck,
-    classify: config,
+    ...scannerOptionsFrom(config),
     clock: now,
     ...(config.redisBudgetPercent === undefined
       ? {}

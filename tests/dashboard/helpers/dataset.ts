@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { scannerOptionsFrom } from '../../../lib/dashboard/scanner-options';
 import type { TestRedisClient as Redis } from '../../helpers/redis-client';
 import pg from 'pg';
 import type { DashboardConfig } from '../../../lib/dashboard/config';
@@ -27,17 +28,7 @@ export interface SeededRow {
 
 /** Scanner options over a test configuration: no pause between steps, no second pass unless asked. */
 export function scannerOptions(config: DashboardConfig, overrides: Partial<ScannerOptions> = {}): ScannerOptions {
-  return {
-    patterns: config.keyPatterns,
-    statsPrefix: config.statsPrefix,
-    scanCount: config.scanCount,
-    headBytes: config.headBytes,
-    stepPauseMs: 0,
-    intervalMs: 3_600_000,
-    topStuck: 3,
-    classify: config,
-    ...overrides,
-  };
+  return { ...scannerOptionsFrom(config), stepPauseMs: 0, intervalMs: 3_600_000, topStuck: 3, ...overrides };
 }
 
 /** A configuration over the test's own prefix, patterns overlapping on purpose. */
