@@ -126,7 +126,11 @@ async function assertNoneRunning(tx: PrismaClient, exceptId?: string): Promise<v
   if (active) throw new PurgeAlreadyRunningError(active.id);
 }
 
-/** Records a new job and starts running it in this process; returns at once. */
+/**
+ * Records a new job and starts running it in this process; returns at once,
+ * with the job as it was before its first batch (read before the launch, or the
+ * runner's progress would race into the answer and its audit).
+ */
 export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: JobHooks = {}): Promise<PurgeJobView> {
   const id = randomUUID();
   await db.$transaction(async (tx) => {
@@ -136,8 +140,9 @@ export async function startPurgeJob(db: PrismaClient, start: StartJob, hooks: Jo
       VALUES (${id}::uuid, 'postgres', 'running', ${start.actor}, ${start.actionId ?? null}::uuid, ${start.reason ?? null},
               ${start.batchSize}, ${start.estimatedTotal}, ${start.estimated}, ${RUNNER_ID}, now(), ${start.target.table}, ${start.partitions ?? []}::text[])`;
   });
+  const started = await getPurgeJob(db, id);
   launch(db, id, start.target, hooks);
-  return getPurgeJob(db, id);
+  return started;
 }
 
 /** Takes over a cancelled, failed or interrupted job; it carries on from the position its last batch committed. */
@@ -157,8 +162,9 @@ export async function resumePurgeJob(db: PrismaClient, jobId: string, targetOf: 
              OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})))`;
   });
   if (taken !== 1) throw new JobStateError(jobId, (await getPurgeJob(db, jobId)).status, 'resumed');
+  const resumed = await getPurgeJob(db, jobId);
   launch(db, jobId, target, hooks);
-  return getPurgeJob(db, jobId);
+  return resumed;
 }
 
 /**
