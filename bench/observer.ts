@@ -1,19 +1,29 @@
 /**
  * What the dashboard's background work costs the services beside it.
  * Loads N dedup keys (bench/dataset/redis-keys.ts: plain, idemscope and
- * Powertools records) and as many unrelated keys, then runs a service at a
+ * Powertools records) and as many unrelated keys, for each size N of --keys
+ * in a database of its own (REDIS_URL's, then the ones below it), then runs a
+ * service at a
  * fixed claim rate in a process of its own (bench/observer-service.ts) in
- * three phases per run, in an order that rotates between runs:
+ * phases of ten minutes by default, in an order that rotates between runs:
  *   - alone: no dashboard;
- *   - no viewer: the dashboard's scanner as it runs with nobody looking
- *     (under IDEMSCOPE_REDIS_BUDGET_PERCENT, the first pass running all along);
- *   - viewer: someone asks for the overview every 10 s (full speed).
+ *   - one view: the issue's "left alone after one page view": the scanner
+ *     starts with one overview request (as the dashboard's does), which buys
+ *     a viewer's minute at full speed, then nobody looks again; the phase's
+ *     average includes that minute and the budget's repayment after it;
+ *   - viewer (opt-in with --phases): someone asks for the overview every 10 s,
+ *     so passes run at full speed throughout: the cost of an incident.
  * Prints the service's claim latency p50/p99 and their ratio to the alone
  * phase of the same run, and Redis's CPU share (INFO cpu across the phase,
  * as a share of one core: the service's, the dashboard's and anyone else's
- * on this Redis). The keys are removed at the end.
+ * on this Redis), and what the scanner did (passes, the Redis CPU its pacer
+ * measured). The keys are removed at the end.
  *
- *   npm run bench:observer -- [--keys 1000000] [--duration 60] [--runs 3] [--rate 2000] [--budget 2] [--warmup 5] [--postgres-rows N]
+ * With several sizes (--keys 1000000,10000000) one alone phase per run is the
+ * baseline of every size's phases: the service writes to the first database
+ * whatever the scanner reads, and Redis holds every size's keys throughout.
+ *
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--warmup 5] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -25,7 +35,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../lib/config/env';
 import { dashboardConfigFromEnv } from '../lib/dashboard/config';
-import { createScanner } from '../lib/dashboard/context';
+import { createScanner, VIEWER_WINDOW_MS } from '../lib/dashboard/context';
 import type { KeyspaceScanner } from '../lib/scanner/scanner';
 import { redisReadStore } from '../lib/stores/redis/read-store';
 import { unlinkPrefix } from './dataset/cleanup';
@@ -37,7 +47,8 @@ import { overviewReads } from './observer-postgres';
 const { values: args } = parseArgs({
   options: {
     keys: { type: 'string', default: '1000000' },
-    duration: { type: 'string', default: '60' },
+    duration: { type: 'string', default: '600' },
+    phases: { type: 'string', default: 'alone,one-view' },
     runs: { type: 'string', default: '3' },
     rate: { type: 'string', default: '2000' },
     budget: { type: 'string', default: '2' },
@@ -45,7 +56,8 @@ const { values: args } = parseArgs({
     'postgres-rows': { type: 'string', default: '0' },
   },
 });
-const KEYS = Number(args.keys);
+const SIZES = args.keys.split(',').map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--keys: expected sizes like 1000000,10000000, got "${args.keys}"`);
 const DURATION_MS = Number(args.duration) * 1000;
 const RUNS = Number(args.runs);
 const RATE = Number(args.rate);
@@ -54,7 +66,35 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const PREFIX = `obsbench:${Math.random().toString(36).slice(2, 8)}:`;
 const SERVICE = path.resolve(import.meta.dirname, 'observer-service.ts');
 
-type Phase = 'alone' | 'no viewer' | 'viewer';
+const KINDS = { alone: 'alone', 'one-view': 'one view', viewer: 'viewer' } as const;
+type Kind = (typeof KINDS)[keyof typeof KINDS];
+const kinds: Kind[] = args.phases.split(',').map((name) => {
+  const kind = KINDS[name.trim() as keyof typeof KINDS];
+  if (!kind) throw new Error(`--phases: unknown phase "${name}" (known: ${Object.keys(KINDS).join(', ')})`);
+  return kind;
+});
+if (!kinds.includes('alone')) throw new Error('--phases: the alone phase is the baseline of every ratio and must be listed');
+
+/** One alone phase, then each other kind at each size. */
+interface Phase {
+  kind: Kind;
+  size: number | null;
+  label: string;
+}
+const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const phases: Phase[] = kinds.flatMap((kind): Phase[] =>
+  kind === 'alone' ? [{ kind, size: null, label: kind }] : SIZES.map((size) => ({ kind, size, label: `${kind} @${short(size)}` })),
+);
+
+/** REDIS_URL's database for the first size, the one below for the next, and so on. */
+function urlOfSize(index: number): string {
+  const url = new URL(REDIS_URL);
+  const base = Number(url.pathname.slice(1) || '0');
+  if (base - index < 0) throw new Error(`REDIS_URL: database ${base} leaves no room for ${SIZES.length} sizes below it`);
+  url.pathname = `/${base - index}`;
+  return url.toString();
+}
+
 interface Measured {
   phase: Phase;
   p50: number;
@@ -62,6 +102,10 @@ interface Measured {
   claims: number;
   errors: number;
   redisCpuShare: number;
+  /** Redis's CPU share from the end of the viewer's minute on; null for phases too short to split. */
+  redisCpuShareAfterViewer: number | null;
+  /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
+  scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
 
 const admin = await benchRedis(REDIS_URL);
@@ -71,42 +115,68 @@ const redisCpu = async () => {
   return field('used_cpu_sys') + field('used_cpu_user');
 };
 
-/** The service in its own process for one phase; Redis CPU is read when it starts measuring and when it is done. */
-function runService(): Promise<{ p50: number; p99: number; claims: number; errors: number; cpuSeconds: number; wallMs: number }> {
+interface ServiceRun {
+  p50: number;
+  p99: number;
+  claims: number;
+  errors: number;
+  cpuSeconds: number;
+  wallMs: number;
+  /** The same from the end of a viewer's window to the end of the phase: the time "left alone". */
+  afterViewer: { cpuSeconds: number; wallMs: number } | null;
+}
+
+/**
+ * The service in its own process for one phase; Redis CPU is read when it
+ * starts measuring, when a viewer's window would end, and when it is done.
+ */
+function runService(): Promise<ServiceRun> {
   const settings = { url: REDIS_URL, prefix: PREFIX, rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let from: Promise<{ cpu: number; at: number }> | null = null;
+    let afterViewer: Promise<{ cpu: number; at: number }> | null = null;
+    const reading = () => redisCpu().then((cpu) => ({ cpu, at: performance.now() }));
+    let viewerEnds: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (!from && out.includes('measuring\n')) from = redisCpu().then((cpu) => ({ cpu, at: performance.now() }));
+      if (!from && out.includes('measuring\n')) {
+        from = reading();
+        if (DURATION_MS > 2 * VIEWER_WINDOW_MS) viewerEnds = setTimeout(() => (afterViewer = reading()), VIEWER_WINDOW_MS);
+      }
     });
     child.on('error', reject);
     child.on('close', async (code) => {
+      clearTimeout(viewerEnds);
       const last = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0 || !from || !last.startsWith('{')) return reject(new Error(`service exited ${code}: ${out}`));
       const start = await from;
       // The service's last half second is spent waiting for replies, outside its window.
       const [cpu, at] = [await redisCpu(), performance.now() - 500];
-      resolve({ ...(JSON.parse(last) as { p50: number; p99: number; claims: number; errors: number }), cpuSeconds: cpu - start.cpu, wallMs: at - start.at });
+      const mid = afterViewer ? await afterViewer : null;
+      resolve({
+        ...(JSON.parse(last) as { p50: number; p99: number; claims: number; errors: number }),
+        cpuSeconds: cpu - start.cpu,
+        wallMs: at - start.at,
+        afterViewer: mid && { cpuSeconds: cpu - mid.cpu, wallMs: at - mid.at },
+      });
     });
   });
 }
 
-async function phase(name: Phase, dataset: { patterns: string[]; statsPrefix: string }): Promise<Measured> {
+async function phase(name: Phase, datasets: Map<number, { url: string; patterns: string[]; statsPrefix: string }>): Promise<Measured> {
   let scanner: KeyspaceScanner | null = null;
   let viewer: NodeJS.Timeout | undefined;
-  const scannerRedis = await benchRedis(REDIS_URL);
-  if (name !== 'alone') {
+  const dataset = name.size === null ? null : datasets.get(name.size)!;
+  const scannerRedis = dataset && (await benchRedis(dataset.url));
+  if (dataset && scannerRedis) {
     const config = dashboardConfigFromEnv(
       parseEnv({ IDEMSCOPE_KEY_PATTERNS: dataset.patterns.join(','), IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix, IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget }),
     );
     scanner = createScanner(config, redisReadStore(scannerRedis), Date.now);
-    if (name === 'viewer') {
-      scanner.noteViewer();
-      viewer = setInterval(() => scanner!.noteViewer(), 10_000);
-    }
+    scanner.noteViewer();
+    if (name.kind === 'viewer') viewer = setInterval(() => scanner!.noteViewer(), 10_000);
     scanner.start();
   }
   try {
@@ -118,45 +188,66 @@ async function phase(name: Phase, dataset: { patterns: string[]; statsPrefix: st
       claims: service.claims,
       errors: service.errors,
       redisCpuShare: service.cpuSeconds / (service.wallMs / 1000),
+      redisCpuShareAfterViewer: service.afterViewer && service.afterViewer.cpuSeconds / (service.afterViewer.wallMs / 1000),
+      scanner: scanner && scannerWork(scanner),
     };
   } finally {
     clearInterval(viewer);
     await scanner?.stop().catch(() => undefined);
-    await closeRedis(scannerRedis);
+    await closeRedis(scannerRedis ?? undefined);
   }
+}
+
+function scannerWork(scanner: KeyspaceScanner): NonNullable<Measured['scanner']> {
+  const status = scanner.status();
+  return { passes: status.passes, lastPassCpuSeconds: status.lastPassCost?.cpuSeconds ?? null, keysInOpenPass: status.passInProgress ? status.passKeysExamined : 0 };
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const range = (xs: number[], digits = 2) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 
+const datasets = new Map<number, { url: string; patterns: string[]; statsPrefix: string }>();
 try {
   if (RUNS === 0) {
     await overviewReads(admin, Number(args['postgres-rows']), console.log);
     process.exit(0);
   }
-  console.log(`bench:observer: ${KEYS} dedup keys + ${KEYS} unrelated keys on ${REDIS_URL}; service at ${RATE} claims/s; ${RUNS} runs of 3 phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %`);
-  const loadStarted = performance.now();
-  const dataset = await loadRedisDataset({ url: REDIS_URL, prefix: PREFIX, keys: KEYS, nowMs: Date.now() });
-  await pipeToRedis(
-    REDIS_URL,
-    (function* () {
-      for (let i = 0; i < KEYS; i++) yield resp(['SET', `${PREFIX}cache:user:${i}`, `{"id":${i},"name":"user ${i}"}`, 'EX', '86400']);
-    })(),
+  console.log(
+    `bench:observer: ${SIZES.map((n) => `${n} dedup keys + ${n} unrelated keys on ${urlOfSize(SIZES.indexOf(n))}`).join('; ')}; service at ${RATE} claims/s on ${REDIS_URL}; ` +
+      `${RUNS} runs of ${phases.length} phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %`,
   );
-  console.log(`loaded in ${fmt((performance.now() - loadStarted) / 1000, 1)} s; DBSIZE ${await admin.dbSize()}`);
+  for (const [index, size] of SIZES.entries()) {
+    const loadStarted = performance.now();
+    const url = urlOfSize(index);
+    const dataset = await loadRedisDataset({ url, prefix: PREFIX, keys: size, nowMs: Date.now() });
+    await pipeToRedis(
+      url,
+      (function* () {
+        for (let i = 0; i < size; i++) yield resp(['SET', `${PREFIX}cache:user:${i}`, `{"id":${i},"name":"user ${i}"}`, 'EX', '86400']);
+      })(),
+    );
+    datasets.set(size, { url, ...dataset });
+    const client = await benchRedis(url);
+    console.log(`${url}: loaded in ${fmt((performance.now() - loadStarted) / 1000, 1)} s; DBSIZE ${await client.dbSize()}`);
+    await closeRedis(client);
+  }
 
-  const phases: Phase[] = ['alone', 'no viewer', 'viewer'];
   const results: Measured[][] = [];
   for (let run = 0; run < RUNS; run++) {
     const order = phases.map((_, i) => phases[(i + run) % phases.length]!);
     const measured: Measured[] = [];
-    for (const name of order) measured.push(await phase(name, dataset));
+    for (const name of order) measured.push(await phase(name, datasets));
     results.push(measured);
-    const alone = measured.find((m) => m.phase === 'alone')!;
-    console.log(`run ${run + 1} (order: ${order.join(', ')})`);
+    const alone = measured.find((m) => m.phase.kind === 'alone')!;
+    console.log(`run ${run + 1} (order: ${order.map((p) => p.label).join(', ')})`);
     for (const m of phases.map((p) => measured.find((x) => x.phase === p)!)) {
       console.log(
-        `  ${m.phase.padEnd(9)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core  (${m.claims} claims, ${m.errors} errors)`,
+        `  ${m.phase.label.padEnd(16)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
+          (m.redisCpuShareAfterViewer === null ? '' : ` (${fmt(100 * m.redisCpuShareAfterViewer, 1)} % after the first minute)`) +
+          `  (${m.claims} claims, ${m.errors} errors)` +
+          (m.scanner
+            ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass`
+            : ''),
       );
     }
   }
@@ -164,15 +255,21 @@ try {
   console.log(`\nSummary over ${RUNS} runs (ranges; ratios to the alone phase of the same run)`);
   for (const name of phases) {
     const own = results.map((r) => r.find((m) => m.phase === name)!);
-    const alone = results.map((r) => r.find((m) => m.phase === 'alone')!);
+    const alone = results.map((r) => r.find((m) => m.phase.kind === 'alone')!);
     const extra = own.map((m, i) => 100 * (m.redisCpuShare - alone[i]!.redisCpuShare));
+    const split = own.every((m, i) => m.redisCpuShareAfterViewer !== null && alone[i]!.redisCpuShareAfterViewer !== null);
+    const extraAfter = split ? own.map((m, i) => 100 * (m.redisCpuShareAfterViewer! - alone[i]!.redisCpuShareAfterViewer!)) : [];
     console.log(
-      `  ${name.padEnd(9)} p50 ×${range(own.map((m, i) => m.p50 / alone[i]!.p50))}  p99 ×${range(own.map((m, i) => m.p99 / alone[i]!.p99))}  Redis CPU ${range(own.map((m) => 100 * m.redisCpuShare), 1)} %` +
-        (name === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points)`),
+      `  ${name.label.padEnd(16)} p50 ×${range(own.map((m, i) => m.p50 / alone[i]!.p50))}  p99 ×${range(own.map((m, i) => m.p99 / alone[i]!.p99))}  Redis CPU ${range(own.map((m) => 100 * m.redisCpuShare), 1)} %` +
+        (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')),
     );
   }
   if (Number(args['postgres-rows']) > 0) await overviewReads(admin, Number(args['postgres-rows']), console.log);
 } finally {
-  await unlinkPrefix(admin, PREFIX);
+  for (const { url } of datasets.values()) {
+    const client = await benchRedis(url);
+    await unlinkPrefix(client, PREFIX);
+    await closeRedis(client);
+  }
   await closeRedis(admin);
 }

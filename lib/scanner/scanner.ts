@@ -383,14 +383,10 @@ export class KeyspaceScanner {
       for (const entry of entries) builder.add(index, entry, now);
       progress.keys += entries.length;
       if (fractions) fractions[index] = scanFraction(cursor, cursor === '0');
-      if (pacer && mode === 'budget') {
-        const ms = pacer.pauseAfterStep(mode, cpu, stepMs);
-        cost.pausedMs += ms;
-        await pause(ms);
-      } else {
-        cost.pausedMs += stepPauseMs;
-        await paused;
-      }
+      // Full-speed steps go through the pacer too: what they cost over the budget is owed and paid back later.
+      const ms = pacer ? pacer.pauseAfterStep(mode, cpu, stepMs) : stepPauseMs;
+      cost.pausedMs += ms;
+      await (mode === 'budget' ? pause(ms) : paused);
     } while (cursor !== '0');
   }
 

@@ -61,5 +61,8 @@ describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
     expect(mode).toBe('full-speed');
     expect(cost!.pausedMs).toBe(0);
     expect(cost!.cpuSeconds).toBeGreaterThan(0);
+    // What the pass took over the budget is owed, to be paused off once nobody looks.
+    expect(watched.owed).toBeGreaterThan(0);
+    expect(watched.owed).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - cost!.stepMs - 1);
   });
 });
