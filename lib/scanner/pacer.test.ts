@@ -70,6 +70,16 @@ describe('ScanPacer', () => {
     expect(pacer.owed).toBe(50_000 + 295 - 10_000);
   });
 
+  it('still owes what a budgeted pause cut short did not wait out', () => {
+    const pacer = new ScanPacer(options(() => 0, { maxStepPauseMs: 10_000, keepAliveMs: 50_000 }));
+    for (let i = 0; i < 100; i++) pacer.pauseAfterStep('full-speed', 0.006, 5);
+    expect(pacer.owed).toBe(29_400);
+    expect(pacer.pauseAfterStep('budget', 0.006, 5)).toBe(10_000);
+    expect(pacer.owed).toBe(19_695);
+    pacer.cutShort(7_000);
+    expect(pacer.owed).toBe(26_695);
+  });
+
   it('treats an unmeasured step as Redis busy all along', () => {
     const pacer = new ScanPacer(options(() => 0));
     expect(pacer.pauseAfterStep('budget', null, 10)).toBe(490);

@@ -108,6 +108,11 @@ export class ScanPacer {
     this.addOwed(-ms);
   }
 
+  /** A budgeted pause ended `ms` early (a viewer came, or the scanner stops): that time is still owed. */
+  cutShort(ms: number): void {
+    this.addOwed(ms);
+  }
+
   /** What full-speed steps still owe the budget, in ms of pause. */
   get owed(): number {
     return this.owedMs;

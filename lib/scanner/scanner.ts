@@ -110,7 +110,8 @@ export class KeyspaceScanner {
   private passes = 0;
   private lastError: string | null = null;
   private waiters: Waiter[] = [];
-  private wake: (() => void) | null = null;
+  /** Ends every pause in progress: the idle one between passes and budgeted ones within a pass (one per master). */
+  private readonly wakers = new Set<() => void>();
   private readonly filter: KeyFilter;
   private readonly now: () => number;
 
@@ -152,7 +153,7 @@ export class KeyspaceScanner {
    * viewer back after a quiet spell ends the keep-alive pause at once.
    */
   noteViewer(): void {
-    if (this.options.pacer?.noteViewer()) this.wake?.();
+    if (this.options.pacer?.noteViewer()) this.wake();
   }
 
   /**
@@ -180,7 +181,7 @@ export class KeyspaceScanner {
   async stop(): Promise<void> {
     this.running = false;
     this.stopping = true;
-    this.wake?.();
+    this.wake();
     await this.loop;
     this.loop = null;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('scanner stopped'));
@@ -207,7 +208,7 @@ export class KeyspaceScanner {
       };
       this.waiters.push(waiter);
       this.start();
-      this.wake?.();
+      this.wake();
     });
   }
 
@@ -385,8 +386,15 @@ export class KeyspaceScanner {
       if (fractions) fractions[index] = scanFraction(cursor, cursor === '0');
       // Full-speed steps go through the pacer too: what they cost over the budget is owed and paid back later.
       const ms = pacer ? pacer.pauseAfterStep(mode, cpu, stepMs) : stepPauseMs;
-      cost.pausedMs += ms;
-      await (mode === 'budget' ? pause(ms) : paused);
+      if (mode === 'full-speed') {
+        cost.pausedMs += ms;
+        await paused;
+      } else {
+        // A viewer or a fresh request ends a budgeted pause; what it did not wait out is still owed.
+        const waited = await this.sleep(ms, { keepAlive: true });
+        cost.pausedMs += waited;
+        pacer!.cutShort(ms - waited);
+      }
     } while (cursor !== '0');
   }
 
@@ -423,19 +431,24 @@ export class KeyspaceScanner {
     for (const waiter of ready) waiter.resolve(snapshot);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private wake(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Sleeps up to `ms`, or until woken; resolves with the time slept. */
+  private sleep(ms: number, { keepAlive = false } = {}): Promise<number> {
+    const from = performance.now();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      // The loop must not keep a script or test process alive on its own.
-      timer.unref?.();
+      // The loop between passes must not keep a script or test process alive on its own; a pass may.
+      if (!keepAlive) timer.unref?.();
+      const wakers = this.wakers;
       function done() {
         clearTimeout(timer);
-        resolve();
+        wakers.delete(done);
+        resolve(Math.min(ms, performance.now() - from));
       }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
+      wakers.add(done);
     });
   }
 }

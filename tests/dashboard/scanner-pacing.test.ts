@@ -65,4 +65,22 @@ describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
     expect(watched.owed).toBeGreaterThan(0);
     expect(watched.owed).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - cost!.stepMs - 1);
   });
+
+  it('ends a budgeted pause when a viewer comes, and goes on at full speed', async () => {
+    // A debt far beyond one pass: every budgeted step would pause the full cap of a minute.
+    const indebted = new ScanPacer({ budgetPercent: BUDGET_PERCENT, viewerWindowMs: 60_000, stepPauseMs: 0, maxStepPauseMs: 60_000, intervalMs: 3_600_000, keepAliveMs: 3_600_000 });
+    for (let i = 0; i < 100; i++) indebted.pauseAfterStep('full-speed', 1, 0);
+    const paced = scanner(indebted);
+    const pass = paced.runPass();
+    await expect.poll(() => paced.status().passKeysExamined, { timeout: 10_000 }).toBeGreaterThan(0);
+    const owedInPause = indebted.owed;
+    const woken = performance.now();
+    paced.noteViewer();
+    const snapshot = await pass;
+    expect(snapshot.keys).toBe(KEYS);
+    // Well within the minute the first pause would have lasted.
+    expect(performance.now() - woken).toBeLessThan(30_000);
+    // The pause it did not wait out is owed again.
+    expect(indebted.owed).toBeGreaterThan(owedInPause + 20_000);
+  });
 });
