@@ -57,7 +57,9 @@ const { values: args } = parseArgs({
   },
 });
 const SIZES = args.keys.split(',').map(Number);
-if (SIZES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--keys: expected sizes like 1000000,10000000, got "${args.keys}"`);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || new Set(SIZES).size !== SIZES.length) {
+  throw new Error(`--keys: expected distinct sizes like 1000000,10000000, got "${args.keys}"`);
+}
 const DURATION_MS = Number(args.duration) * 1000;
 const RUNS = Number(args.runs);
 const RATE = Number(args.rate);
