@@ -9,21 +9,22 @@
  *   - alone: no dashboard;
  *   - one view: the issue's "left alone after one page view": the scanner
  *     starts with one overview request (as the dashboard's does), which buys
- *     a viewer's minute at full speed, then nobody looks again; the phase's
- *     average includes that minute and the budget's repayment after it;
+ *     a viewer's minute under the viewer budget, then nobody looks again; the
+ *     phase's average includes that minute and the budget's repayment after it;
  *   - viewer (opt-in with --phases): someone asks for the overview every 10 s,
- *     so passes run at full speed throughout: the cost of an incident.
+ *     so passes run under the viewer budget throughout: the cost of an incident.
  * Prints the service's claim latency p50/p99 and their ratio to the alone
  * phase of the same run, and Redis's CPU share (INFO cpu across the phase,
  * as a share of one core: the service's, the dashboard's and anyone else's
  * on this Redis), and what the scanner did (passes, the Redis CPU its pacer
- * measured). The keys are removed at the end.
+ * measured), and the CPU of this process, which runs the scanner as the
+ * dashboard's process would, on the same machine. The keys are removed at the end.
  *
  * With several sizes (--keys 1000000,10000000) one alone phase per run is the
  * baseline of every size's phases: the service writes to the first database
  * whatever the scanner reads, and Redis holds every size's keys throughout.
  *
- *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--warmup 5] [--postgres-rows N]
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -52,6 +53,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     rate: { type: 'string', default: '2000' },
     budget: { type: 'string', default: '2' },
+    'viewer-budget': { type: 'string' },
     warmup: { type: 'string', default: '5' },
     'postgres-rows': { type: 'string', default: '0' },
   },
@@ -106,6 +108,8 @@ interface Measured {
   redisCpuShare: number;
   /** Redis's CPU share from the end of the viewer's minute on; null for phases too short to split. */
   redisCpuShareAfterViewer: number | null;
+  /** CPU of this process (the scanner's, when one runs) across the phase, as a share of one core. */
+  benchCpuShare: number;
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
   scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
@@ -174,7 +178,12 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
   const scannerRedis = dataset && (await benchRedis(dataset.url));
   if (dataset && scannerRedis) {
     const config = dashboardConfigFromEnv(
-      parseEnv({ IDEMSCOPE_KEY_PATTERNS: dataset.patterns.join(','), IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix, IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget }),
+      parseEnv({
+        IDEMSCOPE_KEY_PATTERNS: dataset.patterns.join(','),
+        IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix,
+        IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget,
+        IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: args['viewer-budget'],
+      }),
     );
     scanner = createScanner(config, redisReadStore(scannerRedis), Date.now);
     scanner.noteViewer();
@@ -182,8 +191,11 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
     scanner.start();
   }
   try {
+    const [cpuBefore, started] = [process.cpuUsage(), performance.now()];
     const service = await runService();
+    const ownCpu = process.cpuUsage(cpuBefore);
     return {
+      benchCpuShare: (ownCpu.user + ownCpu.system) / 1000 / (performance.now() - started),
       phase: name,
       p50: service.p50,
       p99: service.p99,
@@ -216,7 +228,8 @@ try {
   }
   console.log(
     `bench:observer: ${SIZES.map((n) => `${n} dedup keys + ${n} unrelated keys on ${urlOfSize(SIZES.indexOf(n))}`).join('; ')}; service at ${RATE} claims/s on ${REDIS_URL}; ` +
-      `${RUNS} runs of ${phases.length} phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %`,
+      `${RUNS} runs of ${phases.length} phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %, ` +
+      `viewer budget ${dashboardConfigFromEnv(parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget, IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: args['viewer-budget'] })).redisViewerBudgetPercent} %`,
   );
   for (const [index, size] of SIZES.entries()) {
     const loadStarted = performance.now();
@@ -246,7 +259,7 @@ try {
       console.log(
         `  ${m.phase.label.padEnd(16)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
           (m.redisCpuShareAfterViewer === null ? '' : ` (${fmt(100 * m.redisCpuShareAfterViewer, 1)} % after the first minute)`) +
-          `  (${m.claims} claims, ${m.errors} errors)` +
+          `  (${m.claims} claims, ${m.errors} errors)  this process ${fmt(100 * m.benchCpuShare, 1)} % of a core` +
           (m.scanner
             ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass`
             : ''),

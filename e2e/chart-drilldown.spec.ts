@@ -90,6 +90,9 @@ test.describe('custom time ranges', () => {
     const now = await page.evaluate(() => Date.now());
     await form.getByLabel('From (UTC)').fill(utcInput(now));
     await form.getByLabel('To (UTC)').fill(utcInput(now - 60 * MIN));
+    // The chart polls every 10 s and the window it shows moves; what was typed must survive the next answer.
+    await page.waitForResponse((response) => response.url().includes('/api/v1/stats/duplicates'), { timeout: 20_000 });
+    await expect(form.getByLabel('From (UTC)')).toHaveValue(utcInput(now));
     await form.getByRole('button', { name: 'Apply range' }).click();
     await expect(form.getByRole('alert')).toHaveText('To must be after From.');
     await expect(page).not.toHaveURL(/from=/);

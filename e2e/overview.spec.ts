@@ -33,6 +33,19 @@ test.describe('overview', () => {
     await expect(page.getByTestId('snapshot-age')).toContainText('Redis snapshot age');
   });
 
+  test('says what the scanner may take of Redis, and counts exactly at full speed when asked', async ({ page }) => {
+    const budget = page.getByTestId('scan-budget');
+    await expect(budget).toContainText("The scanner may use 10 % of Redis's CPU while this page is open");
+    await expect(budget).toContainText('2 % while nobody looks');
+    await expect(budget).toContainText('Running at 10 % while this page is open.');
+    const fresh = page.waitForResponse((response) => response.url().includes('/api/v1/overview?fresh=1'));
+    await page.getByTestId('count-now').click();
+    expect((await fresh).status()).toBe(200);
+    await expect(page.getByTestId('count-now')).toHaveText('Count exactly now (full speed)');
+    await expect(page.getByTestId('count-redis-completed')).toHaveText(String(EXPECTED.redis.completed));
+    await expect(page.getByTestId('scan-pacing')).not.toContainText('could not be had');
+  });
+
   test('draws the duplicate rate for the seeded counters and switches range', async ({ page }) => {
     const chart = page.getByTestId('duplicate-rate-chart');
     // The seeded minute buckets sit between empty ones, so each is drawn as a dot.

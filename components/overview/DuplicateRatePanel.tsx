@@ -35,6 +35,8 @@ export function DuplicateRatePanel() {
   const [zone] = usePreference('timeZone');
   const selection = selectionFrom(search);
   const [editing, setEditing] = useState(false);
+  // The window shown when the form opened: the live one moves with every poll, and prefilling from it would re-key the inputs and wipe what the user typed.
+  const [prefill, setPrefill] = useState<{ fromMs: number; toMs: number } | null>(null);
   const choice: RangeChoice = editing || !('range' in selection) ? 'custom' : selection.range;
   const stats = useDuplicateStats(selection);
   const series = useMemo(
@@ -53,22 +55,24 @@ export function DuplicateRatePanel() {
     router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
   };
   const pick = (next: RangeChoice) => {
-    if (next === 'custom') return setEditing(true);
+    if (next === 'custom') {
+      setPrefill(stats.data ? { fromMs: stats.data.fromMs, toMs: stats.data.toMs } : null);
+      return setEditing(true);
+    }
     setEditing(false);
     go(next === '1h' ? {} : { range: next });
   };
   const spanSeconds = 'range' in selection ? DUPLICATE_RANGES[selection.range].seconds : (selection.toMs - selection.fromMs) / 1000;
   const rangeText =
     'range' in selection ? `the last ${DUPLICATE_RANGES[selection.range].label}` : `${formatDateTime(selection.fromMs, zone)} to ${formatDateTime(selection.toMs, zone)}`;
-  const shown = stats.data ?? null;
 
   return (
     <Panel title="Duplicate rate" id="duplicate-rate" aside={<Segmented label="Time range" options={RANGES} value={choice} onChange={pick} />}>
       {choice === 'custom' ? (
         <RangeForm
           label="Custom time range of the duplicate chart"
-          fromMs={'range' in selection ? shown?.fromMs : selection.fromMs}
-          toMs={'range' in selection ? shown?.toMs : selection.toMs}
+          fromMs={'range' in selection ? prefill?.fromMs : selection.fromMs}
+          toMs={'range' in selection ? prefill?.toMs : selection.toMs}
           maxSeconds={MAX_CUSTOM_RANGE_SECONDS}
           onApply={(fromMs, toMs) => {
             setEditing(false);

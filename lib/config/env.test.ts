@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, env, ownSchemaName, parseEnv } from './env';
+import { dashboardConfigFromEnv } from '../dashboard/config';
 
 /** The issues a bad environment is refused with, or [] when it is accepted. */
 function issues(source: Record<string, string | undefined>): string[] {
@@ -43,6 +44,18 @@ describe('parseEnv', () => {
       expect(() => parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: bad }), bad).toThrow(/IDEMSCOPE_REDIS_BUDGET_PERCENT/);
     }
     expect(parseEnv({}).IDEMSCOPE_SCAN_KEEPALIVE_SECONDS).toBe(600);
+  });
+
+  it('gives a viewer 10 % of Redis\'s CPU by default (the budget, if larger), and refuses a viewer budget below the budget', () => {
+    const viewerBudget = (source: Record<string, string>) => dashboardConfigFromEnv(parseEnv(source)).redisViewerBudgetPercent;
+    expect(viewerBudget({})).toBe(10);
+    expect(viewerBudget({ IDEMSCOPE_REDIS_BUDGET_PERCENT: '25' })).toBe(25);
+    expect(viewerBudget({ IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: '2' })).toBe(2);
+    expect(viewerBudget({ IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: '100' })).toBe(100);
+    expect(() => parseEnv({ IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: '1.99' })).toThrow(/IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: must be at least IDEMSCOPE_REDIS_BUDGET_PERCENT \(2\)/);
+    for (const bad of ['0', '100.01', 'lots']) {
+      expect(() => parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: '0.01', IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: bad }), bad).toThrow(/IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT/);
+    }
   });
 
   it('splits key patterns and treats empty strings as unset', () => {

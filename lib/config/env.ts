@@ -261,9 +261,15 @@ const schema = z.object({
   IDEMSCOPE_SCAN_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(1000).default(1),
   /**
    * Share of one Redis core, in percent, the background scanner may use while nobody is looking
-   * (measured as Redis's own CPU, INFO cpu, across each step); a viewer gets full-speed passes.
+   * (measured as Redis's own CPU, INFO cpu, across each step).
    */
   IDEMSCOPE_REDIS_BUDGET_PERCENT: z.coerce.number().gt(0).max(100).default(2),
+  /**
+   * The same while someone has the overview open; full speed only for a request for fresh figures.
+   * At least IDEMSCOPE_REDIS_BUDGET_PERCENT (unset: 10, or that budget if larger); what it takes
+   * beyond the budget is paid back afterwards.
+   */
+  IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: z.coerce.number().gt(0).max(100).optional(),
   /** Seconds between the scanner's passes while nobody has looked at the overview for a minute: the keep-alive cadence. */
   IDEMSCOPE_SCAN_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Most keys or rows one listing request examines; a page may hold fewer items and still have a next cursor. */
@@ -336,8 +342,15 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
-/** Each `custom` table gets its mapping; a table without one, or a mapping of no `custom` table, is named. */
+/**
+ * Each `custom` table gets its mapping; a table without one, or a mapping of no `custom` table, is named.
+ * A viewer budget below the budget is refused.
+ */
 const configSchema = schema.transform((config, ctx) => {
+  const viewerBudget = config.IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT;
+  if (viewerBudget !== undefined && viewerBudget < config.IDEMSCOPE_REDIS_BUDGET_PERCENT) {
+    ctx.addIssue({ code: 'custom', path: ['IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT'], message: `must be at least IDEMSCOPE_REDIS_BUDGET_PERCENT (${config.IDEMSCOPE_REDIS_BUDGET_PERCENT})` });
+  }
   const mapped = config.IDEMSCOPE_CUSTOM_COLUMNS;
   const tables = config.IDEMSCOPE_TABLES.map((t) => {
     const name = `${t.schema}.${t.table}`;

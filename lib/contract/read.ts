@@ -137,13 +137,18 @@ export interface SnapshotInfo {
   pacing?: ScanPacing | null;
 }
 
-/** The scanner's budget on Redis (IDEMSCOPE_REDIS_BUDGET_PERCENT) and what a pass costs under it. */
+/** The scanner's budgets on Redis (IDEMSCOPE_REDIS_BUDGET_PERCENT, IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT) and what a pass costs under them. */
 export interface ScanPacing {
+  /** Share of one Redis core while nobody looks. */
   budgetPercent: number;
-  /** full-speed while someone looked at the overview within the last minute (or waits for a fresh pass); budget otherwise. */
-  mode: 'full-speed' | 'budget';
+  /** Share of one Redis core while someone has looked at the overview within the last minute. */
+  viewerBudgetPercent: number;
+  /** full-speed while a request for fresh figures waits; viewer while someone looked within the last minute; budget otherwise. */
+  mode: 'full-speed' | 'viewer' | 'budget';
   /** How long a pass takes at this budget: the last pass's Redis CPU over the budget (or its own time, if longer). Null before a pass completed. */
   passAtBudgetMs: number | null;
+  /** The same at the viewer budget. */
+  passAtViewerBudgetMs: number | null;
   /** Redis CPU seconds measured across the last pass's steps; it includes what the services asked meanwhile, so it is an upper bound. */
   lastPassRedisCpuSeconds: number | null;
   /** Pause before the next pass: the scan interval with a viewer, the keep-alive cadence without. */

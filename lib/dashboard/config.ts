@@ -3,6 +3,9 @@ import type { VerdictThresholds } from '../contract/read';
 import type { ClassifyConfig } from '../records/classify';
 import type { KeyPattern } from '../records/key-patterns';
 
+/** The viewer budget when IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT is unset (or the budget, if larger): a 1M-key pass in about a minute. */
+const DEFAULT_VIEWER_BUDGET_PERCENT = 10;
+
 /**
  * Everything the read-side services depend on, passed in explicitly so that
  * tests (and the benchmark) can point them at their own key prefix and
@@ -22,6 +25,8 @@ export interface DashboardConfig extends ClassifyConfig {
   scanStepPauseMs: number;
   /** Share of one Redis core, in percent, the scanner may use with no viewer (see lib/scanner/pacer.ts); absent: no budget. */
   redisBudgetPercent?: number;
+  /** The same while a viewer is active; absent: redisBudgetPercent. */
+  redisViewerBudgetPercent?: number;
   /** Pause between passes with no viewer; absent: scanIntervalSeconds. */
   scanKeepAliveSeconds?: number;
   /** Bytes of each value the scanner and the key listing read. */
@@ -63,6 +68,7 @@ export function dashboardConfigFromEnv(e: Env): DashboardConfig {
     scanIntervalSeconds: e.IDEMSCOPE_SCAN_INTERVAL_SECONDS,
     scanStepPauseMs: e.IDEMSCOPE_SCAN_STEP_PAUSE_MS,
     redisBudgetPercent: e.IDEMSCOPE_REDIS_BUDGET_PERCENT,
+    redisViewerBudgetPercent: e.IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT ?? Math.max(DEFAULT_VIEWER_BUDGET_PERCENT, e.IDEMSCOPE_REDIS_BUDGET_PERCENT),
     scanKeepAliveSeconds: e.IDEMSCOPE_SCAN_KEEPALIVE_SECONDS,
     headBytes: 512,
     detailBytes: 64 * 1024,

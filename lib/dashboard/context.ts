@@ -56,6 +56,7 @@ export function createScanner(config: DashboardConfig, store: RedisReadStore, no
       : {
           pacer: new ScanPacer({
             budgetPercent: config.redisBudgetPercent,
+            viewerBudgetPercent: Math.max(config.redisBudgetPercent, config.redisViewerBudgetPercent ?? config.redisBudgetPercent),
             viewerWindowMs: VIEWER_WINDOW_MS,
             stepPauseMs: config.scanStepPauseMs,
             maxStepPauseMs: MAX_STEP_PAUSE_MS,

@@ -113,8 +113,10 @@ function redisOverview(deps: DashboardDeps, snapshot: KeyspaceSnapshot | null, h
     pacing: status.pacing
       ? {
           budgetPercent: status.pacing.budgetPercent,
+          viewerBudgetPercent: status.pacing.viewerBudgetPercent,
           mode: status.mode,
           passAtBudgetMs: status.pacing.passAtBudgetMs,
+          passAtViewerBudgetMs: status.pacing.passAtViewerBudgetMs,
           lastPassRedisCpuSeconds: status.lastPassCost ? Math.round(status.lastPassCost.cpuSeconds * 1000) / 1000 : null,
           nextPassAfterMs: status.pacing.nextPassAfterMs,
         }

@@ -3,6 +3,7 @@ import { ScanPacer, type PacerOptions } from './pacer';
 
 const options = (clock: () => number, over: Partial<PacerOptions> = {}): PacerOptions => ({
   budgetPercent: 2,
+  viewerBudgetPercent: 10,
   viewerWindowMs: 60_000,
   stepPauseMs: 1,
   maxStepPauseMs: 10_000,
@@ -13,17 +14,57 @@ const options = (clock: () => number, over: Partial<PacerOptions> = {}): PacerOp
 });
 
 describe('ScanPacer', () => {
-  it('runs at full speed while a viewer asked within the window, under the budget after it', () => {
+  it('runs under the viewer budget while a viewer asked within the window, under the budget after it, at full speed for a fresh request', () => {
     let now = 0;
     const pacer = new ScanPacer(options(() => now));
     expect(pacer.mode(false)).toBe('budget');
     expect(pacer.noteViewer()).toBe(true);
-    expect(pacer.mode(false)).toBe('full-speed');
+    expect(pacer.mode(false)).toBe('viewer');
+    expect(pacer.mode(true)).toBe('full-speed');
     now = 59_999;
     expect(pacer.noteViewer()).toBe(false);
+    now = 59_999 + 59_999;
+    expect(pacer.mode(false)).toBe('viewer');
     now = 59_999 + 60_000;
     expect(pacer.mode(false)).toBe('budget');
     expect(pacer.mode(true)).toBe('full-speed');
+  });
+
+  it('paces a viewer\'s step to the viewer budget and owes what it took over the budget', () => {
+    const pacer = new ScanPacer(options(() => 0));
+    // 6 ms of Redis CPU at 10 %: the step and its pause span 60 ms; the budget of 2 % wanted 300.
+    const pause = pacer.pauseAfterStep('viewer', 0.006, 5);
+    expect(pause).toBe(55);
+    expect(pacer.owed).toBe(240);
+    // A viewer's step pays nothing back: it pauses for itself only, whatever is owed.
+    expect(pacer.pauseAfterStep('viewer', 0.006, 5)).toBe(55);
+    expect(pacer.owed).toBe(480);
+    expect(pacer.pauseAfterStep('viewer', 0, 5)).toBe(1);
+    expect(pacer.pauseAfterStep('viewer', 5, 5)).toBe(10_000);
+  });
+
+  it('repays one page view\'s minute under the viewer budget within ten minutes at the defaults', () => {
+    let now = 0;
+    const pacer = new ScanPacer(options(() => now, { maxStepPauseMs: 1_000_000 }));
+    pacer.noteViewer();
+    // A minute of steps at 10 %: 6 ms of CPU per 60 ms.
+    let cpu = 0;
+    while (now < 60_000) {
+      now += 5 + pacer.pauseAfterStep('viewer', 0.006, 5);
+      cpu += 0.006;
+    }
+    expect(pacer.mode(false)).toBe('budget');
+    // What the minute took over the budget is paused off before the next step, then the budget resumes.
+    const repay = pacer.pauseAfterStep('budget', 0.006, 5);
+    now += 5 + repay;
+    cpu += 0.006;
+    expect(pacer.owed).toBe(0);
+    while (now < 600_000) {
+      now += 5 + pacer.pauseAfterStep('budget', 0.006, 5);
+      cpu += 0.006;
+    }
+    expect(cpu / (now / 1000)).toBeCloseTo(0.02, 4);
+    expect(cpu / (now / 1000)).toBeLessThanOrEqual(0.02 + 1e-12);
   });
 
   it('pauses after a step so that the step\'s Redis CPU is at most the budget of the time until the next', () => {

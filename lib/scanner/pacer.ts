@@ -10,11 +10,18 @@
  *
  * Pausing `cpu / budget - wall` after a step of wall time `wall` makes the
  * step's cost at most `budget` of the time from its start to the next step's.
+ *
+ * Three paces: the budget while nobody looks; a larger viewer budget while
+ * someone has the overview open; full speed only while a request for fresh
+ * figures waits. Whatever the two faster paces take beyond the budget is owed
+ * and paused off afterwards, so one page view averages to the budget.
  */
 export interface PacerOptions {
   /** Share of one Redis core the scanner may use, in percent (IDEMSCOPE_REDIS_BUDGET_PERCENT). */
   budgetPercent: number;
-  /** A viewer who asked for the overview this recently gets full-speed passes. */
+  /** Share of one Redis core while a viewer is active (IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT). */
+  viewerBudgetPercent: number;
+  /** A viewer who asked for the overview this recently gets the viewer budget. */
   viewerWindowMs: number;
   /** The pause between steps at full speed (IDEMSCOPE_SCAN_STEP_PAUSE_MS). */
   stepPauseMs: number;
@@ -27,7 +34,7 @@ export interface PacerOptions {
   clock?: () => number;
 }
 
-export type PaceMode = 'full-speed' | 'budget';
+export type PaceMode = 'full-speed' | 'viewer' | 'budget';
 
 /** What a pass cost Redis, summed over its steps. */
 export interface PassCost {
@@ -45,12 +52,14 @@ export const emptyPassCost = (): PassCost => ({ steps: 0, cpuSeconds: 0, stepMs:
 export class ScanPacer {
   private lastViewerMs = Number.NEGATIVE_INFINITY;
   /**
-   * Pause the budget is still owed by steps run at full speed: their CPU over
-   * the budget, minus the time they and any pause since took. Repaid before
-   * the next budgeted step, so a viewer's full-speed passes are paid back once
-   * nobody looks and the long-run share stays within the budget. At most
-   * keepAliveMs: after a long incident the scanner falls silent for no longer
-   * than its keep-alive cadence.
+   * Pause the budget is still owed by steps run faster than it (for a viewer
+   * or a fresh request): their CPU over the budget, minus the time they and
+   * any pause since took. Repaid before the next budgeted step, so a viewer's
+   * passes are paid back once nobody looks and the long-run share stays
+   * within the budget. At most keepAliveMs: after a long incident the scanner
+   * falls silent for no longer than its keep-alive cadence. One page view
+   * owes far less at the default budgets (a minute at 10 % repaid at 2 %:
+   * four minutes).
    */
   private owedMs = 0;
   private readonly now: () => number;
@@ -74,9 +83,10 @@ export class ScanPacer {
     return this.now() - this.lastViewerMs < this.options.viewerWindowMs;
   }
 
-  /** Full speed while a viewer is active or a request waits for a fresh pass; else the budget. */
+  /** Full speed while a request waits for a fresh pass; the viewer budget while a viewer is active; else the budget. */
   mode(freshWanted: boolean): PaceMode {
-    return freshWanted || this.viewerActive() ? 'full-speed' : 'budget';
+    if (freshWanted) return 'full-speed';
+    return this.viewerActive() ? 'viewer' : 'budget';
   }
 
   /**
@@ -91,6 +101,12 @@ export class ScanPacer {
     if (mode === 'full-speed') {
       this.addOwed(due - stepPauseMs);
       return stepPauseMs;
+    }
+    if (mode === 'viewer') {
+      const viewerDue = (cost * 1000) / (this.options.viewerBudgetPercent / 100) - stepMs;
+      const pause = Math.min(maxStepPauseMs, Math.max(stepPauseMs, Math.ceil(viewerDue)));
+      this.addOwed(due - pause);
+      return pause;
     }
     const pause = Math.min(maxStepPauseMs, Math.max(stepPauseMs, Math.ceil(due + this.owedMs)));
     this.addOwed(due - pause);
@@ -113,7 +129,7 @@ export class ScanPacer {
     this.addOwed(ms);
   }
 
-  /** What full-speed steps still owe the budget, in ms of pause. */
+  /** What steps faster than the budget still owe it, in ms of pause. */
   get owed(): number {
     return this.owedMs;
   }
@@ -123,12 +139,13 @@ export class ScanPacer {
   }
 
   /**
-   * How long a pass that cost `cost` would take under the budget: its steps'
-   * wall time, or its Redis CPU over the budget where that is longer (what
-   * the pauses stretch a pass to). Null before any step was measured.
+   * How long a pass that cost `cost` would take under a budget (the
+   * background one unless told): its steps' wall time, or its Redis CPU over
+   * the budget where that is longer (what the pauses stretch a pass to). Null
+   * before any step was measured.
    */
-  passMsAtBudget(cost: PassCost): number | null {
+  passMsAtBudget(cost: PassCost, percent = this.options.budgetPercent): number | null {
     if (cost.steps === 0) return null;
-    return Math.round(Math.max(cost.stepMs, (cost.cpuSeconds * 1000) / this.budgetFraction));
+    return Math.round(Math.max(cost.stepMs, (cost.cpuSeconds * 1000) / (percent / 100)));
   }
 }

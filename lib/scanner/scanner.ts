@@ -55,14 +55,16 @@ export interface ScannerStatus {
   nodes: NodeScan[];
   passes: number;
   lastError: string | null;
-  /** How the next step runs: at full speed (a viewer or a fresh request) or under the budget. */
+  /** How the next step runs: at full speed (a fresh request waits), under the viewer budget, or under the budget. */
   mode: PaceMode;
   /** What the last complete pass cost Redis; null before one completed. */
   lastPassCost: PassCost | null;
   /** The budget and what a pass takes under it; null without a pacer. */
   pacing: {
     budgetPercent: number;
+    viewerBudgetPercent: number;
     passAtBudgetMs: number | null;
+    passAtViewerBudgetMs: number | null;
     nextPassAfterMs: number;
   } | null;
 }
@@ -141,7 +143,11 @@ export class KeyspaceScanner {
       pacing: this.options.pacer
         ? {
             budgetPercent: this.options.pacer.options.budgetPercent,
+            viewerBudgetPercent: this.options.pacer.options.viewerBudgetPercent,
             passAtBudgetMs: this.lastPassCost ? this.options.pacer.passMsAtBudget(this.lastPassCost) : null,
+            passAtViewerBudgetMs: this.lastPassCost
+              ? this.options.pacer.passMsAtBudget(this.lastPassCost, this.options.pacer.options.viewerBudgetPercent)
+              : null,
             nextPassAfterMs: this.options.pacer.pauseBetweenPasses(this.waiters.length > 0),
           }
         : null,
@@ -149,8 +155,8 @@ export class KeyspaceScanner {
   }
 
   /**
-   * Someone looked at the figures: passes run at full speed for a while. A
-   * viewer back after a quiet spell ends the keep-alive pause at once.
+   * Someone looked at the figures: passes run under the viewer budget for a
+   * while. A viewer back after a quiet spell ends the keep-alive pause at once.
    */
   noteViewer(): void {
     if (this.options.pacer?.noteViewer()) this.wake();
@@ -384,13 +390,13 @@ export class KeyspaceScanner {
       for (const entry of entries) builder.add(index, entry, now);
       progress.keys += entries.length;
       if (fractions) fractions[index] = scanFraction(cursor, cursor === '0');
-      // Full-speed steps go through the pacer too: what they cost over the budget is owed and paid back later.
+      // Every step goes through the pacer: what a viewer's or a fresh request's step costs over the budget is owed and paid back later.
       const ms = pacer ? pacer.pauseAfterStep(mode, cpu, stepMs) : stepPauseMs;
       if (mode === 'full-speed') {
         cost.pausedMs += ms;
         await paused;
       } else {
-        // A viewer or a fresh request ends a budgeted pause; what it did not wait out is still owed.
+        // A fresh request (or, after a quiet spell, a viewer) ends a paced pause; what it did not wait out is still owed.
         const waited = await this.sleep(ms, { keepAlive: true });
         cost.pausedMs += waited;
         pacer!.cutShort(ms - waited);

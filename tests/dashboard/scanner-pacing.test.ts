@@ -10,6 +10,7 @@ const prefix = testPrefix('pacing');
 const config = testConfig(prefix, { keyPatterns: parseKeyPatterns([`${prefix}idempotency:*=plain`]) });
 const KEYS = 3000;
 const BUDGET_PERCENT = 1;
+const VIEWER_BUDGET_PERCENT = 5;
 let redis: TestRedisClient;
 
 function scanner(pacer: ScanPacer): KeyspaceScanner {
@@ -18,7 +19,15 @@ function scanner(pacer: ScanPacer): KeyspaceScanner {
 }
 
 const pacer = () =>
-  new ScanPacer({ budgetPercent: BUDGET_PERCENT, viewerWindowMs: 60_000, stepPauseMs: 0, maxStepPauseMs: 60_000, intervalMs: 3_600_000, keepAliveMs: 3_600_000 });
+  new ScanPacer({
+    budgetPercent: BUDGET_PERCENT,
+    viewerBudgetPercent: VIEWER_BUDGET_PERCENT,
+    viewerWindowMs: 60_000,
+    stepPauseMs: 0,
+    maxStepPauseMs: 60_000,
+    intervalMs: 3_600_000,
+    keepAliveMs: 3_600_000,
+  });
 
 beforeAll(async () => {
   redis = await newRedisClient();
@@ -51,24 +60,44 @@ describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
     expect(pacing!.passAtBudgetMs).toBeGreaterThanOrEqual(Math.floor((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100)));
   });
 
-  it('with a viewer, runs the same pass at full speed, pausing only the step pause', async () => {
+  it('with a viewer, runs the same pass under the viewer budget and owes the rest of the budget', async () => {
     const watched = pacer();
     watched.noteViewer();
-    const fast = scanner(watched);
-    const snapshot = await fast.runPass();
+    const viewed = scanner(watched);
+    const snapshot = await viewed.runPass();
     expect(snapshot.keys).toBe(KEYS);
-    const { lastPassCost: cost, mode } = fast.status();
-    expect(mode).toBe('full-speed');
-    expect(cost!.pausedMs).toBe(0);
+    const { lastPassCost: cost, mode, pacing } = viewed.status();
+    expect(mode).toBe('viewer');
     expect(cost!.cpuSeconds).toBeGreaterThan(0);
-    // What the pass took over the budget is owed, to be paused off once nobody looks.
+    // Paced to the viewer budget (each pause rounded up to whole ms)…
+    expect(cost!.pausedMs + cost!.stepMs).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (VIEWER_BUDGET_PERCENT / 100) - 1);
+    // …but not to the background budget: what the pass took over it is owed, to be paused off once nobody looks.
+    expect(cost!.pausedMs + cost!.stepMs).toBeLessThan((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100));
     expect(watched.owed).toBeGreaterThan(0);
-    expect(watched.owed).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - cost!.stepMs - 1);
+    expect(watched.owed).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - cost!.stepMs - cost!.pausedMs - 1);
+    expect(pacing!.passAtViewerBudgetMs).toBeGreaterThanOrEqual(Math.floor((cost!.cpuSeconds * 1000) / (VIEWER_BUDGET_PERCENT / 100)));
+    expect(pacing!.viewerBudgetPercent).toBe(VIEWER_BUDGET_PERCENT);
   });
 
-  it('ends a budgeted pause when a viewer comes, and goes on at full speed', async () => {
+  it('with a request for fresh figures waiting, runs at full speed, pausing only the step pause', async () => {
+    const asked = pacer();
+    asked.noteViewer();
+    const fast = scanner(asked);
+    try {
+      const snapshot = await fast.fresh(30_000);
+      expect(snapshot.keys).toBe(KEYS);
+      const { lastPassCost: cost } = fast.status();
+      expect(cost!.pausedMs).toBe(0);
+      expect(cost!.cpuSeconds).toBeGreaterThan(0);
+      expect(asked.owed).toBeGreaterThanOrEqual((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100) - cost!.stepMs - 1);
+    } finally {
+      await fast.stop();
+    }
+  });
+
+  it('ends a budgeted pause when a viewer comes, and goes on under the viewer budget', async () => {
     // A debt far beyond one pass: every budgeted step would pause the full cap of a minute.
-    const indebted = new ScanPacer({ budgetPercent: BUDGET_PERCENT, viewerWindowMs: 60_000, stepPauseMs: 0, maxStepPauseMs: 60_000, intervalMs: 3_600_000, keepAliveMs: 3_600_000 });
+    const indebted = pacer();
     for (let i = 0; i < 100; i++) indebted.pauseAfterStep('full-speed', 1, 0);
     const capped = indebted.owed;
     const paced = scanner(indebted);
