@@ -20,11 +20,17 @@
  * measured), and the CPU of this process, which runs the scanner as the
  * dashboard's process would, on the same machine. The keys are removed at the end.
  *
+ * After loading, nothing runs for --settle seconds: a Redis that has just
+ * taken 20M keys spends more CPU for a while than it will later (the first
+ * alone phase of the runs before this wait read 11 % against 7 % later),
+ * which would flatter every ratio of the first run. Redis's CPU over the wait
+ * is printed minute by minute, to show whether it was long enough.
+ *
  * With several sizes (--keys 1000000,10000000) one alone phase per run is the
  * baseline of every size's phases: the service writes to the first database
  * whatever the scanner reads, and Redis holds every size's keys throughout.
  *
- *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--postgres-rows N]
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -55,6 +61,7 @@ const { values: args } = parseArgs({
     budget: { type: 'string', default: '2' },
     'viewer-budget': { type: 'string' },
     warmup: { type: 'string', default: '5' },
+    settle: { type: 'string', default: '300' },
     'postgres-rows': { type: 'string', default: '0' },
   },
 });
@@ -246,6 +253,15 @@ try {
     console.log(`${url}: loaded in ${fmt((performance.now() - loadStarted) / 1000, 1)} s; DBSIZE ${await client.dbSize()}`);
     await closeRedis(client);
   }
+
+  // Minute by minute, so that whoever reads the output sees whether Redis had calmed down by the end.
+  const shares: string[] = [];
+  for (let left = Number(args.settle) * 1000; left > 0; left -= 60_000) {
+    const [cpuBefore, from] = [await redisCpu(), performance.now()];
+    await new Promise((resolve) => setTimeout(resolve, Math.min(60_000, left)));
+    shares.push(fmt((100 * ((await redisCpu()) - cpuBefore)) / ((performance.now() - from) / 1000), 1));
+  }
+  if (shares.length) console.log(`settled ${args.settle} s with nothing running; Redis CPU per minute: ${shares.join(', ')} % of a core`);
 
   const results: Measured[][] = [];
   for (let run = 0; run < RUNS; run++) {
