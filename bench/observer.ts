@@ -17,8 +17,9 @@
  * phase of the same run, and Redis's CPU share (INFO cpu across the phase,
  * as a share of one core: the service's, the dashboard's and anyone else's
  * on this Redis), and what the scanner did (passes, the Redis CPU its pacer
- * measured), and the CPU of this process, which runs the scanner as the
- * dashboard's process would, on the same machine. The keys are removed at the end.
+ * measured), the CPU of this process, which runs the scanner as the
+ * dashboard's process would, on the same machine, and where Redis's CPU went
+ * (kernel or user time, and the commands that took most of it). The keys are removed at the end.
  *
  * After loading, nothing runs for --settle seconds: a Redis that has just
  * taken 20M keys spends more CPU for a while than it will later (the first
@@ -117,6 +118,8 @@ interface Measured {
   redisCpuShareAfterViewer: number | null;
   /** CPU of this process (the scanner's, when one runs) across the phase, as a share of one core. */
   benchCpuShare: number;
+  /** Where Redis's CPU went across the phase, warm-up included (see whereItWent). */
+  redisWhere: string;
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
   scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
@@ -127,6 +130,23 @@ const redisCpu = async () => {
   const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
   return field('used_cpu_sys') + field('used_cpu_user');
 };
+
+/** Redis's kernel and user CPU and each command's total time (INFO commandstats), to see where a phase's CPU went. */
+async function redisWhere(): Promise<{ sys: number; user: number; usecByCommand: Map<string, number> }> {
+  const info = String(await admin.info('everything'));
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+  const usecByCommand = new Map([...info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return { sys: field('used_cpu_sys'), user: field('used_cpu_user'), usecByCommand };
+}
+
+/** The difference of two readings: kernel and user CPU seconds, and the commands that took most time. */
+function whereItWent(before: Awaited<ReturnType<typeof redisWhere>>, after: Awaited<ReturnType<typeof redisWhere>>): string {
+  const top = [...after.usecByCommand]
+    .map(([command, usec]) => [command, (usec - (before.usecByCommand.get(command) ?? 0)) / 1e6] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  return `Redis CPU-s: sys ${fmt(after.sys - before.sys, 1)}, user ${fmt(after.user - before.user, 1)}; in commands: ${top.map(([c, s]) => `${c} ${fmt(s, 2)}`).join(', ')}`;
+}
 
 interface ServiceRun {
   p50: number;
@@ -198,10 +218,11 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
     scanner.start();
   }
   try {
-    const [cpuBefore, started] = [process.cpuUsage(), performance.now()];
+    const [cpuBefore, started, where] = [process.cpuUsage(), performance.now(), await redisWhere()];
     const service = await runService();
     const ownCpu = process.cpuUsage(cpuBefore);
     return {
+      redisWhere: whereItWent(where, await redisWhere()),
       benchCpuShare: (ownCpu.user + ownCpu.system) / 1000 / (performance.now() - started),
       phase: name,
       p50: service.p50,
@@ -276,6 +297,7 @@ try {
         `  ${m.phase.label.padEnd(16)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
           (m.redisCpuShareAfterViewer === null ? '' : ` (${fmt(100 * m.redisCpuShareAfterViewer, 1)} % after the first minute)`) +
           `  (${m.claims} claims, ${m.errors} errors)  this process ${fmt(100 * m.benchCpuShare, 1)} % of a core` +
+          `\n            ${m.redisWhere}` +
           (m.scanner
             ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass`
             : ''),
