@@ -111,6 +111,8 @@ interface Measured {
   phase: Phase;
   p50: number;
   p99: number;
+  /** p99 of the claims sent after the viewer's minute; null for phases too short to split. */
+  p99AfterViewer: number | null;
   claims: number;
   errors: number;
   redisCpuShare: number;
@@ -151,6 +153,7 @@ function whereItWent(before: Awaited<ReturnType<typeof redisWhere>>, after: Awai
 interface ServiceRun {
   p50: number;
   p99: number;
+  p99AfterSplit: number | null;
   claims: number;
   errors: number;
   cpuSeconds: number;
@@ -164,7 +167,14 @@ interface ServiceRun {
  * starts measuring, when a viewer's window would end, and when it is done.
  */
 function runService(): Promise<ServiceRun> {
-  const settings = { url: REDIS_URL, prefix: PREFIX, rate: RATE, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
+  const settings = {
+    url: REDIS_URL,
+    prefix: PREFIX,
+    rate: RATE,
+    warmupMs: WARMUP_MS,
+    durationMs: DURATION_MS,
+    splitAfterMs: DURATION_MS > 2 * VIEWER_WINDOW_MS ? VIEWER_WINDOW_MS : 0,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -189,7 +199,7 @@ function runService(): Promise<ServiceRun> {
       const [cpu, at] = [await redisCpu(), performance.now() - 500];
       const mid = afterViewer ? await afterViewer : null;
       resolve({
-        ...(JSON.parse(last) as { p50: number; p99: number; claims: number; errors: number }),
+        ...(JSON.parse(last) as { p50: number; p99: number; p99AfterSplit: number | null; claims: number; errors: number }),
         cpuSeconds: cpu - start.cpu,
         wallMs: at - start.at,
         afterViewer: mid && { cpuSeconds: cpu - mid.cpu, wallMs: at - mid.at },
@@ -227,6 +237,7 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
       phase: name,
       p50: service.p50,
       p99: service.p99,
+      p99AfterViewer: service.p99AfterSplit,
       claims: service.claims,
       errors: service.errors,
       redisCpuShare: service.cpuSeconds / (service.wallMs / 1000),
@@ -296,6 +307,9 @@ try {
       console.log(
         `  ${m.phase.label.padEnd(16)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
           (m.redisCpuShareAfterViewer === null ? '' : ` (${fmt(100 * m.redisCpuShareAfterViewer, 1)} % after the first minute)`) +
+          (m.p99AfterViewer === null || alone.p99AfterViewer === null
+            ? ''
+            : `  p99 after the first minute ${fmt(m.p99AfterViewer)} ms (×${fmt(m.p99AfterViewer / alone.p99AfterViewer)})`) +
           `  (${m.claims} claims, ${m.errors} errors)  this process ${fmt(100 * m.benchCpuShare, 1)} % of a core` +
           `\n            ${m.redisWhere}` +
           (m.scanner
@@ -314,7 +328,10 @@ try {
     const extraAfter = split ? own.map((m, i) => 100 * (m.redisCpuShareAfterViewer! - alone[i]!.redisCpuShareAfterViewer!)) : [];
     console.log(
       `  ${name.label.padEnd(16)} p50 ×${range(own.map((m, i) => m.p50 / alone[i]!.p50))}  p99 ×${range(own.map((m, i) => m.p99 / alone[i]!.p99))}  Redis CPU ${range(own.map((m) => 100 * m.redisCpuShare), 1)} %` +
-        (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')),
+        (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')) +
+        (name.kind !== 'alone' && own.every((m, i) => m.p99AfterViewer !== null && alone[i]!.p99AfterViewer !== null)
+          ? `  p99 after the first minute ×${range(own.map((m, i) => m.p99AfterViewer! / alone[i]!.p99AfterViewer!))}`
+          : ''),
     );
   }
   if (Number(args['postgres-rows']) > 0) await overviewReads(admin, Number(args['postgres-rows']), console.log);

@@ -60,9 +60,11 @@ beforeAll(async () => {
      WHERE abs(k) >= 3`,
     [new Date(cutMs)],
   );
-  // In flight in the partition 60 h before the cut; kept by its own expiry 80 h before it.
+  // In flight in the partition 60 h before the cut; kept by its own expiry 84 h before it: a whole day
+  // apart, so the two are in different daily partitions at any time of day (20 h apart shared one
+  // partition whenever the test ran between 08:00 and 12:00 UTC).
   await client.query(`UPDATE ${TABLE} SET status = 'processing', claimed_at = now(), lease_expires_at = now() + interval '1 hour', owner_token = 'held' WHERE message_id = md5('-360')::uuid`);
-  await client.query(`UPDATE ${TABLE} SET expires_at = now() + interval '1 day' WHERE message_id = md5('-480')::uuid`);
+  await client.query(`UPDATE ${TABLE} SET expires_at = now() + interval '1 day' WHERE message_id = md5('-504')::uuid`);
   await client.query('SELECT pg_stat_force_next_flush()');
 
   db = createPrismaClient(database.url, 4);
@@ -170,7 +172,7 @@ describe('the purge of a partitioned table', () => {
     const p = preview.preview as PostgresPurgePreview;
     const parts = await listPartitions(db, tableRef({ schema: 'part', table: 'processed_messages' }));
     const past = parts.filter((x) => x.upper!.getTime() <= cutMs);
-    const held = new Set((await client.query(`SELECT tableoid::regclass::text AS p FROM ${TABLE} WHERE message_id IN (md5('-360')::uuid, md5('-480')::uuid)`)).rows.map((r) => r.p));
+    const held = new Set((await client.query(`SELECT tableoid::regclass::text AS p FROM ${TABLE} WHERE message_id IN (md5('-360')::uuid, md5('-504')::uuid)`)).rows.map((r) => r.p));
     expect(held.size).toBe(2);
     expect(p.partitions!.drop.map((d) => d.name).sort()).toEqual(past.filter((x) => !held.has(x.name)).map((x) => x.name).sort());
     expect(p.partitions!.batch.map((d) => d.name)).toEqual(expect.arrayContaining([...held]));
@@ -211,7 +213,7 @@ describe('the purge of a partitioned table', () => {
 
   it('drops every partition past retention in one step, then purges the boundary in batches: nothing newer is lost', async () => {
     const newer = await count(`NOT (${PAST})`);
-    const kept = await count(`message_id IN (md5('-360')::uuid, md5('-480')::uuid)`);
+    const kept = await count(`message_id IN (md5('-360')::uuid, md5('-504')::uuid)`);
     const before = await listPartitions(db, tableRef({ schema: 'part', table: 'processed_messages' }));
     const started = await purgeAction(actions, operator, purgeBody.parse({ store: 'postgres', reason: 'retention' }));
     if (started.dryRun) throw new Error('expected a purge');
@@ -224,7 +226,7 @@ describe('the purge of a partitioned table', () => {
     const gone = await client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = ANY($1::text[])`, [dropped.map((d) => d.split('.')[1])]);
     expect(gone.rows[0].n).toBe(0);
     expect(await count(`NOT (${PAST})`)).toBe(newer);
-    expect(await count(`message_id IN (md5('-360')::uuid, md5('-480')::uuid)`)).toBe(kept);
+    expect(await count(`message_id IN (md5('-360')::uuid, md5('-504')::uuid)`)).toBe(kept);
     expect(await count(`${PAST} AND status <> 'processing' AND (expires_at IS NULL OR expires_at <= now())`)).toBe(0);
     const { rows } = await client.query(`SELECT status, purged::int, batches, partitions FROM idemscope.purge_jobs WHERE id = $1`, [body.jobId]);
     expect(rows[0]).toMatchObject({ status: 'completed', partitions: [expect.any(String)] });
