@@ -3,7 +3,10 @@ import type { VerdictThresholds } from '../contract/read';
 import type { ClassifyConfig } from '../records/classify';
 import type { KeyPattern } from '../records/key-patterns';
 
-/** The viewer budget when IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT is unset (or the budget, if larger): a 1M-key pass in about a minute. */
+/**
+ * The viewer budget when IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT is unset (or the budget, if larger): a
+ * walk of 1M keys in about a minute on a quiet Redis; longer beside busy services (docs/decisions.md).
+ */
 const DEFAULT_VIEWER_BUDGET_PERCENT = 10;
 
 /**
