@@ -122,6 +122,13 @@ interface Measured {
   benchCpuShare: number;
   /** Where Redis's CPU went across the phase, warm-up included (see whereItWent). */
   redisWhere: string;
+  /**
+   * The scanner's own share of a Redis core across the phase, bounded from both sides: above by the Redis
+   * CPU measured across its steps (which includes the service's work meanwhile), below by the time Redis
+   * spent in commands other than the service's SET (INFO commandstats: command execution only, no I/O).
+   * Alone, the lower bound is the bench's own few INFO calls: a control.
+   */
+  scannerShare: { steps: number | null; commands: number };
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
   scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
@@ -139,6 +146,13 @@ async function redisWhere(): Promise<{ sys: number; user: number; usecByCommand:
   const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
   const usecByCommand = new Map([...info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
   return { sys: field('used_cpu_sys'), user: field('used_cpu_user'), usecByCommand };
+}
+
+/** Seconds Redis spent in commands other than the service's SET between two readings. */
+function notTheService(before: Awaited<ReturnType<typeof redisWhere>>, after: Awaited<ReturnType<typeof redisWhere>>): number {
+  let usec = 0;
+  for (const [command, total] of after.usecByCommand) if (command !== 'set') usec += total - (before.usecByCommand.get(command) ?? 0);
+  return usec / 1e6;
 }
 
 /** The difference of two readings: kernel and user CPU seconds, and the commands that took most time. */
@@ -229,10 +243,17 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
   }
   try {
     const [cpuBefore, started, where] = [process.cpuUsage(), performance.now(), await redisWhere()];
+    const stepsBefore = scanner?.status().costSinceStart.cpuSeconds ?? null;
     const service = await runService();
     const ownCpu = process.cpuUsage(cpuBefore);
+    const [whereAfter, stepsAfter] = [await redisWhere(), scanner?.status().costSinceStart.cpuSeconds ?? null];
+    const seconds = (performance.now() - started) / 1000;
     return {
-      redisWhere: whereItWent(where, await redisWhere()),
+      redisWhere: whereItWent(where, whereAfter),
+      scannerShare: {
+        steps: stepsBefore === null || stepsAfter === null ? null : (stepsAfter - stepsBefore) / seconds,
+        commands: notTheService(where, whereAfter) / seconds,
+      },
       benchCpuShare: (ownCpu.user + ownCpu.system) / 1000 / (performance.now() - started),
       phase: name,
       p50: service.p50,
@@ -254,6 +275,14 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
 function scannerWork(scanner: KeyspaceScanner): NonNullable<Measured['scanner']> {
   const status = scanner.status();
   return { passes: status.passes, lastPassCpuSeconds: status.lastPassCost?.cpuSeconds ?? null, keysInOpenPass: status.passInProgress ? status.passKeysExamined : 0 };
+}
+
+/** The scanner's share of a Redis core between its two bounds (see Measured.scannerShare), as a range over phases. */
+function scannerShareLine(ms: Measured[]): string {
+  const percents = (xs: number[]) => (xs.length === 1 ? fmt(100 * xs[0]!) : range(xs.map((x) => 100 * x)));
+  const steps = ms.map((m) => m.scannerShare.steps);
+  const upper = steps.every((x) => x !== null) ? `at most ${percents(steps as number[])} % (Redis CPU across its steps)` : 'no scanner';
+  return `scanner's share of Redis: ${upper}; at least ${percents(ms.map((m) => m.scannerShare.commands))} % (its commands' time, I/O excluded)`;
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -312,6 +341,7 @@ try {
             : `  p99 after the first minute ${fmt(m.p99AfterViewer)} ms (×${fmt(m.p99AfterViewer / alone.p99AfterViewer)})`) +
           `  (${m.claims} claims, ${m.errors} errors)  this process ${fmt(100 * m.benchCpuShare, 1)} % of a core` +
           `\n            ${m.redisWhere}` +
+          `\n            ${scannerShareLine([m])}` +
           (m.scanner
             ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass`
             : ''),
@@ -331,7 +361,8 @@ try {
         (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')) +
         (name.kind !== 'alone' && own.every((m, i) => m.p99AfterViewer !== null && alone[i]!.p99AfterViewer !== null)
           ? `  p99 after the first minute ×${range(own.map((m, i) => m.p99AfterViewer! / alone[i]!.p99AfterViewer!))}`
-          : ''),
+          : '') +
+        `\n${' '.repeat(20)}${scannerShareLine(own)}`,
     );
   }
   if (Number(args['postgres-rows']) > 0) await overviewReads(admin, Number(args['postgres-rows']), console.log);

@@ -59,6 +59,12 @@ export interface ScannerStatus {
   mode: PaceMode;
   /** What the last complete pass cost Redis; null before one completed. */
   lastPassCost: PassCost | null;
+  /**
+   * Every step since this scanner was made, passes complete or not, so that
+   * a rate over any window is the scanner's share of Redis (an upper bound,
+   * see pacer.ts). cpuSeconds is null without a CPU reader.
+   */
+  costSinceStart: { steps: number; cpuSeconds: number | null };
   /** The budget and what a pass takes under it; null without a pacer. */
   pacing: {
     budgetPercent: number;
@@ -108,6 +114,7 @@ export class KeyspaceScanner {
     sample: { builder: SnapshotBuilder; fractions: number[] } | null;
   } | null = null;
   private lastPassCost: PassCost | null = null;
+  private readonly sinceStart = { steps: 0, cpuSeconds: 0 };
   private passesStarted = 0;
   private passes = 0;
   private lastError: string | null = null;
@@ -140,6 +147,7 @@ export class KeyspaceScanner {
       lastError: this.lastError,
       mode: this.options.pacer?.mode(this.waiters.length > 0) ?? 'full-speed',
       lastPassCost: this.lastPassCost,
+      costSinceStart: { steps: this.sinceStart.steps, cpuSeconds: this.options.redisCpuSeconds ? this.sinceStart.cpuSeconds : null },
       pacing: this.options.pacer
         ? {
             budgetPercent: this.options.pacer.options.budgetPercent,
@@ -384,9 +392,12 @@ export class KeyspaceScanner {
       const entries = await examine(peeks, headBytes, now, classify, formatOf, follow);
       const stepMs = performance.now() - stepStarted;
       const cpu = cpuBefore === null ? null : (await redisCpuSeconds!()) - cpuBefore;
+      const spent = Math.max(0, cpu ?? 0);
       cost.steps++;
       cost.stepMs += stepMs;
-      cost.cpuSeconds += Math.max(0, cpu ?? 0);
+      cost.cpuSeconds += spent;
+      this.sinceStart.steps++;
+      this.sinceStart.cpuSeconds += spent;
       for (const entry of entries) builder.add(index, entry, now);
       progress.keys += entries.length;
       if (fractions) fractions[index] = scanFraction(cursor, cursor === '0');

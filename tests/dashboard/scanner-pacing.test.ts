@@ -60,6 +60,24 @@ describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
     expect(pacing!.passAtBudgetMs).toBeGreaterThanOrEqual(Math.floor((cost!.cpuSeconds * 1000) / (BUDGET_PERCENT / 100)));
   });
 
+  it('counts every step since it was made, across passes, for /api/metrics to graph', async () => {
+    const counting = scanner(new ScanPacer({ ...pacer().options, budgetPercent: 50, viewerBudgetPercent: 50 }));
+    expect(counting.status().costSinceStart).toEqual({ steps: 0, cpuSeconds: 0 });
+    await counting.runPass();
+    const first = counting.status().lastPassCost!;
+    await counting.runPass();
+    const second = counting.status().lastPassCost!;
+    const { costSinceStart } = counting.status();
+    expect(costSinceStart.steps).toBe(first.steps + second.steps);
+    expect(costSinceStart.cpuSeconds).toBeCloseTo(first.cpuSeconds + second.cpuSeconds, 9);
+    expect(costSinceStart.cpuSeconds).toBeGreaterThan(first.cpuSeconds);
+
+    // Without a CPU reader the steps are still counted, and their cost is unknown rather than zero.
+    const unmeasured = new KeyspaceScanner(redisReadStore(redis).keyspace, scannerOptions(config, { scanCount: 250 }));
+    await unmeasured.runPass();
+    expect(unmeasured.status().costSinceStart).toEqual({ steps: first.steps, cpuSeconds: null });
+  });
+
   it('with a viewer, runs the same pass under the viewer budget and owes the rest of the budget', async () => {
     const watched = pacer();
     watched.noteViewer();

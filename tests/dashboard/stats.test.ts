@@ -10,7 +10,8 @@ let world: World;
 const H = 3_600_000;
 
 beforeAll(async () => {
-  world = await createWorld('stats');
+  // A budget gives the scanner a CPU reader, whose figure /api/metrics exposes; at 100 % it never slows a test down.
+  world = await createWorld('stats', { redisBudgetPercent: 100 });
   await world.deps.scanner.fresh(20_000);
 });
 
@@ -136,8 +137,9 @@ describe('expiry', () => {
 
 describe('metrics', () => {
   function sample(text: string, name: string, labels: string): number {
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
-    expect(line, `${name}{${labels}}`).toBeDefined();
+    const head = labels ? `${name}{${labels}}` : name;
+    const line = text.split('\n').find((l) => l.startsWith(`${head} `));
+    expect(line, head).toBeDefined();
     return Number(line!.split(' ').pop());
   }
 
@@ -156,6 +158,20 @@ describe('metrics', () => {
     // The first scrape counts the open minute buckets (the last 15 minutes).
     expect(sample(text, 'idemscope_deliveries_total', 'store="redis",consumer="billing"')).toBe(10);
     expect(sample(text, 'idemscope_duplicates_total', 'store="postgres",consumer="billing"')).toBe(2);
+
+    // The scanner's own work as its status counts it, read around a scrape (a pass may be under way meanwhile).
+    const before = world.deps.scanner.status().costSinceStart;
+    const scraped = await getMetrics(world.deps);
+    const after = world.deps.scanner.status().costSinceStart;
+    expect(before.steps).toBeGreaterThan(1);
+    expect(before.cpuSeconds).toBeGreaterThan(0);
+    const steps = sample(scraped, 'idemscope_scanner_steps_total', '');
+    expect(steps).toBeGreaterThanOrEqual(before.steps);
+    expect(steps).toBeLessThanOrEqual(after.steps);
+    const cpu = sample(scraped, 'idemscope_scanner_redis_cpu_seconds_total', '');
+    expect(cpu).toBeGreaterThanOrEqual(before.cpuSeconds!);
+    expect(cpu).toBeLessThanOrEqual(after.cpuSeconds!);
+    expect(scraped).toContain('# TYPE idemscope_scanner_redis_cpu_seconds_total counter');
 
     const minute = Math.floor(world.seededAt / 60_000) * 60;
     await world.redis.hIncrBy(`${world.config.statsPrefix}m:${minute}`, 'billing|deliveries', 5);

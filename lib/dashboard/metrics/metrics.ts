@@ -20,7 +20,8 @@ function postgresStates(c: RowCounts): StateCounts {
  * bounded counts (Postgres); a store that cannot be read is left out rather
  * than reported as zero, and so are the snapshot's gauges while Redis does
  * not answer (idemscope_snapshot_age_seconds still says how old it is).
- * Counters: see DeliveryCounterTracker.
+ * Counters: see DeliveryCounterTracker, and the scanner's own work, so that
+ * its Redis budget can be checked on the operator's graphs.
  */
 export async function getMetrics(deps: DashboardDeps): Promise<string> {
   deps.scanner.start();
@@ -56,6 +57,7 @@ export async function getMetrics(deps: DashboardDeps): Promise<string> {
     });
   const v = (c: StateCounts, s: RecordState) => c[s]?.value ?? 0;
   const totals = deps.counters.current();
+  const spent = deps.scanner.status().costSinceStart;
 
   const families: MetricFamily[] = [
     {
@@ -97,6 +99,20 @@ export async function getMetrics(deps: DashboardDeps): Promise<string> {
       help: 'Age of the keyspace snapshot the Redis gauges come from.',
       type: 'gauge',
       samples: snapshot ? [{ labels: {}, value: Math.max(0, Math.round((nowMs - snapshot.completedAtMs) / 1000)) }] : [],
+    },
+    {
+      name: 'idemscope_scanner_steps_total',
+      help: 'SCAN steps the keyspace scanner sent to Redis since this dashboard process started.',
+      type: 'counter',
+      samples: [{ labels: {}, value: spent.steps }],
+    },
+    {
+      name: 'idemscope_scanner_redis_cpu_seconds_total',
+      help:
+        "Redis CPU seconds (INFO cpu) from just before to just after each scanner step, since this dashboard process started. " +
+        'It includes what services asked of Redis meanwhile, so its rate is an upper bound of the share of a Redis core the scanner takes (on a cluster, of the busiest master): compare it with IDEMSCOPE_REDIS_BUDGET_PERCENT / 100.',
+      type: 'counter',
+      samples: spent.cpuSeconds === null ? [] : [{ labels: {}, value: spent.cpuSeconds }],
     },
     {
       name: 'idemscope_deliveries_total',
