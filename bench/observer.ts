@@ -30,8 +30,10 @@
  * With several sizes (--keys 1000000,10000000) one alone phase per run is the
  * baseline of every size's phases: the service writes to the first database
  * whatever the scanner reads, and Redis holds every size's keys throughout.
+ * Several --scan-count values (IDEMSCOPE_SCAN_COUNT) make one phase of each
+ * kind and size per value, to compare how long a step holds Redis.
  *
- *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--postgres-rows N]
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--scan-count 1000[,250]] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -63,12 +65,17 @@ const { values: args } = parseArgs({
     'viewer-budget': { type: 'string' },
     warmup: { type: 'string', default: '5' },
     settle: { type: 'string', default: '300' },
+    'scan-count': { type: 'string', default: '1000' },
     'postgres-rows': { type: 'string', default: '0' },
   },
 });
 const SIZES = args.keys.split(',').map(Number);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || new Set(SIZES).size !== SIZES.length) {
   throw new Error(`--keys: expected distinct sizes like 1000000,10000000, got "${args.keys}"`);
+}
+const SCAN_COUNTS = args['scan-count'].split(',').map(Number);
+if (SCAN_COUNTS.some((n) => !Number.isInteger(n) || n < 10 || n > 10_000) || new Set(SCAN_COUNTS).size !== SCAN_COUNTS.length) {
+  throw new Error(`--scan-count: expected distinct SCAN COUNT hints between 10 and 10000 like 1000,250, got "${args['scan-count']}"`);
 }
 const DURATION_MS = Number(args.duration) * 1000;
 const RUNS = Number(args.runs);
@@ -87,15 +94,25 @@ const kinds: Kind[] = args.phases.split(',').map((name) => {
 });
 if (!kinds.includes('alone')) throw new Error('--phases: the alone phase is the baseline of every ratio and must be listed');
 
-/** One alone phase, then each other kind at each size. */
+/** One alone phase, then each other kind at each size (and each SCAN COUNT, when several are compared). */
 interface Phase {
   kind: Kind;
   size: number | null;
+  scanCount: number;
   label: string;
 }
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 const phases: Phase[] = kinds.flatMap((kind): Phase[] =>
-  kind === 'alone' ? [{ kind, size: null, label: kind }] : SIZES.map((size) => ({ kind, size, label: `${kind} @${short(size)}` })),
+  kind === 'alone'
+    ? [{ kind, size: null, scanCount: SCAN_COUNTS[0]!, label: kind }]
+    : SIZES.flatMap((size) =>
+        SCAN_COUNTS.map((scanCount) => ({
+          kind,
+          size,
+          scanCount,
+          label: `${kind} @${short(size)}${SCAN_COUNTS.length > 1 ? ` COUNT ${scanCount}` : ''}`,
+        })),
+      ),
 );
 
 /** REDIS_URL's database for the first size, the one below for the next, and so on. */
@@ -141,11 +158,12 @@ const redisCpu = async () => {
 };
 
 /** Redis's kernel and user CPU and each command's total time (INFO commandstats), to see where a phase's CPU went. */
-async function redisWhere(): Promise<{ sys: number; user: number; usecByCommand: Map<string, number> }> {
+async function redisWhere(): Promise<{ sys: number; user: number; usecByCommand: Map<string, number>; scanCalls: number }> {
   const info = String(await admin.info('everything'));
   const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
   const usecByCommand = new Map([...info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
-  return { sys: field('used_cpu_sys'), user: field('used_cpu_user'), usecByCommand };
+  const scanCalls = Number(/^cmdstat_scan:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+  return { sys: field('used_cpu_sys'), user: field('used_cpu_user'), usecByCommand, scanCalls };
 }
 
 /** Seconds Redis spent in commands other than the service's SET between two readings. */
@@ -161,7 +179,13 @@ function whereItWent(before: Awaited<ReturnType<typeof redisWhere>>, after: Awai
     .map(([command, usec]) => [command, (usec - (before.usecByCommand.get(command) ?? 0)) / 1e6] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5);
-  return `Redis CPU-s: sys ${fmt(after.sys - before.sys, 1)}, user ${fmt(after.user - before.user, 1)}; in commands: ${top.map(([c, s]) => `${c} ${fmt(s, 2)}`).join(', ')}`;
+  // One SCAN runs to its end before Redis serves anyone else: its mean time is how long a claim can wait behind a step.
+  const scans = after.scanCalls - before.scanCalls;
+  const scanUsec = (after.usecByCommand.get('scan') ?? 0) - (before.usecByCommand.get('scan') ?? 0);
+  return (
+    `Redis CPU-s: sys ${fmt(after.sys - before.sys, 1)}, user ${fmt(after.user - before.user, 1)}; in commands: ${top.map(([c, s]) => `${c} ${fmt(s, 2)}`).join(', ')}` +
+    (scans > 0 ? `; SCAN: ${scans} calls, ${fmt(scanUsec / scans / 1000)} ms each` : '')
+  );
 }
 
 interface ServiceRun {
@@ -234,6 +258,7 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
         IDEMSCOPE_STATS_PREFIX: dataset.statsPrefix,
         IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget,
         IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: args['viewer-budget'],
+        IDEMSCOPE_SCAN_COUNT: String(name.scanCount),
       }),
     );
     scanner = createScanner(config, redisReadStore(scannerRedis), Date.now);
@@ -334,7 +359,7 @@ try {
     console.log(`run ${run + 1} (order: ${order.map((p) => p.label).join(', ')})`);
     for (const m of phases.map((p) => measured.find((x) => x.phase === p)!)) {
       console.log(
-        `  ${m.phase.label.padEnd(16)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
+        `  ${m.phase.label.padEnd(24)} p50 ${fmt(m.p50)} ms (×${fmt(m.p50 / alone.p50)})  p99 ${fmt(m.p99)} ms (×${fmt(m.p99 / alone.p99)})  Redis CPU ${fmt(100 * m.redisCpuShare, 1)} % of a core` +
           (m.redisCpuShareAfterViewer === null ? '' : ` (${fmt(100 * m.redisCpuShareAfterViewer, 1)} % after the first minute)`) +
           (m.p99AfterViewer === null || alone.p99AfterViewer === null
             ? ''
@@ -357,7 +382,7 @@ try {
     const split = own.every((m, i) => m.redisCpuShareAfterViewer !== null && alone[i]!.redisCpuShareAfterViewer !== null);
     const extraAfter = split ? own.map((m, i) => 100 * (m.redisCpuShareAfterViewer! - alone[i]!.redisCpuShareAfterViewer!)) : [];
     console.log(
-      `  ${name.label.padEnd(16)} p50 ×${range(own.map((m, i) => m.p50 / alone[i]!.p50))}  p99 ×${range(own.map((m, i) => m.p99 / alone[i]!.p99))}  Redis CPU ${range(own.map((m) => 100 * m.redisCpuShare), 1)} %` +
+      `  ${name.label.padEnd(24)} p50 ×${range(own.map((m, i) => m.p50 / alone[i]!.p50))}  p99 ×${range(own.map((m, i) => m.p99 / alone[i]!.p99))}  Redis CPU ${range(own.map((m) => 100 * m.redisCpuShare), 1)} %` +
         (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')) +
         (name.kind !== 'alone' && own.every((m, i) => m.p99AfterViewer !== null && alone[i]!.p99AfterViewer !== null)
           ? `  p99 after the first minute ×${range(own.map((m, i) => m.p99AfterViewer! / alone[i]!.p99AfterViewer!))}`

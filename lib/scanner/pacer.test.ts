@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScanPacer, type PacerOptions } from './pacer';
+import { PACED_STEP_CPU_MS, ScanPacer, type PacerOptions } from './pacer';
 
 const options = (clock: () => number, over: Partial<PacerOptions> = {}): PacerOptions => ({
   budgetPercent: 2,
@@ -144,5 +144,44 @@ describe('ScanPacer', () => {
     expect(pacer.passMsAtBudget({ steps: 1000, cpuSeconds: 6, stepMs: 30_000, pausedMs: 0 })).toBe(300_000);
     // A pass whose own steps take longer than that takes as long as they do.
     expect(pacer.passMsAtBudget({ steps: 10, cpuSeconds: 0.001, stepMs: 2_000, pausedMs: 0 })).toBe(2_000);
+  });
+
+  describe('the COUNT of the next SCAN', () => {
+    const pacer = new ScanPacer(options(() => 0));
+
+    it('is the configured COUNT at full speed, whatever the last step cost', () => {
+      expect(pacer.scanCount('full-speed', null, 1000)).toBe(1000);
+      expect(pacer.scanCount('full-speed', { count: 1000, cpuSeconds: 1, stepMs: 1000 }, 1000)).toBe(1000);
+    });
+
+    it('starts a paced walk small, below a smaller configured COUNT', () => {
+      expect(pacer.scanCount('budget', null, 1000)).toBe(100);
+      expect(pacer.scanCount('viewer', null, 1000)).toBe(100);
+      expect(pacer.scanCount('budget', null, 40)).toBe(40);
+    });
+
+    it('sizes a paced step to about a millisecond of Redis CPU, from the last step', () => {
+      expect(PACED_STEP_CPU_MS).toBe(1);
+      // COUNT 1000 over 20M keys held Redis 8.8 ms: a millisecond's worth is 113.
+      expect(pacer.scanCount('budget', { count: 1000, cpuSeconds: 0.0088, stepMs: 20 }, 1000)).toBe(113);
+      expect(pacer.scanCount('viewer', { count: 1000, cpuSeconds: 0.0088, stepMs: 20 }, 1000)).toBe(113);
+      expect(pacer.scanCount('budget', { count: 250, cpuSeconds: 0.001, stepMs: 3 }, 1000)).toBe(250);
+      expect(new ScanPacer(options(() => 0, { stepCpuMs: 2 })).scanCount('budget', { count: 1000, cpuSeconds: 0.0088, stepMs: 20 }, 1000)).toBe(227);
+    });
+
+    it('grows at most twofold per step, and never past the configured COUNT', () => {
+      expect(pacer.scanCount('budget', { count: 100, cpuSeconds: 0.0001, stepMs: 1 }, 1000)).toBe(200);
+      expect(pacer.scanCount('budget', { count: 100, cpuSeconds: 0, stepMs: 1 }, 1000)).toBe(200);
+      expect(pacer.scanCount('budget', { count: 800, cpuSeconds: 0.0001, stepMs: 1 }, 1000)).toBe(1000);
+    });
+
+    it('never asks for less than COUNT 10, or the configured COUNT when that is smaller', () => {
+      expect(pacer.scanCount('budget', { count: 10, cpuSeconds: 0.05, stepMs: 60 }, 1000)).toBe(10);
+      expect(pacer.scanCount('budget', { count: 7, cpuSeconds: 0.05, stepMs: 60 }, 7)).toBe(7);
+    });
+
+    it('reads an unmeasured step as Redis busy throughout it', () => {
+      expect(pacer.scanCount('budget', { count: 100, cpuSeconds: null, stepMs: 4 }, 1000)).toBe(25);
+    });
   });
 });

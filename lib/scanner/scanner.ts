@@ -5,7 +5,7 @@ import type { KeyPattern } from '../records/key-patterns';
 import { keySlot } from '../idempotency/stores/redis-layout';
 import type { KeyspaceReader, KeyspaceShard, NodeReader } from '../stores/redis/keyspace';
 import { estimateFromSample, scanFraction, type KeyspaceEstimate } from './estimate';
-import { emptyPassCost, type PaceMode, type PassCost, type ScanPacer } from './pacer';
+import { emptyPassCost, type MeasuredStep, type PaceMode, type PassCost, type ScanPacer } from './pacer';
 import { SnapshotBuilder, type KeyspaceSnapshot, type NodeScan } from './snapshot';
 
 export interface ScannerOptions {
@@ -13,7 +13,7 @@ export interface ScannerOptions {
   patterns: readonly KeyPattern[];
   /** Keys under this prefix are the library's counters and are skipped. */
   statsPrefix: string;
-  /** COUNT hint per SCAN step: bounds the work each step asks of Redis. */
+  /** COUNT hint per SCAN step at full speed; a paced step asks for less where that would hold Redis long (see ScanPacer.scanCount). */
   scanCount: number;
   /** Bytes of each value read (GETRANGE); larger values are classified from their start. */
   headBytes: number;
@@ -298,8 +298,10 @@ export class KeyspaceScanner {
     const owns = slots ? (key: string) => slots[keySlot(key)] === 1 : null;
     const fractions = sampled ? this.options.patterns.map(() => 0) : null;
     if (fractions && this.pass) this.pass.sample = { builder, fractions };
+    // This master's last step sizes the next one's COUNT, across patterns.
+    const last: { step: MeasuredStep | null } = { step: null };
     for (let index = 0; index < this.options.patterns.length; index++) {
-      await this.scanPattern(reader, index, builder, owns, progress, fractions);
+      await this.scanPattern(reader, index, builder, owns, progress, fractions, last);
     }
     return builder.finish(this.now());
   }
@@ -362,6 +364,7 @@ export class KeyspaceScanner {
     owns: ((key: string) => boolean) | null,
     progress: NodeScan,
     fractions: number[] | null,
+    last: { step: MeasuredStep | null },
   ): Promise<void> {
     const { scanCount, headBytes, stepPauseMs, classify, pacer, redisCpuSeconds } = this.options;
     const cost = this.pass?.cost ?? emptyPassCost();
@@ -373,7 +376,8 @@ export class KeyspaceScanner {
       const mode = pacer?.mode(this.waiters.length > 0) ?? 'full-speed';
       const cpuBefore = redisCpuSeconds ? await redisCpuSeconds() : null;
       const stepStarted = performance.now();
-      const step = await reader.scan(pattern, cursor, scanCount);
+      const count = pacer ? pacer.scanCount(mode, last.step, scanCount) : scanCount;
+      const step = await reader.scan(pattern, cursor, count);
       cursor = step.cursor;
       builder.scanned(step.keys.length);
       progress.keysExamined += step.keys.length;
@@ -392,6 +396,7 @@ export class KeyspaceScanner {
       const entries = await examine(peeks, headBytes, now, classify, formatOf, follow);
       const stepMs = performance.now() - stepStarted;
       const cpu = cpuBefore === null ? null : (await redisCpuSeconds!()) - cpuBefore;
+      last.step = { count, cpuSeconds: cpu, stepMs };
       const spent = Math.max(0, cpu ?? 0);
       cost.steps++;
       cost.stepMs += stepMs;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeyPatterns } from '../../lib/records/key-patterns';
 import { ScanPacer } from '../../lib/scanner/pacer';
 import { KeyspaceScanner } from '../../lib/scanner/scanner';
+import type { KeyspaceReader } from '../../lib/stores/redis/keyspace';
 import { redisReadStore } from '../../lib/stores/redis/read-store';
 import { deleteByPrefix, newRedisClient, testPrefix, type TestRedisClient } from '../helpers/redis-client';
 import { scannerOptions, testConfig } from './helpers/dataset';
@@ -75,7 +76,39 @@ describe('the scanner under a Redis CPU budget (real Redis, INFO cpu)', () => {
     // Without a CPU reader the steps are still counted, and their cost is unknown rather than zero.
     const unmeasured = new KeyspaceScanner(redisReadStore(redis).keyspace, scannerOptions(config, { scanCount: 250 }));
     await unmeasured.runPass();
-    expect(unmeasured.status().costSinceStart).toEqual({ steps: first.steps, cpuSeconds: null });
+    const { steps, cpuSeconds } = unmeasured.status().costSinceStart;
+    expect(steps).toBeGreaterThan(1);
+    expect(cpuSeconds).toBeNull();
+  });
+
+  it('sizes each paced step\'s SCAN to its Redis CPU target, and asks for the configured COUNT only at full speed', async () => {
+    const store = redisReadStore(redis);
+    const counts: number[] = [];
+    const recording: KeyspaceReader = {
+      ...store.keyspace,
+      shards: async () =>
+        (await store.keyspace.shards()).map((shard) => ({
+          ...shard,
+          reader: { ...shard.reader, scan: (pattern: string, cursor: string, count: number) => (counts.push(count), shard.reader.scan(pattern, cursor, count)) },
+        })),
+    };
+    // A target far below what any step costs: every measured step shrinks the next COUNT to the floor.
+    const fast = { ...pacer().options, budgetPercent: 50, viewerBudgetPercent: 50, stepCpuMs: 0.001 };
+    const paced = new KeyspaceScanner(recording, scannerOptions(config, { scanCount: 250, pacer: new ScanPacer(fast), redisCpuSeconds: store.cpuSeconds }));
+    expect((await paced.runPass()).keys).toBe(KEYS);
+    expect(counts[0]).toBe(100);
+    expect(Math.min(...counts)).toBe(10);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(200);
+
+    counts.length = 0;
+    const asked = new KeyspaceScanner(recording, scannerOptions(config, { scanCount: 250, pacer: new ScanPacer(fast), redisCpuSeconds: store.cpuSeconds }));
+    try {
+      expect((await asked.fresh(30_000)).keys).toBe(KEYS);
+      expect(counts.length).toBeGreaterThan(1);
+      expect(new Set(counts)).toEqual(new Set([250]));
+    } finally {
+      await asked.stop();
+    }
   });
 
   it('with a viewer, runs the same pass under the viewer budget and owes the rest of the budget', async () => {
