@@ -46,7 +46,7 @@ export interface PacerOptions {
 export const PACED_STEP_CPU_MS = 1;
 /** A paced walk's first COUNT, before any step was measured; it grows at most twofold per step. */
 const FIRST_PACED_COUNT = 100;
-/** Redis's own floor for a useful COUNT hint, and IDEMSCOPE_SCAN_COUNT's lower bound. */
+/** Redis's default COUNT, and IDEMSCOPE_SCAN_COUNT's lower bound. */
 const MIN_SCAN_COUNT = 10;
 
 /** The step the next COUNT is sized from. cpuSeconds null: not measured. */
