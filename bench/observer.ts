@@ -31,7 +31,8 @@
  * baseline of every size's phases: the service writes to the first database
  * whatever the scanner reads, and Redis holds every size's keys throughout.
  * Several --scan-count values (IDEMSCOPE_SCAN_COUNT) make one phase of each
- * kind and size per value, to compare how long a step holds Redis.
+ * kind and size per value. Paced steps size their own COUNT below that
+ * ceiling (ScanPacer.scanCount); full speed uses it whole.
  *
  *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--scan-count 1000[,250]] [--postgres-rows N]
  *
@@ -151,40 +152,41 @@ interface Measured {
 }
 
 const admin = await benchRedis(REDIS_URL);
+/** A numeric field of an INFO reply. */
+const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
 const redisCpu = async () => {
   const info = String(await admin.info('cpu'));
-  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
-  return field('used_cpu_sys') + field('used_cpu_user');
+  return infoField(info, 'used_cpu_sys') + infoField(info, 'used_cpu_user');
 };
 
 /** Redis's kernel and user CPU and each command's total time (INFO commandstats), to see where a phase's CPU went. */
 async function redisWhere(): Promise<{ sys: number; user: number; usecByCommand: Map<string, number>; scanCalls: number }> {
   const info = String(await admin.info('everything'));
-  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
   const usecByCommand = new Map([...info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
   const scanCalls = Number(/^cmdstat_scan:calls=(\d+)/m.exec(info)?.[1] ?? 0);
-  return { sys: field('used_cpu_sys'), user: field('used_cpu_user'), usecByCommand, scanCalls };
+  return { sys: infoField(info, 'used_cpu_sys'), user: infoField(info, 'used_cpu_user'), usecByCommand, scanCalls };
+}
+
+/** Each command's seconds between two readings. */
+function commandSeconds(before: Awaited<ReturnType<typeof redisWhere>>, after: Awaited<ReturnType<typeof redisWhere>>): [string, number][] {
+  return [...after.usecByCommand].map(([command, usec]) => [command, (usec - (before.usecByCommand.get(command) ?? 0)) / 1e6]);
 }
 
 /** Seconds Redis spent in commands other than the service's SET between two readings. */
 function notTheService(before: Awaited<ReturnType<typeof redisWhere>>, after: Awaited<ReturnType<typeof redisWhere>>): number {
-  let usec = 0;
-  for (const [command, total] of after.usecByCommand) if (command !== 'set') usec += total - (before.usecByCommand.get(command) ?? 0);
-  return usec / 1e6;
+  return commandSeconds(before, after).reduce((sum, [command, seconds]) => (command === 'set' ? sum : sum + seconds), 0);
 }
 
 /** The difference of two readings: kernel and user CPU seconds, and the commands that took most time. */
 function whereItWent(before: Awaited<ReturnType<typeof redisWhere>>, after: Awaited<ReturnType<typeof redisWhere>>): string {
-  const top = [...after.usecByCommand]
-    .map(([command, usec]) => [command, (usec - (before.usecByCommand.get(command) ?? 0)) / 1e6] as const)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5);
+  const seconds = commandSeconds(before, after);
+  const top = [...seconds].sort((a, b) => b[1] - a[1]).slice(0, 5);
   // One SCAN runs to its end before Redis serves anyone else: its mean time is how long a claim can wait behind a step.
   const scans = after.scanCalls - before.scanCalls;
-  const scanUsec = (after.usecByCommand.get('scan') ?? 0) - (before.usecByCommand.get('scan') ?? 0);
+  const scanSeconds = seconds.find(([command]) => command === 'scan')?.[1] ?? 0;
   return (
     `Redis CPU-s: sys ${fmt(after.sys - before.sys, 1)}, user ${fmt(after.user - before.user, 1)}; in commands: ${top.map(([c, s]) => `${c} ${fmt(s, 2)}`).join(', ')}` +
-    (scans > 0 ? `; SCAN: ${scans} calls, ${fmt(scanUsec / scans / 1000)} ms each` : '')
+    (scans > 0 ? `; SCAN: ${scans} calls, ${fmt((scanSeconds * 1000) / scans)} ms each` : '')
   );
 }
 
