@@ -34,7 +34,14 @@
  * kind and size per value. Paced steps size their own COUNT below that
  * ceiling (ScanPacer.scanCount); full speed uses it whole.
  *
- *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--scan-count 1000[,250]] [--postgres-rows N]
+ * Then the service runs alone for --lead-in seconds, not counted, so that
+ * its own expiring keys are at their steady number when the first phase
+ * starts. --pin keeps Redis on a core of its own and the scanner from taking
+ * CPU the service wants (bench/dataset/cpu-layout.ts): on a 2-core machine
+ * that is the nearest to separate hosts, and without it a service's p99
+ * also measures the processes' competition for the cores.
+ *
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--lead-in 150] [--pin] [--scan-count 1000[,250]] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -50,6 +57,7 @@ import { createScanner, VIEWER_WINDOW_MS } from '../lib/dashboard/context';
 import type { KeyspaceScanner } from '../lib/scanner/scanner';
 import { redisReadStore } from '../lib/stores/redis/read-store';
 import { unlinkPrefix } from './dataset/cleanup';
+import { pinApart } from './dataset/cpu-layout';
 import { benchRedis, closeRedis } from './dataset/redis-client';
 import { loadRedisDataset } from './dataset/redis-keys';
 import { pipeToRedis, resp } from './dataset/resp';
@@ -68,6 +76,8 @@ const { values: args } = parseArgs({
     settle: { type: 'string', default: '300' },
     'scan-count': { type: 'string', default: '1000' },
     'postgres-rows': { type: 'string', default: '0' },
+    'lead-in': { type: 'string', default: '150' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.keys.split(',').map(Number);
@@ -79,6 +89,7 @@ if (SCAN_COUNTS.some((n) => !Number.isInteger(n) || n < 10 || n > 10_000) || new
   throw new Error(`--scan-count: expected distinct SCAN COUNT hints between 10 and 10000 like 1000,250, got "${args['scan-count']}"`);
 }
 const DURATION_MS = Number(args.duration) * 1000;
+const LEAD_IN_MS = Number(args['lead-in']) * 1000;
 const RUNS = Number(args.runs);
 const RATE = Number(args.rate);
 const WARMUP_MS = Number(args.warmup) * 1000;
@@ -151,9 +162,15 @@ interface Measured {
   scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
 
-const admin = await benchRedis(REDIS_URL);
 /** A numeric field of an INFO reply. */
 const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+const admin = await benchRedis(REDIS_URL);
+const layout = args.pin && RUNS > 0 ? pinApart(infoField(String(await admin.info('server')), 'process_id')) : null;
+// Interrupted, the bench would otherwise leave Redis on one core.
+process.once('SIGINT', () => {
+  layout?.restore();
+  process.exit(130);
+});
 const redisCpu = async () => {
   const info = String(await admin.info('cpu'));
   return infoField(info, 'used_cpu_sys') + infoField(info, 'used_cpu_user');
@@ -206,16 +223,17 @@ interface ServiceRun {
  * The service in its own process for one phase; Redis CPU is read when it
  * starts measuring, when a viewer's window would end, and when it is done.
  */
-function runService(): Promise<ServiceRun> {
+function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
   const settings = {
     url: REDIS_URL,
     prefix: PREFIX,
     rate: RATE,
     warmupMs: WARMUP_MS,
-    durationMs: DURATION_MS,
-    splitAfterMs: DURATION_MS > 2 * VIEWER_WINDOW_MS ? VIEWER_WINDOW_MS : 0,
+    durationMs,
+    splitAfterMs: durationMs > 2 * VIEWER_WINDOW_MS ? VIEWER_WINDOW_MS : 0,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...prefix] = [...(layout?.serviceCommand ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, '--import', 'tsx', SERVICE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let from: Promise<{ cpu: number; at: number }> | null = null;
@@ -226,7 +244,7 @@ function runService(): Promise<ServiceRun> {
       out += chunk.toString();
       if (!from && out.includes('measuring\n')) {
         from = reading();
-        if (DURATION_MS > 2 * VIEWER_WINDOW_MS) viewerEnds = setTimeout(() => (afterViewer = reading()), VIEWER_WINDOW_MS);
+        if (durationMs > 2 * VIEWER_WINDOW_MS) viewerEnds = setTimeout(() => (afterViewer = reading()), VIEWER_WINDOW_MS);
       }
     });
     child.on('error', reject);
@@ -324,7 +342,8 @@ try {
   console.log(
     `bench:observer: ${SIZES.map((n) => `${n} dedup keys + ${n} unrelated keys on ${urlOfSize(SIZES.indexOf(n))}`).join('; ')}; service at ${RATE} claims/s on ${REDIS_URL}; ` +
       `${RUNS} runs of ${phases.length} phases × ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up); budget ${args.budget} %, ` +
-      `viewer budget ${dashboardConfigFromEnv(parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget, IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: args['viewer-budget'] })).redisViewerBudgetPercent} %`,
+      `viewer budget ${dashboardConfigFromEnv(parseEnv({ IDEMSCOPE_REDIS_BUDGET_PERCENT: args.budget, IDEMSCOPE_REDIS_VIEWER_BUDGET_PERCENT: args['viewer-budget'] })).redisViewerBudgetPercent} %; ` +
+      (layout ? layout.describe : 'processes not pinned (--pin keeps Redis, the service and the scanner apart)'),
   );
   for (const [index, size] of SIZES.entries()) {
     const loadStarted = performance.now();
@@ -350,6 +369,11 @@ try {
     shares.push(fmt((100 * ((await redisCpu()) - cpuBefore)) / ((performance.now() - from) / 1000), 1));
   }
   if (shares.length) console.log(`settled ${args.settle} s with nothing running; Redis CPU per minute: ${shares.join(', ')} % of a core`);
+  if (LEAD_IN_MS > 0) {
+    // The service's own keys live 2 minutes: until they do, the first phase writes into a growing keyspace that no later phase sees.
+    const lead = await runService(LEAD_IN_MS);
+    console.log(`lead-in: the service alone for ${args['lead-in']} s, not counted: p99 ${fmt(lead.p99)} ms, Redis CPU ${fmt((100 * lead.cpuSeconds) / (lead.wallMs / 1000), 1)} % of a core`);
+  }
 
   const results: Measured[][] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -399,5 +423,6 @@ try {
     await unlinkPrefix(client, PREFIX);
     await closeRedis(client);
   }
+  layout?.restore();
   await closeRedis(admin);
 }
