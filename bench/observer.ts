@@ -36,7 +36,8 @@
  *
  * Then the service runs alone for --lead-in seconds, not counted, so that
  * its own expiring keys are at their steady number when the first phase
- * starts. --pin keeps Redis on a core of its own and the scanner from taking
+ * starts (that did not remove the first phase's excess, which lasts about
+ * twenty minutes after loading: see docs/decisions.md). --pin keeps Redis on a core of its own and the scanner from taking
  * CPU the service wants (bench/dataset/cpu-layout.ts): on a 2-core machine
  * that is the nearest to separate hosts, and without it a service's p99
  * also measures the processes' competition for the cores.
@@ -90,6 +91,7 @@ if (SCAN_COUNTS.some((n) => !Number.isInteger(n) || n < 10 || n > 10_000) || new
 }
 const DURATION_MS = Number(args.duration) * 1000;
 const LEAD_IN_MS = Number(args['lead-in']) * 1000;
+if (!Number.isInteger(LEAD_IN_MS) || LEAD_IN_MS < 0) throw new Error(`--lead-in: expected seconds, 0 or more, got "${args['lead-in']}"`);
 const RUNS = Number(args.runs);
 const RATE = Number(args.rate);
 const WARMUP_MS = Number(args.warmup) * 1000;
@@ -166,11 +168,13 @@ interface Measured {
 const infoField = (info: string, name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
 const admin = await benchRedis(REDIS_URL);
 const layout = args.pin && RUNS > 0 ? pinApart(infoField(String(await admin.info('server')), 'process_id')) : null;
-// Interrupted, the bench would otherwise leave Redis on one core.
-process.once('SIGINT', () => {
-  layout?.restore();
-  process.exit(130);
-});
+if (layout) {
+  // Interrupted, the bench would otherwise leave Redis on one core.
+  process.once('SIGINT', () => {
+    layout.restore();
+    process.exit(130);
+  });
+}
 const redisCpu = async () => {
   const info = String(await admin.info('cpu'));
   return infoField(info, 'used_cpu_sys') + infoField(info, 'used_cpu_user');
