@@ -12,7 +12,9 @@
  *     a viewer's minute under the viewer budget, then nobody looks again; the
  *     phase's average includes that minute and the budget's repayment after it;
  *   - viewer (opt-in with --phases): someone asks for the overview every 10 s,
- *     so passes run under the viewer budget throughout: the cost of an incident.
+ *     so passes run under the viewer budget throughout: the cost of an incident;
+ *   - alone again (opt-in): a second alone phase, a control: its ratios to
+ *     the first are the noise between two identical phases.
  * Prints the service's claim latency p50/p99 and their ratio to the alone
  * phase of the same run, and Redis's CPU share (INFO cpu across the phase,
  * as a share of one core: the service's, the dashboard's and anyone else's
@@ -99,7 +101,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const PREFIX = `obsbench:${Math.random().toString(36).slice(2, 8)}:`;
 const SERVICE = path.resolve(import.meta.dirname, 'observer-service.ts');
 
-const KINDS = { alone: 'alone', 'one-view': 'one view', viewer: 'viewer' } as const;
+const KINDS = { alone: 'alone', 'alone-again': 'alone again', 'one-view': 'one view', viewer: 'viewer' } as const;
 type Kind = (typeof KINDS)[keyof typeof KINDS];
 const kinds: Kind[] = args.phases.split(',').map((name) => {
   const kind = KINDS[name.trim() as keyof typeof KINDS];
@@ -117,7 +119,7 @@ interface Phase {
 }
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 const phases: Phase[] = kinds.flatMap((kind): Phase[] =>
-  kind === 'alone'
+  kind === 'alone' || kind === 'alone again'
     ? [{ kind, size: null, scanCount: SCAN_COUNTS[0]!, label: kind }]
     : SIZES.flatMap((size) =>
         SCAN_COUNTS.map((scanCount) => ({
