@@ -29,18 +29,19 @@ export function pinApart(redisPid: number): CpuLayout {
   const comm = readFileSync(`/proc/${redisPid}/comm`, 'utf8').trim();
   if (!comm.startsWith('redis')) throw new Error(`--pin: process ${redisPid} (INFO server's process_id) is "${comm}", not a Redis on this machine`);
   const before = affinity(redisPid);
+  const restore = () => execFileSync('taskset', ['-a', '-p', '-c', before, String(redisPid)], { stdio: 'ignore' });
   execFileSync('taskset', ['-a', '-p', '-c', String(REDIS_CPU), String(redisPid)], { stdio: 'ignore' });
   try {
     execFileSync('taskset', ['-a', '-p', '-c', String(CLIENT_CPU), String(process.pid)], { stdio: 'ignore' });
     execFileSync('chrt', ['-a', '-i', '-p', '0', String(process.pid)], { stdio: 'ignore' });
   } catch (error) {
-    execFileSync('taskset', ['-a', '-p', '-c', before, String(redisPid)], { stdio: 'ignore' });
+    restore();
     throw error;
   }
   return {
     serviceCommand: ['chrt', '-o', '0', 'taskset', '-c', String(CLIENT_CPU)],
     describe: `Redis (pid ${redisPid}) on CPU ${REDIS_CPU} alone; the service on CPU ${CLIENT_CPU}; this process on CPU ${CLIENT_CPU} under SCHED_IDLE`,
-    restore: () => execFileSync('taskset', ['-a', '-p', '-c', before, String(redisPid)], { stdio: 'ignore' }),
+    restore,
   };
 }
 
