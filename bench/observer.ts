@@ -14,7 +14,14 @@
  *   - viewer (opt-in with --phases): someone asks for the overview every 10 s,
  *     so passes run under the viewer budget throughout: the cost of an incident;
  *   - alone again (opt-in): a second alone phase, a control: its ratios to
- *     the first are the noise between two identical phases.
+ *     the first are the noise between two identical phases;
+ *   - on/off (opt-in): the scanner under the budget, no viewer, held and let
+ *     go in alternate --block seconds (bench/dataset/scanner-gate.ts), its
+ *     pass carrying on across them; the service's claims of the blocks with
+ *     the scanner running are set against those of the blocks without, in
+ *     the same phase, so Redis's own drift over minutes, which makes two
+ *     identical phases differ, weighs on both sides alike. With it, the
+ *     alone phases split their claims the same way: the split's own noise.
  * Prints the service's claim latency p50/p99 and their ratio to the alone
  * phase of the same run, and Redis's CPU share (INFO cpu across the phase,
  * as a share of one core: the service's, the dashboard's and anyone else's
@@ -44,7 +51,7 @@
  * that is the nearest to separate hosts, and without it a service's p99
  * also measures the processes' competition for the cores.
  *
- *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--lead-in 150] [--pin] [--scan-count 1000[,250]] [--postgres-rows N]
+ *   npm run bench:observer -- [--keys 1000000[,10000000]] [--duration 600] [--runs 3] [--phases alone,one-view] [--rate 2000] [--budget 2] [--viewer-budget 10] [--warmup 5] [--settle 300] [--lead-in 150] [--block 30] [--pin] [--scan-count 1000[,250]] [--postgres-rows N]
  *
  * With --postgres-rows N (or --runs 0 for that alone) it also reports what one overview refresh
  * asks of a processed_messages table of N rows (bench/observer-postgres.ts).
@@ -61,6 +68,7 @@ import type { KeyspaceScanner } from '../lib/scanner/scanner';
 import { redisReadStore } from '../lib/stores/redis/read-store';
 import { unlinkPrefix } from './dataset/cleanup';
 import { pinApart } from './dataset/cpu-layout';
+import { gatedReadStore, type ScannerGate } from './dataset/scanner-gate';
 import { benchRedis, closeRedis } from './dataset/redis-client';
 import { loadRedisDataset } from './dataset/redis-keys';
 import { pipeToRedis, resp } from './dataset/resp';
@@ -79,6 +87,7 @@ const { values: args } = parseArgs({
     settle: { type: 'string', default: '300' },
     'scan-count': { type: 'string', default: '1000' },
     'postgres-rows': { type: 'string', default: '0' },
+    block: { type: 'string', default: '30' },
     'lead-in': { type: 'string', default: '150' },
     pin: { type: 'boolean', default: false },
   },
@@ -101,7 +110,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const PREFIX = `obsbench:${Math.random().toString(36).slice(2, 8)}:`;
 const SERVICE = path.resolve(import.meta.dirname, 'observer-service.ts');
 
-const KINDS = { alone: 'alone', 'alone-again': 'alone again', 'one-view': 'one view', viewer: 'viewer' } as const;
+const KINDS = { alone: 'alone', 'alone-again': 'alone again', 'one-view': 'one view', viewer: 'viewer', 'on-off': 'on/off' } as const;
 type Kind = (typeof KINDS)[keyof typeof KINDS];
 const kinds: Kind[] = args.phases.split(',').map((name) => {
   const kind = KINDS[name.trim() as keyof typeof KINDS];
@@ -109,6 +118,11 @@ const kinds: Kind[] = args.phases.split(',').map((name) => {
   return kind;
 });
 if (!kinds.includes('alone')) throw new Error('--phases: the alone phase is the baseline of every ratio and must be listed');
+/** With on/off phases every phase's claims are also split by the parity of their block: in the alone phases that split is the control. */
+const BLOCK_MS = kinds.includes('on/off') ? Number(args.block) * 1000 : 0;
+if (kinds.includes('on/off') && (!Number.isInteger(BLOCK_MS) || BLOCK_MS < 1000 || BLOCK_MS * 2 > DURATION_MS)) {
+  throw new Error(`--block: expected whole seconds, at least 1 and at most half of --duration, got "${args.block}"`);
+}
 
 /** One alone phase, then each other kind at each size (and each SCAN COUNT, when several are compared). */
 interface Phase {
@@ -162,6 +176,8 @@ interface Measured {
    * Alone, the lower bound is the bench's own few INFO calls: a control.
    */
   scannerShare: { steps: number | null; commands: number };
+  /** The claims of the even and the odd blocks (on/off phases: scanner held, scanner running); null without --phases on-off. */
+  byBlock: BlockLatency[] | null;
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
   scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
 }
@@ -213,7 +229,14 @@ function whereItWent(before: Awaited<ReturnType<typeof redisWhere>>, after: Awai
   );
 }
 
+interface BlockLatency {
+  claims: number;
+  p50: number;
+  p99: number;
+}
+
 interface ServiceRun {
+  byBlock: BlockLatency[] | null;
   p50: number;
   p99: number;
   p99AfterSplit: number | null;
@@ -229,7 +252,7 @@ interface ServiceRun {
  * The service in its own process for one phase; Redis CPU is read when it
  * starts measuring, when a viewer's window would end, and when it is done.
  */
-function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
+function runService(durationMs = DURATION_MS, onMeasuring = () => {}): Promise<ServiceRun> {
   const settings = {
     url: REDIS_URL,
     prefix: PREFIX,
@@ -237,6 +260,7 @@ function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
     warmupMs: WARMUP_MS,
     durationMs,
     splitAfterMs: durationMs > 2 * VIEWER_WINDOW_MS ? VIEWER_WINDOW_MS : 0,
+    blockMs: BLOCK_MS,
   };
   const [command, ...prefix] = [...(layout?.serviceCommand ?? []), process.execPath];
   const child = spawn(command!, [...prefix, '--import', 'tsx', SERVICE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -250,6 +274,7 @@ function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
       out += chunk.toString();
       if (!from && out.includes('measuring\n')) {
         from = reading();
+        onMeasuring();
         if (durationMs > 2 * VIEWER_WINDOW_MS) viewerEnds = setTimeout(() => (afterViewer = reading()), VIEWER_WINDOW_MS);
       }
     });
@@ -263,7 +288,7 @@ function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
       const [cpu, at] = [await redisCpu(), performance.now() - 500];
       const mid = afterViewer ? await afterViewer : null;
       resolve({
-        ...(JSON.parse(last) as { p50: number; p99: number; p99AfterSplit: number | null; claims: number; errors: number }),
+        ...(JSON.parse(last) as Omit<ServiceRun, 'cpuSeconds' | 'wallMs' | 'afterViewer'>),
         cpuSeconds: cpu - start.cpu,
         wallMs: at - start.at,
         afterViewer: mid && { cpuSeconds: cpu - mid.cpu, wallMs: at - mid.at },
@@ -275,6 +300,8 @@ function runService(durationMs = DURATION_MS): Promise<ServiceRun> {
 async function phase(name: Phase, datasets: Map<number, { url: string; patterns: string[]; statsPrefix: string }>): Promise<Measured> {
   let scanner: KeyspaceScanner | null = null;
   let viewer: NodeJS.Timeout | undefined;
+  let blocks: NodeJS.Timeout | undefined;
+  let gate: ScannerGate | null = null;
   const dataset = name.size === null ? null : datasets.get(name.size)!;
   const scannerRedis = dataset && (await benchRedis(dataset.url));
   if (dataset && scannerRedis) {
@@ -287,15 +314,25 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
         IDEMSCOPE_SCAN_COUNT: String(name.scanCount),
       }),
     );
-    scanner = createScanner(config, redisReadStore(scannerRedis), Date.now);
-    scanner.noteViewer();
+    const store = redisReadStore(scannerRedis);
+    if (name.kind === 'on/off') {
+      // Under the budget throughout, no viewer's minute: held during the warm-up and every even block.
+      gate = gatedReadStore(store);
+      gate.close();
+    }
+    scanner = createScanner(config, gate?.store ?? store, Date.now);
+    if (!gate) scanner.noteViewer();
     if (name.kind === 'viewer') viewer = setInterval(() => scanner!.noteViewer(), 10_000);
     scanner.start();
   }
   try {
     const [cpuBefore, started, where] = [process.cpuUsage(), performance.now(), await redisWhere()];
     const stepsBefore = scanner?.status().costSinceStart.cpuSeconds ?? null;
-    const service = await runService();
+    const service = await runService(DURATION_MS, () => {
+      // The service counts blocks from the same moment, give or take the pipe's few milliseconds.
+      let block = 0;
+      if (gate) blocks = setInterval(() => (++block % 2 ? gate!.open() : gate!.close()), BLOCK_MS);
+    });
     const ownCpu = process.cpuUsage(cpuBefore);
     const [whereAfter, stepsAfter] = [await redisWhere(), scanner?.status().costSinceStart.cpuSeconds ?? null];
     const seconds = (performance.now() - started) / 1000;
@@ -312,12 +349,16 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
       p99AfterViewer: service.p99AfterSplit,
       claims: service.claims,
       errors: service.errors,
+      byBlock: service.byBlock,
       redisCpuShare: service.cpuSeconds / (service.wallMs / 1000),
       redisCpuShareAfterViewer: service.afterViewer && service.afterViewer.cpuSeconds / (service.afterViewer.wallMs / 1000),
       scanner: scanner && scannerWork(scanner),
     };
   } finally {
     clearInterval(viewer);
+    clearInterval(blocks);
+    // A held scanner could not see that it is asked to stop.
+    gate?.open();
     await scanner?.stop().catch(() => undefined);
     await closeRedis(scannerRedis ?? undefined);
   }
@@ -334,6 +375,30 @@ function scannerShareLine(ms: Measured[]): string {
   const steps = ms.map((m) => m.scannerShare.steps);
   const upper = steps.every((x) => x !== null) ? `at most ${percents(steps as number[])} % (Redis CPU across its steps)` : 'no scanner';
   return `scanner's share of Redis: ${upper}; at least ${percents(ms.map((m) => m.scannerShare.commands))} % (its commands' time, I/O excluded)`;
+}
+
+/**
+ * The odd blocks' claims against the even ones'. In an on/off phase that is
+ * the scanner running against the scanner held, in the same minutes of the
+ * same phase, so whatever Redis does on its own over minutes weighs on both
+ * alike. In the alone phases, with no scanner in either, it is the split's
+ * own noise: the control of the on/off ratio.
+ */
+function blockRatios(m: Measured): { p50: number; p99: number } | null {
+  const [even, odd] = m.byBlock ?? [];
+  if (!even || !odd || !['on/off', 'alone', 'alone again'].includes(m.phase.kind)) return null;
+  return { p50: odd.p50 / even.p50, p99: odd.p99 / even.p99 };
+}
+
+function blockLine(m: Measured): string {
+  const ratios = blockRatios(m);
+  if (!ratios) return '';
+  const [even, odd] = m.byBlock!;
+  const what = m.phase.kind === 'on/off' ? 'scanner running/held' : 'odd/even blocks, no scanner in either (the control)';
+  return (
+    `\n            ${what}, ${BLOCK_MS / 1000} s blocks: p50 ${fmt(odd!.p50)}/${fmt(even!.p50)} ms (×${fmt(ratios.p50)}), ` +
+    `p99 ${fmt(odd!.p99)}/${fmt(even!.p99)} ms (×${fmt(ratios.p99)}) (${odd!.claims}/${even!.claims} claims)`
+  );
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -397,6 +462,7 @@ try {
             ? ''
             : `  p99 after the first minute ${fmt(m.p99AfterViewer)} ms (×${fmt(m.p99AfterViewer / alone.p99AfterViewer)})`) +
           `  (${m.claims} claims, ${m.errors} errors)  this process ${fmt(100 * m.benchCpuShare, 1)} % of a core` +
+          blockLine(m) +
           `\n            ${m.redisWhere}` +
           `\n            ${scannerShareLine([m])}` +
           (m.scanner
@@ -418,6 +484,9 @@ try {
         (name.kind === 'alone' ? '' : `  (over alone: ${range(extra, 1)} points` + (split ? `; after the first minute ${range(extraAfter, 1)} points)` : ')')) +
         (name.kind !== 'alone' && own.every((m, i) => m.p99AfterViewer !== null && alone[i]!.p99AfterViewer !== null)
           ? `  p99 after the first minute ×${range(own.map((m, i) => m.p99AfterViewer! / alone[i]!.p99AfterViewer!))}`
+          : '') +
+        (own.every((m) => blockRatios(m) !== null)
+          ? `\n${' '.repeat(20)}${name.kind === 'on/off' ? 'scanner running/held' : 'odd/even blocks (control)'}: p50 ×${range(own.map((m) => blockRatios(m)!.p50))}  p99 ×${range(own.map((m) => blockRatios(m)!.p99))}`
           : '') +
         `\n${' '.repeat(20)}${scannerShareLine(own)}`,
     );
