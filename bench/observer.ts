@@ -179,7 +179,7 @@ interface Measured {
   /** The claims of the even and the odd blocks (on/off phases: scanner held, scanner running); null without --phases on-off. */
   byBlock: BlockLatency[] | null;
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
-  scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number } | null;
+  scanner: { passes: number; lastPassCpuSeconds: number | null; keysInOpenPass: number; lastError: string | null } | null;
 }
 
 /** A numeric field of an INFO reply. */
@@ -366,7 +366,12 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
 
 function scannerWork(scanner: KeyspaceScanner): NonNullable<Measured['scanner']> {
   const status = scanner.status();
-  return { passes: status.passes, lastPassCpuSeconds: status.lastPassCost?.cpuSeconds ?? null, keysInOpenPass: status.passInProgress ? status.passKeysExamined : 0 };
+  return {
+    passes: status.passes,
+    lastPassCpuSeconds: status.lastPassCost?.cpuSeconds ?? null,
+    keysInOpenPass: status.passInProgress ? status.passKeysExamined : 0,
+    lastError: status.lastError,
+  };
 }
 
 /** The scanner's share of a Redis core between its two bounds (see Measured.scannerShare), as a range over phases. */
@@ -466,7 +471,8 @@ try {
           `\n            ${m.redisWhere}` +
           `\n            ${scannerShareLine([m])}` +
           (m.scanner
-            ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass`
+            ? `\n            scanner: ${m.scanner.passes} complete passes (the last measured ${m.scanner.lastPassCpuSeconds === null ? '–' : fmt(m.scanner.lastPassCpuSeconds, 1)} Redis CPU-s), ${m.scanner.keysInOpenPass} keys into an open pass` +
+              (m.scanner.lastError ? `; a pass failed: ${m.scanner.lastError}` : '')
             : ''),
       );
     }

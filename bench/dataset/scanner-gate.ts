@@ -10,7 +10,9 @@ import type { RedisReadStore } from '../../lib/stores/redis/read-store';
  * A paced step reads Redis's CPU just before and just after itself
  * (scanner.ts scanPattern), one step at a time, so the gate holds every
  * other reading: a step waits before it starts, never between its two
- * readings, where the wait would count as the step's cost.
+ * readings, where the wait would count as the step's cost. A step that
+ * failed between its readings would put that count out of step; the bench
+ * prints a failed pass beside the phase's figures.
  */
 export interface ScannerGate {
   store: RedisReadStore;
