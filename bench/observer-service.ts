@@ -44,12 +44,12 @@ async function claim(n: number): Promise<void> {
   const key = `${settings.prefix}svc:${run}:${n}`;
   const t0 = performance.now();
   const afterSplit = settings.splitAfterMs > 0 && t0 - started >= settings.warmupMs + settings.splitAfterMs;
-  const block = measuring && settings.blockMs > 0 ? latenciesByBlock[Math.floor((t0 - measuringSince) / settings.blockMs) % 2] : undefined;
+  const blockLatencies = measuring && settings.blockMs > 0 ? latenciesByBlock[Math.floor((t0 - measuringSince) / settings.blockMs) % 2] : undefined;
   try {
     const claimed = await client.set(key, 'processing', { condition: 'NX', expiration: { type: 'EX', value: 120 } });
     if (measuring) latencies.push(performance.now() - t0);
     if (afterSplit) latenciesAfterSplit.push(performance.now() - t0);
-    block?.push(performance.now() - t0);
+    blockLatencies?.push(performance.now() - t0);
     if (claimed) await client.set(key, '{"status":"shipped"}', { expiration: { type: 'EX', value: 120 } });
   } catch {
     errors++;

@@ -46,7 +46,8 @@
  * Then the service runs alone for --lead-in seconds, not counted, so that
  * its own expiring keys are at their steady number when the first phase
  * starts (that did not remove the first phase's excess, which lasts about
- * twenty minutes after loading: see docs/decisions.md). --pin keeps Redis on a core of its own and the scanner from taking
+ * twenty minutes after loading: see docs/decisions.md). --pin keeps Redis
+ * on a core of its own and the scanner from taking
  * CPU the service wants (bench/dataset/cpu-layout.ts): on a 2-core machine
  * that is the nearest to separate hosts, and without it a service's p99
  * also measures the processes' competition for the cores.
@@ -175,7 +176,7 @@ interface Measured {
    * spent in commands other than the service's SET (INFO commandstats: command execution only, no I/O).
    * Alone, the lower bound is the bench's own few INFO calls: a control.
    */
-  scannerShare: { steps: number | null; commands: number };
+  scannerShare: { steps: number | null; commands: number; stepsWhileRunning: number | null };
   /** The claims of the even and the odd blocks (on/off phases: scanner held, scanner running); null without --phases on-off. */
   byBlock: BlockLatency[] | null;
   /** Complete passes, the last one's Redis CPU as its pacer measured it, and the pass in progress; null when alone. */
@@ -341,6 +342,8 @@ async function phase(name: Phase, datasets: Map<number, { url: string; patterns:
       scannerShare: {
         steps: stepsBefore === null || stepsAfter === null ? null : (stepsAfter - stepsBefore) / seconds,
         commands: notTheService(where, whereAfter) / seconds,
+        // An on/off phase's scanner ran about half of it: its share while running is the one to hold against the budget.
+        stepsWhileRunning: gate && stepsBefore !== null && stepsAfter !== null ? (stepsAfter - stepsBefore) / gate.openSeconds() : null,
       },
       benchCpuShare: (ownCpu.user + ownCpu.system) / 1000 / (performance.now() - started),
       phase: name,
@@ -402,7 +405,8 @@ function blockLine(m: Measured): string {
   const what = m.phase.kind === 'on/off' ? 'scanner running/held' : 'odd/even blocks, no scanner in either (the control)';
   return (
     `\n            ${what}, ${BLOCK_MS / 1000} s blocks: p50 ${fmt(odd!.p50)}/${fmt(even!.p50)} ms (×${fmt(ratios.p50)}), ` +
-    `p99 ${fmt(odd!.p99)}/${fmt(even!.p99)} ms (×${fmt(ratios.p99)}) (${odd!.claims}/${even!.claims} claims)`
+    `p99 ${fmt(odd!.p99)}/${fmt(even!.p99)} ms (×${fmt(ratios.p99)}) (${odd!.claims}/${even!.claims} claims)` +
+    (m.scannerShare.stepsWhileRunning === null ? '' : `; the scanner's share while running: at most ${fmt(100 * m.scannerShare.stepsWhileRunning)} %`)
   );
 }
 

@@ -18,12 +18,16 @@ export interface ScannerGate {
   store: RedisReadStore;
   open(): void;
   close(): void;
+  /** Time the gate has stood open, so a share over the phase can be read as a share while running. */
+  openSeconds(): number;
 }
 
 export function gatedReadStore(store: RedisReadStore): ScannerGate {
   let opened: Promise<void> | null = null;
   let release = () => {};
   let beforeStep = true;
+  let openedAt: number | null = null;
+  let openMs = 0;
   const cpuSeconds = async () => {
     const before = beforeStep;
     beforeStep = !beforeStep;
@@ -35,9 +39,13 @@ export function gatedReadStore(store: RedisReadStore): ScannerGate {
     open() {
       release();
       opened = null;
+      openedAt ??= performance.now();
     },
     close() {
       if (!opened) opened = new Promise((resolve) => (release = resolve));
+      if (openedAt !== null) openMs += performance.now() - openedAt;
+      openedAt = null;
     },
+    openSeconds: () => (openMs + (openedAt === null ? 0 : performance.now() - openedAt)) / 1000,
   };
 }
